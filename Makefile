@@ -1,0 +1,86 @@
+# Oversight: `make demo` serves the demo, `make test` runs the whole suite. Both start from a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The suite always runs on SQLite; when DATABASE_URL names PostgreSQL it runs there too.
+SQLITE_TEST_ENV := DATABASE_URL= OVERSIGHT_VAR_DIR=$(CURDIR)/var/test
+
+.PHONY: demo test install lint migrations-check deploy-check unit browser chromium lock messages bench clean serve
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_load --if-empty
+	$(PY) manage.py demo_logins
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+serve: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the browser tests; installed here so a missing step fails in CI, not for a user.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+	@test -x /usr/bin/chromium || { echo "chromium is missing and could not be installed"; exit 1; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install
+	$(SQLITE_TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=oversight.settings_production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		ALLOWED_HOSTS=oversight.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+unit: install
+	mkdir -p var/test
+	$(SQLITE_TEST_ENV) $(PY) -m pytest -q -n 2 -m "not browser"
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
+		echo "== the same suite on PostgreSQL ($${DATABASE_URL%%\?*})"; \
+		$(PY) -m pytest -q -n 2 -m "not browser" || exit $$?; \
+	fi
+
+browser: install chromium
+	mkdir -p var/test
+	$(SQLITE_TEST_ENV) $(PY) -m pytest -q -m browser
+
+test: install chromium lint migrations-check deploy-check unit browser
+	@echo "make test: all checks passed"
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+lock:
+	rm -rf /tmp/oversight-lock && $(PYTHON) -m venv /tmp/oversight-lock
+	/tmp/oversight-lock/bin/pip install --quiet -r requirements.in -r requirements-dev.in
+	(echo "# Generated from requirements.in + requirements-dev.in with 'make lock' (pip freeze of a fresh venv). Python 3.11."; \
+		/tmp/oversight-lock/bin/pip freeze) > requirements.lock
+
+bench: install
+	$(PY) bench/bench_businesstime.py
+
+clean:
+	rm -rf var/test .pytest_cache

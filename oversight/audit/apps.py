@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    """The append-only audit trail written explicitly by every service."""
+
+    name = "oversight.audit"
+    verbose_name = _("Audit trail")

@@ -1,0 +1,85 @@
+"""Writing the audit trail. Every service that changes data calls `audit_record`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from oversight.audit.models import AuditEntry
+from oversight.core import clock
+from oversight.core.request_context import current_request_id
+
+SECRET_FIELD_MARKERS = ("password", "token", "secret", "key_hash", "api_key")
+MASK = "***"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            str(k): (MASK if any(m in str(k).lower() for m in SECRET_FIELD_MARKERS) else _jsonable(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """Return a JSON-able dict of an object's concrete fields (secrets masked)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.name] = getattr(obj, field.attname)
+    return _jsonable(data)
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    organisation=None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail for a change made by `actor` (None = system)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        if organisation is None:
+            organisation = getattr(obj, "organisation", None)
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    return AuditEntry.objects.create(
+        at=clock.now(),
+        actor=actor_obj,
+        actor_repr=(actor_obj.get_username() if actor_obj else "system")[:200],
+        request_id=current_request_id(),
+        action=action,
+        organisation=organisation,
+        object_type=object_type or "",
+        object_id=str(object_id if object_id is not None else ""),
+        object_repr=(str(obj) if obj is not None else "")[:300],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+    )
+
+
+def diff_snapshots(before: dict, after: dict) -> tuple[dict, dict]:
+    """Keep only the keys whose value changed, for compact before/after entries."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}

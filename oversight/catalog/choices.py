@@ -1,0 +1,55 @@
+"""Choices for the catalog, calendars and SLA policies."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Priority(models.TextChoices):
+    """Work-order priority; P1 is the most urgent."""
+
+    P1 = "P1", _("P1 critical")
+    P2 = "P2", _("P2 high")
+    P3 = "P3", _("P3 medium")
+    P4 = "P4", _("P4 low")
+
+
+class Level(models.IntegerChoices):
+    """Impact and urgency levels (1 = highest)."""
+
+    HIGH = 1, _("High")
+    MEDIUM = 2, _("Medium")
+    LOW = 3, _("Low")
+
+
+class SLAMetric(models.TextChoices):
+    """The targets an SLA policy sets; each becomes one clock on a work order."""
+
+    RESPONSE = "response", _("Response")
+    ONSITE = "onsite", _("On-site arrival")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class HolidaySource(models.TextChoices):
+    """Where a calendar's public holidays and adjusted working days come from."""
+
+    NONE = "none", _("No public holidays (e.g. 24×7)")
+    CHINA = "china", _("Mainland China (State Council notices)")
+
+
+class CalendarYearSource(models.TextChoices):
+    """How a year's holiday data got into a calendar."""
+
+    LIBRARY = "library", _("Maintained library")
+    MANUAL = "manual", _("Entered and confirmed by an administrator")
+
+
+class Weekday(models.IntegerChoices):
+    """Weekdays, Monday = 0 as in Python."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")

@@ -1,0 +1,302 @@
+"""Writes to the catalog: calendars (with China's holidays), SLA policy versions, the priority matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from oversight.audit.services import audit_record, model_snapshot
+from oversight.businesstime.china import china_year_data
+from oversight.businesstime.engine import CalendarDataMissing
+from oversight.catalog.choices import CalendarYearSource, HolidaySource, Level, Priority, SLAMetric
+from oversight.catalog.models import (
+    BusinessCalendar,
+    CalendarDay,
+    CalendarInterval,
+    CalendarYear,
+    PriorityRule,
+    SLAPolicy,
+    SLAPolicyVersion,
+    SLATarget,
+)
+from oversight.core import clock
+from oversight.core.errors import ApplicationError
+
+# ITIL's usual matrix: priority from impact (rows) and urgency (columns), 1 = high.
+DEFAULT_PRIORITY_MATRIX = {
+    (1, 1): Priority.P1,
+    (1, 2): Priority.P2,
+    (1, 3): Priority.P3,
+    (2, 1): Priority.P2,
+    (2, 2): Priority.P3,
+    (2, 3): Priority.P4,
+    (3, 1): Priority.P3,
+    (3, 2): Priority.P4,
+    (3, 3): Priority.P4,
+}
+
+DEFAULT_PAUSE_STATUSES = {
+    SLAMetric.RESPONSE: [],
+    SLAMetric.ONSITE: ["pending_requester"],
+    SLAMetric.RESOLUTION: ["pending_requester", "pending_third_party"],
+}
+
+
+def _bump_revision(calendar: BusinessCalendar) -> None:
+    BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1)
+    calendar.refresh_from_db(fields=["revision"])
+
+
+@transaction.atomic
+def calendar_create(
+    *,
+    actor,
+    organisation,
+    name: str,
+    time_zone: str,
+    holiday_source: str,
+    weekly: dict[int, list[tuple[int, int]]],
+) -> BusinessCalendar:
+    """Create a business calendar with its weekly working intervals (weekday -> [(start, end) minutes])."""
+    calendar = BusinessCalendar.objects.create(
+        organisation=organisation, name=name, time_zone=time_zone, holiday_source=holiday_source
+    )
+    calendar_set_weekly_intervals(actor=actor, calendar=calendar, weekly=weekly, audit=False)
+    audit_record(actor=actor, action="catalog.calendar.created", obj=calendar, after=model_snapshot(calendar))
+    return calendar
+
+
+@transaction.atomic
+def calendar_set_weekly_intervals(
+    *, actor, calendar: BusinessCalendar, weekly: dict[int, list[tuple[int, int]]], audit: bool = True
+) -> BusinessCalendar:
+    """Replace the calendar's weekly working intervals, validating that they are sane and disjoint."""
+    for weekday, intervals in weekly.items():
+        if weekday not in range(7):
+            raise ApplicationError(_("Weekday must be 0 (Monday) to 6 (Sunday)."))
+        previous_end = -1
+        for start, end in sorted(intervals):
+            if not (0 <= start < end <= 1440):
+                raise ApplicationError(_("Each interval must start before it ends, within one day."))
+            if start < previous_end:
+                raise ApplicationError(_("Working intervals of one day must not overlap."))
+            previous_end = end
+    before = {str(k): v for k, v in calendar_weekly(calendar).items()}
+    calendar.intervals.all().delete()
+    CalendarInterval.objects.bulk_create(
+        CalendarInterval(calendar=calendar, weekday=weekday, start_minute=start, end_minute=end)
+        for weekday, intervals in weekly.items()
+        for start, end in sorted(intervals)
+    )
+    _bump_revision(calendar)
+    if audit:
+        audit_record(
+            actor=actor,
+            action="catalog.calendar.hours_changed",
+            obj=calendar,
+            before={"weekly": before},
+            after={"weekly": {str(k): v for k, v in weekly.items()}},
+        )
+    return calendar
+
+
+def calendar_weekly(calendar: BusinessCalendar) -> dict[int, list[tuple[int, int]]]:
+    """The calendar's weekly pattern as weekday -> [(start_minute, end_minute)]."""
+    weekly: dict[int, list[tuple[int, int]]] = {d: [] for d in range(7)}
+    for interval in calendar.intervals.all():
+        weekly[interval.weekday].append((interval.start_minute, interval.end_minute))
+    return weekly
+
+
+@transaction.atomic
+def calendar_load_china_year(*, actor, calendar: BusinessCalendar, year: int) -> CalendarYear:
+    """Load a year's holidays and adjusted working days from the maintained library.
+
+    Raises ApplicationError (never guesses) when the library has no data for the year; the
+    administrator must then enter the days by hand and confirm the year.
+    """
+    if calendar.holiday_source != HolidaySource.CHINA:
+        raise ApplicationError(_("This calendar does not observe China's public holidays."))
+    try:
+        data = china_year_data(year)
+    except CalendarDataMissing as exc:
+        raise ApplicationError(
+            _(
+                "The holiday library has no data for %(year)s. Enter that year's public holidays and "
+                "adjusted working days by hand, then confirm the year."
+            )
+            % {"year": year},
+            code="calendar_data_missing",
+        ) from exc
+    CalendarDay.objects.filter(calendar=calendar, date__year=year, source=CalendarYearSource.LIBRARY).delete()
+    manual_dates = set(CalendarDay.objects.filter(calendar=calendar, date__year=year).values_list("date", flat=True))
+    days = [
+        CalendarDay(calendar=calendar, date=d, is_working=False, name="法定节假日", source=CalendarYearSource.LIBRARY)
+        for d in data.holidays
+        if d not in manual_dates
+    ] + [
+        CalendarDay(calendar=calendar, date=d, is_working=True, name="调休", source=CalendarYearSource.LIBRARY)
+        for d in data.adjusted_working_days
+        if d not in manual_dates
+    ]
+    CalendarDay.objects.bulk_create(days)
+    covered, _created = CalendarYear.objects.update_or_create(
+        calendar=calendar,
+        year=year,
+        defaults={
+            "source": CalendarYearSource.LIBRARY,
+            "confirmed_by": actor if getattr(actor, "pk", None) else None,
+            "confirmed_at": clock.now(),
+        },
+    )
+    _bump_revision(calendar)
+    audit_record(
+        actor=actor,
+        action="catalog.calendar.year_loaded",
+        obj=calendar,
+        after={"year": year, "holidays": len(data.holidays), "adjusted_working_days": len(data.adjusted_working_days)},
+    )
+    return covered
+
+
+@transaction.atomic
+def calendar_set_day(
+    *,
+    actor,
+    calendar: BusinessCalendar,
+    date: dt.date,
+    is_working: bool,
+    intervals: Iterable[tuple[int, int]] = (),
+    name: str = "",
+) -> CalendarDay:
+    """Override one date by hand: a holiday, or a working day with given (or the usual Monday) hours."""
+    intervals = [list(i) for i in sorted(intervals)]
+    for start, end in intervals:
+        if not (0 <= start < end <= 1440):
+            raise ApplicationError(_("Each interval must start before it ends, within one day."))
+    if intervals and not is_working:
+        raise ApplicationError(_("A non-working day cannot have working intervals."))
+    existing = CalendarDay.objects.filter(calendar=calendar, date=date).first()
+    before = model_snapshot(existing) if existing else None
+    day, _created = CalendarDay.objects.update_or_create(
+        calendar=calendar,
+        date=date,
+        defaults={"is_working": is_working, "intervals": intervals, "name": name, "source": CalendarYearSource.MANUAL},
+    )
+    _bump_revision(calendar)
+    audit_record(actor=actor, action="catalog.calendar.day_set", obj=calendar, before=before, after=model_snapshot(day))
+    return day
+
+
+@transaction.atomic
+def calendar_confirm_year(*, actor, calendar: BusinessCalendar, year: int) -> CalendarYear:
+    """Confirm by hand that a year's holidays and adjusted working days are complete."""
+    covered, _created = CalendarYear.objects.update_or_create(
+        calendar=calendar,
+        year=year,
+        defaults={"source": CalendarYearSource.MANUAL, "confirmed_by": actor, "confirmed_at": clock.now()},
+    )
+    _bump_revision(calendar)
+    audit_record(actor=actor, action="catalog.calendar.year_confirmed", obj=calendar, after={"year": year})
+    return covered
+
+
+def priority_for(*, organisation, impact: int, urgency: int) -> str:
+    """The priority the organisation's impact × urgency matrix gives (ITIL default where unset)."""
+    if impact not in Level.values or urgency not in Level.values:
+        raise ApplicationError(_("Impact and urgency must be 1 (high), 2 (medium) or 3 (low)."))
+    rule = PriorityRule.objects.filter(organisation=organisation, impact=impact, urgency=urgency).first()
+    return rule.priority if rule else DEFAULT_PRIORITY_MATRIX[(impact, urgency)]
+
+
+@transaction.atomic
+def sla_policy_create(*, actor, organisation, name: str, code: str) -> SLAPolicy:
+    """Create an SLA policy (its terms come with its first version)."""
+    policy = SLAPolicy.objects.create(organisation=organisation, name=name, code=code)
+    audit_record(actor=actor, action="catalog.slapolicy.created", obj=policy, after=model_snapshot(policy))
+    return policy
+
+
+@transaction.atomic
+def sla_policy_version_create(
+    *,
+    actor,
+    policy: SLAPolicy,
+    targets: list[dict],
+    warning_percent: int = 75,
+    pause_statuses: dict[str, list[str]] | None = None,
+    change_note: str = "",
+) -> SLAPolicyVersion:
+    """Publish a new immutable version of a policy; existing work orders keep the version they had.
+
+    `targets` is a list of {"priority", "metric", "target_minutes", "calendar"}.
+    """
+    from oversight.tickets.choices import Status
+
+    pause_statuses = {k: list(v) for k, v in (pause_statuses or DEFAULT_PAUSE_STATUSES).items()}
+    for metric, statuses in pause_statuses.items():
+        if metric not in SLAMetric.values:
+            raise ApplicationError(_("Unknown SLA metric: %(metric)s") % {"metric": metric})
+        unknown = set(statuses) - set(Status.values)
+        if unknown:
+            raise ApplicationError(_("Unknown status: %(status)s") % {"status": ", ".join(sorted(unknown))})
+    if not 1 <= int(warning_percent) <= 99:
+        raise ApplicationError(_("The warning threshold must be between 1 and 99 %."))
+    seen = set()
+    for target in targets:
+        key = (target["priority"], target["metric"])
+        if key in seen:
+            raise ApplicationError(_("Each priority and metric may have one target only."))
+        seen.add(key)
+        if target["priority"] not in Priority.values or target["metric"] not in SLAMetric.values:
+            raise ApplicationError(_("Unknown priority or metric in the targets."))
+        if int(target["target_minutes"]) <= 0:
+            raise ApplicationError(_("Targets must be positive."))
+        if target["calendar"].organisation_id != policy.organisation_id:
+            raise ApplicationError(_("The calendar belongs to another organisation."))
+    locked = SLAPolicy.objects.select_for_update().get(pk=policy.pk)
+    last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = SLAPolicyVersion.objects.create(
+        policy=locked,
+        number=last + 1,
+        created_at=clock.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        change_note=change_note,
+        warning_percent=warning_percent,
+        pause_statuses=pause_statuses,
+    )
+    SLATarget.objects.bulk_create(
+        SLATarget(
+            version=version,
+            priority=t["priority"],
+            metric=t["metric"],
+            target_minutes=int(t["target_minutes"]),
+            calendar=t["calendar"],
+        )
+        for t in targets
+    )
+    audit_record(
+        actor=actor,
+        action="catalog.slapolicy.version_created",
+        obj=policy,
+        after={
+            "version": version.number,
+            "warning_percent": warning_percent,
+            "pause_statuses": pause_statuses,
+            "targets": [
+                {
+                    "priority": t["priority"],
+                    "metric": t["metric"],
+                    "minutes": int(t["target_minutes"]),
+                    "calendar": t["calendar"].pk,
+                }
+                for t in targets
+            ],
+            "note": change_note,
+        },
+    )
+    return version

@@ -1,0 +1,54 @@
+"""One error body for the whole API: {"error": {"code", "message", "fields"?}}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from oversight.core.errors import ApplicationError
+
+
+def _body(code: str, message, fields=None) -> dict:
+    error = {"code": code, "message": str(message)}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def exception_handler(exc, context):
+    """Map domain errors, Django errors and DRF errors to the single API error body."""
+    if isinstance(exc, ApplicationError):
+        body = _body(exc.code, exc.message)
+        body["error"].update({k: v for k, v in exc.extra.items() if k not in body["error"]})
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else None
+        return Response(_body("invalid", "; ".join(exc.messages), fields), status=400)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            message = "; ".join(
+                f"{field}: {' '.join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))}"
+                for field, msgs in detail.items()
+            )
+            response.data = _body("invalid", message, detail)
+        else:
+            response.data = _body("invalid", " ".join(str(m) for m in detail))
+    else:
+        code = getattr(exc, "default_code", "error")
+        if isinstance(exc, exceptions.APIException):
+            codes = exc.get_codes()
+            code = codes if isinstance(codes, str) else code
+        response.data = _body(code, getattr(exc, "detail", str(exc)))
+    return response

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Shared plumbing: clock, errors, request context, base templates. Holds no business models."""
+
+    name = "oversight.core"
+    verbose_name = _("Core")

@@ -1,0 +1,12 @@
+"""Money helpers: Decimal only, one rounding rule (ROUND_HALF_UP to the cent)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def round_money(value: Decimal) -> Decimal:
+    """Round a Decimal amount to cents, half up (the documented rule for every money figure)."""
+    if not isinstance(value, Decimal):
+        raise TypeError("money must be Decimal, never float")
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,0 +1,48 @@
+"""Choices for organisations and people."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a user does; decides what they may see and change (see tenancy.selectors)."""
+
+    CLIENT_ADMIN = "client_admin", _("Client administrator")
+    CLIENT_SUPERVISOR = "client_supervisor", _("Client supervisor")
+    EXECUTIVE = "executive", _("Executive")
+    AUDITOR = "auditor", _("Auditor")
+    VENDOR_MANAGER = "vendor_manager", _("Vendor manager")
+    VENDOR_AGENT = "vendor_agent", _("Vendor agent")
+    REQUESTER = "requester", _("Requester")
+
+
+CLIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR})
+VENDOR_ROLES = frozenset({Role.VENDOR_MANAGER, Role.VENDOR_AGENT})
+READ_ONLY_ROLES = frozenset({Role.EXECUTIVE, Role.AUDITOR})
+
+
+class SiteKind(models.TextChoices):
+    """Kinds of place in a client organisation."""
+
+    CAMPUS = "campus", _("Campus")
+    BUILDING = "building", _("Building")
+    DEPARTMENT = "department", _("Department")
+    ROOM = "room", _("Room")
+
+
+class VendorTier(models.TextChoices):
+    """Vendor portfolio tier."""
+
+    STRATEGIC = "strategic", _("Strategic")
+    CORE = "core", _("Core")
+    ORDINARY = "ordinary", _("Ordinary")
+
+
+class StaffPosition(models.TextChoices):
+    """Positions in a vendor's staff roster."""
+
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    QC_MANAGER = "qc_manager", _("QC manager")
+    ONSITE_ENGINEER = "onsite_engineer", _("On-site engineer")
+    SERVICE_DESK = "service_desk", _("Service desk agent")
+    SPECIALIST = "specialist", _("Specialist")

@@ -1,0 +1,124 @@
+"""Work-order kinds, channels, statuses and the one table of allowed transitions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkOrderKind(models.TextChoices):
+    """What a work order is; problems and changes get their own flows in later apps."""
+
+    INCIDENT = "incident", _("Incident")
+    SERVICE_REQUEST = "service_request", _("Service request")
+    PROBLEM = "problem", _("Problem")
+    CHANGE = "change", _("Change")
+
+
+CREATABLE_KINDS = (WorkOrderKind.INCIDENT, WorkOrderKind.SERVICE_REQUEST)
+
+
+class Channel(models.TextChoices):
+    """How a work order reached us."""
+
+    PORTAL = "portal", _("Portal")
+    PHONE = "phone", _("Phone (service desk)")
+    API = "api", _("API")
+    QR = "qr", _("QR code")
+    EMAIL = "email", _("E-mail")
+
+
+class Status(models.TextChoices):
+    """Work-order status; see TRANSITIONS for how one may move between them."""
+
+    NEW = "new", _("New")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ACCEPTED = "accepted", _("Accepted")
+    ON_SITE = "on_site", _("On site")
+    PENDING_REQUESTER = "pending_requester", _("Pending requester")
+    PENDING_THIRD_PARTY = "pending_third_party", _("Pending third party")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.NEW,
+        Status.DISPATCHED,
+        Status.ACCEPTED,
+        Status.ON_SITE,
+        Status.PENDING_REQUESTER,
+        Status.PENDING_THIRD_PARTY,
+    }
+)
+PENDING_STATUSES = frozenset({Status.PENDING_REQUESTER, Status.PENDING_THIRD_PARTY})
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
+WORKING_STATUSES = (Status.ACCEPTED, Status.ON_SITE)
+
+
+class Action(models.TextChoices):
+    """The transitions a user can ask for; each is one service in tickets.services."""
+
+    DISPATCH = "dispatch", _("Dispatch")
+    ACCEPT = "accept", _("Accept")
+    ARRIVE = "arrive", _("Arrived on site")
+    PAUSE_REQUESTER = "pause_requester", _("Wait for requester")
+    PAUSE_THIRD_PARTY = "pause_third_party", _("Wait for third party")
+    RESUME = "resume", _("Resume")
+    RESOLVE = "resolve", _("Resolve")
+    CONFIRM = "confirm", _("Confirm and close")
+    REOPEN = "reopen", _("Reopen")
+    CANCEL = "cancel", _("Cancel")
+    AUTO_CLOSE = "auto_close", _("Close automatically")
+
+
+# The one table of allowed transitions: action -> (statuses it may start from, status it leads to).
+# RESUME leads back to the working status held before the pause (ACCEPTED or ON_SITE).
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    Action.DISPATCH: (frozenset({Status.NEW, Status.DISPATCHED}), Status.DISPATCHED),
+    Action.ACCEPT: (frozenset({Status.NEW, Status.DISPATCHED}), Status.ACCEPTED),
+    Action.ARRIVE: (frozenset({Status.ACCEPTED}), Status.ON_SITE),
+    Action.PAUSE_REQUESTER: (frozenset({Status.ACCEPTED, Status.ON_SITE}), Status.PENDING_REQUESTER),
+    Action.PAUSE_THIRD_PARTY: (frozenset({Status.ACCEPTED, Status.ON_SITE}), Status.PENDING_THIRD_PARTY),
+    Action.RESUME: (PENDING_STATUSES, None),
+    Action.RESOLVE: (frozenset({Status.ACCEPTED, Status.ON_SITE, *PENDING_STATUSES}), Status.RESOLVED),
+    Action.CONFIRM: (frozenset({Status.RESOLVED}), Status.CLOSED),
+    Action.AUTO_CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
+    Action.REOPEN: (frozenset({Status.RESOLVED}), Status.ACCEPTED),
+    Action.CANCEL: (OPEN_STATUSES, Status.CANCELLED),
+}
+
+
+class EventKind(models.TextChoices):
+    """Kinds of timeline event (全过程)."""
+
+    CREATED = "created", _("Received")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    TRANSFERRED = "transferred", _("Transferred to another vendor")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    COMMENTED = "commented", _("Comment")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    ESCALATED = "escalated", _("Escalated")
+    FIELDS_CHANGED = "fields_changed", _("Details changed")
+
+
+class ClockState(models.TextChoices):
+    """State of one SLA clock."""
+
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+    BREACHED = "breached", _("Breached")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    CALENDAR_MISSING = "calendar_missing", _("Calendar data missing")
+
+
+class SLAState(models.TextChoices):
+    """The work order's overall SLA state, for lists and boards (worst of its clocks)."""
+
+    ON_TRACK = "on_track", _("On track")
+    WARNING = "warning", _("At risk")
+    BREACHED = "breached", _("Breached")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+    UNKNOWN = "unknown", _("Unknown (calendar data missing)")

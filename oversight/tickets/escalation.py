@@ -1,0 +1,135 @@
+"""Escalation at SLA warning and breach, and notices of work-order events, each sent exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from oversight.core import clock
+from oversight.notifications.services import notification_create
+from oversight.tenancy.choices import Role
+from oversight.tenancy.models import User
+from oversight.tickets.choices import OPEN_STATUSES, Action, ClockState
+from oversight.tickets.models import SLAClock, WorkOrder
+from oversight.tickets.sla import sla_clocks_rebuild
+
+
+def escalation_recipients(work_order: WorkOrder) -> list[User]:
+    """The assignee, the vendor's managers and the client's supervisors: who hears of warnings and breaches."""
+    people = User.objects.filter(is_active=True).filter(
+        Q(pk=work_order.assignee_id)
+        | Q(role=Role.VENDOR_MANAGER, vendor_id=work_order.vendor_id)
+        | Q(role=Role.CLIENT_SUPERVISOR, organisation_id=work_order.organisation_id)
+    )
+    return list(people.order_by("pk"))
+
+
+def _queue_email(notification_id: int) -> None:
+    from oversight.notifications.tasks import send_notification_email
+
+    transaction.on_commit(lambda: send_notification_email.delay(notification_id))
+
+
+def _escalate(clock_row: SLAClock, level: str) -> int:
+    work_order = clock_row.work_order
+    metric_label = clock_row.get_metric_display
+    sent = 0
+    for person in escalation_recipients(work_order):
+        # One notice per person, clock, level and target: a rerun or a crash-and-retry adds nothing.
+        key = f"sla:{level}:{work_order.pk}:{clock_row.metric}:{clock_row.target_seconds}:{person.pk}"
+
+        def subject(level=level):
+            if level == "breach":
+                return _("SLA breached: %(number)s %(metric)s") % {
+                    "number": work_order.number,
+                    "metric": metric_label(),
+                }
+            return _("SLA at risk: %(number)s %(metric)s") % {"number": work_order.number, "metric": metric_label()}
+
+        def body(level=level):
+            return _("%(title)s\nDue at %(due)s (UTC). Open the work order to act.") % {
+                "title": work_order.title,
+                "due": clock_row.due_at.strftime("%Y-%m-%d %H:%M") if clock_row.due_at else "-",
+            }
+
+        notification, created = notification_create(
+            recipient=person,
+            kind=f"sla_{level}",
+            dedupe_key=key,
+            subject=subject,
+            body=body,
+            work_order=work_order,
+        )
+        if created:
+            sent += 1
+            _queue_email(notification.pk)
+    return sent
+
+
+def sla_escalation_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Record breaches of running clocks past due, then notify warnings and breaches not yet notified."""
+    now = now or clock.now()
+    overdue_ids = set(
+        SLAClock.objects.filter(state=ClockState.RUNNING, due_at__lte=now).values_list("work_order_id", flat=True)
+    )
+    for pk in overdue_ids:
+        with transaction.atomic():
+            work_order = WorkOrder.objects.select_for_update().filter(pk=pk).first()
+            if work_order is not None:
+                sla_clocks_rebuild(work_order=work_order, now=now)
+    counts = {"rebuilt": len(overdue_ids), "warnings": 0, "breaches": 0}
+    open_clocks = SLAClock.objects.select_related("work_order").filter(work_order__status__in=OPEN_STATUSES)
+    for row in open_clocks.filter(state=ClockState.RUNNING, warning_at__lte=now):
+        with transaction.atomic():
+            counts["warnings"] += _escalate(row, "warning")
+    for row in open_clocks.filter(state=ClockState.BREACHED):
+        with transaction.atomic():
+            counts["breaches"] += _escalate(row, "breach")
+    return counts
+
+
+EVENT_SUBJECTS = {
+    "created": lambda wo: _("New work order %(number)s: %(title)s") % {"number": wo.number, "title": wo.title},
+    "assigned": lambda wo: _("Work order %(number)s assigned to you") % {"number": wo.number},
+    Action.RESOLVE: lambda wo: _("Your work order %(number)s is resolved: please confirm") % {"number": wo.number},
+    "commented": lambda wo: _("New comment on %(number)s") % {"number": wo.number},
+    "transferred": lambda wo: _("New work order %(number)s transferred to you") % {"number": wo.number},
+}
+
+
+def event_recipients(work_order: WorkOrder, kind: str) -> list[User]:
+    """Who hears of an event: vendor managers of new work, the assignee of dispatch, the requester of resolution."""
+    if kind in ("created", "transferred"):
+        return list(User.objects.filter(is_active=True, role=Role.VENDOR_MANAGER, vendor_id=work_order.vendor_id))
+    if kind == "assigned":
+        return [work_order.assignee] if work_order.assignee_id else []
+    if kind == Action.RESOLVE:
+        return [work_order.requester]
+    if kind == "commented":
+        return [u for u in (work_order.requester, work_order.assignee) if u is not None]
+    return []
+
+
+def notify_event(*, work_order_id: int, kind: str) -> int:
+    """Notify the people concerned by one work-order event (idempotent per version and person)."""
+    work_order = WorkOrder.objects.select_related("requester", "assignee").filter(pk=work_order_id).first()
+    if work_order is None or kind not in EVENT_SUBJECTS:
+        return 0
+    sent = 0
+    for person in event_recipients(work_order, kind):
+        key = f"event:{kind}:{work_order.pk}:{work_order.version}:{person.pk}"
+        notification, created = notification_create(
+            recipient=person,
+            kind=kind,
+            dedupe_key=key,
+            subject=lambda: EVENT_SUBJECTS[kind](work_order),
+            body=lambda: work_order.title,
+            work_order=work_order,
+        )
+        if created:
+            sent += 1
+            _queue_email(notification.pk)
+    return sent

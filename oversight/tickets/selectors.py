@@ -1,0 +1,148 @@
+"""Reads of work orders, scoped to what the acting user may see. Every page, export and endpoint uses these."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from oversight.core import clock
+from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
+from oversight.tickets.choices import OPEN_STATUSES
+from oversight.tickets.models import Attachment, Comment, IntakePoint, SLAClock, WorkOrder, WorkOrderEvent
+
+LIST_RELATED = ("service", "vendor", "site", "requester", "assignee", "organisation")
+
+
+def work_order_visibility_q(user) -> Q | None:
+    """The filter a user's visibility adds to work orders (None = everything, for superusers)."""
+    if user.is_superuser:
+        return None
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return Q(pk__in=[])
+    org = Q(organisation_id=user.organisation_id)
+    if user.role in CLIENT_ROLES:
+        return org
+    if user.role in VENDOR_ROLES:
+        return org & Q(vendor_id=user.vendor_id)
+    if user.role == Role.REQUESTER:
+        mine = Q(requester_id=user.pk)
+        if user.sees_department_work_orders and user.department_id:
+            mine |= Q(site_id=user.department_id) | Q(requester__department_id=user.department_id)
+        return org & mine
+    return Q(pk__in=[])
+
+
+def work_order_list(*, user) -> QuerySet[WorkOrder]:
+    """Work orders the user may see, with what list pages need joined in."""
+    qs = WorkOrder.objects.select_related(*LIST_RELATED)
+    q = work_order_visibility_q(user)
+    return qs if q is None else qs.filter(q)
+
+
+def work_order_get(*, user, pk) -> WorkOrder:
+    """One visible work order, or 404 (never 403: nobody learns that an invisible one exists)."""
+    try:
+        return work_order_list(user=user).select_related("offering", "team", "sla_policy_version__policy").get(pk=pk)
+    except (WorkOrder.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def work_order_get_by_number(*, user, number: str) -> WorkOrder:
+    """One visible work order by its number, or 404."""
+    try:
+        return work_order_list(user=user).get(number=number)
+    except WorkOrder.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def sees_internal(user) -> bool:
+    """Requesters never see internal comments, attachments or events."""
+    return user.is_superuser or user.role in CLIENT_ROLES or user.role in VENDOR_ROLES
+
+
+def work_order_events(*, user, work_order: WorkOrder) -> QuerySet[WorkOrderEvent]:
+    """The timeline of a (visible) work order, internal events hidden from requesters."""
+    qs = work_order.events.select_related("actor").order_by("seq")
+    return qs if sees_internal(user) else qs.filter(is_internal=False)
+
+
+def work_order_comments(*, user, work_order: WorkOrder) -> QuerySet[Comment]:
+    """Comments of a visible work order, internal ones hidden from requesters."""
+    qs = work_order.comments.select_related("author")
+    return qs if sees_internal(user) else qs.filter(is_internal=False)
+
+
+def work_order_attachments(*, user, work_order: WorkOrder) -> QuerySet[Attachment]:
+    """Attachments of a visible work order, internal ones hidden from requesters."""
+    qs = work_order.attachments.select_related("uploaded_by")
+    return qs if sees_internal(user) else qs.filter(is_internal=False)
+
+
+def attachment_get(*, user, pk) -> Attachment:
+    """An attachment the user may download, or 404."""
+    visible = work_order_list(user=user)
+    qs = Attachment.objects.filter(work_order__in=visible)
+    if not sees_internal(user):
+        qs = qs.filter(is_internal=False)
+    try:
+        return qs.get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def work_order_clocks(*, work_order: WorkOrder) -> QuerySet[SLAClock]:
+    """The SLA clocks of a visible work order."""
+    return work_order.clocks.select_related("calendar").order_by("metric")
+
+
+def clock_list(*, user) -> QuerySet[SLAClock]:
+    """SLA clocks of the work orders the user may see."""
+    q = work_order_visibility_q(user)
+    qs = SLAClock.objects.select_related("work_order")
+    if q is None:
+        return qs
+    return qs.filter(work_order__in=WorkOrder.objects.filter(q))
+
+
+def breached_q(now=None) -> Q:
+    """Work orders whose SLA is breached now: recorded breaches and running clocks past due."""
+    now = now or clock.now()
+    return Q(sla_breached=True) | Q(sla_next_due_at__lte=now)
+
+
+def queue(qs: QuerySet[WorkOrder], *, user, name: str, now=None) -> QuerySet[WorkOrder]:
+    """Narrow a visible list to a named workbench queue (mine, team, unassigned, due_soon, breached)."""
+    now = now or clock.now()
+    open_qs = qs.filter(status__in=OPEN_STATUSES)
+    if name == "mine":
+        return open_qs.filter(assignee=user)
+    if name == "team":
+        return open_qs.filter(Q(team__in=user.teams.all()) | Q(assignee__teams__in=user.teams.all())).distinct()
+    if name == "unassigned":
+        return open_qs.filter(assignee__isnull=True)
+    if name == "due_soon":
+        import datetime as dt
+
+        return open_qs.filter(sla_next_due_at__gt=now, sla_next_due_at__lte=now + dt.timedelta(hours=1))
+    if name == "breached":
+        return open_qs.filter(breached_q(now))
+    return open_qs
+
+
+def intake_point_get(*, token: str) -> IntakePoint:
+    """An active QR intake point by its token, or 404."""
+    try:
+        return IntakePoint.objects.select_related("service", "offering", "site", "organisation").get(
+            token=token, is_active=True
+        )
+    except IntakePoint.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def intake_point_list(*, user) -> QuerySet[IntakePoint]:
+    """QR intake points of the user's organisation (client side only)."""
+    if user.is_superuser:
+        return IntakePoint.objects.all()
+    if user.role in CLIENT_ROLES:
+        return IntakePoint.objects.filter(organisation_id=user.organisation_id)
+    return IntakePoint.objects.none()

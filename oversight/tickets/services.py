@@ -1,0 +1,696 @@
+"""Writes to work orders. Every change goes through one of these services, whoever asks for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext_lazy as _
+
+from oversight.audit.services import audit_record
+from oversight.catalog.models import Offering, Service
+from oversight.catalog.services import priority_for
+from oversight.core import clock
+from oversight.core.errors import ApplicationError, Conflict, InvalidTransition
+from oversight.tenancy.choices import Role
+from oversight.tenancy.models import Site, Team, User, Vendor
+from oversight.tickets import permissions
+from oversight.tickets.choices import (
+    CREATABLE_KINDS,
+    PENDING_STATUSES,
+    TRANSITIONS,
+    Action,
+    Channel,
+    EventKind,
+    Status,
+)
+from oversight.tickets.models import (
+    Attachment,
+    Comment,
+    IdempotencyKey,
+    WorkOrder,
+    WorkOrderCounter,
+    WorkOrderEvent,
+)
+from oversight.tickets.sla import sla_clocks_rebuild
+
+# Content types accepted for attachments, decided from the file's bytes, never its name.
+ALLOWED_ATTACHMENT_TYPES = {
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "application/zip",
+    "text/plain",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _lock(work_order: WorkOrder) -> WorkOrder:
+    """Reload the row under a lock so concurrent writers queue instead of overwriting each other."""
+    return (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("offering", "sla_policy_version")
+        .get(pk=work_order.pk)
+    )
+
+
+def _check_version(locked: WorkOrder, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise Conflict(
+            _(
+                "This work order was changed by someone else (version %(current)s, you had %(seen)s). "
+                "Reload it and try again."
+            )
+            % {"current": locked.version, "seen": expected_version},
+            extra={"current_version": locked.version},
+        )
+
+
+def _append_event(
+    work_order: WorkOrder,
+    *,
+    actor,
+    kind: str,
+    at: dt.datetime,
+    action: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    data: dict | None = None,
+    is_internal: bool = False,
+) -> WorkOrderEvent:
+    last = work_order.events.aggregate(m=Max("seq"))["m"] or 0
+    return WorkOrderEvent.objects.create(
+        work_order=work_order,
+        seq=last + 1,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+        is_internal=is_internal,
+    )
+
+
+def _touch(work_order: WorkOrder, now: dt.datetime, fields: list[str]) -> None:
+    """Bump the version and save only the fields that changed."""
+    work_order.version = F("version") + 1
+    work_order.updated_at = now
+    work_order.save(update_fields=[*fields, "version", "updated_at"])
+    work_order.refresh_from_db(fields=["version"])
+
+
+def _next_number(organisation, now: dt.datetime) -> str:
+    year = now.year
+    counter, _created = WorkOrderCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+    WorkOrderCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{organisation.work_order_prefix}{year}{counter.last:07d}"
+
+
+def _schedule_notifications(work_order: WorkOrder, kind: str) -> None:
+    from oversight.notifications.tasks import notify_work_order_event
+
+    pk = work_order.pk
+    transaction.on_commit(lambda: notify_work_order_event.delay(pk, kind))
+
+
+@transaction.atomic
+def work_order_create(
+    *,
+    actor: User,
+    service: Service,
+    title: str,
+    description: str = "",
+    requester: User | None = None,
+    offering: Offering | None = None,
+    site: Site | None = None,
+    kind: str | None = None,
+    impact: int = 2,
+    urgency: int = 2,
+    channel: str = Channel.PORTAL,
+    location_detail: str = "",
+    asset_tag: str = "",
+    contact_phone: str = "",
+    idempotency_key: str | None = None,
+    created_at: dt.datetime | None = None,
+) -> WorkOrder:
+    """Receive (受理) a new work order: number it, route it to the service's vendor, start its clocks.
+
+    With an idempotency key, a key the user already used raises DuplicateSubmission carrying the first
+    work order; callers normally go through `work_order_create_idempotent`, which handles that.
+    """
+    if idempotency_key:
+        existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("work_order").first()
+        if existing:
+            raise DuplicateSubmission(existing.work_order)
+    permissions.require(permissions.may_create(actor), _("Your role cannot submit work orders."))
+    requester = requester or actor
+    if actor.role == Role.REQUESTER and requester.pk != actor.pk:
+        raise ApplicationError(_("Requesters submit work orders for themselves only."))
+    organisation = actor.organisation if not actor.is_superuser else service.organisation
+    for obj, label in ((service, _("service")), (site, _("location"))):
+        if obj is not None and obj.organisation_id != organisation.pk:
+            raise ApplicationError(_("Unknown %(what)s.") % {"what": label})
+    if requester.organisation_id != organisation.pk:
+        raise ApplicationError(_("The requester belongs to another organisation."))
+    if actor.role in (Role.VENDOR_AGENT, Role.VENDOR_MANAGER) and service.vendor_id != actor.vendor_id:
+        raise ApplicationError(_("Unknown service."))
+    if not service.is_active:
+        raise ApplicationError(_("This service is not available."))
+    if offering is not None and offering.service_id != service.pk:
+        raise ApplicationError(_("The offering does not belong to the chosen service."))
+    kind = kind or (offering.kind if offering else "incident")
+    if kind not in CREATABLE_KINDS:
+        raise ApplicationError(_("Only incidents and service requests can be submitted here."))
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."))
+    title = (title or "").strip()
+    if not title:
+        raise ApplicationError(_("A title is required."))
+    policy = offering.sla_policy if offering and offering.sla_policy_id else service.sla_policy
+    version = policy.current_version()
+    if version is None:
+        raise ApplicationError(_("The service's SLA policy has no version yet; ask an administrator."))
+    now = created_at or clock.now()
+    work_order = WorkOrder.objects.create(
+        organisation=organisation,
+        number=_next_number(organisation, now),
+        kind=kind,
+        title=title[:200],
+        description=description,
+        service=service,
+        offering=offering,
+        vendor=service.vendor,
+        site=site or requester.department,
+        location_detail=location_detail,
+        asset_tag=asset_tag,
+        requester=requester,
+        created_by=actor,
+        channel=channel,
+        contact_phone=contact_phone,
+        impact=impact,
+        urgency=urgency,
+        priority=priority_for(organisation=organisation, impact=impact, urgency=urgency),
+        status=Status.NEW,
+        sla_policy_version=version,
+        created_at=now,
+        updated_at=now,
+    )
+    _append_event(
+        work_order,
+        actor=actor,
+        kind=EventKind.CREATED,
+        at=now,
+        to_status=Status.NEW,
+        data={"channel": channel, "priority": work_order.priority, "vendor": work_order.vendor_id},
+    )
+    sla_clocks_rebuild(work_order=work_order, now=now)
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(user=actor, key=idempotency_key, work_order=work_order, created_at=now)
+        except IntegrityError as exc:
+            # A concurrent request with the same key won the race: undo ours, return theirs.
+            raise DuplicateSubmission(IdempotencyKey.objects.get(user=actor, key=idempotency_key).work_order) from exc
+    audit_record(
+        actor=actor,
+        action="tickets.workorder.created",
+        obj=work_order,
+        after={"number": work_order.number, "service": service.pk, "priority": work_order.priority, "channel": channel},
+    )
+    _schedule_notifications(work_order, "created")
+    return work_order
+
+
+class DuplicateSubmission(Exception):  # noqa: N818 - control flow, not an error shown to users
+    """Raised inside the create transaction when another request already used the idempotency key."""
+
+    def __init__(self, work_order: WorkOrder) -> None:
+        super().__init__(work_order.number)
+        self.work_order = work_order
+
+
+def work_order_create_idempotent(**kwargs: Any) -> tuple[WorkOrder, bool]:
+    """Create a work order honouring an idempotency key; returns (work order, created)."""
+    key = kwargs.get("idempotency_key")
+    actor = kwargs["actor"]
+    if key:
+        existing = IdempotencyKey.objects.filter(user=actor, key=key).select_related("work_order").first()
+        if existing:
+            return existing.work_order, False
+    try:
+        return work_order_create(**kwargs), True
+    except DuplicateSubmission as dup:
+        return dup.work_order, False
+
+
+@transaction.atomic
+def work_order_transition(
+    *,
+    actor: User | None,
+    work_order: WorkOrder,
+    action: str,
+    expected_version: int | None = None,
+    note: str = "",
+    resolution: str = "",
+    at: dt.datetime | None = None,
+) -> WorkOrder:
+    """Move a work order along the one transition table; repeating a request already carried out is harmless."""
+    if action not in TRANSITIONS:
+        raise InvalidTransition(_("Unknown action: %(action)s") % {"action": action})
+    locked = _lock(work_order)
+    _check_version(locked, expected_version)
+    sources, target = TRANSITIONS[action]
+    if action == Action.RESUME and locked.status in PENDING_STATUSES:
+        target = _status_before_pause(locked)
+    if locked.status not in sources:
+        if target is not None and locked.status == target and action != Action.DISPATCH:
+            return locked  # already done: a double click or a retried request changes nothing
+        raise InvalidTransition(
+            _("Cannot %(action)s a work order that is %(status)s.")
+            % {"action": Action(action).label.lower(), "status": Status(locked.status).label.lower()}
+        )
+    permissions.require(permissions.may_transition(actor, locked, action))
+    if action == Action.RESOLVE and not (resolution or note).strip():
+        raise ApplicationError(_("Describe the resolution."))
+    if action in (Action.REOPEN, Action.CANCEL) and not note.strip():
+        raise ApplicationError(_("Give a reason."))
+    now = at or clock.now()
+    before = locked.status
+    fields = ["status"]
+    locked.status = target
+    if action == Action.ACCEPT:
+        if locked.assignee_id is None and actor is not None and actor.role in (Role.VENDOR_AGENT, Role.VENDOR_MANAGER):
+            locked.assignee = actor
+            fields.append("assignee")
+        if locked.first_response_at is None:
+            locked.first_response_at = now
+            fields.append("first_response_at")
+    elif action == Action.ARRIVE:
+        if locked.arrived_at is None:
+            locked.arrived_at = now
+            fields.append("arrived_at")
+    elif action == Action.RESOLVE:
+        locked.resolved_at = now
+        locked.resolution = (resolution or note).strip()
+        fields += ["resolved_at", "resolution"]
+    elif action in (Action.CONFIRM, Action.AUTO_CLOSE):
+        locked.closed_at = now
+        locked.confirmed_by_requester = (
+            action == Action.CONFIRM and actor is not None and actor.pk == locked.requester_id
+        )
+        fields += ["closed_at", "confirmed_by_requester"]
+    elif action == Action.REOPEN:
+        locked.reopen_count += 1
+        locked.resolved_at = None
+        fields += ["reopen_count", "resolved_at"]
+    elif action == Action.CANCEL:
+        locked.closed_at = now
+        fields.append("closed_at")
+    _touch(locked, now, fields)
+    data = {"note": note} if note else {}
+    if action == Action.RESOLVE:
+        data["resolution"] = locked.resolution
+    _append_event(
+        locked,
+        actor=actor,
+        kind=EventKind.STATUS_CHANGED,
+        at=now,
+        action=action,
+        from_status=before,
+        to_status=target,
+        data=data,
+    )
+    sla_clocks_rebuild(work_order=locked, now=now)
+    audit_record(
+        actor=actor,
+        action=f"tickets.workorder.{action}",
+        obj=locked,
+        before={"status": before},
+        after={"status": target, **data},
+    )
+    _schedule_notifications(locked, action)
+    return locked
+
+
+def _status_before_pause(work_order: WorkOrder) -> str:
+    last_working = (
+        work_order.events.filter(to_status__in=[Status.ACCEPTED, Status.ON_SITE])
+        .order_by("-seq")
+        .values_list("to_status", flat=True)
+        .first()
+    )
+    return last_working or Status.ACCEPTED
+
+
+@transaction.atomic
+def work_order_assign(
+    *,
+    actor: User,
+    work_order: WorkOrder,
+    assignee: User | None = None,
+    team: Team | None = None,
+    expected_version: int | None = None,
+    note: str = "",
+) -> WorkOrder:
+    """Dispatch (派单) or reassign a work order to an agent and/or team of its own vendor."""
+    locked = _lock(work_order)
+    _check_version(locked, expected_version)
+    permissions.require(permissions.may_reassign(actor, locked))
+    if locked.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(_("A finished work order cannot be reassigned."))
+    if assignee is None and team is None:
+        raise ApplicationError(_("Choose an agent or a team."))
+    if assignee is not None and (
+        assignee.vendor_id != locked.vendor_id
+        or assignee.role not in (Role.VENDOR_AGENT, Role.VENDOR_MANAGER)
+        or not assignee.is_active
+    ):
+        raise ApplicationError(_("The agent must be active staff of this work order's vendor."))
+    if team is not None and team.vendor_id != locked.vendor_id:
+        raise ApplicationError(_("The team must belong to this work order's vendor."))
+    if assignee is not None and actor.role == Role.VENDOR_AGENT and locked.assignee_id not in (None, actor.pk):
+        raise ApplicationError(_("Only the current assignee or the vendor manager can hand this work order over."))
+    now = clock.now()
+    before = {"assignee": locked.assignee_id, "team": locked.team_id, "status": locked.status}
+    if before["assignee"] == (assignee.pk if assignee else before["assignee"]) and before["team"] == (
+        team.pk if team else before["team"]
+    ):
+        return locked  # nothing changes: harmless repeat
+    fields = []
+    if assignee is not None:
+        if locked.assignee_id and locked.assignee_id != assignee.pk:
+            locked.reassignment_count += 1
+            fields.append("reassignment_count")
+        locked.assignee = assignee
+        fields.append("assignee")
+    if team is not None:
+        locked.team = team
+        fields.append("team")
+    action = ""
+    if locked.status == Status.NEW:
+        locked.status = Status.DISPATCHED
+        fields.append("status")
+        action = Action.DISPATCH
+    elif locked.status == Status.DISPATCHED and assignee is not None:
+        action = Action.DISPATCH
+    _touch(locked, now, fields)
+    _append_event(
+        locked,
+        actor=actor,
+        kind=EventKind.ASSIGNED,
+        at=now,
+        action=action,
+        from_status=before["status"] if action else "",
+        to_status=locked.status if action else "",
+        data={
+            "assignee": locked.assignee_id,
+            "assignee_name": str(locked.assignee or ""),
+            "team": locked.team_id,
+            "team_name": str(locked.team or ""),
+            "note": note,
+        },
+    )
+    sla_clocks_rebuild(work_order=locked, now=now)
+    audit_record(
+        actor=actor,
+        action="tickets.workorder.assigned",
+        obj=locked,
+        before=before,
+        after={"assignee": locked.assignee_id, "team": locked.team_id, "status": locked.status},
+    )
+    _schedule_notifications(locked, "assigned")
+    return locked
+
+
+@transaction.atomic
+def work_order_transfer(
+    *,
+    actor: User,
+    work_order: WorkOrder,
+    service: Service,
+    reason: str,
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """Move a work order to another service (and so possibly another vendor): client side only."""
+    locked = _lock(work_order)
+    _check_version(locked, expected_version)
+    permissions.require(permissions.may_transfer(actor, locked), _("Only the client side can transfer work orders."))
+    if service.organisation_id != locked.organisation_id or not service.is_active:
+        raise ApplicationError(_("Unknown service."))
+    if locked.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(_("A finished work order cannot be transferred."))
+    if not reason.strip():
+        raise ApplicationError(_("Give a reason."))
+    now = clock.now()
+    before = {"service": locked.service_id, "vendor": locked.vendor_id, "status": locked.status}
+    vendor_changes = service.vendor_id != locked.vendor_id
+    locked.service = service
+    locked.offering = None
+    fields = ["service", "offering"]
+    if vendor_changes:
+        locked.vendor = service.vendor
+        locked.assignee = None
+        locked.team = None
+        fields += ["vendor", "assignee", "team"]
+        if locked.status != Status.NEW:
+            locked.status = Status.NEW
+            fields.append("status")
+    _touch(locked, now, fields)
+    _append_event(
+        locked,
+        actor=actor,
+        kind=EventKind.TRANSFERRED,
+        at=now,
+        from_status=before["status"] if "status" in fields else "",
+        to_status=locked.status if "status" in fields else "",
+        data={"from_vendor": before["vendor"], "to_vendor": locked.vendor_id, "service": service.pk, "reason": reason},
+    )
+    sla_clocks_rebuild(work_order=locked, now=now)
+    audit_record(
+        actor=actor,
+        action="tickets.workorder.transferred",
+        obj=locked,
+        before=before,
+        after={"service": service.pk, "vendor": locked.vendor_id, "reason": reason},
+    )
+    _schedule_notifications(locked, "transferred")
+    return locked
+
+
+@transaction.atomic
+def work_order_change_priority(
+    *,
+    actor: User,
+    work_order: WorkOrder,
+    impact: int,
+    urgency: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """Change impact and urgency; the priority follows the matrix and the clocks are rebuilt with the new targets."""
+    locked = _lock(work_order)
+    _check_version(locked, expected_version)
+    permissions.require(permissions.may_change_priority(actor, locked))
+    if locked.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(_("A finished work order cannot be re-prioritised."))
+    if not reason.strip():
+        raise ApplicationError(_("Give a reason."))
+    priority = priority_for(organisation=locked.organisation, impact=impact, urgency=urgency)
+    before = {"impact": locked.impact, "urgency": locked.urgency, "priority": locked.priority}
+    if (locked.impact, locked.urgency) == (impact, urgency):
+        return locked
+    now = clock.now()
+    locked.impact, locked.urgency, locked.priority = impact, urgency, priority
+    _touch(locked, now, ["impact", "urgency", "priority"])
+    after = {"impact": impact, "urgency": urgency, "priority": priority, "reason": reason}
+    _append_event(locked, actor=actor, kind=EventKind.PRIORITY_CHANGED, at=now, data={"before": before, "after": after})
+    sla_clocks_rebuild(work_order=locked, now=now)
+    audit_record(actor=actor, action="tickets.workorder.priority_changed", obj=locked, before=before, after=after)
+    return locked
+
+
+EDITABLE_FIELDS = ("title", "description", "location_detail", "asset_tag", "contact_phone", "site")
+
+
+@transaction.atomic
+def work_order_update_details(
+    *, actor: User, work_order: WorkOrder, changes: dict[str, Any], expected_version: int | None = None
+) -> WorkOrder:
+    """Edit descriptive fields only (status, vendor, SLA and timestamps are never editable this way)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    locked = _lock(work_order)
+    _check_version(locked, expected_version)
+    permissions.require(permissions.may_edit_details(actor, locked))
+    if "site" in changes and changes["site"] is not None and changes["site"].organisation_id != locked.organisation_id:
+        raise ApplicationError(_("Unknown location."))
+    if "title" in changes and not str(changes["title"]).strip():
+        raise ApplicationError(_("A title is required."))
+    before, after = {}, {}
+    for field, value in changes.items():
+        current = getattr(locked, field)
+        if current != value:
+            before[field] = getattr(current, "pk", current)
+            after[field] = getattr(value, "pk", value)
+            setattr(locked, field, value)
+    if not after:
+        return locked
+    now = clock.now()
+    _touch(locked, now, list(after))
+    _append_event(locked, actor=actor, kind=EventKind.FIELDS_CHANGED, at=now, data={"before": before, "after": after})
+    audit_record(actor=actor, action="tickets.workorder.updated", obj=locked, before=before, after=after)
+    return locked
+
+
+@transaction.atomic
+def comment_create(*, actor: User, work_order: WorkOrder, body: str, is_internal: bool = False) -> Comment:
+    """Add a comment (public, or internal for staff only) and record it in the timeline."""
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError(_("The comment is empty."))
+    locked = _lock(work_order)
+    permissions.require(permissions.may_comment(actor, locked, internal=is_internal))
+    now = clock.now()
+    comment = Comment.objects.create(
+        work_order=locked, author=actor, body=body, is_internal=is_internal, created_at=now
+    )
+    _append_event(
+        locked,
+        actor=actor,
+        kind=EventKind.COMMENTED,
+        at=now,
+        data={"comment": comment.pk, "excerpt": body[:200]},
+        is_internal=is_internal,
+    )
+    _touch(locked, now, [])
+    audit_record(
+        actor=actor,
+        action="tickets.comment.created",
+        obj=comment,
+        organisation=locked.organisation,
+        after={"work_order": locked.pk, "internal": is_internal},
+    )
+    if not is_internal:
+        _schedule_notifications(locked, "commented")
+    return comment
+
+
+def sniff_content_type(head: bytes, name: str) -> str | None:
+    """Decide a file's type from its bytes; plain text is accepted only if it decodes as UTF-8 without NULs."""
+    kind = filetype.guess(head)
+    if kind is not None:
+        mime = kind.mime
+        if mime == "application/zip" and name.lower().endswith((".xlsx", ".docx")):
+            mime = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                if name.lower().endswith(".xlsx")
+                else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            )
+        return mime
+    if b"\x00" in head:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        # A multi-byte character may be cut at the end of the sniffed head.
+        try:
+            text = head[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    lowered = text.lstrip().lower()
+    if lowered.startswith(("<", "<!doctype", "<?xml", "<svg")) or "<script" in lowered:
+        return None  # markup could run in a browser: refused
+    return "text/csv" if name.lower().endswith(".csv") else "text/plain"
+
+
+@transaction.atomic
+def attachment_create(
+    *, actor: User, work_order: WorkOrder, upload: UploadedFile, is_internal: bool = False
+) -> Attachment:
+    """Store an uploaded file after checking its size and its real type (from its bytes)."""
+    locked = _lock(work_order)
+    permissions.require(permissions.may_comment(actor, locked, internal=is_internal))
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ApplicationError(
+            _("The file is too large (limit %(mb)s MB).") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise ApplicationError(_("The file is empty."))
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    content_type = sniff_content_type(head, name)
+    if content_type not in ALLOWED_ATTACHMENT_TYPES:
+        raise ApplicationError(
+            _("This type of file is not accepted (images, PDF, text, CSV, Office and ZIP files are).")
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    now = clock.now()
+    attachment = Attachment(
+        work_order=locked,
+        uploaded_by=actor,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        is_internal=is_internal,
+        created_at=now,
+    )
+    # The stored name is random: the user's file name never reaches the file system.
+    attachment.file.save(f"{digest.hexdigest()[:16]}-{now:%Y%m%d%H%M%S%f}.bin", upload, save=False)
+    attachment.save()
+    _append_event(
+        locked,
+        actor=actor,
+        kind=EventKind.ATTACHMENT_ADDED,
+        at=now,
+        data={"attachment": attachment.pk, "name": name},
+        is_internal=is_internal,
+    )
+    _touch(locked, now, [])
+    audit_record(
+        actor=actor,
+        action="tickets.attachment.created",
+        obj=attachment,
+        organisation=locked.organisation,
+        after={"work_order": locked.pk, "name": name, "type": content_type, "size": upload.size},
+    )
+    return attachment
+
+
+def work_orders_auto_close(*, now: dt.datetime | None = None) -> int:
+    """Close resolved work orders the requester left unconfirmed for the configured number of days."""
+    now = now or clock.now()
+    cutoff = now - dt.timedelta(days=settings.OVERSIGHT_AUTO_CLOSE_DAYS)
+    closed = 0
+    for pk in WorkOrder.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff).values_list("pk", flat=True):
+        work_order = WorkOrder(pk=pk)
+        try:
+            work_order_transition(actor=None, work_order=work_order, action=Action.AUTO_CLOSE, at=now)
+            closed += 1
+        except InvalidTransition:
+            continue
+    return closed
+
+
+def vendor_for_user(user: User) -> Vendor | None:
+    """The vendor a staff user works for (None for everyone else)."""
+    return user.vendor if user.vendor_id else None

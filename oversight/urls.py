@@ -1,0 +1,17 @@
+"""URL configuration: web UI per app, the REST API under /api/, admin under /admin/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("oversight.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("oversight.notifications.urls")),
+    path("audit/", include("oversight.audit.urls")),
+    path("", include("oversight.tickets.urls")),
+    path("", include("oversight.core.urls")),
+]

@@ -1,0 +1,118 @@
+"""Shared fixtures: a small two-organisation world with every role, used across the suite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from oversight.tenancy.choices import Role
+from tests.factories import (
+    OfferingFactory,
+    OrganisationFactory,
+    ServiceFactory,
+    SiteFactory,
+    TeamFactory,
+    UserFactory,
+    VendorFactory,
+    calendar_24x7,
+    policy_with_targets,
+)
+
+
+@dataclass
+class World:
+    """Two client organisations; the first has two vendors, each with a service, and one user per role."""
+
+    org: object
+    other_org: object
+    vendor: object
+    other_vendor: object
+    foreign_vendor: object
+    dept: object
+    other_dept: object
+    team: object
+    calendar: object
+    policy: object
+    service: object
+    onsite_offering: object
+    other_service: object
+    foreign_service: object
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Build the world; `world.users[role]` for org A / vendor V1, plus 'other_*' counterparts."""
+    org = OrganisationFactory(name="General Hospital", code="gh", work_order_prefix="GH")
+    other_org = OrganisationFactory(name="Other Hospital", code="oh", work_order_prefix="OH")
+    vendor = VendorFactory(organisation=org, name="Desk Co", code="desk")
+    other_vendor = VendorFactory(organisation=org, name="Net Co", code="net")
+    foreign_vendor = VendorFactory(organisation=other_org, name="Far Co", code="far")
+    dept = SiteFactory(organisation=org, name="Cardiology", code="card")
+    other_dept = SiteFactory(organisation=org, name="Radiology", code="rad")
+    team = TeamFactory(vendor=vendor, name="Field team")
+    calendar = calendar_24x7(org)
+    policy = policy_with_targets(org, calendar)
+    service = ServiceFactory(organisation=org, vendor=vendor, sla_policy=policy, code="desktop", name="Desktop")
+    onsite_offering = OfferingFactory(service=service, name="Printer repair", requires_onsite=True)
+    other_service = ServiceFactory(
+        organisation=org, vendor=other_vendor, sla_policy=policy, code="network", name="Network"
+    )
+    other_cal = calendar_24x7(other_org)
+    foreign_service = ServiceFactory(
+        organisation=other_org,
+        vendor=foreign_vendor,
+        sla_policy=policy_with_targets(other_org, other_cal, code="far"),
+        code="far",
+        name="Far service",
+    )
+    users = {
+        "client_admin": UserFactory(username="admin_a", organisation=org, role=Role.CLIENT_ADMIN),
+        "client_supervisor": UserFactory(username="super_a", organisation=org, role=Role.CLIENT_SUPERVISOR),
+        "executive": UserFactory(username="exec_a", organisation=org, role=Role.EXECUTIVE),
+        "auditor": UserFactory(username="audit_a", organisation=org, role=Role.AUDITOR),
+        "vendor_manager": UserFactory(username="vm_a", organisation=org, role=Role.VENDOR_MANAGER, vendor=vendor),
+        "vendor_agent": UserFactory(username="agent_a", organisation=org, role=Role.VENDOR_AGENT, vendor=vendor),
+        "vendor_agent_2": UserFactory(username="agent_a2", organisation=org, role=Role.VENDOR_AGENT, vendor=vendor),
+        "requester": UserFactory(username="nurse_a", organisation=org, role=Role.REQUESTER, department=dept),
+        "requester_2": UserFactory(username="nurse_a2", organisation=org, role=Role.REQUESTER, department=dept),
+        "other_vendor_manager": UserFactory(
+            username="vm_b", organisation=org, role=Role.VENDOR_MANAGER, vendor=other_vendor
+        ),
+        "other_vendor_agent": UserFactory(
+            username="agent_b", organisation=org, role=Role.VENDOR_AGENT, vendor=other_vendor
+        ),
+        "other_requester": UserFactory(
+            username="clerk_b", organisation=org, role=Role.REQUESTER, department=other_dept
+        ),
+        "foreign_admin": UserFactory(username="admin_x", organisation=other_org, role=Role.CLIENT_ADMIN),
+        "foreign_requester": UserFactory(username="nurse_x", organisation=other_org, role=Role.REQUESTER),
+    }
+    users["vendor_agent"].teams.add(team)
+    return World(
+        org=org,
+        other_org=other_org,
+        vendor=vendor,
+        other_vendor=other_vendor,
+        foreign_vendor=foreign_vendor,
+        dept=dept,
+        other_dept=other_dept,
+        team=team,
+        calendar=calendar,
+        policy=policy,
+        service=service,
+        onsite_offering=onsite_offering,
+        other_service=other_service,
+        foreign_service=foreign_service,
+        users=users,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    """Keep uploads and e-mails of each test in its own temporary folder / in-memory outbox."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Real hashing costs ~0.3 s per user; tests only need a working hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
