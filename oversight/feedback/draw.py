@@ -45,15 +45,24 @@ def _distinct(participants: Iterable[str]) -> list[str]:
         raise ValueError("participants must be a sequence of ids, not one string")
     ids = set()
     for p in participants:
-        if not isinstance(p, str) or not p or "\n" in p:
-            raise ValueError(f"participant ids must be non-empty strings without line breaks, got {p!r}")
+        if not isinstance(p, str) or not p or "\n" in p or not _encodable(p):
+            raise ValueError(f"participant ids must be non-empty UTF-8 strings without line breaks, got {p!r}")
         ids.add(p)
     return sorted(ids)
 
 
+def _encodable(text: str) -> bool:
+    """Whether the text can be written as UTF-8 (lone surrogates cannot), so anyone can re-run the draw."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_seed(seed: str) -> None:
-    if not isinstance(seed, str) or not seed.strip():
-        raise ValueError("the seed must be a non-empty string published before the draw")
+    if not isinstance(seed, str) or not seed.strip() or not _encodable(seed):
+        raise ValueError("the seed must be a non-empty UTF-8 string published before the draw")
 
 
 def ticket(seed: str, participant: str) -> str:
