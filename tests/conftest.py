@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from oversight.tenancy.choices import Role
 from tests.factories import (
@@ -18,6 +21,17 @@ from tests.factories import (
     calendar_24x7,
     policy_with_targets,
 )
+
+# Property tests: no per-example deadline (the machine may be busy) and, in CI, a fixed derandomised
+# run so a red build always reproduces; locally each run explores new examples.
+hypothesis_settings.register_profile(
+    "oversight",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=bool(os.environ.get("CI")),
+    database=None if os.environ.get("CI") else hypothesis_settings.default.database,
+)
+hypothesis_settings.load_profile("oversight")
 
 
 @dataclass

@@ -1,0 +1,59 @@
+"""REST API v1: one router for every app's viewsets (mounted at /api/v1/, namespace "api")."""
+
+from django.http import JsonResponse
+from django.urls import re_path
+from django.utils.translation import gettext_lazy as _
+from rest_framework.routers import SimpleRouter
+
+from oversight.audit.api.views import AuditEntryViewSet
+from oversight.catalog.api.views import (
+    BusinessCalendarViewSet,
+    OfferingViewSet,
+    ServiceCategoryViewSet,
+    ServiceViewSet,
+    SLAPolicyViewSet,
+)
+from oversight.notifications.api.views import NotificationViewSet
+from oversight.tenancy.api.views import OrganisationViewSet, SiteViewSet, TeamViewSet, UserViewSet, VendorViewSet
+from oversight.tickets.api.views import (
+    AttachmentViewSet,
+    CommentViewSet,
+    SLAClockViewSet,
+    WorkOrderAttachmentViewSet,
+    WorkOrderEventViewSet,
+    WorkOrderViewSet,
+)
+
+app_name = "api"
+
+WORK_ORDER = r"work-orders/(?P<work_order_id>[^/.]+)"
+
+router = SimpleRouter()
+router.register("work-orders", WorkOrderViewSet, basename="work-order")
+router.register(f"{WORK_ORDER}/events", WorkOrderEventViewSet, basename="work-order-event")
+router.register(f"{WORK_ORDER}/clocks", SLAClockViewSet, basename="work-order-clock")
+router.register(f"{WORK_ORDER}/comments", CommentViewSet, basename="work-order-comment")
+router.register(f"{WORK_ORDER}/attachments", WorkOrderAttachmentViewSet, basename="work-order-attachment")
+router.register("attachments", AttachmentViewSet, basename="attachment")
+router.register("services", ServiceViewSet, basename="service")
+router.register("offerings", OfferingViewSet, basename="offering")
+router.register("service-categories", ServiceCategoryViewSet, basename="service-category")
+router.register("calendars", BusinessCalendarViewSet, basename="calendar")
+router.register("sla-policies", SLAPolicyViewSet, basename="sla-policy")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("sites", SiteViewSet, basename="site")
+router.register("vendors", VendorViewSet, basename="vendor")
+router.register("teams", TeamViewSet, basename="team")
+router.register("users", UserViewSet, basename="user")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
+
+
+def not_found(request, unmatched: str = ""):
+    """Any other path under /api/v1/: the one JSON error body instead of the HTML 404 page."""
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": str(_("No API endpoint at this address."))}}, status=404
+    )
+
+
+urlpatterns = [*router.urls, re_path(r"^(?P<unmatched>.*)$", not_found, name="not-found")]

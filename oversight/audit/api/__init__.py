@@ -1,0 +1,1 @@
+"""REST API of the audit app (registered in oversight.api_urls)."""

@@ -1,0 +1,24 @@
+"""API permission classes shared by every app's viewsets."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from oversight.tenancy.choices import READ_ONLY_ROLES
+
+
+class ReadOnlyRolesCannotWrite(BasePermission):
+    """Executives and auditors read everything they may see and change nothing (403 on any write).
+
+    A view may set `read_only_roles_may_write = True` for personal state that is not business data
+    (marking one's own notifications as read).
+    """
+
+    message = _("Your role has read-only access.")
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS or getattr(view, "read_only_roles_may_write", False):
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_superuser or user.role not in READ_ONLY_ROLES))

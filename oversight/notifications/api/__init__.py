@@ -1,0 +1,1 @@
+"""REST API of the notifications app (registered in oversight.api_urls)."""

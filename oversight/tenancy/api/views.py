@@ -1,0 +1,108 @@
+"""Read-only API of organisations, sites, vendors, teams and users; administrators change them in the admin."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from oversight.core.api.viewsets import ScopedReadOnlyViewSet
+from oversight.tenancy import selectors
+from oversight.tenancy.api import serializers
+from oversight.tenancy.choices import Role
+from oversight.tenancy.models import Organisation, Site, Team, User, Vendor
+
+
+class OrganisationViewSet(ScopedReadOnlyViewSet):
+    """Client organisations the user belongs to."""
+
+    serializer_class = serializers.OrganisationSerializer
+    schema_model = Organisation
+
+    def select(self, user):
+        return selectors.organisation_list(user=user)
+
+
+class SiteFilter(django_filters.FilterSet):
+    """Filters for sites (plain ids: an unknown id simply matches nothing)."""
+
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    kind = django_filters.CharFilter(field_name="kind")
+
+    class Meta:
+        model = Site
+        fields = ["parent", "kind"]
+
+
+class SiteViewSet(ScopedReadOnlyViewSet):
+    """Sites and departments of the user's organisation."""
+
+    serializer_class = serializers.SiteSerializer
+    schema_model = Site
+    filterset_class = SiteFilter
+
+    def select(self, user):
+        return selectors.site_list(user=user)
+
+
+class VendorViewSet(ScopedReadOnlyViewSet):
+    """Vendors: the client side sees all of its organisation's, vendor staff only their own."""
+
+    serializer_class = serializers.VendorSerializer
+    schema_model = Vendor
+
+    def select(self, user):
+        return selectors.vendor_list(user=user)
+
+
+class TeamFilter(django_filters.FilterSet):
+    """Filter teams by vendor id."""
+
+    vendor = django_filters.NumberFilter(field_name="vendor_id")
+
+    class Meta:
+        model = Team
+        fields = ["vendor"]
+
+
+class TeamViewSet(ScopedReadOnlyViewSet):
+    """Teams of the vendors the user may see."""
+
+    serializer_class = serializers.TeamSerializer
+    schema_model = Team
+    filterset_class = TeamFilter
+
+    def select(self, user):
+        return selectors.team_list(user=user)
+
+
+class UserFilter(django_filters.FilterSet):
+    """Filter people by role, vendor id and whether they are active."""
+
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    vendor = django_filters.NumberFilter(field_name="vendor_id")
+    is_active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = User
+        fields = ["role", "vendor", "is_active"]
+
+
+class UserViewSet(ScopedReadOnlyViewSet):
+    """People the user may see; `/users/me/` is the signed-in user. Roles are never writable here."""
+
+    serializer_class = serializers.UserSerializer
+    schema_model = User
+    filterset_class = UserFilter
+
+    def select(self, user):
+        return selectors.user_list(user=user)
+
+    @extend_schema(responses=serializers.CurrentUserSerializer, filters=False)
+    @action(detail=False, methods=["get"], url_path="me", pagination_class=None, filterset_class=None)
+    def me(self, request: Request) -> Response:
+        """The signed-in user, including their role, organisation, vendor and preferences."""
+        user = selectors.user_list(user=request.user).prefetch_related("teams").filter(pk=request.user.pk).first()
+        return Response(serializers.CurrentUserSerializer(user or request.user).data)
