@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from typing import Any
 
 import filetype
@@ -13,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext_lazy as _
 
-from oversight.audit.services import audit_record
+from oversight.audit.services import audit_record, model_snapshot
 from oversight.catalog.models import Offering, Service
 from oversight.catalog.services import priority_for
 from oversight.core import clock
-from oversight.core.errors import ApplicationError, Conflict, InvalidTransition
+from oversight.core.errors import ApplicationError, Conflict, InvalidTransition, NotAllowed
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Site, Team, User, Vendor
 from oversight.tickets import permissions
@@ -34,6 +35,7 @@ from oversight.tickets.models import (
     Attachment,
     Comment,
     IdempotencyKey,
+    IntakePoint,
     WorkOrder,
     WorkOrderCounter,
     WorkOrderEvent,
@@ -279,8 +281,8 @@ def work_order_transition(
         if target is not None and locked.status == target and action != Action.DISPATCH:
             return locked  # already done: a double click or a retried request changes nothing
         raise InvalidTransition(
-            _("Cannot %(action)s a work order that is %(status)s.")
-            % {"action": Action(action).label.lower(), "status": Status(locked.status).label.lower()}
+            _("“%(action)s” is not possible while the work order is “%(status)s”.")
+            % {"action": Action(action).label, "status": Status(locked.status).label}
         )
     permissions.require(permissions.may_transition(actor, locked, action))
     if action == Action.RESOLVE and not (resolution or note).strip():
@@ -694,3 +696,44 @@ def work_orders_auto_close(*, now: dt.datetime | None = None) -> int:
 def vendor_for_user(user: User) -> Vendor | None:
     """The vendor a staff user works for (None for everyone else)."""
     return user.vendor if user.vendor_id else None
+
+
+@transaction.atomic
+def intake_point_create(
+    *,
+    actor: User | None,
+    organisation,
+    label: str,
+    service: Service,
+    offering: Offering | None = None,
+    site: Site | None = None,
+    asset_tag: str = "",
+    is_active: bool = True,
+):
+    """Create a QR intake point with a fresh unguessable token (the QR code's only secret)."""
+    if actor is not None and not actor.is_superuser:
+        if actor.role != Role.CLIENT_ADMIN or actor.organisation_id != organisation.pk:
+            raise NotAllowed(_("Only the organisation's administrators create QR intake points."))
+    label = (label or "").strip()
+    if not label:
+        raise ApplicationError(_("A label is required."))
+    if service.organisation_id != organisation.pk:
+        raise ApplicationError(_("Unknown %(what)s.") % {"what": _("service")})
+    if site is not None and site.organisation_id != organisation.pk:
+        raise ApplicationError(_("Unknown %(what)s.") % {"what": _("location")})
+    if offering is not None and offering.service_id != service.pk:
+        raise ApplicationError(_("The offering does not belong to the chosen service."))
+    intake_point = IntakePoint.objects.create(
+        organisation=organisation,
+        token=secrets.token_urlsafe(16),
+        label=label[:200],
+        service=service,
+        offering=offering,
+        site=site,
+        asset_tag=asset_tag,
+        is_active=is_active,
+    )
+    audit_record(
+        actor=actor, action="tickets.intakepoint.created", obj=intake_point, after=model_snapshot(intake_point)
+    )
+    return intake_point
