@@ -50,7 +50,11 @@ def work_order_get(*, user, pk) -> WorkOrder:
 def work_order_get_by_number(*, user, number: str) -> WorkOrder:
     """One visible work order by its number, or 404."""
     try:
-        return work_order_list(user=user).get(number=number)
+        return (
+            work_order_list(user=user)
+            .select_related("offering", "team", "sla_policy_version__policy")
+            .get(number=number)
+        )
     except WorkOrder.DoesNotExist as exc:
         raise Http404 from exc
 

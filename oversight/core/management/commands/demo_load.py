@@ -1,0 +1,60 @@
+"""Load the demo scenario and its generated work orders (`make demo` runs this with --if-empty)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
+from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
+from oversight.tenancy.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Load the demo hospital, its vendors, catalog, calendars, SLA policies, people and generated work orders."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when the database already has data.")
+        parser.add_argument("--work-orders", type=int, default=20000, help="How many work orders to generate.")
+        parser.add_argument("--seed", type=int, default=2026, help="Seed of the random process (same seed, same data).")
+        parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="Work orders per database batch.")
+
+    def handle(self, *args, **options):
+        if Organisation.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("The database already has data: demo data not loaded (drop var/ to start afresh).")
+                return
+            if Organisation.objects.filter(code=DEMO_ORGANISATION_CODE).exists():
+                raise CommandError(
+                    "The demo organisation is already loaded. Use generate_work_orders to add work orders to it."
+                )
+        if options["work_orders"] < 0:
+            raise CommandError("--work-orders must not be negative.")
+        started = time.perf_counter()
+        scenario = build_scenario()
+        for warning in scenario.warnings:
+            self.stderr.write(self.style.WARNING(warning))
+        self.stdout.write(
+            f"Scenario: {scenario.organisation.name}, {len(scenario.vendors)} vendors, {len(scenario.services)} "
+            f"services, {len(scenario.users)} users ({time.perf_counter() - started:.1f} s)"
+        )
+
+        def progress(done: int, total: int, seconds: float) -> None:
+            self.stdout.write(f"  {done:>9,} / {total:,} work orders  {seconds:6.1f} s")
+
+        result = generate_work_orders(
+            organisation=scenario.organisation,
+            count=options["work_orders"],
+            seed=options["seed"],
+            days=DEMO_DAYS,
+            batch_size=options["batch"],
+            progress=progress if options["verbosity"] > 1 else None,
+        )
+        open_count = sum(n for status, n in result.by_status.items() if status not in ("closed", "cancelled"))
+        self.stdout.write(
+            f"Work orders: {result.count:,} ({result.first_number} … {result.last_number}), {open_count:,} open, "
+            f"{result.breached:,} with a breached SLA; {result.events:,} timeline events, {result.clocks:,} SLA "
+            f"clocks, {result.comments:,} comments ({result.seconds:.1f} s)"
+        )
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.perf_counter() - started:.1f} s."))

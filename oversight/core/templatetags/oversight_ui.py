@@ -1,0 +1,158 @@
+"""Template helpers shared by every page: navigation, query strings, durations, UI strings for the local JS."""
+
+from __future__ import annotations
+
+import json
+
+from django import template
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import json_script
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from oversight.tenancy.choices import Role
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes) -> str:
+    """The current query string with some parameters replaced (None or "" removes one), e.g. for pagination."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    for key, value in changes.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def duration(seconds, unit: str = "") -> str:
+    """Seconds as a short human duration: "2 d 3 h", "1 h 05 min", "12 min", "40 s".
+
+    `duration:"hours"` never rolls hours into days: business time ("40 h 00 min") is not wall-clock days.
+    """
+    if seconds is None or seconds == "":
+        return ""
+    try:
+        total = int(round(float(seconds)))
+    except (TypeError, ValueError):
+        return ""
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    days, rest = (0, total) if unit == "hours" else divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        text = gettext_now("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    elif hours:
+        text = gettext_now("%(h)d h %(m)02d min") % {"h": hours, "m": minutes}
+    elif minutes:
+        text = gettext_now("%(m)d min") % {"m": minutes}
+    else:
+        text = gettext_now("%(s)d s") % {"s": secs}
+    return sign + text
+
+
+@register.filter
+def absolute(value):
+    """The absolute value of a number (e.g. seconds overdue)."""
+    try:
+        return abs(value)
+    except TypeError:
+        return value
+
+
+@register.filter
+def pretty_json(value) -> str:
+    """JSON indented for reading (the template escapes it)."""
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+def _nav_spec(user) -> list[tuple[str, object]]:
+    if not user.is_authenticated:
+        return []
+    role = user.role
+    items: list[tuple[str, object]] = []
+    if user.is_superuser or role in (Role.VENDOR_MANAGER, Role.VENDOR_AGENT):
+        items.append(("tickets:workbench", _("Workbench")))
+    if user.is_superuser or role in (
+        Role.CLIENT_ADMIN,
+        Role.CLIENT_SUPERVISOR,
+        Role.EXECUTIVE,
+        Role.AUDITOR,
+        Role.VENDOR_MANAGER,
+    ):
+        items.append(("tickets:board", _("Supervision board")))
+    if role == Role.REQUESTER:
+        items.append(("tickets:portal", _("My requests")))
+    if user.is_superuser or role not in (Role.EXECUTIVE, Role.AUDITOR):
+        items.append(("tickets:create", _("New request")))
+    if user.is_superuser or role == Role.CLIENT_ADMIN:
+        items.append(("tickets:intake_points", _("QR codes")))
+    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.AUDITOR):
+        items.append(("audit:list", _("Audit trail")))
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context) -> list[dict]:
+    """The main navigation for the signed-in user's role, with the current section marked."""
+    request = context.get("request")
+    if request is None:
+        return []
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    items = []
+    for name, label in _nav_spec(request.user):
+        url = reverse(name)
+        active = current == name or (name == "tickets:portal" and current == "tickets:detail")
+        items.append({"url": url, "label": label, "active": active})
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """How many unread notifications the signed-in user has (one query per page, cached on the request)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return 0
+    if not hasattr(request, "_oversight_unread"):
+        from oversight.notifications.selectors import unread_count
+
+        request._oversight_unread = unread_count(user=request.user)
+    return request._oversight_unread
+
+
+@register.simple_tag
+def may_use_admin(user) -> bool:
+    """Whether the administration link is shown."""
+    from oversight.core.admin_site import may_use_admin as check
+
+    return check(user)
+
+
+@register.simple_tag
+def ui_strings():
+    """Translated words the local JavaScript needs (countdowns, confirmations), as a JSON data block."""
+    strings = {
+        "left": gettext_now("%(time)s left"),
+        "overdue": gettext_now("overdue by %(time)s"),
+        "paused": gettext_now("paused"),
+        "on_track": gettext_now("On track"),
+        "warning": gettext_now("At risk"),
+        "breached": gettext_now("Breached"),
+        "d": pgettext("time unit: days", "d"),
+        "h": pgettext("time unit: hours", "h"),
+        "min": pgettext("time unit: minutes", "min"),
+        "s": pgettext("time unit: seconds", "s"),
+        "confirm": gettext_now("Are you sure?"),
+    }
+    return json_script(strings, "ui-strings")
