@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from oversight.celery import app as celery_app
 from oversight.tenancy.choices import Role
 from tests.factories import (
     OfferingFactory,
@@ -128,5 +129,7 @@ def _media_and_mail(settings, tmp_path):
     """Keep uploads and e-mails of each test in its own temporary folder / in-memory outbox."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run in-process in tests even when REDIS_URL is set (the worker test opts out explicitly).
+    celery_app.conf.task_always_eager = True
     # Real hashing costs ~0.3 s per user; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
