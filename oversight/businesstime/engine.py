@@ -21,6 +21,14 @@ into contiguous *blocks* with a prefix array of cumulative business microseconds
 then one or two ``bisect`` calls (``numpy.searchsorted`` for the batch functions). Compiled data
 is cached per spec (specs are frozen and hashable) and grown year by year on demand.
 
+Single calls are built for speed (see ``_Block`` and the comment above the public functions): the
+block used last is reachable from the spec in two attribute loads, its lists are laid out so that
+a query needs no range test and no ``- 1``, and UTC datetimes (what the ORM returns) are bisected
+and added as datetimes/timedeltas directly, with no int <-> datetime conversion; other aware
+datetimes go through exact integer microseconds. Everything stays exact: datetime and timedelta
+arithmetic is integer microseconds, and no float is ever involved except the float *result* of
+the ``*_seconds_between`` functions (exactly microseconds / 10**6, correctly rounded).
+
 Years without holiday data
 --------------------------
 If ``spec.covered_years`` is a set, any computation that needs a local date of another year
@@ -34,6 +42,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -90,7 +99,11 @@ _SAMPLE_STEP_S = 6 * 3600
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
+_ONE_S = timedelta(seconds=1)
+_ZERO = timedelta(0)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# _Block.hot/hot_dt of no block: every lookup fails (bisect gives 0, vals[0] is None), see _Block.
+_NO_BLOCK: tuple[list[Any], ...] = ([], [None], [0], [None])
 _WEEKDAY_OF_EPOCH = 3  # 1970-01-01 was a Thursday (Monday == 0)
 
 Interval = tuple[int, int]
@@ -239,19 +252,25 @@ class CalendarSpec:
 def datetime_to_us(dt: datetime) -> int:
     """Exact integer microseconds since the Unix epoch of an aware datetime."""
     try:
-        return (dt - _EPOCH) // _ONE_US
-    except TypeError:
+        # Exact integer arithmetic on the timedelta's fields; about twice as fast as
+        # `(dt - _EPOCH) // _ONE_US` (dt.timestamp() would be a float, hence inexact).
+        td = dt - _EPOCH
+        return td.days * DAY_US + td.seconds * SECOND_US + td.microseconds
+    except (TypeError, AttributeError):
         # naive - aware raises TypeError; turn it into the documented ValueError.
         raise ValueError(f"an aware datetime is required, got {dt!r}") from None
 
 
 def us_to_datetime(us: int) -> datetime:
     """Aware UTC datetime for integer microseconds since the Unix epoch."""
-    return _EPOCH + timedelta(microseconds=int(us))
+    # timedelta * int is exact and faster than timedelta(microseconds=...).
+    return _EPOCH + _ONE_US * int(us)
 
 
 def _seconds_to_us(seconds: float | int | Decimal) -> int:
     """Convert a seconds amount to integer microseconds, rounding half-even exactly."""
+    if type(seconds) is int:
+        return seconds * SECOND_US
     if isinstance(seconds, bool):
         raise ValueError("seconds must be a number, not a bool")
     if isinstance(seconds, int | np.integer):
@@ -259,13 +278,25 @@ def _seconds_to_us(seconds: float | int | Decimal) -> int:
     if isinstance(seconds, float):
         if not math.isfinite(seconds):
             raise ValueError(f"seconds must be finite, got {seconds!r}")
-        # Decimal(float) is the exact binary value: one rounding step only.
-        return round(Decimal(seconds) * SECOND_US)
+        # A float is exactly n / d with d a power of two: round n * 10**6 / d half-even.
+        n, d = seconds.as_integer_ratio()
+        q, r = divmod(n * SECOND_US, d)
+        r += r
+        if r > d or (r == d and q & 1):
+            q += 1
+        return q
     if isinstance(seconds, Decimal):
         if not seconds.is_finite():
             raise ValueError(f"seconds must be finite, got {seconds!r}")
         return round(seconds * SECOND_US)
     raise ValueError(f"seconds must be int, float or Decimal, got {type(seconds).__name__}")
+
+
+def _amount_us(microseconds: int) -> int:
+    """Validate a microseconds amount (int or numpy integer, not bool) and return it as int."""
+    if isinstance(microseconds, bool) or not isinstance(microseconds, int | np.integer):
+        raise ValueError(f"microseconds must be an int, got {microseconds!r}")
+    return int(microseconds)
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,9 +316,51 @@ class _Chunk:
 
 
 class _Block:
-    """Contiguous local years [lo, hi] compiled into one sorted segment array with prefix sums."""
+    """Contiguous local years [lo, hi] compiled into one sorted segment array with prefix sums.
 
-    __slots__ = ("_np", "ends", "hi", "lo", "prefix", "starts", "total", "we", "ws")
+    Segment i is ``[starts[i], ends[i])`` and holds the business µs ``[prefix[i], prefix[i + 1])``
+    of the block (n segments, ``prefix[n] == total``). For single calls the block also keeps its
+    segments laid out so that a query is one or two ``bisect`` calls and list indexing, with no
+    range test and no ``- 1``:
+
+    * ``bounds = [ws, s_0, e_0, s_1, e_1, ..., we]`` (2n + 2 entries). For ws <= t < we,
+      ``k = bisect_right(bounds, t)`` is odd outside working time (k = 2i + 1: after segment
+      i - 1, before segment i) and even inside it (k = 2i + 2: in segment i). t < ws gives
+      k == 0 and t >= we gives k == 2n + 2.
+    * ``vals``: the business time from ws to t is ``vals[k]`` for odd k (``prefix[i]``, constant
+      between segments) and ``t - vals[k]`` for even k (``vals[k] = s_i - prefix[i]``).
+      ``vals[0]`` is None and ``vals`` has 2n + 2 entries, so an instant outside [ws, we) raises
+      TypeError or IndexError instead of costing two comparisons on every call; the caller then
+      takes the general path (e.g. for ``t == we``, which belongs to the next year).
+    * ``offs = [None, s_0 - prefix[0], ..., s_(n-1) - prefix[n-1]]`` inverts it with ``prefix``:
+      the earliest instant with business time x (0 < x <= total) is ``offs[j] + x`` with
+      ``j = bisect_left(prefix, x, 1)`` (x > total gives j = n + 1, an IndexError); the latest
+      one (0 <= x < total) is the same with ``j = bisect_right(prefix, x)``.
+
+    ``hot`` is ``(bounds, vals, prefix, offs)`` in integer µs. ``hot_dt`` is the same with the
+    instants as aware UTC datetimes and the amounts as timedeltas, for inputs that are UTC
+    datetimes already: bisect compares them directly (same tzinfo, so a plain field comparison)
+    and ``offs[j] + x`` is the answer, with no int <-> datetime conversion at all (each costs
+    about as much as a bisect). Both are exact: datetime and timedelta arithmetic is integer
+    microseconds.
+    """
+
+    __slots__ = (
+        "_np",
+        "bounds",
+        "ends",
+        "hi",
+        "hot",
+        "hot_dt",
+        "lo",
+        "offs",
+        "prefix",
+        "starts",
+        "total",
+        "vals",
+        "we",
+        "ws",
+    )
 
     def __init__(self, lo: int, hi: int, ws: int, we: int, chunks: list[_Chunk]) -> None:
         self.lo, self.hi, self.ws, self.we = lo, hi, ws, we
@@ -307,17 +380,36 @@ class _Block:
                 ends.extend(ch.ends)
         self.starts = starts
         self.ends = ends
-        self.prefix = [0, *accumulate(e - s for s, e in zip(starts, ends, strict=True))]
-        self.total = self.prefix[-1]
+        self.prefix = prefix = [0, *accumulate(e - s for s, e in zip(starts, ends, strict=True))]
+        self.total = prefix[-1]
+        n = len(starts)
+        self.offs = offs = [None, *(s - p for s, p in zip(starts, prefix, strict=False))]
+        self.bounds = bounds = [ws] * (2 * n + 2)
+        bounds[1:-1:2], bounds[2:-1:2], bounds[-1] = starts, ends, we
+        self.vals = vals = [None] * (2 * n + 2)
+        vals[1::2], vals[2::2] = prefix, offs[1:]
+        self.hot = (bounds, vals, prefix, offs)
+        # As datetimes/timedeltas; vals shares the objects of offs and prefix. offs[i] >= ws (the
+        # business time before a segment's start cannot exceed the time since ws), so every
+        # entry is a valid datetime.
+        bounds_dt = [_EPOCH + _ONE_US * t for t in bounds]
+        prefix_td = [_ONE_US * x for x in prefix]
+        offs_dt = [None, *(_EPOCH + _ONE_US * t for t in offs[1:])]
+        vals_dt: list[Any] = [None] * (2 * n + 2)
+        vals_dt[1::2], vals_dt[2::2] = prefix_td, offs_dt[1:]
+        self.hot_dt = (bounds_dt, vals_dt, prefix_td, offs_dt)
         self._np: tuple[npt.NDArray[np.int64], ...] | None = None
 
     def cum(self, t: int) -> int:
         """Business µs from the block's start to t (ws <= t <= we)."""
-        i = bisect_right(self.starts, t) - 1
-        if i < 0:
-            return 0
-        e = self.ends[i]
-        return self.prefix[i] + (e if t >= e else t) - self.starts[i]
+        if t >= self.we:
+            return self.total
+        k = bisect_right(self.bounds, t)
+        return self.vals[k] if k & 1 else t - self.vals[k]  # type: ignore[no-any-return]
+
+    def between(self, a: int, b: int) -> int:
+        """Business µs in [a, b) (ws <= a <= b <= we)."""
+        return self.cum(b) - self.cum(a)
 
     def arrays(self) -> tuple[npt.NDArray[np.int64], ...]:
         """numpy views (starts, ends, prefix) for the batch functions, built once."""
@@ -348,6 +440,9 @@ class _CalendarCache:
         }
         self.lock = threading.Lock()
         self.blocks: tuple[_Block, ...] = ()
+        #: ``_Block.hot``/``hot_dt`` of the block used last; the public functions try it first.
+        self.hot: tuple[list[Any], ...] = _NO_BLOCK
+        self.hot_dt: tuple[list[Any], ...] = _NO_BLOCK
         self._chunks: dict[int, _Chunk] = {}
         self._year_start: dict[int, int] = {}
 
@@ -472,6 +567,7 @@ class _CalendarCache:
         """A block whose window contains the UTC instants [lo_us, hi_us) (hi_us > lo_us)."""
         for blk in self.blocks:
             if blk.ws <= lo_us and hi_us <= blk.we:
+                self.hot, self.hot_dt = blk.hot, blk.hot_dt
                 return blk
         return self.extend(self.year_of(lo_us), self.year_of(hi_us - 1))
 
@@ -480,6 +576,7 @@ class _CalendarCache:
         with self.lock:
             for blk in self.blocks:
                 if blk.lo <= ya and yb <= blk.hi:
+                    self.hot, self.hot_dt = blk.hot, blk.hot_dt
                     return blk
             if yb - ya + 1 > MAX_BLOCK_YEARS:
                 raise ValueError(
@@ -502,6 +599,7 @@ class _CalendarCache:
             new = _Block(lo, hi, self.year_start(lo), self.year_start(hi + 1), chunks)
             # Publish atomically: readers iterate whatever tuple they grabbed.
             self.blocks = (new, *keep[: _MAX_BLOCKS - 1])
+            self.hot, self.hot_dt = new.hot, new.hot_dt
             return new
 
     # -- searches beyond a block --------------------------------------------------------------
@@ -545,10 +643,8 @@ class _CalendarCache:
         if x > blk.total:
             blk = self.block_reaching_forward(a, blk, x - blk.total)
             x = blk.cum(a) + amount
-        prefix = blk.prefix
-        # prefix[0] == 0 < x <= total, so 1 <= idx <= n: segment i holds the target instant.
-        i = bisect_left(prefix, x) - 1
-        return blk.starts[i] + x - prefix[i]
+        # 0 < x <= total: see _Block for the layout of offs.
+        return x + blk.offs[bisect_left(blk.prefix, x, 1)]
 
     def add_backward(self, a: int, amount: int) -> int:
         """Latest t <= a with amount business µs in [t, a) (amount > 0)."""
@@ -557,11 +653,9 @@ class _CalendarCache:
         if x < 0:
             blk = self.block_reaching_backward(a, blk, -x)
             x = blk.cum(a) - amount
-        prefix = blk.prefix
-        # 0 <= x < cum(a) <= total: prefix[i] <= x < prefix[i+1]; x == prefix[i] yields the
-        # segment start, i.e. the latest instant with the requested amount.
-        i = bisect_right(prefix, x) - 1
-        return blk.starts[i] + x - prefix[i]
+        # 0 <= x < cum(a) <= total; x on a prefix value yields the segment start, i.e. the
+        # latest instant with the requested amount (see _Block).
+        return x + blk.offs[bisect_right(blk.prefix, x)]
 
     def next_instant(self, a: int) -> int:
         """Earliest business instant >= a."""
@@ -585,15 +679,17 @@ class _CalendarCache:
 
 _CACHES: dict[CalendarSpec, _CalendarCache] = {}
 _CACHES_LOCK = threading.Lock()
+# Every cache still referenced (by _CACHES or memoised on a spec instance), for clear_cache().
+_ALL_CACHES: weakref.WeakSet[_CalendarCache] = weakref.WeakSet()
 
 
 def _get_cache(spec: CalendarSpec) -> _CalendarCache:
     """Compiled data for a spec: memoised on the instance, shared between equal specs."""
+    if not isinstance(spec, CalendarSpec):
+        raise TypeError(f"spec must be a CalendarSpec, got {type(spec).__name__}")
     cache = spec.__dict__.get("_bt_cache")
     if cache is not None:
         return cache  # type: ignore[no-any-return]
-    if not isinstance(spec, CalendarSpec):
-        raise TypeError(f"spec must be a CalendarSpec, got {type(spec).__name__}")
     with _CACHES_LOCK:
         cache = _CACHES.get(spec)
         if cache is None:
@@ -601,16 +697,21 @@ def _get_cache(spec: CalendarSpec) -> _CalendarCache:
                 _CACHES.pop(next(iter(_CACHES)))  # evict the oldest; holders keep theirs
             cache = _CalendarCache(spec)
             _CACHES[spec] = cache
+            _ALL_CACHES.add(cache)
     object.__setattr__(spec, "_bt_cache", cache)
     return cache
 
 
 def clear_cache() -> None:
-    """Drop all compiled calendar data (tests and benchmarks use it to measure cold starts)."""
+    """Drop all compiled calendar data (tests and benchmarks use it to measure cold starts).
+
+    This includes the caches memoised on spec instances, which outlive their _CACHES entry.
+    """
     with _CACHES_LOCK:
-        for cache in _CACHES.values():
+        for cache in list(_ALL_CACHES):
             with cache.lock:
                 cache.blocks = ()
+                cache.hot, cache.hot_dt = _NO_BLOCK, _NO_BLOCK
                 cache._chunks.clear()
                 cache._year_start.clear()
         _CACHES.clear()
@@ -618,30 +719,108 @@ def clear_cache() -> None:
 
 # --------------------------------------------------------------------------------------------
 # Public single-call API
+#
+# Each function first tries the block its calendar used last (``_CalendarCache.hot_dt``/``hot``,
+# laid out as described on _Block): one or two bisects and a few arithmetic operations, with no
+# validation beyond what those operations do themselves. Plain ``datetime`` instances in UTC
+# (what the ORM returns) use ``hot_dt`` and are never converted to integers; other aware datetimes
+# (other zones, subclasses such as pandas.Timestamp, whose arithmetic differs) are converted to
+# integer µs exactly (timedelta field arithmetic - never ``timestamp()``, a float) and use ``hot``.
+# Anything else - a spec not compiled yet (AttributeError), an instant outside the block
+# (TypeError/IndexError, see _Block), a naive datetime or a non-datetime (TypeError), an amount
+# that is not an int, an answer beyond the block - goes down the general path, which validates,
+# compiles, extends blocks and raises the documented errors. A Python function call costs about
+# as much as a bisect here, hence the inlined bodies.
 # --------------------------------------------------------------------------------------------
 
+_HOT_MISS = (AttributeError, TypeError, IndexError)
+_HOT_MISS_ADD = (*_HOT_MISS, OverflowError)  # OverflowError: an amount beyond ±999,999,999 days
 
-def business_microseconds_between(spec: CalendarSpec, start: datetime, end: datetime) -> int:
-    """Exact business microseconds in [start, end); negative if end < start."""
+
+def _between_us(spec: CalendarSpec, start: datetime, end: datetime) -> int:
+    """business_microseconds_between() for any aware datetimes (integer path)."""
+    try:
+        td = start - _EPOCH
+        a = td.days * 86_400_000_000 + td.seconds * 1_000_000 + td.microseconds
+        td = end - _EPOCH
+        b = td.days * 86_400_000_000 + td.seconds * 1_000_000 + td.microseconds
+        bounds, vals, _, _ = spec._bt_cache.hot
+        # cum(b) - cum(a) on the hot block (see _Block); the sign comes out by itself.
+        k = bisect_right(bounds, a)
+        ca = vals[k] if k & 1 else a - vals[k]
+        k = bisect_right(bounds, b)
+        return (vals[k] if k & 1 else b - vals[k]) - ca  # type: ignore[no-any-return]
+    except _HOT_MISS:
+        pass
     a = datetime_to_us(start)
     b = datetime_to_us(end)
     if a == b:
         return 0
-    sign = 1
     if b < a:
-        a, b, sign = b, a, -1
-    cache = _get_cache(spec)
-    for blk in cache.blocks:  # inlined fast path of cache.ensure()
-        if blk.ws <= a and b <= blk.we:
-            break
-    else:
-        blk = cache.extend(cache.year_of(a), cache.year_of(b - 1))
-    return sign * (blk.cum(b) - blk.cum(a))
+        return -_get_cache(spec).ensure(b, a).between(b, a)
+    return _get_cache(spec).ensure(a, b).between(a, b)
+
+
+def business_microseconds_between(spec: CalendarSpec, start: datetime, end: datetime) -> int:
+    """Exact business microseconds in [start, end); negative if end < start."""
+    try:
+        if start.tzinfo is UTC is end.tzinfo and type(start) is datetime is type(end):
+            bounds, vals, _, _ = spec._bt_cache.hot_dt
+            k = bisect_right(bounds, start)
+            ca = vals[k] if k & 1 else start - vals[k]
+            k = bisect_right(bounds, end)
+            return ((vals[k] if k & 1 else end - vals[k]) - ca) // _ONE_US  # type: ignore[no-any-return]
+    except _HOT_MISS:
+        pass
+    return _between_us(spec, start, end)
 
 
 def business_seconds_between(spec: CalendarSpec, start: datetime, end: datetime) -> float:
     """Business seconds in [start, end) (negative if end < start), from exact microseconds."""
-    return business_microseconds_between(spec, start, end) / SECOND_US
+    # The body of business_microseconds_between(), inlined; timedelta.total_seconds() is
+    # exactly microseconds / 10**6 (an int true division, correctly rounded).
+    try:
+        if start.tzinfo is UTC is end.tzinfo and type(start) is datetime is type(end):
+            bounds, vals, _, _ = spec._bt_cache.hot_dt
+            k = bisect_right(bounds, start)
+            ca = vals[k] if k & 1 else start - vals[k]
+            k = bisect_right(bounds, end)
+            return ((vals[k] if k & 1 else end - vals[k]) - ca).total_seconds()  # type: ignore[no-any-return]
+    except _HOT_MISS:
+        pass
+    return _between_us(spec, start, end) / 1_000_000
+
+
+def _add_us(spec: CalendarSpec, start: datetime, amount: int) -> datetime:
+    """add_business_microseconds() for any aware datetime and an int amount (integer path)."""
+    try:
+        td = start - _EPOCH
+        a = td.days * 86_400_000_000 + td.seconds * 1_000_000 + td.microseconds
+        if amount > 0:
+            bounds, vals, prefix, offs = spec._bt_cache.hot
+            k = bisect_right(bounds, a)
+            x = (vals[k] if k & 1 else a - vals[k]) + amount
+            # x beyond the block's total: IndexError
+            return _EPOCH + _ONE_US * (x + offs[bisect_left(prefix, x, 1)])
+        if amount < 0:
+            bounds, vals, prefix, offs = spec._bt_cache.hot
+            k = bisect_right(bounds, a)
+            x = (vals[k] if k & 1 else a - vals[k]) + amount
+            if x >= 0:
+                return _EPOCH + _ONE_US * (x + offs[bisect_right(prefix, x)])
+        else:
+            return _EPOCH + td
+    except _HOT_MISS:
+        pass
+    a = datetime_to_us(start)
+    if amount == 0:
+        return _EPOCH + _ONE_US * a
+    cache = _get_cache(spec)
+    if not cache.has_work:
+        raise ValueError("calendar has no working time")
+    if amount > 0:
+        return _EPOCH + _ONE_US * cache.add_forward(a, amount)
+    return _EPOCH + _ONE_US * cache.add_backward(a, -amount)
 
 
 def add_business_microseconds(spec: CalendarSpec, start: datetime, microseconds: int) -> datetime:
@@ -655,36 +834,68 @@ def add_business_microseconds(spec: CalendarSpec, start: datetime, microseconds:
     Raises ValueError for a calendar without working time or when nothing is found within
     MAX_HORIZON_YEARS, CalendarDataMissing when an uncovered year is reached.
     """
-    if isinstance(microseconds, bool) or not isinstance(microseconds, int | np.integer):
-        raise ValueError(f"microseconds must be an int, got {microseconds!r}")
-    a = datetime_to_us(start)
-    amount = int(microseconds)
-    if amount == 0:
-        return us_to_datetime(a)
-    cache = _get_cache(spec)
-    if not cache.has_work:
-        raise ValueError("calendar has no working time")
-    if amount > 0:
-        return us_to_datetime(cache.add_forward(a, amount))
-    return us_to_datetime(cache.add_backward(a, -amount))
+    if type(microseconds) is not int:
+        microseconds = _amount_us(microseconds)
+    try:
+        if start.tzinfo is UTC and type(start) is datetime:
+            if microseconds > 0:
+                bounds, vals, prefix, offs = spec._bt_cache.hot_dt
+                k = bisect_right(bounds, start)
+                x = (vals[k] if k & 1 else start - vals[k]) + _ONE_US * microseconds
+                return offs[bisect_left(prefix, x, 1)] + x  # type: ignore[no-any-return]
+            if microseconds < 0:
+                bounds, vals, prefix, offs = spec._bt_cache.hot_dt
+                k = bisect_right(bounds, start)
+                x = (vals[k] if k & 1 else start - vals[k]) + _ONE_US * microseconds
+                if x >= _ZERO:
+                    return offs[bisect_right(prefix, x)] + x  # type: ignore[no-any-return]
+            else:
+                return start
+    except _HOT_MISS_ADD:
+        pass
+    return _add_us(spec, start, microseconds)
 
 
 def add_business_seconds(spec: CalendarSpec, start: datetime, seconds: float | int | Decimal) -> datetime:
     """add_business_microseconds() with seconds (rounded half-even to whole microseconds)."""
-    return add_business_microseconds(spec, start, _seconds_to_us(seconds))
+    # The body of add_business_microseconds(), inlined, for int seconds.
+    try:
+        if start.tzinfo is UTC and type(seconds) is int and type(start) is datetime:
+            if seconds > 0:
+                bounds, vals, prefix, offs = spec._bt_cache.hot_dt
+                k = bisect_right(bounds, start)
+                x = (vals[k] if k & 1 else start - vals[k]) + _ONE_S * seconds
+                return offs[bisect_left(prefix, x, 1)] + x  # type: ignore[no-any-return]
+            if seconds < 0:
+                bounds, vals, prefix, offs = spec._bt_cache.hot_dt
+                k = bisect_right(bounds, start)
+                x = (vals[k] if k & 1 else start - vals[k]) + _ONE_S * seconds
+                if x >= _ZERO:
+                    return offs[bisect_right(prefix, x)] + x  # type: ignore[no-any-return]
+            else:
+                return start
+    except _HOT_MISS_ADD:
+        pass
+    return _add_us(spec, start, _seconds_to_us(seconds))
 
 
 def is_business_time(spec: CalendarSpec, t: datetime) -> bool:
     """Whether the instant t is inside working time."""
+    try:
+        if t.tzinfo is UTC and type(t) is datetime:
+            bounds = spec._bt_cache.hot_dt[0]
+            k = bisect_right(bounds, t)
+            if 0 < k < len(bounds):
+                return not k & 1  # even: inside a segment (see _Block)
+    except _HOT_MISS:
+        pass
     a = datetime_to_us(t)
-    blk = _get_cache(spec).ensure(a, a + 1)
-    i = bisect_right(blk.starts, a) - 1
-    return i >= 0 and a < blk.ends[i]
+    return not bisect_right(_get_cache(spec).ensure(a, a + 1).bounds, a) & 1
 
 
 def next_business_instant(spec: CalendarSpec, t: datetime) -> datetime:
     """Earliest business instant >= t (t itself if it is business time), in UTC."""
-    return us_to_datetime(_get_cache(spec).next_instant(datetime_to_us(t)))
+    return _EPOCH + _ONE_US * _get_cache(spec).next_instant(datetime_to_us(t))
 
 
 def working_segments(spec: CalendarSpec, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
@@ -694,13 +905,18 @@ def working_segments(spec: CalendarSpec, start: datetime, end: datetime) -> list
     if b <= a:
         return []
     blk = _get_cache(spec).ensure(a, b)
-    starts, ends = blk.starts, blk.ends
-    i = bisect_right(ends, a)  # first segment ending after a
-    out: list[tuple[datetime, datetime]] = []
-    n = len(starts)
-    while i < n and starts[i] < b:
-        out.append((us_to_datetime(max(starts[i], a)), us_to_datetime(min(ends[i], b))))
-        i += 1
+    i = bisect_right(blk.ends, a)  # first segment ending after a
+    j = bisect_left(blk.starts, b, i)  # first segment starting at or after b
+    if i >= j:
+        return []
+    # segment i is [bounds[2i + 1], bounds[2i + 2]) (see _Block), already datetimes in hot_dt
+    bounds = blk.hot_dt[0]
+    out = list(zip(bounds[2 * i + 1 : 2 * j + 1 : 2], bounds[2 * i + 2 : 2 * j + 2 : 2], strict=True))
+    # only the first and the last segment can stick out of [a, b)
+    if blk.starts[i] < a:
+        out[0] = (_EPOCH + _ONE_US * a, out[0][1])
+    if blk.ends[j - 1] > b:
+        out[-1] = (out[-1][0], _EPOCH + _ONE_US * b)
     return out
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import pickle
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -280,6 +281,166 @@ def test_add_round_trip_microseconds_and_batch(
     assert batch.tolist() == results
 
 
+# Zones the same instants are expressed in: UTC takes the datetime fast path, the others the
+# integer one (a fixed offset with minutes, the calendar's own zone, a negative offset).
+INPUT_ZONES = [UTC, timezone(timedelta(hours=5, minutes=45)), None, timezone(-timedelta(hours=11))]
+
+
+@PROPERTY_SETTINGS
+@given(
+    scenario=scenarios(),
+    offsets=st.lists(st.integers(-3 * 1440 * 60, 3 * 1440 * 60), min_size=2, max_size=6),
+    amounts=st.lists(st.integers(-2 * 3600 * 10**6, 2 * 3600 * 10**6), min_size=6, max_size=6),
+)
+def test_single_call_paths_agree_with_batch(
+    scenario: tuple[CalendarSpec, datetime], offsets: list[int], amounts: list[int]
+) -> None:
+    """Every single-call path (cold cache, hot block, UTC or other zones) equals the batch API.
+
+    The batch functions are a separate implementation (numpy on starts/ends/prefix arrays), and
+    the first call after clear_cache() takes the general path, the later ones the hot block.
+    """
+    spec, anchor = scenario
+    clear_cache()
+    instants = [anchor + timedelta(seconds=o, microseconds=o % 997) for o in offsets]
+    us = np.array([datetime_to_us(t) for t in instants], dtype=np.int64)
+    pairs = list(zip(range(len(instants)), [*range(1, len(instants)), 0], strict=True))
+    between = business_microseconds_between_many(spec, us[[i for i, _ in pairs]], us[[j for _, j in pairs]])
+    amts = np.array(amounts[: len(instants)], dtype=np.int64)
+    try:
+        added = add_business_many(spec, us, amts).tolist() if spec.has_working_time else None
+    except ValueError:
+        added = None  # sparse random calendar without working time within the horizon
+    for zone in INPUT_ZONES:
+        tz = zone or ZoneInfo(spec.tz)
+        local = [t.astimezone(tz) for t in instants]
+        got = [business_microseconds_between(spec, local[i], local[j]) for i, j in pairs]
+        assert got == between.tolist()
+        assert [business_seconds_between(spec, local[i], local[j]) for i, j in pairs] == [x / 1e6 for x in got]
+        for t, t_us in zip(local, us.tolist(), strict=True):
+            expected = business_microseconds_between_many(spec, [t_us], [t_us + 1])[0] == 1
+            assert is_business_time(spec, t) is bool(expected)
+        if added is None:
+            continue
+        for t, x, want in zip(local, amts.tolist(), added, strict=True):
+            result = add_business_microseconds(spec, t, x)
+            assert result == us_to_datetime(want)
+            assert result.tzinfo is UTC
+            if x % 1_000_000 == 0:
+                assert add_business_seconds(spec, t, x // 1_000_000) == result
+        # amounts that end exactly on a segment boundary: forward lands on the segment's end,
+        # backward on a segment's start (the extremal answers)
+        t = local[0]
+        day = timedelta(days=1)
+        for _, e in working_segments(spec, t, t + day)[:3]:
+            x = business_microseconds_between(spec, t, e)
+            assert add_business_microseconds(spec, t, x) == e
+            if x % 1_000_000 == 0:
+                assert add_business_seconds(spec, t, x // 1_000_000) == e
+        for s, _ in working_segments(spec, t - day, t)[-3:]:
+            x = business_microseconds_between(spec, s, t)
+            if x and s > t - day:  # a whole segment start, not the clipped window start
+                assert add_business_microseconds(spec, t, -x) == s
+                if x % 1_000_000 == 0:
+                    assert add_business_seconds(spec, t, -(x // 1_000_000)) == s
+
+
+def test_hot_block_edges_and_out_of_range_inputs() -> None:
+    """Instants on and just outside the compiled block's window take the general path correctly."""
+    spec = covered_spec({2026})
+    sh = ZoneInfo("Asia/Shanghai")
+    ws = datetime(2026, 1, 1, tzinfo=sh).astimezone(UTC)  # the block covers exactly [ws, we)
+    we = datetime(2027, 1, 1, tzinfo=sh).astimezone(UTC)
+    one = timedelta(microseconds=1)
+    weekdays = sum(1 for d in range(365) if (date(2026, 1, 1) + timedelta(days=d)).weekday() < 5)
+    total = weekdays * 8 * HOUR * 10**6
+    clear_cache()
+    for _ in range(2):  # cold (general path), then hot
+        assert business_microseconds_between(spec, ws, we) == total
+        assert business_microseconds_between(spec, we, ws) == -total
+        assert business_microseconds_between(spec, we, we) == 0
+        assert is_business_time(spec, ws) is False  # local midnight
+        assert add_business_microseconds(spec, we, -total) == datetime(2026, 1, 1, 9, tzinfo=sh)
+        assert add_business_microseconds(spec, ws, total) == datetime(2026, 12, 31, 17, tzinfo=sh)
+        with pytest.raises(CalendarDataMissing, match="2025"):
+            business_microseconds_between(spec, ws - one, we)
+        with pytest.raises(CalendarDataMissing, match="2027"):
+            business_microseconds_between(spec, ws, we + one)
+        with pytest.raises(CalendarDataMissing, match="2027"):
+            is_business_time(spec, we)  # the first instant of 2027 needs 2027's data
+        with pytest.raises(CalendarDataMissing, match="2025"):
+            is_business_time(spec, ws - one)
+        with pytest.raises(CalendarDataMissing, match="2027"):
+            add_business_microseconds(spec, ws, total + 1)
+        for end in (we, we - one):  # we itself is outside the block: general path
+            assert add_business_microseconds(spec, end, -total) == datetime(2026, 1, 1, 9, tzinfo=sh)
+            with pytest.raises(CalendarDataMissing, match="2025"):
+                add_business_microseconds(spec, end, -total - 1)
+            with pytest.raises(CalendarDataMissing, match="2025"):
+                add_business_seconds(spec, end, -total // 10**6 - 1)
+
+
+def test_huge_amounts_and_bad_inputs() -> None:
+    """Amounts beyond timedelta's range and non-datetime inputs give the documented errors."""
+    spec = CalendarSpec("UTC", WEEKDAYS_9_17)
+    a = utc(2026, 1, 5, 10)
+    business_seconds_between(spec, a, a + timedelta(days=1))  # compile: the hot path is tried first
+    for amount in (10**15, -(10**15)):
+        with pytest.raises(ValueError, match="50 years"):
+            add_business_seconds(spec, a, amount)
+        with pytest.raises(ValueError, match="50 years"):
+            add_business_microseconds(spec, a, amount * 10**6)
+    for bad in ("2026-01-05T10:00:00Z", date(2026, 1, 5), 1_767_607_200, None):
+        with pytest.raises(ValueError, match="aware"):
+            business_seconds_between(spec, bad, a)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="aware"):
+            business_microseconds_between(spec, a, bad)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="aware"):
+            add_business_seconds(spec, bad, 60)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="aware"):
+            is_business_time(spec, bad)  # type: ignore[arg-type]
+    for amount in (True, 1.5, "60"):
+        with pytest.raises(ValueError, match="microseconds must be an int"):
+            add_business_microseconds(spec, a, amount)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not a bool"):
+        add_business_seconds(spec, a, True)
+    with pytest.raises(TypeError, match="CalendarSpec"):
+        business_seconds_between("spec", a, a + timedelta(hours=1))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="CalendarSpec"):
+        add_business_seconds(None, a, 60)  # type: ignore[arg-type]
+    # numpy integers are accepted as amounts
+    assert add_business_microseconds(spec, a, np.int64(HOUR * 10**6)) == a + timedelta(hours=1)
+    assert add_business_seconds(spec, a, np.int32(HOUR)) == a + timedelta(hours=1)
+
+
+class _SubclassedDatetime(datetime):
+    """A datetime subclass (like pandas.Timestamp or freezegun's): takes the integer path."""
+
+
+def test_datetime_subclasses_give_the_same_answers() -> None:
+    """Subclass instances are converted to integer µs, never mixed into datetime arithmetic."""
+    spec = CalendarSpec("UTC", WEEKDAYS_9_17)
+    a, b = utc(2026, 1, 5, 10, 30), utc(2026, 1, 7, 12)
+    sub_a = _SubclassedDatetime(2026, 1, 5, 10, 30, tzinfo=UTC)
+    sub_b = _SubclassedDatetime(2026, 1, 7, 12, tzinfo=UTC)
+    assert business_microseconds_between(spec, sub_a, sub_b) == business_microseconds_between(spec, a, b)
+    assert business_seconds_between(spec, sub_a, b) == business_seconds_between(spec, a, b) == 17.5 * HOUR
+    assert add_business_seconds(spec, sub_a, 7 * HOUR) == utc(2026, 1, 6, 9, 30)
+    assert type(add_business_microseconds(spec, sub_a, 10**6)) is datetime
+    assert is_business_time(spec, sub_a) is True
+
+
+@PROPERTY_SETTINGS
+@given(seconds=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e7, max_value=1e7))
+def test_float_seconds_round_half_even_exactly(seconds: float) -> None:
+    """add_business_seconds() rounds the exact binary value of a float half-even to 1 µs."""
+    spec = CalendarSpec("UTC", (FULL_DAY,) * 7)
+    a = utc(2026, 1, 1)
+    expected = round(Fraction(seconds) * 10**6)  # Fraction rounding is exact and half-even
+    assert add_business_seconds(spec, a, seconds) == a + timedelta(microseconds=expected)
+    assert add_business_seconds(spec, a, seconds + 0.0) == add_business_microseconds(spec, a, expected)
+
+
 # ------------------------------------------------------------------------------------------
 # Hand-computed DST examples
 # ------------------------------------------------------------------------------------------
@@ -339,25 +500,42 @@ def test_samoa_skipped_day_and_midnight_transition() -> None:
     assert business_seconds_between(spec, day, day + timedelta(hours=23)) == HOUR
 
 
-def test_shanghai_lunch_break_and_weekend() -> None:
-    """Fixed-offset zone, lunch break, weekend skipping, segment-end semantics of add."""
+@pytest.mark.parametrize("input_zone", ["Asia/Shanghai", "UTC"])
+def test_shanghai_lunch_break_and_weekend(input_zone: str) -> None:
+    """Fixed-offset zone, lunch break, weekend skipping, segment-end semantics of add.
+
+    Inputs given in UTC take the datetime fast path, inputs in Asia/Shanghai the integer one.
+    """
     sh = ZoneInfo("Asia/Shanghai")
+
+    def at(*args: int) -> datetime:
+        return datetime(*args, tzinfo=sh).astimezone(ZoneInfo(input_zone))
+
     w = ((480, 720), (810, 1050))
     spec = CalendarSpec("Asia/Shanghai", (w,) * 5 + ((), ()))
-    fri = datetime(2026, 9, 11, 16, 30, tzinfo=sh)
+    business_seconds_between(spec, at(2026, 9, 1), at(2026, 9, 2))  # compile: later calls are hot
+    fri = at(2026, 9, 11, 16, 30)
     assert add_business_seconds(spec, fri, HOUR) == datetime(2026, 9, 11, 17, 30, tzinfo=sh)
+    assert add_business_microseconds(spec, fri, HOUR * 10**6) == datetime(2026, 9, 11, 17, 30, tzinfo=sh)
     assert add_business_seconds(spec, fri, HOUR + 1) == datetime(2026, 9, 14, 8, 0, 1, tzinfo=sh)
     # 1 h on Friday + the whole Monday morning: lands on the morning's end, not after lunch
     assert add_business_seconds(spec, fri, 5 * HOUR) == datetime(2026, 9, 14, 12, tzinfo=sh)
+    assert add_business_microseconds(spec, fri, 5 * HOUR * 10**6) == datetime(2026, 9, 14, 12, tzinfo=sh)
     assert add_business_seconds(spec, fri, 5 * HOUR + 1) == datetime(2026, 9, 14, 13, 30, 1, tzinfo=sh)
     # backwards from Monday 08:00 by 1h lands on Friday 16:30; by 0 stays put
-    mon = datetime(2026, 9, 14, 8, tzinfo=sh)
+    mon = at(2026, 9, 14, 8)
     assert add_business_seconds(spec, mon, -HOUR) == fri
     assert add_business_seconds(spec, mon, 0) == mon
+    assert add_business_microseconds(spec, mon, 0) == mon
     # backwards by exactly Friday afternoon lands on the segment start, not the lunch start
     assert add_business_seconds(spec, mon, -4 * HOUR) == datetime(2026, 9, 11, 13, 30, tzinfo=sh)
-    assert next_business_instant(spec, datetime(2026, 9, 12, 10, tzinfo=sh)) == mon
+    assert add_business_microseconds(spec, mon, -4 * HOUR * 10**6) == datetime(2026, 9, 11, 13, 30, tzinfo=sh)
+    assert next_business_instant(spec, at(2026, 9, 12, 10)) == mon
     assert business_seconds_between(spec, fri, mon) == HOUR
+    assert business_microseconds_between(spec, mon, fri) == -HOUR * 10**6
+    assert is_business_time(spec, at(2026, 9, 11, 12)) is False  # lunch
+    assert is_business_time(spec, at(2026, 9, 11, 11, 59, 59)) is True
+    assert is_business_time(spec, at(2026, 9, 11, 13, 30)) is True
 
 
 def test_fractional_and_decimal_seconds() -> None:
@@ -368,6 +546,12 @@ def test_fractional_and_decimal_seconds() -> None:
     a = utc(2026, 1, 1)
     assert add_business_seconds(spec, a, 0.1) == a + timedelta(microseconds=100_000)
     assert add_business_seconds(spec, a, Decimal("1.0000015")) == a + timedelta(microseconds=1_000_002)
+    # 1/128 s and 3/128 s are exactly 7812.5 and 23437.5 µs: halves round to even
+    assert add_business_seconds(spec, a, 1 / 128) == a + timedelta(microseconds=7812)
+    assert add_business_seconds(spec, a, 3 / 128) == a + timedelta(microseconds=23438)
+    assert add_business_seconds(spec, a + timedelta(days=1), -1 / 128) == a + timedelta(days=1, microseconds=-7812)
+    # 2.5e-06 is slightly above 2.5 µs as a binary float, so it rounds up
+    assert add_business_seconds(spec, a, 2.5e-6) == a + timedelta(microseconds=3)
     with pytest.raises(ValueError):
         add_business_seconds(spec, a, float("nan"))
 
@@ -512,6 +696,18 @@ def test_spec_normalisation_hash_pickle_and_shared_cache() -> None:
     assert b.__dict__["_bt_cache"] is a.__dict__["_bt_cache"]  # compiled once, shared
     clear_cache()
     assert business_seconds_between(a, utc(2026, 1, 5), utc(2026, 1, 6)) == 8 * HOUR
+
+
+def test_clear_cache_reaches_caches_memoised_on_specs() -> None:
+    """clear_cache() empties every compiled calendar, also after earlier clears (cold starts)."""
+    spec = CalendarSpec("UTC", WEEKDAYS_9_17, name="clear")
+    for _ in range(3):
+        assert business_seconds_between(spec, utc(2026, 1, 5), utc(2026, 1, 6)) == 8 * HOUR
+        cache = spec.__dict__["_bt_cache"]
+        assert cache.blocks
+        clear_cache()
+        assert not cache.blocks
+        assert not cache._chunks
 
 
 def test_batch_validation_and_broadcast() -> None:
