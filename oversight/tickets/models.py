@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level, Priority, SLAMetric
-from oversight.tickets.choices import Channel, ClockState, EventKind, SLAState, Status, WorkOrderKind
+from oversight.tickets.choices import OPEN_STATUSES, Channel, ClockState, EventKind, SLAState, Status, WorkOrderKind
 
 
 class WorkOrder(models.Model):
@@ -104,6 +104,12 @@ class WorkOrder(models.Model):
             models.Index(fields=["status", "sla_next_due_at"], name="tickets_wo_status_due_idx"),
             models.Index(fields=["sla_breached", "status"], name="tickets_wo_breached_idx"),
             models.Index(fields=["site", "-created_at"], name="tickets_wo_site_idx"),
+            # The workbench's "mine" queue: an agent's open work orders (about 1 % of all), soonest due first.
+            models.Index(
+                fields=["assignee", "sla_next_due_at"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="tickets_wo_open_assignee_idx",
+            ),
         ]
 
     def __str__(self) -> str:

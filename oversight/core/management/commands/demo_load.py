@@ -6,8 +6,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from oversight.contracts.demo import load_demo_contracts
 from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
+from oversight.feedback.demo import load_demo_draw, load_demo_ratings
+from oversight.scorecards.demo import load_demo_evaluations
+from oversight.settlement.demo import load_demo_settlements
 from oversight.tenancy.models import Organisation
 
 
@@ -57,4 +61,19 @@ class Command(BaseCommand):
             f"{result.breached:,} with a breached SLA; {result.events:,} timeline events, {result.clocks:,} SLA "
             f"clocks, {result.comments:,} comments ({result.seconds:.1f} s)"
         )
+        self.load_governance(scenario.organisation)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.perf_counter() - started:.1f} s."))
+
+    def load_governance(self, organisation) -> None:
+        """Contracts, ratings and complaints, evaluations, settlements and a prize draw (issue 3's chain)."""
+        step = time.perf_counter()
+        contracts = load_demo_contracts(organisation)
+        ratings = load_demo_ratings(organisation)
+        periods = load_demo_evaluations(organisation)
+        statements = load_demo_settlements(organisation)
+        draw = load_demo_draw(organisation)
+        self.stdout.write(
+            f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
+            f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "
+            f"({time.perf_counter() - step:.1f} s)"
+        )
