@@ -53,7 +53,12 @@ INSTALLED_APPS = [
     "oversight.tenancy",
     "oversight.catalog",
     "oversight.tickets",
+    "oversight.feedback",
     "oversight.notifications",
+    "oversight.contracts",
+    "oversight.scorecards",
+    "oversight.settlement",
+    "oversight.portfolio",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +98,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'oversight.sqlite3'}"),
+        # An empty DATABASE_URL (as `make test` sets for its SQLite run) means the embedded default too.
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'oversight.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
@@ -174,6 +180,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sla-escalation-sweep": {"task": "oversight.tickets.tasks.sweep_sla_escalations", "schedule": 60.0},
     "auto-close-resolved": {"task": "oversight.tickets.tasks.auto_close_resolved", "schedule": 3600.0},
+    "contract-renewal-reminders": {"task": "oversight.contracts.tasks.send_renewal_reminders", "schedule": 3600.0},
+    "contract-expiry": {"task": "oversight.contracts.tasks.expire_ended_contracts", "schedule": 3600.0},
+    "evaluation-periods": {"task": "oversight.scorecards.tasks.compute_due_periods", "schedule": 3600.0},
 }
 
 CACHES = {
@@ -215,6 +224,30 @@ SPECTACULAR_SETTINGS = {
         "SiteKindEnum": "oversight.tenancy.choices.SiteKind",
         "LevelEnum": "oversight.catalog.choices.Level",
         "SLAStateEnum": "oversight.tickets.choices.SLAState",
+        "StatusEnum": "oversight.tickets.choices.Status",
+        "ChannelEnum": "oversight.tickets.choices.Channel",
+        "SourceEnum": "oversight.catalog.choices.CalendarYearSource",
+        "ComplaintStatusEnum": "oversight.feedback.choices.ComplaintStatus",
+        "ComplaintSourceEnum": "oversight.feedback.choices.ComplaintSource",
+        "ComplaintEventKindEnum": "oversight.feedback.choices.ComplaintEventKind",
+        "RatingChannelEnum": "oversight.feedback.choices.RatingChannel",
+        "DrawStatusEnum": "oversight.feedback.choices.DrawStatus",
+        "MetricEnum": "oversight.catalog.choices.SLAMetric",
+        "ContractStatusEnum": "oversight.contracts.choices.ContractStatus",
+        "AmountBasisEnum": "oversight.contracts.choices.AmountBasis",
+        "DocumentKindEnum": "oversight.contracts.choices.DocumentKind",
+        "UnitRateKindEnum": "oversight.contracts.choices.UnitRateKind",
+        "IndicatorSourceEnum": "oversight.scorecards.choices.IndicatorSource",
+        "FeePeriodEnum": "oversight.contracts.choices.FeePeriod",
+        "PeriodStatusEnum": "oversight.scorecards.choices.PeriodStatus",
+        "PeriodEventKindEnum": "oversight.scorecards.choices.PeriodEventKind",
+        "DisputeStatusEnum": "oversight.scorecards.choices.DisputeStatus",
+        "StatementStatusEnum": "oversight.settlement.choices.StatementStatus",
+        "LineSourceEnum": "oversight.settlement.choices.LineSource",
+        "TierEnum": "oversight.tenancy.choices.VendorTier",
+        "DimensionEnum": "oversight.scorecards.choices.Dimension",
+        "ScoreSourceEnum": "oversight.portfolio.choices.ScoreSource",
+        "ScoreDimensionEnum": "oversight.portfolio.choices.ScoreDimension",
     },
 }
 
@@ -233,3 +266,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Oversight's own knobs.
 OVERSIGHT_SITE_NAME = _("Oversight")
 OVERSIGHT_AUTO_CLOSE_DAYS = int(os.environ.get("OVERSIGHT_AUTO_CLOSE_DAYS", "3"))
+# Satisfaction (oversight.feedback): rating links, complaints, the rating page's rate limit, links in e-mails.
+OVERSIGHT_BASE_URL = os.environ.get("OVERSIGHT_BASE_URL", "http://127.0.0.1:8000")
+OVERSIGHT_RATING_LINK_DAYS = int(os.environ.get("OVERSIGHT_RATING_LINK_DAYS", "14"))
+OVERSIGHT_COMPLAINT_MAX_STARS = int(os.environ.get("OVERSIGHT_COMPLAINT_MAX_STARS", "2"))
+OVERSIGHT_DRAW_WINNERS = int(os.environ.get("OVERSIGHT_DRAW_WINNERS", "3"))
+OVERSIGHT_RATING_RATE_LIMIT = int(os.environ.get("OVERSIGHT_RATING_RATE_LIMIT", "20"))  # requests per IP and window
+OVERSIGHT_RATING_RATE_WINDOW = int(os.environ.get("OVERSIGHT_RATING_RATE_WINDOW", "600"))  # seconds

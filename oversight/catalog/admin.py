@@ -13,7 +13,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -46,6 +45,7 @@ from oversight.catalog.models import (
 )
 from oversight.catalog.selectors import calendar_years_missing
 from oversight.catalog.services import (
+    calendar_bump_revision,
     calendar_confirm_year,
     calendar_create,
     calendar_load_china_year,
@@ -237,8 +237,7 @@ class BusinessCalendarAdmin(AuditedModelAdmin):
             before = db_snapshot(obj)
             obj.save(update_fields=fields)
             # The engine caches calendars by revision: any change must bump it.
-            BusinessCalendar.objects.filter(pk=obj.pk).update(revision=F("revision") + 1)
-            obj.refresh_from_db(fields=["revision"])
+            calendar_bump_revision(obj)
             before_diff, after_diff = diff_snapshots(before or {}, snapshot(obj))
             audit_record(
                 actor=request.user, action="catalog.calendar.changed", obj=obj, before=before_diff, after=after_diff
@@ -301,8 +300,7 @@ class BusinessCalendarAdmin(AuditedModelAdmin):
             return
         before = snapshot(day)
         day.delete()
-        BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1)
-        calendar.refresh_from_db(fields=["revision"])
+        calendar_bump_revision(calendar)
         audit_record(actor=request.user, action="catalog.calendar.day_deleted", obj=calendar, before=before)
 
     # --- actions --------------------------------------------------------------------------------

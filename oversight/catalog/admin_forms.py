@@ -199,6 +199,7 @@ class SLAPolicyVersionForm(forms.Form):
     """The terms of a new policy version: warning threshold, pauses per clock, a priority × metric grid."""
 
     warning_percent = forms.IntegerField(
+        # xgettext:no-python-format
         label=_("Warning at (% of target)"),
         min_value=1,
         max_value=99,

@@ -8,13 +8,13 @@ from oversight.businesstime.engine import CalendarSpec
 from oversight.catalog.choices import HolidaySource
 from oversight.catalog.models import BusinessCalendar
 
-_cache: dict[tuple[int, int], CalendarSpec] = {}
+_cache: dict[tuple[int, str], CalendarSpec] = {}
 _lock = threading.Lock()
 
 
 def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
     """The engine spec for a calendar: weekly hours, date overrides and the years whose data is known."""
-    key = (calendar.pk, calendar.revision)
+    key = (calendar.pk, str(calendar.revision_token))
     spec = _cache.get(key)
     if spec is not None:
         return spec

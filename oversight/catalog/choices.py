@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Priority(models.TextChoices):
@@ -26,7 +27,8 @@ class SLAMetric(models.TextChoices):
 
     RESPONSE = "response", _("Response")
     ONSITE = "onsite", _("On-site arrival")
-    RESOLUTION = "resolution", _("Resolution")
+    # The clock, not the text describing what was done (that is "Resolution" without context).
+    RESOLUTION = "resolution", pgettext_lazy("SLA metric", "Resolution")
 
 
 class HolidaySource(models.TextChoices):

@@ -1,5 +1,7 @@
 """Service catalog, business calendars and versioned SLA policies."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -57,8 +59,10 @@ class BusinessCalendar(models.Model):
     holiday_source = models.CharField(
         _("public holidays"), max_length=20, choices=HolidaySource.choices, default=HolidaySource.CHINA
     )
-    # Bumped by every change so cached engine specs are rebuilt.
+    # Bumped by every change so cached engine specs are rebuilt. The random token makes the cache key
+    # unique even when a rolled-back transaction lets SQLite hand the same primary key out again.
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    revision_token = models.UUIDField(_("revision token"), default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("business calendar")
@@ -187,7 +191,10 @@ class SLAPolicyVersion(models.Model):
     )
     change_note = models.CharField(_("what changed"), max_length=500, blank=True)
     warning_percent = models.PositiveSmallIntegerField(
-        _("warning at (% of target)"), default=75, help_text=_("Escalate when this share of the target has elapsed.")
+        # xgettext:no-python-format
+        _("warning at (% of target)"),
+        default=75,
+        help_text=_("Escalate when this share of the target has elapsed."),
     )
     # Work-order statuses that pause each clock, e.g. {"resolution": ["pending_requester", ...]}.
     pause_statuses = models.JSONField(_("statuses that pause each clock"), default=dict, blank=True)

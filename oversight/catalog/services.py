@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -46,9 +47,10 @@ DEFAULT_PAUSE_STATUSES = {
 }
 
 
-def _bump_revision(calendar: BusinessCalendar) -> None:
-    BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1)
-    calendar.refresh_from_db(fields=["revision"])
+def calendar_bump_revision(calendar: BusinessCalendar) -> None:
+    """Mark a calendar as changed so every cached engine spec of it is rebuilt (call after any change)."""
+    BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1, revision_token=uuid.uuid4())
+    calendar.refresh_from_db(fields=["revision", "revision_token"])
 
 
 @transaction.atomic
@@ -92,7 +94,7 @@ def calendar_set_weekly_intervals(
         for weekday, intervals in weekly.items()
         for start, end in sorted(intervals)
     )
-    _bump_revision(calendar)
+    calendar_bump_revision(calendar)
     if audit:
         audit_record(
             actor=actor,
@@ -153,7 +155,7 @@ def calendar_load_china_year(*, actor, calendar: BusinessCalendar, year: int) ->
             "confirmed_at": clock.now(),
         },
     )
-    _bump_revision(calendar)
+    calendar_bump_revision(calendar)
     audit_record(
         actor=actor,
         action="catalog.calendar.year_loaded",
@@ -187,7 +189,7 @@ def calendar_set_day(
         date=date,
         defaults={"is_working": is_working, "intervals": intervals, "name": name, "source": CalendarYearSource.MANUAL},
     )
-    _bump_revision(calendar)
+    calendar_bump_revision(calendar)
     audit_record(actor=actor, action="catalog.calendar.day_set", obj=calendar, before=before, after=model_snapshot(day))
     return day
 
@@ -200,7 +202,7 @@ def calendar_confirm_year(*, actor, calendar: BusinessCalendar, year: int) -> Ca
         year=year,
         defaults={"source": CalendarYearSource.MANUAL, "confirmed_by": actor, "confirmed_at": clock.now()},
     )
-    _bump_revision(calendar)
+    calendar_bump_revision(calendar)
     audit_record(actor=actor, action="catalog.calendar.year_confirmed", obj=calendar, after={"year": year})
     return covered
 

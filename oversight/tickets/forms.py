@@ -88,7 +88,20 @@ def grouped_service_choices(services) -> list:
     return choices
 
 
-class VersionedForm(forms.Form):
+class PageFormMixin:
+    """Several forms share the work-order page: each gets its own element ids (e.g. "attach-is_internal").
+
+    Shared ids made a label of one form tick a box of another (an "internal" attachment uploaded as public).
+    """
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(PageFormMixin, forms.Form):
     """Carries the work-order version the page showed, so a stale page gets a conflict instead of an overwrite."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -190,6 +203,8 @@ class WorkOrderCreateForm(forms.Form):
 class ActionForm(VersionedForm):
     """A transition button, with the note or resolution some transitions need."""
 
+    id_prefix = "action"
+
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     resolution = forms.CharField(
         label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
@@ -206,6 +221,8 @@ PRIMARY_ACTIONS = (Action.ACCEPT, Action.ARRIVE, Action.RESOLVE, Action.CONFIRM)
 
 class AssignForm(VersionedForm):
     """Dispatch or hand over to an agent and/or a team of the work order's own vendor."""
+
+    id_prefix = "assign"
 
     assignee = forms.ModelChoiceField(label=_("Agent"), queryset=None, required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
@@ -226,6 +243,8 @@ class AssignForm(VersionedForm):
 class TransferForm(VersionedForm):
     """Move the work order to another service, and so possibly to another vendor (client side only)."""
 
+    id_prefix = "transfer"
+
     service = forms.ModelChoiceField(label=_("New service"), queryset=None)
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -240,6 +259,8 @@ class TransferForm(VersionedForm):
 class PriorityForm(VersionedForm):
     """Change impact and urgency; the priority follows the organisation's matrix."""
 
+    id_prefix = "priority"
+
     impact = forms.TypedChoiceField(label=_("Impact"), choices=Level.choices, coerce=int)
     urgency = forms.TypedChoiceField(label=_("Urgency"), choices=Level.choices, coerce=int)
     reason = forms.CharField(label=_("Reason"), max_length=1000)
@@ -247,6 +268,8 @@ class PriorityForm(VersionedForm):
 
 class DetailsForm(VersionedForm):
     """The descriptive fields anyone handling the work order may correct."""
+
+    id_prefix = "edit"
 
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
@@ -268,8 +291,10 @@ class DetailsForm(VersionedForm):
         return {name: self.cleaned_data[name] for name in self.EDITABLE}
 
 
-class CommentForm(forms.Form):
+class CommentForm(PageFormMixin, forms.Form):
     """A public comment, or an internal note that requesters never see."""
+
+    id_prefix = "comment"
 
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
     is_internal = forms.BooleanField(label=_("Internal (staff only)"), required=False)
@@ -280,8 +305,10 @@ class CommentForm(forms.Form):
             del self.fields["is_internal"]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PageFormMixin, forms.Form):
     """Upload one or more files to a work order."""
+
+    id_prefix = "attach"
 
     files = MultipleFileField(label=_("Files"), required=True)
     is_internal = forms.BooleanField(label=_("Internal (staff only)"), required=False)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
+from oversight.catalog.choices import SLAMetric
 from oversight.core import clock
 from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
 from oversight.tickets.choices import OPEN_STATUSES
@@ -96,7 +97,12 @@ def attachment_get(*, user, pk) -> Attachment:
 
 def work_order_clocks(*, work_order: WorkOrder) -> QuerySet[SLAClock]:
     """The SLA clocks of a visible work order."""
-    return work_order.clocks.select_related("calendar").order_by("metric")
+    order = Case(
+        *(When(metric=metric, then=Value(i)) for i, metric in enumerate(SLAMetric.values)),
+        output_field=IntegerField(),
+    )
+    # Response, on-site, resolution: the order in which the targets come due.
+    return work_order.clocks.select_related("calendar").order_by(order)
 
 
 def clock_list(*, user) -> QuerySet[SLAClock]:

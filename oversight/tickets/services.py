@@ -19,7 +19,7 @@ from oversight.catalog.models import Offering, Service
 from oversight.catalog.services import priority_for
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, Conflict, InvalidTransition, NotAllowed
-from oversight.tenancy.choices import Role
+from oversight.tenancy.choices import READ_ONLY_ROLES, Role
 from oversight.tenancy.models import Site, Team, User, Vendor
 from oversight.tickets import permissions
 from oversight.tickets.choices import (
@@ -274,12 +274,19 @@ def work_order_transition(
         raise InvalidTransition(_("Unknown action: %(action)s") % {"action": action})
     locked = _lock(work_order)
     _check_version(locked, expected_version)
+    # Read-only roles hear "not allowed" whatever the state, rather than learning about the workflow.
+    permissions.require(actor is None or actor.is_superuser or actor.role not in READ_ONLY_ROLES)
     sources, target = TRANSITIONS[action]
     if action == Action.RESUME and locked.status in PENDING_STATUSES:
         target = _status_before_pause(locked)
     if locked.status not in sources:
-        if target is not None and locked.status == target and action != Action.DISPATCH:
-            return locked  # already done: a double click or a retried request changes nothing
+        if (
+            target is not None
+            and locked.status == target
+            and action != Action.DISPATCH
+            and _did_last(locked, actor, action)
+        ):
+            return locked  # the actor's own double click or retried request: it changes nothing
         raise InvalidTransition(
             _("“%(action)s” is not possible while the work order is “%(status)s”.")
             % {"action": Action(action).label, "status": Status(locked.status).label}
@@ -344,7 +351,21 @@ def work_order_transition(
         after={"status": target, **data},
     )
     _schedule_notifications(locked, action)
+    if action == Action.RESOLVE:
+        # The requester's single-use rating link (in-app now, e-mail after commit); see oversight.feedback.
+        from oversight.feedback.services import rating_invitation_issue_on_resolve
+
+        rating_invitation_issue_on_resolve(work_order=locked, actor=actor)
     return locked
+
+
+def _did_last(work_order: WorkOrder, actor, action: str) -> bool:
+    """Whether the work order's latest status change was this action by this actor (so a repeat is harmless).
+
+    Anyone else asking for a transition already made gets the usual refusal, never a false "done".
+    """
+    last = work_order.events.exclude(to_status="").order_by("-seq").values("action", "actor_id").first()
+    return bool(last) and last["action"] == action and last["actor_id"] == getattr(actor, "pk", None)
 
 
 def _status_before_pause(work_order: WorkOrder) -> str:
@@ -457,11 +478,18 @@ def work_order_transfer(
     if not reason.strip():
         raise ApplicationError(_("Give a reason."))
     now = clock.now()
-    before = {"service": locked.service_id, "vendor": locked.vendor_id, "status": locked.status}
+    before = {
+        "service": locked.service_id,
+        "vendor": locked.vendor_id,
+        "status": locked.status,
+        "sla_policy_version": locked.sla_policy_version_id,
+    }
     vendor_changes = service.vendor_id != locked.vendor_id
     locked.service = service
     locked.offering = None
-    fields = ["service", "offering"]
+    # The work order is now measured under the new service's policy (its current version), from reception.
+    locked.sla_policy_version = service.sla_policy.current_version() or locked.sla_policy_version
+    fields = ["service", "offering", "sla_policy_version"]
     if vendor_changes:
         locked.vendor = service.vendor
         locked.assignee = None
@@ -486,7 +514,12 @@ def work_order_transfer(
         action="tickets.workorder.transferred",
         obj=locked,
         before=before,
-        after={"service": service.pk, "vendor": locked.vendor_id, "reason": reason},
+        after={
+            "service": service.pk,
+            "vendor": locked.vendor_id,
+            "sla_policy_version": locked.sla_policy_version_id,
+            "reason": reason,
+        },
     )
     _schedule_notifications(locked, "transferred")
     return locked

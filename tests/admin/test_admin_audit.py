@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from oversight.audit.models import AuditEntry
 from oversight.catalog.choices import HolidaySource
@@ -69,7 +70,7 @@ def test_the_load_command_loads_a_known_year_as_system(china_calendar, capsys):
 
 def test_the_load_command_refuses_a_missing_year_clearly_and_changes_nothing(china_calendar, capsys):
     revision = china_calendar.revision
-    with pytest.raises(CommandError, match="2027 was refused"):
+    with pytest.raises(CommandError, match="2027 was refused"), translation.override("en"):
         call_command("calendar_load_china", "2027")
     assert "no data for 2027" in capsys.readouterr().err
     assert not CalendarYear.objects.filter(year=2027).exists()

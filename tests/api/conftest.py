@@ -16,6 +16,8 @@ def api(world):
         user = world.users[who] if isinstance(who, str) else who
         client = APIClient()
         client.force_authenticate(user=user)
+        # Like a real API client, ask for the user's language (Accept-Language; the default is Chinese).
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = user.language or "zh-hans"
         client.user = user
         return client
 

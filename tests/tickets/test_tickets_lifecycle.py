@@ -306,3 +306,33 @@ def test_auto_close_after_configured_days(world, settings):
     assert services.work_orders_auto_close(now=at(3 + 60 * 24 * 3)) == 1
     stored = WorkOrder.objects.get(pk=wo.pk)
     assert stored.status == Status.CLOSED and not stored.confirmed_by_requester
+
+
+def test_someone_else_repeating_a_done_transition_is_refused(world):
+    wo = create(world)
+    act(world, wo, Action.ACCEPT, 1)
+    # The agent's own retry is harmless; another agent, or the requester, is refused, not told "done".
+    assert act(world, wo, Action.ACCEPT, 2).status == Status.ACCEPTED
+    version = WorkOrder.objects.get(pk=wo.pk).version
+    with pytest.raises(InvalidTransition):
+        act(world, wo, Action.ACCEPT, 3, who="vendor_agent_2")
+    with pytest.raises(InvalidTransition):
+        act(world, wo, Action.ACCEPT, 3, who="requester")
+    assert WorkOrder.objects.get(pk=wo.pk).version == version
+
+
+def test_transfer_measures_under_the_new_services_policy(world):
+    from tests.factories import calendar_24x7, policy_with_targets
+
+    slow = policy_with_targets(
+        world.org, calendar_24x7(world.org, name="slow"), code="slow", minutes={"P3": (600, 900, 3000)}
+    )
+    world.other_service.sla_policy = slow
+    world.other_service.save(update_fields=["sla_policy"])
+    wo = create(world)
+    with frozen_at(at(5)):
+        wo = services.work_order_transfer(
+            actor=world.users["client_supervisor"], work_order=wo, service=world.other_service, reason="network"
+        )
+    assert wo.sla_policy_version == slow.current_version()
+    assert clocks(wo)["response"].due_at == at(600)  # the new policy's P3 response target, from reception

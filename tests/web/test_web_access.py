@@ -78,7 +78,7 @@ def test_login_page_renders_and_signs_in(world, client):
 
 
 def test_wrong_password_shows_a_clear_error(world, client):
-    response = client.post("/login/", {"username": "nurse_a", "password": "wrong"})
+    response = client.post("/login/", {"username": "nurse_a", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert b"did not match" in response.content
 
