@@ -70,7 +70,7 @@ test: install chromium lint migrations-check deploy-check unit browser
 	@echo "make test: all checks passed"
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 lock:

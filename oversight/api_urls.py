@@ -13,7 +13,17 @@ from oversight.catalog.api.views import (
     ServiceViewSet,
     SLAPolicyViewSet,
 )
+from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
+from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
 from oversight.notifications.api.views import NotificationViewSet
+from oversight.portfolio.api.views import CoverageViewSet, PortfolioVendorViewSet
+from oversight.scorecards.api.views import (
+    DisputeViewSet,
+    EvaluationPeriodViewSet,
+    EvidenceViewSet,
+    IndicatorSchemeViewSet,
+)
+from oversight.settlement.api.views import StatementViewSet
 from oversight.tenancy.api.views import OrganisationViewSet, SiteViewSet, TeamViewSet, UserViewSet, VendorViewSet
 from oversight.tickets.api.views import (
     AttachmentViewSet,
@@ -47,6 +57,19 @@ router.register("teams", TeamViewSet, basename="team")
 router.register("users", UserViewSet, basename="user")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
+router.register("ratings", RatingViewSet, basename="rating")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("prize-draws", PrizeDrawViewSet, basename="prize-draw")
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("contract-versions", ContractVersionViewSet, basename="contract-version")
+router.register("contract-documents", ContractDocumentViewSet, basename="contract-document")
+router.register("evaluation-periods", EvaluationPeriodViewSet, basename="evaluation-period")
+router.register("evaluation-disputes", DisputeViewSet, basename="evaluation-dispute")
+router.register("evaluation-evidence", EvidenceViewSet, basename="evaluation-evidence")
+router.register("indicator-schemes", IndicatorSchemeViewSet, basename="indicator-scheme")
+router.register("settlement-statements", StatementViewSet, basename="settlement-statement")
+router.register("portfolio-vendors", PortfolioVendorViewSet, basename="portfolio-vendor")
+router.register("portfolio-coverage", CoverageViewSet, basename="portfolio-coverage")
 
 
 def not_found(request, unmatched: str = ""):

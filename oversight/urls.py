@@ -12,6 +12,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("oversight.notifications.urls")),
     path("audit/", include("oversight.audit.urls")),
+    path("contracts/", include("oversight.contracts.urls")),
+    path("scorecards/", include("oversight.scorecards.urls")),
+    path("settlement/", include("oversight.settlement.urls")),
+    path("portfolio/", include("oversight.portfolio.urls")),
     path("", include("oversight.tickets.urls")),
+    path("", include("oversight.feedback.urls")),
     path("", include("oversight.core.urls")),
 ]

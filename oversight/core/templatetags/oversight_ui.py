@@ -8,9 +8,8 @@ from django import template
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import json_script
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from oversight.tenancy.choices import Role
 
@@ -49,13 +48,13 @@ def duration(seconds, unit: str = "") -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        text = gettext_now("%(d)d d %(h)d h") % {"d": days, "h": hours}
+        text = gettext("%(d)d d %(h)d h") % {"d": days, "h": hours}
     elif hours:
-        text = gettext_now("%(h)d h %(m)02d min") % {"h": hours, "m": minutes}
+        text = gettext("%(h)d h %(m)02d min") % {"h": hours, "m": minutes}
     elif minutes:
-        text = gettext_now("%(m)d min") % {"m": minutes}
+        text = gettext("%(m)d min") % {"m": minutes}
     else:
-        text = gettext_now("%(s)d s") % {"s": secs}
+        text = gettext("%(s)d s") % {"s": secs}
     return sign + text
 
 
@@ -95,6 +94,22 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("tickets:portal", _("My requests")))
     if user.is_superuser or role not in (Role.EXECUTIVE, Role.AUDITOR):
         items.append(("tickets:create", _("New request")))
+    if user.is_superuser or role != Role.REQUESTER:
+        items.append(("feedback:complaints", _("Complaints")))
+    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR):
+        items.append(("feedback:draws", _("Prize draws")))
+    if user.is_superuser or role in (
+        Role.CLIENT_ADMIN,
+        Role.CLIENT_SUPERVISOR,
+        Role.EXECUTIVE,
+        Role.AUDITOR,
+        Role.VENDOR_MANAGER,
+    ):
+        items.append(("contracts:list", _("Contracts")))
+        items.append(("scorecards:list", _("Evaluations")))
+        items.append(("settlement:list", _("Settlements")))
+    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR):
+        items.append(("portfolio:overview", _("Vendor portfolio")))
     if user.is_superuser or role == Role.CLIENT_ADMIN:
         items.append(("tickets:intake_points", _("QR codes")))
     if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.AUDITOR):
@@ -143,16 +158,16 @@ def may_use_admin(user) -> bool:
 def ui_strings():
     """Translated words the local JavaScript needs (countdowns, confirmations), as a JSON data block."""
     strings = {
-        "left": gettext_now("%(time)s left"),
-        "overdue": gettext_now("overdue by %(time)s"),
-        "paused": gettext_now("paused"),
-        "on_track": gettext_now("On track"),
-        "warning": gettext_now("At risk"),
-        "breached": gettext_now("Breached"),
+        "left": gettext("%(time)s left"),
+        "overdue": gettext("overdue by %(time)s"),
+        "paused": gettext("paused"),
+        "on_track": gettext("On track"),
+        "warning": gettext("At risk"),
+        "breached": gettext("Breached"),
         "d": pgettext("time unit: days", "d"),
         "h": pgettext("time unit: hours", "h"),
         "min": pgettext("time unit: minutes", "min"),
         "s": pgettext("time unit: seconds", "s"),
-        "confirm": gettext_now("Are you sure?"),
+        "confirm": gettext("Are you sure?"),
     }
     return json_script(strings, "ui-strings")

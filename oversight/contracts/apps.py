@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    """Contracts with vendors: versioned terms, SLA commitments, score bands, documents and renewal reminders."""
+
+    name = "oversight.contracts"
+    verbose_name = _("Contracts")

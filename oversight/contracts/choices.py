@@ -1,0 +1,127 @@
+"""Contract statuses and the one table of allowed transitions, fee periods, bases, document kinds, currencies."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oversight.scorecards.indicators import (
+    AVAILABILITY,
+    BACKLOG_MAX_AGE,
+    BACKLOG_MEAN_AGE,
+    COMPLAINT_COUNT,
+    CSAT_MEAN,
+    CSAT_SATISFIED_SHARE,
+    FIRST_TIME_FIX,
+    MTTR,
+    NPS,
+    ONSITE_TIMELINESS,
+    REOPEN_RATE,
+    REPEAT_RATE,
+    RESOLUTION_RATE,
+    RESOLUTION_TIMELINESS,
+    RESPONSE_TIMELINESS,
+)
+
+
+class ContractStatus(models.TextChoices):
+    """Where a contract stands; see TRANSITIONS for how it may move."""
+
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class ContractAction(models.TextChoices):
+    """The transitions of a contract; each is one service in contracts.services."""
+
+    ACTIVATE = "activate", _("Activate")
+    EXPIRE = "expire", _("Expire")
+    TERMINATE = "terminate", _("Terminate")
+
+
+# action -> (statuses it may start from, status it leads to). The only place that says so.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    ContractAction.ACTIVATE: (frozenset({ContractStatus.DRAFT}), ContractStatus.ACTIVE),
+    ContractAction.EXPIRE: (frozenset({ContractStatus.ACTIVE}), ContractStatus.EXPIRED),
+    ContractAction.TERMINATE: (frozenset({ContractStatus.DRAFT, ContractStatus.ACTIVE}), ContractStatus.TERMINATED),
+}
+
+# Statuses in which a contract's versions can be in force (a draft is not signed yet).
+IN_FORCE_STATUSES = frozenset({ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED})
+
+
+class FeePeriod(models.TextChoices):
+    """How often the fixed fee falls due (and so the length of a settlement period)."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+FEE_PERIOD_MONTHS = {FeePeriod.MONTHLY: 1, FeePeriod.QUARTERLY: 3}
+
+
+class AmountBasis(models.TextChoices):
+    """How a band amount is expressed; the values are those of `oversight.settlement.calc.Basis`."""
+
+    # xgettext:no-python-format
+    PERCENT = "percent", _("% of the base fee")
+    AMOUNT = "amount", _("Amount of money")
+
+
+class UnitRateKind(models.TextChoices):
+    """Work-order types that may carry a unit rate (按量计费); values are those of tickets' WorkOrderKind."""
+
+    INCIDENT = "incident", _("Incident")
+    SERVICE_REQUEST = "service_request", _("Service request")
+
+
+class CommitmentIndicator(models.TextChoices):
+    """What an SLA commitment measures: the indicator codes of `oversight.scorecards.indicators`."""
+
+    RESPONSE_TIMELINESS = RESPONSE_TIMELINESS, _("Response timeliness (%)")
+    ONSITE_TIMELINESS = ONSITE_TIMELINESS, _("On-site timeliness (%)")
+    RESOLUTION_TIMELINESS = RESOLUTION_TIMELINESS, _("Resolution timeliness (%)")
+    RESOLUTION_RATE = RESOLUTION_RATE, _("Resolution rate (%)")
+    MTTR = MTTR, _("Mean time to resolve (seconds)")
+    FIRST_TIME_FIX = FIRST_TIME_FIX, _("First-time fix (%)")
+    REOPEN_RATE = REOPEN_RATE, _("Reopen rate (%)")
+    REPEAT_RATE = REPEAT_RATE, _("Repeat rate (%)")
+    CSAT_MEAN = CSAT_MEAN, _("CSAT, mean stars")
+    CSAT_SATISFIED_SHARE = CSAT_SATISFIED_SHARE, _("CSAT, share of 4–5 stars (%)")
+    NPS = NPS, _("Net promoter score")
+    COMPLAINT_COUNT = COMPLAINT_COUNT, _("Complaints (count)")
+    BACKLOG_MEAN_AGE = BACKLOG_MEAN_AGE, _("Backlog, mean age (seconds)")
+    BACKLOG_MAX_AGE = BACKLOG_MAX_AGE, _("Backlog, maximum age (seconds)")
+    AVAILABILITY = AVAILABILITY, _("Availability (%)")
+
+
+# The timeliness indicator that measures each SLA metric (catalog.choices.SLAMetric values).
+METRIC_INDICATOR = {
+    "response": RESPONSE_TIMELINESS,
+    "onsite": ONSITE_TIMELINESS,
+    "resolution": RESOLUTION_TIMELINESS,
+}
+
+
+class DocumentKind(models.TextChoices):
+    """What a contract document is."""
+
+    SIGNED_CONTRACT = "signed_contract", _("Signed contract")
+    AMENDMENT = "amendment", _("Signed amendment")
+    ANNEX = "annex", _("Annex (e.g. service level agreement)")
+    OTHER = "other", _("Other")
+
+
+# Active ISO 4217 currency codes (the currency of a contract must be one of them).
+ISO_4217_CODES = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+    CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
+    GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT
+    LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
+    NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP
+    STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG
+    XOF XPF YER ZAR ZMW ZWG
+    """.split()
+)
+DEFAULT_CURRENCY = "CNY"

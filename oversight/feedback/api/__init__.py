@@ -1,0 +1,1 @@
+"""REST API of the feedback app (registered in oversight.api_urls)."""

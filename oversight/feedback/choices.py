@@ -1,0 +1,79 @@
+"""Rating channels, complaint sources and statuses with the one table of complaint transitions, draw states."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RatingChannel(models.TextChoices):
+    """How the requester reached the rating page (which kind of link they used)."""
+
+    LINK = "link", _("Link (e-mail)")
+    PORTAL = "portal", _("Link (work-order page)")
+    QR = "qr", _("QR code")
+
+
+class ComplaintSource(models.TextChoices):
+    """Where a complaint (投诉) came from."""
+
+    RATING = "rating", _("Low rating")
+    HOTLINE = "hotline", _("Supervision hotline")
+    MANUAL = "manual", _("Entered by the client")
+
+
+class ComplaintStatus(models.TextChoices):
+    """Complaint status; see COMPLAINT_TRANSITIONS for how one may move between them."""
+
+    OPEN = "open", _("Open")
+    INVESTIGATING = "investigating", _("Investigating")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class ComplaintAction(models.TextChoices):
+    """The transitions of a complaint; each is one service in feedback.services."""
+
+    INVESTIGATE = "investigate", _("Start investigating")
+    RESOLVE = "resolve", _("Resolve")
+    CLOSE = "close", _("Close")
+    REOPEN = "reopen", _("Reopen")
+
+
+OPEN_COMPLAINT_STATUSES = frozenset({ComplaintStatus.OPEN, ComplaintStatus.INVESTIGATING})
+
+# The one table of allowed complaint transitions: action -> (statuses it may start from, status it leads to).
+COMPLAINT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    ComplaintAction.INVESTIGATE: (frozenset({ComplaintStatus.OPEN}), ComplaintStatus.INVESTIGATING),
+    ComplaintAction.RESOLVE: (OPEN_COMPLAINT_STATUSES, ComplaintStatus.RESOLVED),
+    ComplaintAction.CLOSE: (frozenset({ComplaintStatus.RESOLVED}), ComplaintStatus.CLOSED),
+    ComplaintAction.REOPEN: (
+        frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}),
+        ComplaintStatus.INVESTIGATING,
+    ),
+}
+# Transitions that need a text: the resolution, or the reason for reopening.
+COMPLAINT_ACTIONS_NEEDING_TEXT = frozenset({ComplaintAction.RESOLVE, ComplaintAction.REOPEN})
+
+
+class ComplaintEventKind(models.TextChoices):
+    """Kinds of step in a complaint's timeline."""
+
+    OPENED = "opened", _("Opened")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    COMMENTED = "commented", _("Comment")
+
+
+class DrawStatus(models.TextChoices):
+    """A prize draw is first published (participants frozen, seed source named), then drawn."""
+
+    PUBLISHED = "published", _("Published, waiting for the seed")
+    DRAWN = "drawn", _("Drawn")
+
+
+class Quarter(models.IntegerChoices):
+    """Calendar quarters."""
+
+    Q1 = 1, _("Q1 (January–March)")
+    Q2 = 2, _("Q2 (April–June)")
+    Q3 = 3, _("Q3 (July–September)")
+    Q4 = 4, _("Q4 (October–December)")

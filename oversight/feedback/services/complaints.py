@@ -1,0 +1,447 @@
+"""Complaints (投诉): opened by a low rating or by hand, handled by the client's supervisors through one
+transition table, answered by the vendor, each step kept in an immutable timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from oversight.audit.services import audit_record
+from oversight.core import clock
+from oversight.core.errors import ApplicationError, Conflict, InvalidTransition, NotAllowed
+from oversight.feedback import permissions
+from oversight.feedback.choices import (
+    COMPLAINT_ACTIONS_NEEDING_TEXT,
+    COMPLAINT_TRANSITIONS,
+    ComplaintAction,
+    ComplaintEventKind,
+    ComplaintSource,
+    ComplaintStatus,
+)
+from oversight.feedback.models import Complaint, ComplaintEvent, Rating
+from oversight.tenancy.choices import Role
+from oversight.tenancy.models import User
+from oversight.tickets.models import WorkOrder
+
+TEXT_MAX = 4000
+
+
+def _complaint_lock(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update(of=("self",)).select_related("work_order").get(pk=complaint.pk)
+
+
+def _check_version(locked: Complaint, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise Conflict(
+            _("This complaint was changed by someone else in the meantime. Reload it and try again."),
+            extra={"current_version": locked.version},
+        )
+
+
+def _append_event(
+    complaint: Complaint,
+    *,
+    actor,
+    kind: str,
+    at: dt.datetime,
+    action: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    body: str = "",
+    data: dict | None = None,
+    is_internal: bool = False,
+) -> ComplaintEvent:
+    last = complaint.events.aggregate(m=Max("seq"))["m"] or 0
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        seq=last + 1,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        body=body,
+        data=data or {},
+        is_internal=is_internal,
+    )
+
+
+def _touch(complaint: Complaint, now: dt.datetime, fields: list[str]) -> None:
+    complaint.version = F("version") + 1
+    complaint.updated_at = now
+    complaint.save(update_fields=[*fields, "version", "updated_at"])
+    complaint.refresh_from_db(fields=["version"])
+
+
+def default_complaint_assignee(organisation_id: int) -> User | None:
+    """The organisation's first active client supervisor (by id), or None: the complaint waits in the queue."""
+    return (
+        User.objects.filter(organisation_id=organisation_id, role=Role.CLIENT_SUPERVISOR, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _complaint_create(
+    *,
+    actor,
+    work_order: WorkOrder,
+    source: str,
+    summary: str,
+    description: str,
+    rating: Rating | None,
+    now: dt.datetime,
+) -> Complaint:
+    assignee = default_complaint_assignee(work_order.organisation_id)
+    complaint = Complaint.objects.create(
+        organisation_id=work_order.organisation_id,
+        vendor_id=work_order.vendor_id,
+        work_order=work_order,
+        rating=rating,
+        source=source,
+        status=ComplaintStatus.OPEN,
+        summary=summary[:300],
+        description=description,
+        assignee=assignee,
+        opened_by=actor if getattr(actor, "pk", None) else None,
+        opened_at=now,
+        updated_at=now,
+    )
+    _append_event(
+        complaint,
+        actor=actor,
+        kind=ComplaintEventKind.OPENED,
+        at=now,
+        to_status=ComplaintStatus.OPEN,
+        body=description,
+        data={"source": source, "rating": rating.pk if rating else None, "assignee": assignee.pk if assignee else None},
+    )
+    audit_record(
+        actor=actor,
+        action="feedback.complaint.opened",
+        obj=complaint,
+        organisation=work_order.organisation,
+        after={
+            "work_order": work_order.pk,
+            "source": source,
+            "rating": rating.pk if rating else None,
+            "assignee": assignee.pk if assignee else None,
+        },
+    )
+    _schedule_complaint_notifications(complaint, "opened")
+    return complaint
+
+
+@transaction.atomic
+def complaint_open_for_rating(*, rating: Rating) -> Complaint:
+    """Open the complaint a low rating calls for (system action, inside the rating's transaction)."""
+    existing = Complaint.objects.filter(rating=rating).first()
+    if existing is not None:
+        return existing
+    work_order = rating.work_order
+    return _complaint_create(
+        actor=None,
+        work_order=work_order,
+        source=ComplaintSource.RATING,
+        summary="",  # shown as "Rated n of 5 stars" in the reader's language
+        description=rating.comment,
+        rating=rating,
+        now=clock.now(),
+    )
+
+
+@transaction.atomic
+def complaint_open(
+    *, actor: User, work_order: WorkOrder, summary: str, description: str = "", source: str = ComplaintSource.HOTLINE
+) -> Complaint:
+    """Open a complaint by hand (e.g. a call to the supervision hotline): client supervisors and administrators."""
+    if not permissions.may_open_complaint(actor, work_order):
+        raise NotAllowed(_("Only the client's supervisors can open complaints."))
+    if source not in (ComplaintSource.HOTLINE, ComplaintSource.MANUAL):
+        raise ApplicationError(_("Unknown source."))
+    summary = (summary or "").strip()
+    if not summary:
+        raise ApplicationError(_("Give the complaint a short summary."))
+    if len(description or "") > TEXT_MAX * 5:
+        raise ApplicationError(_("The description is too long."))
+    return _complaint_create(
+        actor=actor,
+        work_order=work_order,
+        source=source,
+        summary=summary,
+        description=(description or "").strip(),
+        rating=None,
+        now=clock.now(),
+    )
+
+
+def _complaint_apply(
+    *, actor: User, complaint: Complaint, action: str, text: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Move a complaint along COMPLAINT_TRANSITIONS; repeating a transition already carried out is harmless."""
+    locked = _complaint_lock(complaint)
+    if not permissions.may_transition_complaint(actor, locked):
+        raise NotAllowed(_("Only the client's supervisors handle complaints."))
+    _check_version(locked, expected_version)
+    sources, target = COMPLAINT_TRANSITIONS[action]
+    if locked.status not in sources:
+        if locked.status == target and action != ComplaintAction.REOPEN:
+            return locked  # already done: a double click or a retried request changes nothing
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the complaint is “%(status)s”.")
+            % {"action": ComplaintAction(action).label, "status": ComplaintStatus(locked.status).label}
+        )
+    text = (text or "").strip()
+    if action in COMPLAINT_ACTIONS_NEEDING_TEXT and not text:
+        raise ApplicationError(
+            _("Describe the resolution.") if action == ComplaintAction.RESOLVE else _("Give a reason.")
+        )
+    if len(text) > TEXT_MAX:
+        raise ApplicationError(_("The text is too long (at most %(n)d characters).") % {"n": TEXT_MAX})
+    now = clock.now()
+    before = locked.status
+    locked.status = target
+    fields = ["status"]
+    if action == ComplaintAction.RESOLVE:
+        locked.resolved_at, locked.resolution = now, text
+        fields += ["resolved_at", "resolution"]
+    elif action == ComplaintAction.CLOSE:
+        locked.closed_at = now
+        fields.append("closed_at")
+    elif action == ComplaintAction.REOPEN:
+        locked.resolved_at = None
+        locked.closed_at = None
+        fields += ["resolved_at", "closed_at"]
+    _touch(locked, now, fields)
+    _append_event(
+        locked,
+        actor=actor,
+        kind=ComplaintEventKind.STATUS_CHANGED,
+        at=now,
+        action=action,
+        from_status=before,
+        to_status=target,
+        body=text,
+    )
+    audit_record(
+        actor=actor,
+        action=f"feedback.complaint.{action}",
+        obj=locked,
+        before={"status": before},
+        after={"status": target, "text": text} if text else {"status": target},
+    )
+    _schedule_complaint_notifications(locked, action)
+    return locked
+
+
+@transaction.atomic
+def complaint_investigate(
+    *, actor: User, complaint: Complaint, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Open → investigating: the supervisor has taken the complaint up."""
+    return _complaint_apply(
+        actor=actor,
+        complaint=complaint,
+        action=ComplaintAction.INVESTIGATE,
+        text=note,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def complaint_resolve(
+    *, actor: User, complaint: Complaint, resolution: str, expected_version: int | None = None
+) -> Complaint:
+    """Open or investigating → resolved, with what was found and done."""
+    return _complaint_apply(
+        actor=actor,
+        complaint=complaint,
+        action=ComplaintAction.RESOLVE,
+        text=resolution,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def complaint_close(
+    *, actor: User, complaint: Complaint, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Resolved → closed: nothing more to do."""
+    return _complaint_apply(
+        actor=actor, complaint=complaint, action=ComplaintAction.CLOSE, text=note, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def complaint_reopen(
+    *, actor: User, complaint: Complaint, reason: str, expected_version: int | None = None
+) -> Complaint:
+    """Resolved or closed → investigating again, with the reason."""
+    return _complaint_apply(
+        actor=actor, complaint=complaint, action=ComplaintAction.REOPEN, text=reason, expected_version=expected_version
+    )
+
+
+COMPLAINT_SERVICES = {
+    ComplaintAction.INVESTIGATE: lambda **kw: complaint_investigate(note=kw.pop("text"), **kw),
+    ComplaintAction.RESOLVE: lambda **kw: complaint_resolve(resolution=kw.pop("text"), **kw),
+    ComplaintAction.CLOSE: lambda **kw: complaint_close(note=kw.pop("text"), **kw),
+    ComplaintAction.REOPEN: lambda **kw: complaint_reopen(reason=kw.pop("text"), **kw),
+}
+
+
+def complaint_transition(
+    *, actor: User, complaint: Complaint, action: str, text: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Dispatch a transition by name (for the API and the web page) to its one service."""
+    if action not in COMPLAINT_SERVICES:
+        raise InvalidTransition(_("Unknown action: %(action)s") % {"action": action})
+    return COMPLAINT_SERVICES[action](actor=actor, complaint=complaint, text=text, expected_version=expected_version)
+
+
+@transaction.atomic
+def complaint_assign(
+    *, actor: User, complaint: Complaint, assignee: User | None, expected_version: int | None = None
+) -> Complaint:
+    """Hand a complaint to one of the organisation's active client supervisors (or back to the queue)."""
+    locked = _complaint_lock(complaint)
+    if not permissions.may_assign_complaint(actor, locked):
+        raise NotAllowed(_("Only the client's supervisors handle complaints."))
+    _check_version(locked, expected_version)
+    if assignee is not None and (
+        assignee.organisation_id != locked.organisation_id
+        or assignee.role not in permissions.CLIENT_OPERATORS
+        or not assignee.is_active
+    ):
+        raise ApplicationError(_("Complaints are handled by active client supervisors of the organisation."))
+    new_id = assignee.pk if assignee else None
+    if locked.assignee_id == new_id:
+        return locked
+    now = clock.now()
+    before = locked.assignee_id
+    locked.assignee = assignee
+    _touch(locked, now, ["assignee"])
+    _append_event(
+        locked,
+        actor=actor,
+        kind=ComplaintEventKind.ASSIGNED,
+        at=now,
+        data={"assignee": new_id, "assignee_name": str(assignee or "")},
+        is_internal=True,
+    )
+    audit_record(
+        actor=actor,
+        action="feedback.complaint.assigned",
+        obj=locked,
+        before={"assignee": before},
+        after={"assignee": new_id},
+    )
+    return locked
+
+
+@transaction.atomic
+def complaint_comment(*, actor: User, complaint: Complaint, body: str, is_internal: bool = False) -> ComplaintEvent:
+    """Add a note to the complaint's timeline: the vendor's response, or the client's (possibly internal) note."""
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError(_("The comment is empty."))
+    if len(body) > TEXT_MAX:
+        raise ApplicationError(_("The comment is too long (at most %(n)d characters).") % {"n": TEXT_MAX})
+    locked = _complaint_lock(complaint)
+    if not permissions.may_comment_complaint(actor, locked, internal=is_internal):
+        raise NotAllowed(_("You cannot comment on this complaint."))
+    now = clock.now()
+    vendor_response = permissions.is_vendor_staff_of(actor, locked.vendor_id)
+    event = _append_event(
+        locked,
+        actor=actor,
+        kind=ComplaintEventKind.COMMENTED,
+        at=now,
+        body=body,
+        data={"vendor_response": vendor_response},
+        is_internal=is_internal,
+    )
+    _touch(locked, now, [])
+    audit_record(
+        actor=actor,
+        action="feedback.complaint.commented",
+        obj=locked,
+        after={"event": event.pk, "internal": is_internal, "vendor_response": vendor_response},
+    )
+    if vendor_response:
+        _schedule_complaint_notifications(locked, "vendor_response")
+    return event
+
+
+def _schedule_complaint_notifications(complaint: Complaint, kind: str) -> None:
+    pk = complaint.pk
+    transaction.on_commit(lambda: _notify_complaint_now(pk, kind))
+
+
+def _notify_complaint_now(complaint_id: int, kind: str) -> None:
+    from oversight.feedback.tasks import notify_complaint
+
+    notify_complaint.delay(complaint_id, kind)
+
+
+def complaint_recipients(complaint: Complaint, kind: str) -> list[User]:
+    """Who hears of a complaint: its handler (or every supervisor while unassigned) and the vendor's managers."""
+    client_side = (
+        [complaint.assignee]
+        if complaint.assignee_id and complaint.assignee.is_active
+        else list(
+            User.objects.filter(
+                organisation_id=complaint.organisation_id, role=Role.CLIENT_SUPERVISOR, is_active=True
+            ).order_by("pk")
+        )
+    )
+    vendor_side = list(
+        User.objects.filter(role=Role.VENDOR_MANAGER, vendor_id=complaint.vendor_id, is_active=True).order_by("pk")
+    )
+    if kind == "opened":
+        return client_side + vendor_side
+    if kind == "vendor_response":
+        return client_side
+    if kind in (ComplaintAction.RESOLVE, ComplaintAction.REOPEN):
+        return vendor_side
+    return []
+
+
+COMPLAINT_SUBJECTS = {
+    "opened": lambda c: (
+        gettext("Complaint #%(id)s about work order %(number)s") % {"id": c.pk, "number": c.work_order.number}
+    ),
+    "vendor_response": lambda c: gettext("The vendor answered complaint #%(id)s") % {"id": c.pk},
+    ComplaintAction.RESOLVE: lambda c: gettext("Complaint #%(id)s was resolved") % {"id": c.pk},
+    ComplaintAction.REOPEN: lambda c: gettext("Complaint #%(id)s was reopened") % {"id": c.pk},
+}
+
+
+def complaint_notify(*, complaint_id: int, kind: str) -> int:
+    """Notify the people concerned by a complaint event, each exactly once (idempotent per version and person)."""
+    from oversight.notifications.services import notification_create
+    from oversight.notifications.tasks import send_notification_email
+
+    complaint = Complaint.objects.select_related("work_order", "assignee", "rating").filter(pk=complaint_id).first()
+    if complaint is None or kind not in COMPLAINT_SUBJECTS:
+        return 0
+    sent = 0
+    for person in complaint_recipients(complaint, kind):
+        notification, created = notification_create(
+            recipient=person,
+            kind=f"complaint_{kind}",
+            dedupe_key=f"feedback:complaint:{kind}:{complaint.pk}:{complaint.version}:{person.pk}",
+            subject=lambda: COMPLAINT_SUBJECTS[kind](complaint),
+            body=lambda: complaint.title,
+            work_order=complaint.work_order,
+        )
+        if created:
+            sent += 1
+            notification_id = notification.pk
+            transaction.on_commit(lambda nid=notification_id: send_notification_email.delay(nid))
+    return sent

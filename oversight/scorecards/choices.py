@@ -1,0 +1,183 @@
+"""Choices of the evaluation app and the one table of period transitions (考核流程).
+
+Workflow of an evaluation period
+--------------------------------
+``draft`` (computed, visible to the client only) → ``published`` to the vendor, which opens the
+dispute window → while at least one dispute (申诉) is open the period is ``disputed``; when the
+last one is decided it is ``published`` again → the client side signs first (``signed_client``),
+then the vendor manager countersigns (``signed``: both sides) → the client locks it (``locked``).
+A vendor dispute raised after the client signed (still inside the window) withdraws the client's
+signature: the period is ``disputed`` again. Signed and locked periods never change; a correction
+is a new linked revision that starts in ``draft``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oversight.scorecards import indicators as kpi
+from oversight.scorecards.rules import DeductionRule, LinearRule, StepRule
+
+
+class Dimension(models.TextChoices):
+    """The four dimensions of GB/T 28827.1 (values equal those of `rules.Dimension`)."""
+
+    PEOPLE = "people", _("People")
+    RESOURCES = "resources", _("Resources")
+    PROCESSES = "processes", _("Processes")
+    TECHNOLOGY = "technology", _("Technology")
+
+
+MANUAL = "manual"
+
+
+class IndicatorSource(models.TextChoices):
+    """Where an indicator's value comes from: a KPI computed from work orders and ratings, or entered by hand."""
+
+    RESPONSE_TIMELINESS = kpi.RESPONSE_TIMELINESS, _("Response timeliness (%)")
+    ONSITE_TIMELINESS = kpi.ONSITE_TIMELINESS, _("On-site timeliness (%)")
+    RESOLUTION_TIMELINESS = kpi.RESOLUTION_TIMELINESS, _("Resolution timeliness, SLA compliance (%)")
+    RESOLUTION_RATE = kpi.RESOLUTION_RATE, _("Resolution rate (%)")
+    MTTR = kpi.MTTR, _("Mean time to resolve (seconds)")
+    FIRST_TIME_FIX = kpi.FIRST_TIME_FIX, _("First-time fix (%)")
+    REOPEN_RATE = kpi.REOPEN_RATE, _("Reopen rate (%)")
+    REPEAT_RATE = kpi.REPEAT_RATE, _("Repeat rate (%)")
+    CSAT_MEAN = kpi.CSAT_MEAN, _("CSAT, mean stars")
+    CSAT_SATISFIED_SHARE = kpi.CSAT_SATISFIED_SHARE, _("CSAT, share of 4–5 stars (%)")
+    NPS = kpi.NPS, _("Net promoter score")
+    COMPLAINT_COUNT = kpi.COMPLAINT_COUNT, _("Complaints (count)")
+    BACKLOG_MEAN_AGE = kpi.BACKLOG_MEAN_AGE, _("Backlog, mean age at the period end (seconds)")
+    BACKLOG_MAX_AGE = kpi.BACKLOG_MAX_AGE, _("Backlog, maximum age at the period end (seconds)")
+    MANUAL = MANUAL, _("Entered by the client supervisor")
+
+
+# The computed sources (every catalogue indicator that work orders, ratings and complaints give).
+COMPUTED_SOURCES = frozenset(IndicatorSource.values) - {MANUAL}
+
+# What kind of records a computed indicator's numerator and denominator ids name.
+RECORD_WORK_ORDER = "work_order"
+RECORD_RATING = "rating"
+RECORD_COMPLAINT = "complaint"
+RECORD_MANUAL = "manual_entry"
+SOURCE_RECORDS = {
+    code: RECORD_WORK_ORDER
+    for code in (
+        kpi.RESPONSE_TIMELINESS,
+        kpi.ONSITE_TIMELINESS,
+        kpi.RESOLUTION_TIMELINESS,
+        kpi.RESOLUTION_RATE,
+        kpi.MTTR,
+        kpi.FIRST_TIME_FIX,
+        kpi.REOPEN_RATE,
+        kpi.REPEAT_RATE,
+        kpi.BACKLOG_MEAN_AGE,
+        kpi.BACKLOG_MAX_AGE,
+    )
+} | {
+    kpi.CSAT_MEAN: RECORD_RATING,
+    kpi.CSAT_SATISFIED_SHARE: RECORD_RATING,
+    kpi.NPS: RECORD_RATING,
+    kpi.COMPLAINT_COUNT: RECORD_COMPLAINT,
+}
+
+
+class Unit(models.TextChoices):
+    """The unit of an indicator's value (computed ones take their catalogue unit)."""
+
+    PERCENT = "percent", _("percent")
+    COUNT = "count", _("events")
+    SECONDS = "seconds", _("seconds")
+    STARS = "stars", _("stars")
+    NPS = "nps", _("NPS points")
+    POINTS = "points", _("points")
+
+
+class RuleKind(models.TextChoices):
+    """Scoring rules (评分规则) of `oversight.scorecards.rules`."""
+
+    LINEAR = LinearRule.kind, _("Linear between two thresholds")
+    STEP = StepRule.kind, _("Step table")
+    DEDUCTION = DeductionRule.kind, _("Deduction per event with a floor")
+
+
+class MissingPolicy(models.TextChoices):
+    """What an indicator without a value scores (values equal those of `rules.MissingPolicy`)."""
+
+    RAISE = "raise", _("No score until a value exists")
+    ZERO = "zero", _("Zero points")
+    FULL = "full", _("Full points (no event, no deduction)")
+
+
+class PeriodKind(models.TextChoices):
+    """Evaluation cadence."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+PERIOD_MONTHS = {PeriodKind.MONTHLY: 1, PeriodKind.QUARTERLY: 3}
+
+
+class PeriodStatus(models.TextChoices):
+    """Where an evaluation period stands; see TRANSITIONS."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published to the vendor")
+    DISPUTED = "disputed", _("Disputed")
+    SIGNED_CLIENT = "signed_client", _("Signed by the client")
+    SIGNED = "signed", _("Signed by both sides")
+    LOCKED = "locked", _("Locked")
+
+
+class PeriodAction(models.TextChoices):
+    """The transitions of a period; each is one service in scorecards.services."""
+
+    PUBLISH = "publish", _("Publish to the vendor")
+    DISPUTE = "dispute", _("Dispute")
+    SETTLE_DISPUTES = "settle_disputes", _("All disputes decided")
+    SIGN_CLIENT = "sign_client", _("Sign (client)")
+    SIGN_VENDOR = "sign_vendor", _("Countersign (vendor)")
+    LOCK = "lock", _("Lock")
+
+
+# action -> (statuses it may start from, status it leads to). The only place that says so.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    PeriodAction.PUBLISH: (frozenset({PeriodStatus.DRAFT}), PeriodStatus.PUBLISHED),
+    PeriodAction.DISPUTE: (
+        frozenset({PeriodStatus.PUBLISHED, PeriodStatus.DISPUTED, PeriodStatus.SIGNED_CLIENT}),
+        PeriodStatus.DISPUTED,
+    ),
+    PeriodAction.SETTLE_DISPUTES: (frozenset({PeriodStatus.DISPUTED}), PeriodStatus.PUBLISHED),
+    PeriodAction.SIGN_CLIENT: (frozenset({PeriodStatus.PUBLISHED}), PeriodStatus.SIGNED_CLIENT),
+    PeriodAction.SIGN_VENDOR: (frozenset({PeriodStatus.SIGNED_CLIENT}), PeriodStatus.SIGNED),
+    PeriodAction.LOCK: (frozenset({PeriodStatus.SIGNED}), PeriodStatus.LOCKED),
+}
+
+# Statuses in which the figures may still change (recompute, manual entries).
+EDITABLE_STATUSES = frozenset({PeriodStatus.DRAFT, PeriodStatus.PUBLISHED})
+# Statuses in which nothing changes any more (a correction is a new revision).
+FROZEN_STATUSES = frozenset({PeriodStatus.SIGNED, PeriodStatus.LOCKED})
+# Statuses the vendor sees (drafts are the client's work in progress).
+VENDOR_VISIBLE_STATUSES = frozenset(set(PeriodStatus.values) - {PeriodStatus.DRAFT})
+
+
+class DisputeStatus(models.TextChoices):
+    """A dispute (申诉) is open until the client side accepts or rejects it."""
+
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PeriodEventKind(models.TextChoices):
+    """Kinds of step in a period's immutable timeline."""
+
+    CREATED = "created", _("Created")
+    COMPUTED = "computed", _("Computed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    MANUAL_ENTRY = "manual_entry", _("Manual value entered")
+    DISPUTE_OPENED = "dispute_opened", _("Dispute raised")
+    DISPUTE_ACCEPTED = "dispute_accepted", _("Dispute accepted")
+    DISPUTE_REJECTED = "dispute_rejected", _("Dispute rejected")
+    SIGNATURE_WITHDRAWN = "signature_withdrawn", _("Client signature withdrawn")
+    REVISED = "revised", _("Corrected by a revision")
+    REVISION_OF = "revision_of", _("Revision created")

@@ -1,0 +1,50 @@
+"""Who may do what with evaluations (the selectors decide who may *see* them).
+
+* The client side's operators (client administrator and client supervisor) of the organisation create,
+  compute, publish, enter manual values, decide disputes, sign first, lock and revise periods.
+* Only client administrators change indicator schemes (weights, rules).
+* Only the vendor's own manager disputes and countersigns. Executives and auditors only read.
+"""
+
+from __future__ import annotations
+
+from oversight.tenancy.choices import Role
+
+CLIENT_OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_client_operator(user, organisation_id: int) -> bool:
+    """A client administrator or supervisor of the organisation (or a superuser)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in CLIENT_OPERATORS and user.organisation_id == organisation_id
+
+
+def may_manage_schemes(user, organisation_id: int) -> bool:
+    """Client administrators of the organisation (and superusers) edit indicator schemes; None is the system."""
+    if user is None:
+        return True
+    if not _active(user):
+        return False
+    return user.is_superuser or (user.role == Role.CLIENT_ADMIN and user.organisation_id == organisation_id)
+
+
+def is_vendor_manager_of(user, vendor_id: int) -> bool:
+    """The vendor's own manager (superusers are not a vendor: they cannot dispute or countersign)."""
+    return _active(user) and user.role == Role.VENDOR_MANAGER and user.vendor_id == vendor_id
+
+
+def may_operate(user, period) -> bool:
+    """Compute, publish, enter manual values, decide disputes, sign for the client, lock, revise."""
+    return user is None or is_client_operator(user, period.organisation_id)
+
+
+def may_dispute(user, period) -> bool:
+    """Raise a dispute or countersign: the vendor manager of the period's vendor only."""
+    return is_vendor_manager_of(user, period.vendor_id)

@@ -1,0 +1,154 @@
+"""Helpers shared by the evaluation services: row locks, the timeline, evidence files, time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zoneinfo
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from oversight.core import clock
+from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.scorecards import permissions
+from oversight.scorecards.models import Dispute, EvaluationPeriod, Evidence, ManualEntry, PeriodEvent
+from oversight.tickets.services import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
+
+
+def zone_of(organisation) -> zoneinfo.ZoneInfo | dt.timezone:
+    """The organisation's time zone (UTC when its setting is unusable)."""
+    try:
+        return zoneinfo.ZoneInfo(organisation.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def local_midnight(day: dt.date, zone) -> dt.datetime:
+    """00:00 of a local date as an aware instant in UTC."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.UTC)
+
+
+def lock_period(period: EvaluationPeriod) -> EvaluationPeriod:
+    """Reload the period under a row lock (every write to a period and what hangs on it takes it)."""
+    return (
+        EvaluationPeriod.objects.select_for_update()
+        .select_related("organisation", "contract", "vendor", "contract_version", "scheme")
+        .get(pk=period.pk)
+    )
+
+
+def require_operator(actor, period: EvaluationPeriod) -> None:
+    """Only the client side's operators (administrator, supervisor) act on the client's behalf."""
+    if not permissions.may_operate(actor, period):
+        raise NotAllowed(_("Only the client's administrators and supervisors can do this."))
+
+
+def append_event(
+    period: EvaluationPeriod,
+    *,
+    actor,
+    kind: str,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict | None = None,
+) -> PeriodEvent:
+    """Append one immutable step to the period's timeline (the caller holds the period's row lock)."""
+    last = PeriodEvent.objects.filter(period=period).aggregate(m=Max("seq"))["m"] or 0
+    return PeriodEvent.objects.create(
+        period=period,
+        seq=last + 1,
+        at=clock.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=jsonable(data or {}),
+    )
+
+
+def jsonable(data: dict) -> dict:
+    """Decimals and instants as strings, so the timeline keeps exact figures in JSON."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def clean_text(value: str, *, label, max_length: int = 4000, required: bool = True) -> str:
+    """Strip a text and check it is present (when required) and not too long."""
+    text = (value or "").strip()
+    if required and not text:
+        raise ApplicationError(_("%(label)s is required.") % {"label": label}, code="required")
+    if len(text) > max_length:
+        raise ApplicationError(
+            _("%(label)s may have at most %(n)s characters.") % {"label": label, "n": max_length}, code="too_long"
+        )
+    return text
+
+
+def check_upload(upload: UploadedFile) -> tuple[str, str, str]:
+    """Check an evidence file's size and real type (from its bytes); return (name, content type, sha256)."""
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ApplicationError(
+            _("The file is too large (limit %(mb)s MB).") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            code="file_too_large",
+            extra={"field": "files"},
+        )
+    if upload.size == 0:
+        raise ApplicationError(_("The file is empty."), code="file_empty", extra={"field": "files"})
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    content_type = sniff_content_type(head, name)
+    if content_type not in ALLOWED_ATTACHMENT_TYPES:
+        raise ApplicationError(
+            _("This type of file is not accepted (images, PDF, text, CSV, Office and ZIP files are)."),
+            code="file_type",
+            extra={"field": "files"},
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return name, content_type, digest.hexdigest()
+
+
+def store_evidence(
+    *,
+    period: EvaluationPeriod,
+    uploads,
+    actor,
+    manual_entry: ManualEntry | None = None,
+    dispute: Dispute | None = None,
+) -> list[Evidence]:
+    """Store evidence files (all checked first, so a bad one stores none) under random names outside the web root."""
+    checked = [(upload, *check_upload(upload)) for upload in uploads or ()]
+    stored = []
+    now = clock.now()
+    for index, (upload, name, content_type, sha256) in enumerate(checked):
+        evidence = Evidence(
+            period=period,
+            manual_entry=manual_entry,
+            dispute=dispute,
+            original_name=name,
+            content_type=content_type,
+            size=upload.size,
+            sha256=sha256,
+            uploaded_by=actor,
+            created_at=now,
+        )
+        # The stored name is random: the user's file name never reaches the file system.
+        evidence.file.save(f"{sha256[:16]}-{now:%Y%m%d%H%M%S%f}-{index}.bin", upload, save=False)
+        evidence.save()
+        stored.append(evidence)
+    return stored
+
+
+def evidence_summary(items: list[Evidence]) -> list[dict]:
+    """What the audit trail and the timeline keep of evidence files."""
+    return [{"name": e.original_name, "type": e.content_type, "size": e.size, "sha256": e.sha256} for e in items]

@@ -1,0 +1,55 @@
+"""Choices of the settlement app: statement status, what a line's source is, and the translated line labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oversight.settlement import calc
+
+
+class StatementStatus(models.TextChoices):
+    """A statement is a draft (recomputed on demand) until the client approves it; then it never changes."""
+
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class LineSource(models.TextChoices):
+    """What a statement line comes from (its link on the statement page)."""
+
+    CONTRACT = "contract", _("Contract terms")
+    PERIOD = "period", _("Evaluation period")
+    COMMITMENT = "commitment", _("Commitment result")
+    STATEMENT = "statement", _("This statement")
+
+
+# label_key of settlement.calc -> translated label (the keys are stored; the words follow the reader's language).
+LINE_LABELS = {
+    calc.LABEL_BASE_FEE: _("Base fee"),
+    calc.LABEL_UNIT_CHARGE: _("Unit-rate charge"),
+    calc.LABEL_SCORE_DEDUCTION: _("Score-band deduction"),
+    calc.LABEL_SERVICE_CREDIT: _("Service credit"),
+    calc.LABEL_CREDIT_CAP: _("Credits above the at-risk amount (cap)"),
+    calc.LABEL_FLOOR: _("Floor: the total is never below zero"),
+}
+
+# The source of each kind of line (unit charges and credits are recognised by their code prefix).
+LINE_SOURCES = {
+    "base_fee": LineSource.CONTRACT,
+    "score_deduction": LineSource.PERIOD,
+    "credit_cap": LineSource.STATEMENT,
+    "floor": LineSource.STATEMENT,
+}
+
+
+def line_source(code: str) -> str:
+    """The source kind of a line with this code."""
+    if code.startswith("unit:"):
+        return LineSource.PERIOD
+    if code.startswith("credit:"):
+        return LineSource.COMMITMENT
+    return LINE_SOURCES.get(code, LineSource.STATEMENT)
+
+
+def line_label(label_key: str):
+    """The translated label of a line (the key itself when unknown)."""
+    return LINE_LABELS.get(label_key, label_key)

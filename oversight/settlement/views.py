@@ -1,0 +1,129 @@
+"""Web pages of the settlement app: the list of statements (and signed periods awaiting one), the statement page,
+prepare and approve actions, and the PDF and XLSX downloads.
+
+Views only parse input and call settlement.services; what anyone may see comes from settlement.selectors
+(an invisible statement is a 404; an action the role may not take is a 403 from the service).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from oversight.core.errors import ApplicationError
+from oversight.core.views import RoleRequiredMixin, paginate
+from oversight.scorecards.selectors import period_get
+from oversight.settlement import selectors, services
+from oversight.settlement.pdf import PDF_CONTENT_TYPE, statement_pdf
+from oversight.settlement.presentation import line_views, summary_rows
+from oversight.settlement.xlsx import XLSX_CONTENT_TYPE, statement_xlsx
+from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
+
+READERS = frozenset(CLIENT_ROLES | VENDOR_ROLES)
+
+
+class StatementListView(RoleRequiredMixin, TemplateView):
+    """`/settlement/`: the statements the user may see; operators also see the signed periods awaiting one."""
+
+    allowed_roles = READERS
+    template_name = "settlement/statement_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        may_operate = services.may_operate(user, user.organisation_id)
+        context.update(
+            {
+                "page": paginate(selectors.statement_list(user=user), self.request),
+                "may_operate": may_operate,
+                "awaiting": list(selectors.periods_awaiting_statement(user=user)[:50]) if may_operate else [],
+            }
+        )
+        return context
+
+
+class StatementDetailView(LoginRequiredMixin, TemplateView):
+    """`/settlement/statements/<pk>/`: the statement with every line, its explanation and source, and signatures."""
+
+    template_name = "settlement/statement_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        statement = selectors.statement_get(user=user, pk=kwargs["pk"])
+        context.update(
+            {
+                "statement": statement,
+                "lines": line_views(statement, list(statement.lines.all())),
+                "figures": summary_rows(statement),
+                "may_operate": services.may_operate(user, statement.organisation_id),
+            }
+        )
+        return context
+
+
+class PrepareView(LoginRequiredMixin, View):
+    """Prepare (or recompute the draft of) the statement of a signed period (client operators)."""
+
+    def post(self, request, pk):
+        period = period_get(user=request.user, pk=pk)
+        try:
+            statement = services.statement_prepare(actor=request.user, period=period)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("settlement:list")
+        messages.success(request, _("The statement was computed."))
+        return redirect("settlement:detail", pk=statement.pk)
+
+
+class ApproveView(LoginRequiredMixin, View):
+    """Approve and lock a draft statement (client operators)."""
+
+    def post(self, request, pk):
+        statement = selectors.statement_get(user=request.user, pk=pk)
+        try:
+            services.statement_approve(actor=request.user, statement=statement)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The statement was approved and is locked."))
+        return redirect("settlement:detail", pk=statement.pk)
+
+
+def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A generated document as an attachment that no browser sniffs."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def filename(statement, extension: str) -> str:
+    """ASCII file name of a statement document, e.g. statement-HT-1-2026-Q3.pdf."""
+    base = f"statement-{statement.contract.number}-{statement.period.label}"
+    if statement.period.revision > 1:
+        base += f"-r{statement.period.revision}"
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in base)
+    return f"{safe}.{extension}"
+
+
+class StatementPdfView(LoginRequiredMixin, View):
+    """The statement as PDF."""
+
+    def get(self, request, pk):
+        statement = selectors.statement_get(user=request.user, pk=pk)
+        return download(statement_pdf(statement), PDF_CONTENT_TYPE, filename(statement, "pdf"))
+
+
+class StatementXlsxView(LoginRequiredMixin, View):
+    """The statement as XLSX."""
+
+    def get(self, request, pk):
+        statement = selectors.statement_get(user=request.user, pk=pk)
+        return download(statement_xlsx(statement), XLSX_CONTENT_TYPE, filename(statement, "xlsx"))
