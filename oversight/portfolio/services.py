@@ -1,0 +1,271 @@
+"""Writes of the vendor portfolio: tiers, monthly scores (computed and entered) and service qualifications.
+
+Every service checks who may act (client administrators and supervisors of the vendor's organisation),
+runs in one transaction and writes the audit trail.
+
+Monthly score formulas (each figure 0–100, rounded half-up to 0.01)
+-------------------------------------------------------------------
+The month is the calendar month in the organisation's time zone, ``[first day 00:00, next first day)``.
+For each of the vendor's contracts the version evaluated for the month is taken
+(``contracts.selectors.contract_version_for_period``); the work orders within its scope are loaded with
+``scorecards.facts_loader.load_facts`` (each work order counted once across contracts).
+
+* **Response speed** = ``scorecards.indicators.response_timeliness`` over those work orders: responses
+  met ÷ responses due in the month × 100 (pending ones left out). None when nothing was due or the vendor
+  has no contract for the month.
+* **Cost**: fee = Σ ``contracts.selectors.base_fee_for(version, 1)`` (monthly fees; a quarterly fee is not
+  split into months, so such a contract makes the cost not computable); resolved = work orders whose
+  current resolution falls in the month; cost per work order = fee ÷ resolved (rounded to 0.01);
+  score = min(100, 100 × target ÷ cost per work order), the target being the organisation's
+  ``PortfolioSettings.target_cost_per_work_order``. None when no target is set, no fee is known or nothing
+  was resolved.
+* **Technical capability** is entered by the client (with a note).
+
+A figure entered with :func:`monthly_score_enter` is marked ``entered`` and a recompute never changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from oversight.audit.services import audit_record
+from oversight.contracts.models import Contract
+from oversight.contracts.selectors import base_fee_for, contract_version_for_period
+from oversight.core import clock
+from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.portfolio.choices import QualificationRole, ScoreDimension, ScoreSource
+from oversight.portfolio.models import ServiceQualification, VendorMonthlyScore, VendorTierChange
+from oversight.portfolio.selectors import settings_for
+from oversight.scorecards.facts import Period
+from oversight.scorecards.facts_loader import load_facts
+from oversight.scorecards.indicators import response_timeliness
+from oversight.tenancy.choices import Role, VendorTier
+from oversight.tenancy.models import Vendor
+
+OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+def may_manage(user, organisation_id) -> bool:
+    """Client administrators and supervisors of the organisation (and superusers) manage the portfolio."""
+    if user is None:
+        return True  # system (tasks, commands)
+    if user.is_superuser:
+        return True
+    return user.role in OPERATORS and user.organisation_id == organisation_id
+
+
+def _require(actor, organisation_id) -> None:
+    if not may_manage(actor, organisation_id):
+        raise NotAllowed(_("Only client administrators and supervisors may change the vendor portfolio."))
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _zone(organisation) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(organisation.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def month_bounds(organisation, month: dt.date) -> tuple[dt.date, dt.date, Period]:
+    """First day, next month's first day, and the month as an aware ``Period`` in the organisation's zone."""
+    if month.day != 1:
+        raise ApplicationError(_("A month is given by its first day."), code="invalid_month")
+    end = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    zone = _zone(organisation)
+    period = Period(
+        start=dt.datetime.combine(month, dt.time(), tzinfo=zone), end=dt.datetime.combine(end, dt.time(), tzinfo=zone)
+    )
+    return month, end, period
+
+
+@transaction.atomic
+def vendor_set_tier(*, actor, vendor: Vendor, tier: str, reason: str) -> VendorTierChange:
+    """Change a vendor's tier with a reason, keeping the change in the tier history."""
+    _require(actor, vendor.organisation_id)
+    if tier not in VendorTier.values:
+        raise ApplicationError(_("Unknown tier."), code="invalid_tier")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for the change of tier."), code="reason_required")
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    previous = vendor.tier
+    vendor.tier = tier
+    vendor.save(update_fields=["tier"])
+    change = VendorTierChange.objects.create(
+        vendor=vendor, previous_tier=previous, tier=tier, reason=reason, changed_by=actor, changed_at=clock.now()
+    )
+    audit_record(
+        actor=actor,
+        action="portfolio.vendor.tier_changed",
+        obj=vendor,
+        organisation=vendor.organisation,
+        before={"tier": previous},
+        after={"tier": tier, "reason": reason},
+    )
+    return change
+
+
+def _computed_figures(vendor: Vendor, month: dt.date) -> dict:
+    """The computed response and cost figures of a month with what they come from (module docstring)."""
+    organisation = vendor.organisation
+    start, end, period = month_bounds(organisation, month)
+    facts = {}
+    fee: Decimal | None = Decimal("0")
+    versions = 0
+    for contract in Contract.objects.filter(vendor=vendor, organisation=organisation):
+        version = contract_version_for_period(contract, start, end)
+        if version is None:
+            continue
+        versions += 1
+        loaded = load_facts(
+            organisation_id=organisation.pk,
+            vendor_id=vendor.pk,
+            version=version,
+            period=period,
+            evaluated_at=clock.now(),
+        )
+        for wo in loaded.work_orders:
+            facts.setdefault(wo.id, wo)
+        try:
+            if fee is not None:
+                fee += base_fee_for(version, 1)
+        except ApplicationError:
+            fee = None
+    result = {"response": None, "responses_met": None, "responses_due": None}
+    result.update({"cost": None, "fee": None, "resolved_count": None, "cost_per_work_order": None})
+    if not versions:
+        return result
+    timeliness = response_timeliness(list(facts.values()), period)
+    result["responses_met"] = int(timeliness.numerator)
+    result["responses_due"] = int(timeliness.denominator or 0)
+    if timeliness.value is not None:
+        result["response"] = _q(timeliness.value)
+    resolved = sum(1 for wo in facts.values() if not wo.cancelled and period.contains(wo.resolved_at))
+    result["resolved_count"] = resolved
+    result["fee"] = fee
+    target = settings_for(organisation).target_cost_per_work_order
+    if fee is not None and resolved:
+        per = _q(fee / resolved)
+        result["cost_per_work_order"] = per
+        if target is not None:
+            result["cost"] = HUNDRED if per <= target else _q(min(HUNDRED, HUNDRED * target / per))
+    return result
+
+
+def _snapshot(score: VendorMonthlyScore) -> dict:
+    return {
+        d: {
+            "value": None if getattr(score, d) is None else str(getattr(score, d)),
+            "source": getattr(score, f"{d}_source"),
+        }
+        for d in ScoreDimension.values
+    }
+
+
+@transaction.atomic
+def monthly_score_compute(*, actor, vendor: Vendor, month: dt.date) -> VendorMonthlyScore:
+    """Compute (or recompute) a vendor's monthly response and cost figures; entered figures are kept."""
+    _require(actor, vendor.organisation_id)
+    month_bounds(vendor.organisation, month)
+    figures = _computed_figures(vendor, month)
+    now = clock.now()
+    score, _created = VendorMonthlyScore.objects.select_for_update().get_or_create(
+        vendor=vendor, month=month, defaults={"updated_at": now}
+    )
+    before = _snapshot(score)
+    fields = ["responses_met", "responses_due", "fee", "resolved_count", "cost_per_work_order", "computed_at"]
+    for name in fields[:-1]:
+        setattr(score, name, figures[name])
+    score.computed_at = now
+    for dimension in (ScoreDimension.RESPONSE, ScoreDimension.COST):
+        if getattr(score, f"{dimension}_source") == ScoreSource.COMPUTED:
+            setattr(score, dimension, figures[dimension])
+            fields.append(dimension)
+    score.updated_at = now
+    score.save(update_fields=[*fields, "updated_at"])
+    audit_record(
+        actor=actor,
+        action="portfolio.monthly_score.computed",
+        obj=score,
+        organisation=vendor.organisation,
+        before=before,
+        after=_snapshot(score),
+    )
+    return score
+
+
+@transaction.atomic
+def monthly_score_enter(
+    *, actor, vendor: Vendor, month: dt.date, dimension: str, value: Decimal, note: str
+) -> VendorMonthlyScore:
+    """Enter (or override) one figure of a vendor's month; it is marked entered and survives recomputes."""
+    _require(actor, vendor.organisation_id)
+    month_bounds(vendor.organisation, month)
+    if dimension not in ScoreDimension.values:
+        raise ApplicationError(_("Unknown score dimension."), code="invalid_dimension")
+    value = Decimal(value)
+    if not Decimal("0") <= value <= HUNDRED:
+        raise ApplicationError(_("A score lies between 0 and 100."), code="invalid_score")
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(_("Give a note explaining the entered figure."), code="note_required")
+    now = clock.now()
+    score, _created = VendorMonthlyScore.objects.select_for_update().get_or_create(
+        vendor=vendor, month=month, defaults={"updated_at": now}
+    )
+    before = _snapshot(score)
+    setattr(score, dimension, _q(value))
+    setattr(score, f"{dimension}_source", ScoreSource.ENTERED)
+    setattr(score, f"{dimension}_note", note)
+    score.updated_at = now
+    score.save(update_fields=[dimension, f"{dimension}_source", f"{dimension}_note", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="portfolio.monthly_score.entered",
+        obj=score,
+        organisation=vendor.organisation,
+        before=before,
+        after={**_snapshot(score), "note": note},
+    )
+    return score
+
+
+@transaction.atomic
+def qualification_create(
+    *, actor, service, vendor: Vendor, valid_from: dt.date, valid_to: dt.date | None = None
+) -> ServiceQualification:
+    """Record that a vendor is qualified for a service (primary when it owns the service, else backup)."""
+    _require(actor, service.organisation_id)
+    if vendor.organisation_id != service.organisation_id:
+        raise ApplicationError(_("The vendor belongs to another organisation."), code="foreign_vendor")
+    if valid_to is not None and valid_to < valid_from:
+        raise ApplicationError(_("The validity ends before it starts."), code="invalid_dates")
+    role = QualificationRole.PRIMARY if vendor.pk == service.vendor_id else QualificationRole.BACKUP
+    qualification = ServiceQualification.objects.create(
+        service=service, vendor=vendor, role=role, valid_from=valid_from, valid_to=valid_to
+    )
+    audit_record(
+        actor=actor,
+        action="portfolio.qualification.created",
+        obj=qualification,
+        organisation=service.organisation,
+        after={
+            "service": service.pk,
+            "vendor": vendor.pk,
+            "role": role,
+            "valid_from": valid_from.isoformat(),
+            "valid_to": valid_to.isoformat() if valid_to else None,
+        },
+    )
+    return qualification

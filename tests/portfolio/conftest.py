@@ -1,0 +1,43 @@
+"""Fixtures of the portfolio tests: an active monthly contract for the world's first vendor with contracted staffing.
+
+The organisation lives in Asia/Shanghai, so July 2026 is [2026-06-30 16:00 UTC, 2026-07-31 16:00 UTC). The world's
+SLA policy gives P3 (the default priority) 60 minutes to respond on a round-the-clock calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from oversight.contracts import services as contract_services
+from oversight.contracts.validation import StaffingInput, Terms
+from oversight.core import clock
+
+SIGNED_AT = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
+JULY = dt.date(2026, 7, 1)
+
+
+@pytest.fixture
+def contract(world):
+    """120 000.00 a month over the desktop service; 4 on-site engineers and 2 service desk agents contracted."""
+    terms = Terms(
+        term_start=dt.date(2026, 1, 1),
+        term_end=dt.date(2027, 12, 31),
+        fixed_fee=Decimal("120000.00"),
+        fee_period="monthly",
+        at_risk_percent=Decimal("10"),
+        max_deduction=Decimal("20"),
+        services=(world.service,),
+        commitments=(),
+        staffing=(
+            StaffingInput(position="onsite_engineer", count=4),
+            StaffingInput(position="service_desk", count=2),
+        ),
+    )
+    with clock.frozen_at(SIGNED_AT):
+        contract = contract_services.contract_create(
+            actor=world.users["client_admin"], vendor=world.vendor, number="HT-P1", title="Desktop", terms=terms
+        )
+        return contract_services.contract_activate(actor=world.users["client_admin"], contract=contract)
