@@ -219,7 +219,7 @@ SPECTACULAR_SETTINGS = {
     # One stable schema name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
         "WorkOrderKindEnum": "oversight.tickets.choices.WorkOrderKind",
-        "CreatableKindEnum": [("incident", "Incident"), ("service_request", "Service request")],
+        "CreatableKindEnum": "oversight.tickets.choices.CreatableKind",
         "EventKindEnum": "oversight.tickets.choices.EventKind",
         "SiteKindEnum": "oversight.tenancy.choices.SiteKind",
         "LevelEnum": "oversight.catalog.choices.Level",
@@ -236,7 +236,6 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "oversight.contracts.choices.ContractStatus",
         "AmountBasisEnum": "oversight.contracts.choices.AmountBasis",
         "DocumentKindEnum": "oversight.contracts.choices.DocumentKind",
-        "UnitRateKindEnum": "oversight.contracts.choices.UnitRateKind",
         "IndicatorSourceEnum": "oversight.scorecards.choices.IndicatorSource",
         "FeePeriodEnum": "oversight.contracts.choices.FeePeriod",
         "PeriodStatusEnum": "oversight.scorecards.choices.PeriodStatus",

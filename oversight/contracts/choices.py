@@ -20,6 +20,7 @@ from oversight.scorecards.indicators import (
     RESOLUTION_TIMELINESS,
     RESPONSE_TIMELINESS,
 )
+from oversight.tickets.choices import CreatableKind
 
 
 class ContractStatus(models.TextChoices):
@@ -68,11 +69,9 @@ class AmountBasis(models.TextChoices):
     AMOUNT = "amount", _("Amount of money")
 
 
-class UnitRateKind(models.TextChoices):
-    """Work-order types that may carry a unit rate (按量计费); values are those of tickets' WorkOrderKind."""
-
-    INCIDENT = "incident", _("Incident")
-    SERVICE_REQUEST = "service_request", _("Service request")
+# Work-order types that may carry a unit rate (按量计费): exactly the types that can be submitted, so the
+# API schema shows one enum for both.
+UnitRateKind = CreatableKind
 
 
 class CommitmentIndicator(models.TextChoices):

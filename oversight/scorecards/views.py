@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 
 from oversight.contracts.selectors import contract_get
 from oversight.core.charts import Series, bar_chart, line_chart
-from oversight.core.errors import ApplicationError
+from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.scorecards import permissions, selectors, services
 from oversight.scorecards.api.views import evidence_response
@@ -526,6 +526,8 @@ class SchemeTemplateView(LoginRequiredMixin, View):
         kind = request.POST.get("period_kind") or PeriodKind.QUARTERLY
         try:
             scheme = services.scheme_from_template(contract, request.user, period_kind=kind)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc  # a role that may not do this gets 403, not a redirect
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("scorecards:scheme", pk=contract.pk)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from oversight.core.errors import ApplicationError
+from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.scorecards.selectors import period_get
 from oversight.settlement import selectors, services
@@ -74,6 +75,8 @@ class PrepareView(LoginRequiredMixin, View):
         period = period_get(user=request.user, pk=pk)
         try:
             statement = services.statement_prepare(actor=request.user, period=period)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc  # a role that may not do this gets 403, not a redirect
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("settlement:list")
@@ -88,6 +91,8 @@ class ApproveView(LoginRequiredMixin, View):
         statement = selectors.statement_get(user=request.user, pk=pk)
         try:
             services.statement_approve(actor=request.user, statement=statement)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc  # a role that may not do this gets 403, not a redirect
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:

@@ -16,6 +16,13 @@ class WorkOrderKind(models.TextChoices):
 CREATABLE_KINDS = (WorkOrderKind.INCIDENT, WorkOrderKind.SERVICE_REQUEST)
 
 
+class CreatableKind(models.TextChoices):
+    """The work-order types that can be submitted (and that contracts may price per unit)."""
+
+    INCIDENT = WorkOrderKind.INCIDENT.value, WorkOrderKind.INCIDENT.label
+    SERVICE_REQUEST = WorkOrderKind.SERVICE_REQUEST.value, WorkOrderKind.SERVICE_REQUEST.label
+
+
 class Channel(models.TextChoices):
     """How a work order reached us."""
 

@@ -173,7 +173,7 @@ def test_html_prepare_and_approve(client, world, contract):
     statement.refresh_from_db()
     assert statement.status == "approved"
     client.force_login(world.users["vendor_manager"])
-    assert client.post(reverse("settlement:prepare", args=[period.pk])).status_code == 302
+    assert client.post(reverse("settlement:prepare", args=[period.pk])).status_code == 403
     statement.refresh_from_db()
     assert statement.prepared_by == world.users["client_supervisor"]
 

@@ -12,7 +12,7 @@ from oversight.catalog.selectors import offering_list, service_list
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
 from oversight.tenancy.selectors import site_list, team_list, user_list
 from oversight.tickets import permissions
-from oversight.tickets.choices import CREATABLE_KINDS, Action, Channel, SLAState
+from oversight.tickets.choices import Action, Channel, CreatableKind, SLAState
 from oversight.tickets.models import Attachment, Comment, SLAClock, WorkOrder, WorkOrderEvent
 from oversight.tickets.sla import live_sla_state
 
@@ -36,7 +36,7 @@ class WorkOrderCreateInputSerializer(StrictInputSerializer):
     )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
-    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in CREATABLE_KINDS], required=False)
+    kind = serializers.ChoiceField(choices=CreatableKind.choices, required=False)
     impact = serializers.ChoiceField(choices=Level.choices, default=Level.MEDIUM)
     urgency = serializers.ChoiceField(choices=Level.choices, default=Level.MEDIUM)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
