@@ -129,6 +129,12 @@ def _media_and_mail(settings, tmp_path):
     """Keep uploads and e-mails of each test in its own temporary folder / in-memory outbox."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Each test starts with an empty private cache (rate limits and the like never leak between tests or
+    # between the parallel workers that would otherwise share Redis).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
     # Tasks run in-process in tests even when REDIS_URL is set (the worker test opts out explicitly).
     celery_app.conf.task_always_eager = True
     # Real hashing costs ~0.3 s per user; tests only need a working hasher.

@@ -260,7 +260,7 @@ def sla_policy_version_create(
             raise ApplicationError(_("Targets must be positive."))
         if target["calendar"].organisation_id != policy.organisation_id:
             raise ApplicationError(_("The calendar belongs to another organisation."))
-    locked = SLAPolicy.objects.select_for_update().get(pk=policy.pk)
+    locked = SLAPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = SLAPolicyVersion.objects.create(
         policy=locked,

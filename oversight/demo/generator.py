@@ -565,7 +565,7 @@ def _reserve_numbers(organisation: Organisation, instants: list[int]) -> list[st
     per_year = Counter(_dt(us).year for us in instants)
     base = {}
     for year, n in sorted(per_year.items()):
-        counter, _created = WorkOrderCounter.objects.select_for_update().get_or_create(
+        counter, _created = WorkOrderCounter.objects.select_for_update(of=("self",)).get_or_create(
             organisation=organisation, year=year
         )
         base[year] = counter.last

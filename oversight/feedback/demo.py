@@ -25,7 +25,7 @@ COMMENTS = {
 }
 
 
-def load_demo_ratings(organisation, *, share: float = 0.12, seed: int = 2026) -> int:
+def load_demo_ratings(organisation, *, share: float = 0.08, seed: int = 2026) -> int:
     """Rate a seeded share of the resolved and closed work orders, each an hour or two after resolution."""
     if Rating.objects.filter(work_order__organisation=organisation).exists():
         return 0

@@ -98,7 +98,7 @@ def vendor_set_tier(*, actor, vendor: Vendor, tier: str, reason: str) -> VendorT
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for the change of tier."), code="reason_required")
-    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    vendor = Vendor.objects.select_for_update(of=("self",)).get(pk=vendor.pk)
     previous = vendor.tier
     vendor.tier = tier
     vendor.save(update_fields=["tier"])
@@ -180,7 +180,7 @@ def monthly_score_compute(*, actor, vendor: Vendor, month: dt.date) -> VendorMon
     month_bounds(vendor.organisation, month)
     figures = _computed_figures(vendor, month)
     now = clock.now()
-    score, _created = VendorMonthlyScore.objects.select_for_update().get_or_create(
+    score, _created = VendorMonthlyScore.objects.select_for_update(of=("self",)).get_or_create(
         vendor=vendor, month=month, defaults={"updated_at": now}
     )
     before = _snapshot(score)
@@ -221,7 +221,7 @@ def monthly_score_enter(
     if not note:
         raise ApplicationError(_("Give a note explaining the entered figure."), code="note_required")
     now = clock.now()
-    score, _created = VendorMonthlyScore.objects.select_for_update().get_or_create(
+    score, _created = VendorMonthlyScore.objects.select_for_update(of=("self",)).get_or_create(
         vendor=vendor, month=month, defaults={"updated_at": now}
     )
     before = _snapshot(score)

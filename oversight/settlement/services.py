@@ -182,7 +182,7 @@ def _figures(statement: calc.Statement) -> dict[str, Decimal]:
 
 def _lock_period(period: EvaluationPeriod) -> EvaluationPeriod:
     return (
-        EvaluationPeriod.objects.select_for_update()
+        EvaluationPeriod.objects.select_for_update(of=("self",))
         .select_related("organisation", "contract", "vendor", "contract_version", "revision_of")
         .get(pk=period.pk)
     )
@@ -231,7 +231,7 @@ def statement_prepare(*, actor, period: EvaluationPeriod) -> SettlementStatement
     locked = _lock_period(period)
     _require_operator(actor, locked.organisation_id)
     _check_period(locked)
-    existing = SettlementStatement.objects.select_for_update().filter(period=locked).first()
+    existing = SettlementStatement.objects.select_for_update(of=("self",)).filter(period=locked).first()
     if existing is not None and existing.is_approved:
         raise InvalidTransition(
             _("This statement was approved and is locked: its numbers never change."), code="statement_locked"
@@ -347,7 +347,7 @@ def statement_verify(*, actor, statement: SettlementStatement) -> Verification:
 def statement_approve(*, actor, statement: SettlementStatement) -> SettlementStatement:
     """Approve (and lock) a draft statement after checking it is reproducible; a repeated call changes nothing."""
     locked = (
-        SettlementStatement.objects.select_for_update()
+        SettlementStatement.objects.select_for_update(of=("self",))
         .select_related("organisation", "period", "contract", "vendor")
         .get(pk=statement.pk)
     )

@@ -32,7 +32,7 @@ def user_update_preferences(*, actor, user: User, language: str, time_zone: str)
         raise ApplicationError(_("Unknown language."))
     if time_zone not in zoneinfo.available_timezones():
         raise ApplicationError(_("Unknown time zone."))
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     before = {"language": locked.language, "time_zone": locked.time_zone}
     after = {"language": language, "time_zone": time_zone}
     if before == after:

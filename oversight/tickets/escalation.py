@@ -77,7 +77,7 @@ def sla_escalation_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     for pk in overdue_ids:
         with transaction.atomic():
-            work_order = WorkOrder.objects.select_for_update().filter(pk=pk).first()
+            work_order = WorkOrder.objects.select_for_update(of=("self",)).filter(pk=pk).first()
             if work_order is not None:
                 sla_clocks_rebuild(work_order=work_order, now=now)
     counts = {"rebuilt": len(overdue_ids), "warnings": 0, "breaches": 0}

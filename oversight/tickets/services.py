@@ -115,7 +115,9 @@ def _touch(work_order: WorkOrder, now: dt.datetime, fields: list[str]) -> None:
 
 def _next_number(organisation, now: dt.datetime) -> str:
     year = now.year
-    counter, _created = WorkOrderCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+    counter, _created = WorkOrderCounter.objects.select_for_update(of=("self",)).get_or_create(
+        organisation=organisation, year=year
+    )
     WorkOrderCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
     return f"{organisation.work_order_prefix}{year}{counter.last:07d}"

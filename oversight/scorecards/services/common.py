@@ -36,7 +36,7 @@ def local_midnight(day: dt.date, zone) -> dt.datetime:
 def lock_period(period: EvaluationPeriod) -> EvaluationPeriod:
     """Reload the period under a row lock (every write to a period and what hangs on it takes it)."""
     return (
-        EvaluationPeriod.objects.select_for_update()
+        EvaluationPeriod.objects.select_for_update(of=("self",))
         .select_related("organisation", "contract", "vendor", "contract_version", "scheme")
         .get(pk=period.pk)
     )

@@ -239,7 +239,9 @@ def _decide(dispute: Dispute, actor, reason: str, accept: bool):
     """Common guard of the two decisions: lock, permission, still open; returns (period, dispute, reason) or None."""
     locked = lock_period(dispute.period)
     require_operator(actor, locked)
-    current = Dispute.objects.select_for_update().select_related("indicator", "work_order").get(pk=dispute.pk)
+    current = (
+        Dispute.objects.select_for_update(of=("self",)).select_related("indicator", "work_order").get(pk=dispute.pk)
+    )
     wanted = DisputeStatus.ACCEPTED if accept else DisputeStatus.REJECTED
     if current.status == wanted:
         return None  # a repeated click changes nothing

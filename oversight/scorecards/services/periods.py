@@ -278,7 +278,9 @@ def period_open(*, contract: Contract, kind: str, day: dt.date, actor, compute: 
 
     The contract version is the one in force on the period's first day; the scheme the latest version.
     """
-    contract = Contract.objects.select_for_update().select_related("organisation", "vendor").get(pk=contract.pk)
+    contract = (
+        Contract.objects.select_for_update(of=("self",)).select_related("organisation", "vendor").get(pk=contract.pk)
+    )
     if actor is not None and not permissions.is_client_operator(actor, contract.organisation_id):
         raise NotAllowed(_("Only the client's administrators and supervisors can do this."))
     first, last = period_bounds(kind, day)

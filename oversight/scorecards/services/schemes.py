@@ -218,7 +218,7 @@ def scheme_version_create(
     """Create the next version of a contract's indicator scheme (weights must sum to exactly 100); audited."""
     from oversight.contracts.models import Contract
 
-    contract = Contract.objects.select_for_update().select_related("organisation").get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=contract.pk)
     if not permissions.may_manage_schemes(actor, contract.organisation_id):
         raise NotAllowed(_("Only the organisation's administrators change indicator schemes."))
     name = (settings.name or "").strip()
