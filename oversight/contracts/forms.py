@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oversight.catalog.choices import SLAMetric
 from oversight.catalog.selectors import service_list, sla_policy_version_list
@@ -229,7 +230,8 @@ class StaffingForm(forms.Form):
     """One contracted staffing row (rows without a count are ignored)."""
 
     position = forms.ChoiceField(label=_("Position"), choices=StaffPosition.choices)
-    count = forms.IntegerField(label=_("People"), min_value=1, max_value=10000, required=False)
+    # Its own context: a head count (人数) here, not the scorecard dimension "People" (人员).
+    count = forms.IntegerField(label=pgettext_lazy("headcount", "People"), min_value=1, max_value=10000, required=False)
 
     def to_input(self) -> StaffingInput | None:
         data = self.cleaned_data

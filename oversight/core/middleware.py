@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-import zoneinfo
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from oversight.core.preferences import activate_user_preferences
 from oversight.core.request_context import request_id_var
 
 
@@ -29,7 +29,11 @@ class RequestIdMiddleware:
 
 
 class UserPreferencesMiddleware:
-    """Activate the signed-in user's chosen language and time zone for the whole request."""
+    """Activate the signed-in user's chosen language and time zone for the whole request.
+
+    API clients signed in with a token are not known yet here: `PreferencesTokenAuthentication` does the
+    same for them once DRF has authenticated the token.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,13 +41,7 @@ class UserPreferencesMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            if user.language:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = translation.get_language()
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+            activate_user_preferences(request, user)
         else:
             timezone.deactivate()
         return self.get_response(request)

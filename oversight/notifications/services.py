@@ -6,9 +6,9 @@ import logging
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import translation
 
 from oversight.core import clock
+from oversight.core.preferences import user_preferences_override
 from oversight.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -20,12 +20,12 @@ def notification_create(
     """Create a notification unless one with the same dedupe key exists; returns (notification, created).
 
     `subject` and `body` may be callables taking no argument; they are rendered in the recipient's
-    language so every person reads their own.
+    language and time zone so every person reads their own words and local times.
     """
     existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
     if existing:
         return existing, False
-    with translation.override(recipient.language or "zh-hans"):
+    with user_preferences_override(recipient):
         subject_text = str(subject() if callable(subject) else subject)
         body_text = str(body() if callable(body) else body)
     try:

@@ -6,9 +6,11 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.core import clock
+from oversight.core.preferences import local_time_text
 from oversight.notifications.services import notification_create
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
@@ -50,9 +52,11 @@ def _escalate(clock_row: SLAClock, level: str) -> int:
             return _("SLA at risk: %(number)s %(metric)s") % {"number": work_order.number, "metric": metric_label()}
 
         def body(level=level):
-            return _("%(title)s\nDue at %(due)s (UTC). Open the work order to act.") % {
+            # notification_create renders this in the recipient's zone: the due time is their local time.
+            return _("%(title)s\nDue at %(due)s (%(zone)s). Open the work order to act.") % {
                 "title": work_order.title,
-                "due": clock_row.due_at.strftime("%Y-%m-%d %H:%M") if clock_row.due_at else "-",
+                "due": local_time_text(clock_row.due_at),
+                "zone": timezone.get_current_timezone_name(),
             }
 
         notification, created = notification_create(
