@@ -71,6 +71,11 @@ ORGANISATION_LOOKUPS: dict[str, str] = {
     "scorecards.indicatorresult": "period__organisation",
     "scorecards.commitmentresult": "period__organisation",
     "scorecards.periodevent": "period__organisation",
+    "portfolio.servicequalification": "service__organisation",
+    "portfolio.portfoliosettings": "organisation",
+    "reports.reportschedule": "organisation",
+    "reports.reportdelivery": "schedule__organisation",
+    "reports.deliveryrecipient": "delivery__schedule__organisation",
 }
 
 # Never written to the audit trail, even masked: they say nothing an auditor needs.

@@ -21,10 +21,10 @@ from oversight.contracts.models import Contract, ContractStaffing
 from oversight.contracts.selectors import contract_version_in_force
 from oversight.portfolio.choices import CertificateState
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
+from oversight.scorecards.staffing import certificate_state  # the one rule, shared with the people indicators
 from oversight.tenancy.choices import CLIENT_ROLES, Role, StaffPosition
-from oversight.tenancy.models import Certificate, StaffMember, Vendor
+from oversight.tenancy.models import Certificate, Organisation, StaffMember, Vendor
 
-EXPIRY_WARNING_DAYS = 30
 DEFAULT_MIN_CRITICAL_VENDORS = 2
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
@@ -163,8 +163,52 @@ def qualifications(*, user) -> QuerySet[ServiceQualification]:
     """Service qualifications of the user's organisation (client roles only)."""
     if not is_client(user):
         return ServiceQualification.objects.none()
-    qs = ServiceQualification.objects.select_related("service", "vendor")
+    qs = ServiceQualification.objects.select_related("service", "vendor").order_by(
+        "service__name", "role", "vendor__name", "valid_from", "pk"
+    )
     return qs if user.is_superuser else qs.filter(service__organisation_id=user.organisation_id)
+
+
+def qualification_get(*, user, pk) -> ServiceQualification:
+    """One qualification of the user's organisation, or 404."""
+    found = qualifications(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such qualification."))
+    return found
+
+
+def qualifications_by_service(*, user, services) -> dict[int, list[ServiceQualification]]:
+    """Every qualification (past, current and future) of the given services, keyed by service id."""
+    found: dict[int, list[ServiceQualification]] = defaultdict(list)
+    for q in qualifications(user=user).filter(service__in=services):
+        found[q.service_id].append(q)
+    return found
+
+
+def service_get(*, user, pk) -> Service:
+    """A service of the user's organisation whose qualifications the user may read (client roles), or 404."""
+    if not is_client(user):
+        raise Http404(_("No such service."))
+    qs = Service.objects.select_related("organisation", "vendor")
+    if not user.is_superuser:
+        qs = qs.filter(organisation_id=user.organisation_id)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such service."))
+    return found
+
+
+def organisation_settings(*, user, pk=None) -> PortfolioSettings:
+    """The portfolio settings of the user's organisation (or, for a superuser, of organisation ``pk``), or 404."""
+    if not is_client(user):
+        raise Http404(_("No such organisation."))
+    target = user.organisation_id if pk is None else pk
+    if not user.is_superuser and str(target) != str(user.organisation_id):
+        raise Http404(_("No such organisation."))
+    organisation = Organisation.objects.filter(pk=target).first() if str(target).isdigit() else None
+    if organisation is None:
+        raise Http404(_("No such organisation."))
+    return settings_for(organisation)
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,17 +259,6 @@ class StaffCompliance:
     @property
     def expiring(self) -> list[CertificateIssue]:
         return [i for i in self.issues if i.state == CertificateState.EXPIRING]
-
-
-def certificate_state(expires_on: dt.date | None, on: dt.date) -> str:
-    """Expired when ``expires_on < on``; expiring when ``on <= expires_on <= on + 30 days``; else valid."""
-    if expires_on is None:
-        return CertificateState.VALID
-    if expires_on < on:
-        return CertificateState.EXPIRED
-    if expires_on <= on + dt.timedelta(days=EXPIRY_WARNING_DAYS):
-        return CertificateState.EXPIRING
-    return CertificateState.VALID
 
 
 def contracted_staffing(vendor: Vendor, on: dt.date) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""Writes of the vendor portfolio: tiers, monthly scores (computed and entered) and service qualifications.
+"""Writes of the vendor portfolio: tiers, monthly scores (computed and entered), service qualifications and the
+organisation's portfolio settings.
 
 Every service checks who may act (client administrators and supervisors of the vendor's organisation),
 runs in one transaction and writes the audit trail.
@@ -31,15 +32,17 @@ import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
+from oversight.catalog.models import Service
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import base_fee_for, contract_version_for_period
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.portfolio.choices import QualificationRole, ScoreDimension, ScoreSource
-from oversight.portfolio.models import ServiceQualification, VendorMonthlyScore, VendorTierChange
+from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
 from oversight.portfolio.selectors import settings_for
 from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import load_facts
@@ -50,6 +53,9 @@ from oversight.tenancy.models import Vendor
 OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
+# Bounds of the settings: a minimum above this is surely a typing error; the cost column holds 12 integer digits.
+MAX_CRITICAL_VENDORS = 20
+MAX_COST = Decimal("1000000000000")
 
 
 def may_manage(user, organisation_id) -> bool:
@@ -241,17 +247,74 @@ def monthly_score_enter(
     return score
 
 
-@transaction.atomic
-def qualification_create(
-    *, actor, service, vendor: Vendor, valid_from: dt.date, valid_to: dt.date | None = None
-) -> ServiceQualification:
-    """Record that a vendor is qualified for a service (primary when it owns the service, else backup)."""
-    _require(actor, service.organisation_id)
+def _qualification_snapshot(qualification: ServiceQualification) -> dict:
+    return {
+        "service": qualification.service_id,
+        "vendor": qualification.vendor_id,
+        "role": qualification.role,
+        "valid_from": qualification.valid_from.isoformat(),
+        "valid_to": qualification.valid_to.isoformat() if qualification.valid_to else None,
+    }
+
+
+def qualification_check(
+    *, service, vendor: Vendor, valid_from: dt.date, valid_to: dt.date | None = None, role: str | None = None
+) -> str:
+    """The rules of a new qualification (ApplicationError naming the field when one is broken); returns its role.
+
+    The vendor must be an active vendor of the service's organisation; the validity may not end before it
+    starts; the owning vendor is the primary, any other a backup (``role`` may be left out); the same vendor
+    cannot be qualified twice for the same service over overlapping dates.
+    """
     if vendor.organisation_id != service.organisation_id:
-        raise ApplicationError(_("The vendor belongs to another organisation."), code="foreign_vendor")
+        raise ApplicationError(
+            _("The vendor belongs to another organisation."), code="foreign_vendor", extra={"field": "vendor"}
+        )
+    if not vendor.is_active:
+        raise ApplicationError(_("The vendor is inactive."), code="inactive_vendor", extra={"field": "vendor"})
     if valid_to is not None and valid_to < valid_from:
-        raise ApplicationError(_("The validity ends before it starts."), code="invalid_dates")
-    role = QualificationRole.PRIMARY if vendor.pk == service.vendor_id else QualificationRole.BACKUP
+        raise ApplicationError(
+            _("The validity ends before it starts."), code="invalid_dates", extra={"field": "valid_to"}
+        )
+    expected = QualificationRole.PRIMARY if vendor.pk == service.vendor_id else QualificationRole.BACKUP
+    role = role or expected
+    if role not in QualificationRole.values:
+        raise ApplicationError(_("Unknown role."), code="invalid_role", extra={"field": "role"})
+    if role != expected:
+        raise ApplicationError(
+            _("Only the vendor that owns the service is its primary vendor; any other vendor is a backup."),
+            code="role_mismatch",
+            extra={"field": "role"},
+        )
+    overlapping = ServiceQualification.objects.filter(service=service, vendor=vendor).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
+    )
+    if valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lte=valid_to)
+    if overlapping.exists():
+        raise ApplicationError(
+            _("The vendor is already qualified for this service for some of these dates."),
+            code="duplicate_qualification",
+            extra={"field": "vendor"},
+        )
+    return role
+
+
+@transaction.atomic
+def qualification_add(
+    *,
+    actor,
+    service,
+    vendor: Vendor,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    role: str | None = None,
+) -> ServiceQualification:
+    """Qualify a vendor for a service within validity dates (rules: ``qualification_check``)."""
+    _require(actor, service.organisation_id)
+    # Serialise additions per service, so two requests cannot both pass the overlap check.
+    Service.objects.select_for_update(of=("self",)).filter(pk=service.pk).first()
+    role = qualification_check(service=service, vendor=vendor, valid_from=valid_from, valid_to=valid_to, role=role)
     qualification = ServiceQualification.objects.create(
         service=service, vendor=vendor, role=role, valid_from=valid_from, valid_to=valid_to
     )
@@ -260,12 +323,92 @@ def qualification_create(
         action="portfolio.qualification.created",
         obj=qualification,
         organisation=service.organisation,
-        after={
-            "service": service.pk,
-            "vendor": vendor.pk,
-            "role": role,
-            "valid_from": valid_from.isoformat(),
-            "valid_to": valid_to.isoformat() if valid_to else None,
-        },
+        after=_qualification_snapshot(qualification),
     )
     return qualification
+
+
+@transaction.atomic
+def qualification_remove(*, actor, qualification: ServiceQualification) -> None:
+    """Remove a vendor's qualification for a service (the audit trail keeps what it was)."""
+    service = qualification.service
+    _require(actor, service.organisation_id)
+    locked = ServiceQualification.objects.select_for_update(of=("self",)).filter(pk=qualification.pk).first()
+    if locked is None:
+        raise ApplicationError(_("The qualification no longer exists."), code="not_found")
+    before = _qualification_snapshot(locked)
+    pk = locked.pk
+    locked.delete()
+    audit_record(
+        actor=actor,
+        action="portfolio.qualification.removed",
+        obj=locked,
+        object_id=pk,
+        organisation=service.organisation,
+        before=before,
+    )
+
+
+def _settings_snapshot(found: PortfolioSettings) -> dict:
+    target = found.target_cost_per_work_order
+    return {"min_critical_vendors": found.min_critical_vendors, "target_cost_per_work_order": _text(target)}
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def portfolio_settings_check(*, min_critical_vendors, target_cost_per_work_order) -> Decimal | None:
+    """The rules of the settings (ApplicationError naming the field); returns the target rounded to cents.
+
+    The minimum is a whole number from 1 to 20 (the primary vendor counts); the target cost, when given, a
+    positive amount.
+    """
+    if isinstance(min_critical_vendors, bool) or not isinstance(min_critical_vendors, int):
+        raise ApplicationError(
+            _("Give the minimum as a whole number."), code="invalid_minimum", extra={"field": "min_critical_vendors"}
+        )
+    if not 1 <= min_critical_vendors <= MAX_CRITICAL_VENDORS:
+        raise ApplicationError(
+            _("The minimum of qualified vendors lies between 1 and %(max)s.") % {"max": MAX_CRITICAL_VENDORS},
+            code="invalid_minimum",
+            extra={"field": "min_critical_vendors"},
+        )
+    if target_cost_per_work_order is None:
+        return None
+    target = Decimal(target_cost_per_work_order)
+    if not target.is_finite() or target <= 0 or target >= MAX_COST:
+        raise ApplicationError(
+            _("The target cost must be a positive amount."),
+            code="invalid_target_cost",
+            extra={"field": "target_cost_per_work_order"},
+        )
+    return _q(target)
+
+
+@transaction.atomic
+def portfolio_settings_update(
+    *, actor, organisation, min_critical_vendors: int, target_cost_per_work_order: Decimal | None
+) -> PortfolioSettings:
+    """Set the organisation's minimum of qualified vendors per critical service and its target cost."""
+    _require(actor, organisation.pk)
+    target = portfolio_settings_check(
+        min_critical_vendors=min_critical_vendors, target_cost_per_work_order=target_cost_per_work_order
+    )
+    found, created = PortfolioSettings.objects.select_for_update(of=("self",)).get_or_create(
+        organisation=organisation,
+        defaults={"min_critical_vendors": min_critical_vendors, "target_cost_per_work_order": target},
+    )
+    before = None if created else _settings_snapshot(found)
+    found.min_critical_vendors = min_critical_vendors
+    found.target_cost_per_work_order = target
+    found.save(update_fields=["min_critical_vendors", "target_cost_per_work_order"])
+    audit_record(
+        actor=actor,
+        action="portfolio.settings.updated",
+        obj=found,
+        organisation=organisation,
+        before=before,
+        after=_settings_snapshot(found),
+    )
+    return found

@@ -1,5 +1,6 @@
 """Web pages of the vendor portfolio: overview, vendor detail (tier history, monthly scores and trend chart),
-critical-service coverage and a vendor's staff compliance.
+critical-service coverage with the management of qualifications, the portfolio settings and a vendor's staff
+compliance.
 
 Client roles only, except the compliance page, which a vendor manager may open for their own vendor. What
 anyone may see comes from portfolio.selectors (another organisation's or vendor's vendor is a 404).
@@ -7,14 +8,20 @@ anyone may see comes from portfolio.selectors (another organisation's or vendor'
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.contracts.selectors import local_today
 from oversight.core.charts import Series, line_chart
+from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin
-from oversight.portfolio import selectors
+from oversight.portfolio import selectors, services
+from oversight.portfolio.forms import PortfolioSettingsForm, QualificationForm
 from oversight.tenancy.choices import CLIENT_ROLES, Role
 
 
@@ -90,18 +97,130 @@ class VendorDetailView(RoleRequiredMixin, TemplateView):
         return context
 
 
-class CoverageView(RoleRequiredMixin, TemplateView):
-    """`/portfolio/coverage/`: each critical service with its qualified vendors and a red/green status."""
+def _require_manager(user, organisation_id) -> None:
+    """403 for the client roles that only read (before any form is read: a refused write never reads input)."""
+    if not services.may_manage(user, organisation_id):
+        raise PermissionDenied(_("Only client administrators and supervisors may change the vendor portfolio."))
+
+
+def _qualification_form(user, service, data=None) -> QualificationForm:
+    vendors = selectors.vendor_list(user=user).filter(organisation_id=service.organisation_id, is_active=True)
+    today = local_today(service.organisation)
+    return QualificationForm(data, vendors=vendors, prefix=f"s{service.pk}", initial={"valid_from": today})
+
+
+def coverage_page(request, *, status: int = 200, bound: QualificationForm | None = None, bound_service=None):
+    """Render the coverage page; ``bound`` is a refused add form shown again with its errors."""
+    user = request.user
+    today = _today(user)
+    rows = selectors.coverage(user=user, on=today) if today else []
+    by_service = selectors.qualifications_by_service(user=user, services=[r.service for r in rows])
+    for row in rows:
+        row.qualifications = by_service.get(row.service.pk, [])
+        row.may_manage = services.may_manage(user, row.service.organisation_id)
+        if row.may_manage:
+            is_bound = bound is not None and bound_service is not None and bound_service.pk == row.service.pk
+            row.form = bound if is_bound else _qualification_form(user, row.service)
+    context = {
+        "rows": rows,
+        "on": today,
+        "settings": selectors.settings_for(user.organisation) if user.organisation_id else None,
+    }
+    return render(request, "portfolio/coverage.html", context, status=status)
+
+
+class CoverageView(RoleRequiredMixin, View):
+    """`/portfolio/coverage/`: each critical service with its qualified vendors, a red/green status, and (for
+    client administrators and supervisors) the forms to add and remove qualifications."""
 
     allowed_roles = CLIENT_ROLES
-    template_name = "portfolio/coverage.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        today = _today(user)
-        context.update({"rows": selectors.coverage(user=user, on=today) if today else [], "on": today})
-        return context
+    def get(self, request):
+        return coverage_page(request)
+
+
+class QualificationAddView(RoleRequiredMixin, View):
+    """`POST /portfolio/coverage/services/<pk>/qualifications/`: qualify a vendor for a service."""
+
+    allowed_roles = CLIENT_ROLES
+
+    def post(self, request, pk):
+        service = selectors.service_get(user=request.user, pk=pk)
+        _require_manager(request.user, service.organisation_id)
+        form = _qualification_form(request.user, service, request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The qualification was not added."))
+            return coverage_page(request, status=400, bound=form, bound_service=service)
+        try:
+            services.qualification_add(actor=request.user, service=service, **form.cleaned_data)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            field = exc.extra.get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
+            messages.error(request, exc.message)
+            return coverage_page(request, status=400, bound=form, bound_service=service)
+        messages.success(request, _("The qualification was added."))
+        return redirect("portfolio:coverage")
+
+
+class QualificationRemoveView(RoleRequiredMixin, View):
+    """`POST /portfolio/qualifications/<pk>/remove/`: remove a qualification."""
+
+    allowed_roles = CLIENT_ROLES
+
+    def post(self, request, pk):
+        qualification = selectors.qualification_get(user=request.user, pk=pk)
+        _require_manager(request.user, qualification.service.organisation_id)
+        try:
+            services.qualification_remove(actor=request.user, qualification=qualification)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The qualification was removed."))
+        return redirect("portfolio:coverage")
+
+
+class SettingsView(RoleRequiredMixin, View):
+    """`/portfolio/settings/`: the organisation's portfolio settings (client administrators and supervisors
+    change them; executives and auditors read them)."""
+
+    allowed_roles = CLIENT_ROLES
+    template_name = "portfolio/settings.html"
+
+    def _render(self, request, form, current, status=200):
+        may_manage = services.may_manage(request.user, current.organisation_id)
+        context = {"form": form if may_manage else None, "current": current, "may_manage": may_manage}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        current = selectors.organisation_settings(user=request.user)
+        initial = {
+            "min_critical_vendors": current.min_critical_vendors,
+            "target_cost_per_work_order": current.target_cost_per_work_order,
+        }
+        return self._render(request, PortfolioSettingsForm(initial=initial), current)
+
+    def post(self, request):
+        current = selectors.organisation_settings(user=request.user)
+        _require_manager(request.user, current.organisation_id)
+        form = PortfolioSettingsForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, current, status=400)
+        try:
+            services.portfolio_settings_update(
+                actor=request.user, organisation=current.organisation, **form.cleaned_data
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            field = exc.extra.get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
+            return self._render(request, form, current, status=400)
+        messages.success(request, _("The portfolio settings were saved."))
+        return redirect("portfolio:settings")
 
 
 class ComplianceView(RoleRequiredMixin, TemplateView):

@@ -31,7 +31,7 @@ MANUAL = "manual"
 
 
 class IndicatorSource(models.TextChoices):
-    """Where an indicator's value comes from: a KPI computed from work orders and ratings, or entered by hand."""
+    """Where an indicator's value comes from: a KPI computed from work orders, ratings or the roster, or entered."""
 
     RESPONSE_TIMELINESS = kpi.RESPONSE_TIMELINESS, _("Response timeliness (%)")
     ONSITE_TIMELINESS = kpi.ONSITE_TIMELINESS, _("On-site timeliness (%)")
@@ -47,10 +47,12 @@ class IndicatorSource(models.TextChoices):
     COMPLAINT_COUNT = kpi.COMPLAINT_COUNT, _("Complaints (count)")
     BACKLOG_MEAN_AGE = kpi.BACKLOG_MEAN_AGE, _("Backlog, mean age at the period end (seconds)")
     BACKLOG_MAX_AGE = kpi.BACKLOG_MAX_AGE, _("Backlog, maximum age at the period end (seconds)")
+    STAFF_FILL_RATE = kpi.STAFF_FILL_RATE, _("Staff fill rate at the period end (%)")
+    CERTIFICATE_VALIDITY = kpi.CERTIFICATE_VALIDITY, _("Certificate validity at the period end (%)")
     MANUAL = MANUAL, _("Entered by the client supervisor")
 
 
-# The computed sources (every catalogue indicator that work orders, ratings and complaints give).
+# The computed sources (every catalogue indicator that work orders, ratings, complaints and the roster give).
 COMPUTED_SOURCES = frozenset(IndicatorSource.values) - {MANUAL}
 
 # What kind of records a computed indicator's numerator and denominator ids name.
@@ -58,6 +60,8 @@ RECORD_WORK_ORDER = "work_order"
 RECORD_RATING = "rating"
 RECORD_COMPLAINT = "complaint"
 RECORD_MANUAL = "manual_entry"
+RECORD_STAFF_MEMBER = "staff_member"
+RECORD_CERTIFICATE = "certificate"
 SOURCE_RECORDS = {
     code: RECORD_WORK_ORDER
     for code in (
@@ -77,6 +81,8 @@ SOURCE_RECORDS = {
     kpi.CSAT_SATISFIED_SHARE: RECORD_RATING,
     kpi.NPS: RECORD_RATING,
     kpi.COMPLAINT_COUNT: RECORD_COMPLAINT,
+    kpi.STAFF_FILL_RATE: RECORD_STAFF_MEMBER,
+    kpi.CERTIFICATE_VALIDITY: RECORD_CERTIFICATE,
 }
 
 

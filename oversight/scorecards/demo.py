@@ -34,18 +34,18 @@ from oversight.tickets.models import WorkOrder
 D = Decimal
 HOUR = dt.timedelta(hours=1)
 
-# Manual values per vendor code: dress/badge events, certificate coverage %, spares %, documentation %,
-# missed inspections - for the older and the newer signed quarter and the open one.
+# Manual values per vendor code: dress/badge events, spares %, documentation %, missed inspections - for the
+# older and the newer signed quarter and the open one. (Staff fill rate and certificate validity are computed
+# from the demo roster.)
 MANUAL_VALUES = {
-    "desk": [("2", "95", "90", "100", "0"), ("1", "100", "95", "95", "1"), ("0", "100", "100", "100", "0")],
-    "net": [("0", "90", "100", "85", "1"), ("1", "90", "95", "90", "0"), ("0", "100", "100", "95", "0")],
-    "his": [("0", "100", "85", "80", "0"), ("0", "100", "90", "90", "0"), ("1", "100", "95", "95", "0")],
+    "desk": [("2", "90", "100", "0"), ("1", "95", "95", "1"), ("0", "100", "100", "0")],
+    "net": [("0", "100", "85", "1"), ("1", "95", "90", "0"), ("0", "100", "95", "0")],
+    "his": [("0", "85", "80", "0"), ("0", "90", "90", "0"), ("1", "95", "95", "0")],
 }
-DEFAULT_VALUES = [("1", "90", "90", "90", "0")] * 3
-MANUAL_CODES = ("dress_badge", "certificates", "spares_tools", "documentation", "missed_inspections")
+DEFAULT_VALUES = [("1", "90", "90", "0")] * 3
+MANUAL_CODES = ("dress_badge", "spares_tools", "documentation", "missed_inspections")
 NOTES = {
     "dress_badge": "现场抽查记录：未佩戴工牌情况已拍照留存。",
-    "certificates": "按合同约定岗位核对人员证书（复印件见附件）。",
     "spares_tools": "按备件与工具清单逐项盘点。",
     "documentation": "抽查巡检记录、变更记录与资产台账。",
     "missed_inspections": "对照本季度巡检计划与巡检签到表核对。",

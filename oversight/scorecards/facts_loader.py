@@ -20,6 +20,10 @@ How each fact is read
   listed in the MTTR result's ``calendar_time`` group.
 * ``ci`` = the asset tag, ``category`` = the service's category, ``requester_id`` = the requester.
 
+Staff facts (people dimension, ``load_staff_facts``): the contracted posts per position of the vendor's
+contract versions in force on the day (``portfolio.selectors.contracted_staffing``, as the portfolio's staff
+compliance) and the vendor's active staff members with their certificates, ordered by name then id.
+
 Which work orders are loaded: those of the vendor (within the contract version's scope: its services,
 and its sites with their sub-sites, when the version names any) received before the period end and
 either received at most ``lookback_days`` before its start (repeat rate), still open, resolved since its
@@ -36,6 +40,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from oversight.feedback.models import Complaint, Rating
+from oversight.portfolio.selectors import contracted_staffing
 from oversight.scorecards.facts import (
     NOT_APPLICABLE,
     ComplaintFacts,
@@ -44,7 +49,8 @@ from oversight.scorecards.facts import (
     TargetOutcome,
     WorkOrderFacts,
 )
-from oversight.tenancy.models import Site
+from oversight.scorecards.staffing import CertificateFacts, StaffFacts
+from oversight.tenancy.models import Certificate, Site, StaffMember
 from oversight.tickets.choices import Action, ClockState, EventKind, Status
 from oversight.tickets.models import SLAClock, WorkOrder, WorkOrderEvent
 
@@ -70,6 +76,10 @@ class LoadedFacts:
     unit_counts: dict[str, int] = field(default_factory=dict)
     # work orders whose records are inconsistent: (id, number, message)
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+    # people dimension: the day the roster is read on, contracted posts per position, the active roster
+    staff_on: dt.date | None = None
+    contracted_staff: dict[str, int] = field(default_factory=dict)
+    staff: list[StaffFacts] = field(default_factory=list)
 
 
 def _site_ids_with_descendants(site_ids: set[int]) -> set[int]:
@@ -92,8 +102,13 @@ def _site_ids_with_descendants(site_ids: set[int]) -> set[int]:
 
 
 def scope_q(version, prefix: str = "") -> Q:
-    """The contract version's scope as a filter on work orders (``prefix`` e.g. "work_order__")."""
+    """The contract version's scope as a filter on work orders (``prefix`` e.g. "work_order__").
+
+    ``None`` (a vendor-wide service report) is no restriction: every work order of the vendor.
+    """
     q = Q()
+    if version is None:
+        return q
     service_ids = [s.pk for s in version.services.all()]
     if service_ids:
         q &= Q(**{f"{prefix}service_id__in": service_ids})
@@ -263,3 +278,16 @@ def load_facts(
         )
         out.complaint_policy_versions[row["pk"]] = row["work_order__sla_policy_version_id"]
     return out
+
+
+def load_staff_facts(*, vendor, on: dt.date) -> tuple[dict[str, int], list[StaffFacts]]:
+    """Contracted posts per position on ``on`` and the vendor's active roster with certificates."""
+    members = list(
+        StaffMember.objects.filter(vendor=vendor, is_active=True).order_by("name", "pk").values_list("pk", "position")
+    )
+    certificates: dict[int, list[CertificateFacts]] = defaultdict(list)
+    rows = Certificate.objects.filter(staff_member__vendor=vendor, staff_member__is_active=True)
+    for pk, member_id, expires_on in rows.order_by("pk").values_list("pk", "staff_member_id", "expires_on"):
+        certificates[member_id].append(CertificateFacts(id=pk, expires_on=expires_on))
+    staff = [StaffFacts(id=pk, position=position, certificates=tuple(certificates[pk])) for pk, position in members]
+    return contracted_staffing(vendor, on), staff

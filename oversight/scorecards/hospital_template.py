@@ -1,6 +1,7 @@
 """The template scheme: a typical Chinese hospital IT operations and maintenance assessment (医院信息化运维考核).
 
-Weights by dimension (GB/T 28827.1): people 20, resources 15, processes 45, technology 20 = 100.
+Weights by dimension (GB/T 28827.1): people 20, resources 15, processes 45, technology 20 = 100. The people
+dimension reads the vendor's roster (staff fill rate, certificate validity) besides the dress-code spot checks.
 Deductions count in points of the total score: their rule's maximum equals the indicator's weight, so
 "1 point per event" takes exactly one point off the period score, down to 0 for the indicator.
 Manual indicators have no score until the supervisor enters them (even 0 events is an entry);
@@ -45,18 +46,33 @@ def template_indicators() -> list[IndicatorInput]:
             description="现场抽查，每发现一次未按规定着装或未佩戴工牌扣 1 分，扣完为止。",
         ),
         IndicatorInput(
-            code="certificates",
-            name="证书覆盖率（持证上岗率）",
-            name_en="Certificate coverage",
+            code="staff_fill_rate",
+            name="人员到岗率",
+            name_en="Staff fill rate",
             dimension=Dimension.PEOPLE,
-            weight=D("10"),
-            source=MANUAL,
-            unit=Unit.PERCENT,
+            weight=D("5"),
+            source=kpi.STAFF_FILL_RATE,
             rule=_steps(("100", "10"), ("90", "8"), ("80", "5")),
-            missing_policy=MissingPolicy.RAISE,
+            missing_policy=MissingPolicy.FULL,
             target=D("100"),
             description=(
-                "合同约定岗位人员持有效证书的比例（%）：100 % 满分，≥ 90 % 得 8 分，≥ 80 % 得 5 分，其余 0 分。"
+                "期末按合同约定岗位与人数核对在册在岗人员（各岗位按不超过约定人数计）：100 % 满分，"
+                "≥ 90 % 得八成，≥ 80 % 得五成，其余 0 分；合同未约定人员配置时满分。"
+            ),
+        ),
+        IndicatorInput(
+            code="certificate_validity",
+            name="证书有效率（持证上岗率）",
+            name_en="Certificate validity",
+            dimension=Dimension.PEOPLE,
+            weight=D("5"),
+            source=kpi.CERTIFICATE_VALIDITY,
+            rule=_steps(("100", "10"), ("90", "8"), ("80", "5")),
+            missing_policy=MissingPolicy.FULL,
+            target=D("100"),
+            description=(
+                "期末在岗人员所持证书中未过期证书的比例（%）：100 % 满分，≥ 90 % 得八成，≥ 80 % 得五成，"
+                "其余 0 分；30 天内到期的证书仍计为有效并提示。"
             ),
         ),
         # 资源 15

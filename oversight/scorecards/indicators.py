@@ -28,7 +28,7 @@ returned in the order of the input, each at most once.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
@@ -53,6 +53,7 @@ __all__ = [
     "BACKLOG_MAX_AGE",
     "BACKLOG_MEAN_AGE",
     "CATALOGUE",
+    "CERTIFICATE_VALIDITY",
     "COMPLAINT_COUNT",
     "CSAT_MEAN",
     "CSAT_SATISFIED_SHARE",
@@ -68,6 +69,7 @@ __all__ = [
     "RESOLUTION_RATE",
     "RESOLUTION_TIMELINESS",
     "RESPONSE_TIMELINESS",
+    "STAFF_FILL_RATE",
     "AgeBucket",
     "BacklogAge",
     "ComplaintFacts",
@@ -90,6 +92,7 @@ __all__ = [
     "mttr",
     "nps",
     "onsite_timeliness",
+    "percent",
     "reopen_rate",
     "repeat_rate",
     "resolution_rate",
@@ -115,6 +118,9 @@ COMPLAINT_COUNT = "complaint_count"
 BACKLOG_MEAN_AGE = "backlog_mean_age"
 BACKLOG_MAX_AGE = "backlog_max_age"
 AVAILABILITY = "availability"
+# People dimension (人员): computed from the vendor's roster by oversight.scorecards.staffing.
+STAFF_FILL_RATE = "staff_fill_rate"
+CERTIFICATE_VALIDITY = "certificate_validity"
 
 _CTX = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
 _HUNDRED = Decimal(100)
@@ -149,6 +155,8 @@ CATALOGUE: Mapping[str, IndicatorSpec] = {
         IndicatorSpec(BACKLOG_MEAN_AGE, "seconds", False),
         IndicatorSpec(BACKLOG_MAX_AGE, "seconds", False),
         IndicatorSpec(AVAILABILITY, "percent", True),
+        IndicatorSpec(STAFF_FILL_RATE, "percent", True),
+        IndicatorSpec(CERTIFICATE_VALIDITY, "percent", True),
     )
 }
 
@@ -169,6 +177,10 @@ def _percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     if denominator == 0:
         return None
     return _CTX.divide(_CTX.multiply(numerator, _HUNDRED), denominator)
+
+
+# Public name for the other pure modules of the indicator system (oversight.scorecards.staffing).
+percent = _percent
 
 
 def _mean(total: Decimal, count: Decimal) -> Decimal | None:
@@ -695,26 +707,32 @@ def compute_all(
     repeat_window_days: int = 30,
     repeat_match: Sequence[Sequence[RepeatField]] = DEFAULT_REPEAT_MATCH,
     backlog_at: datetime | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, IndicatorResult]:
     """Every indicator computed from work orders, ratings and complaints, keyed by code.
 
     Availability needs agreed time and outages and is computed separately (:func:`availability`).
-    The backlog is measured at ``backlog_at`` (default: the end of the period).
+    The backlog is measured at ``backlog_at`` (default: the end of the period). ``only`` limits the result to
+    those codes (reports and dashboards skip the repeat rate, the costliest of all).
     """
     at = period.end if backlog_at is None else backlog_at
-    return {
-        RESPONSE_TIMELINESS: response_timeliness(work_orders, period),
-        ONSITE_TIMELINESS: onsite_timeliness(work_orders, period),
-        RESOLUTION_TIMELINESS: resolution_timeliness(work_orders, period),
-        RESOLUTION_RATE: resolution_rate(work_orders, period),
-        MTTR: mttr(work_orders, period),
-        FIRST_TIME_FIX: first_time_fix_rate(work_orders, period, reopen_window_days=reopen_window_days),
-        REOPEN_RATE: reopen_rate(work_orders, period),
-        REPEAT_RATE: repeat_rate(work_orders, period, window_days=repeat_window_days, match=repeat_match),
-        CSAT_MEAN: csat_mean(ratings, period),
-        CSAT_SATISFIED_SHARE: csat_satisfied_share(ratings, period),
-        NPS: nps(ratings, period),
-        COMPLAINT_COUNT: complaint_count(complaints, period),
-        BACKLOG_MEAN_AGE: backlog_mean_age(work_orders, at),
-        BACKLOG_MAX_AGE: backlog_max_age(work_orders, at),
+    computations = {
+        RESPONSE_TIMELINESS: lambda: response_timeliness(work_orders, period),
+        ONSITE_TIMELINESS: lambda: onsite_timeliness(work_orders, period),
+        RESOLUTION_TIMELINESS: lambda: resolution_timeliness(work_orders, period),
+        RESOLUTION_RATE: lambda: resolution_rate(work_orders, period),
+        MTTR: lambda: mttr(work_orders, period),
+        FIRST_TIME_FIX: lambda: first_time_fix_rate(work_orders, period, reopen_window_days=reopen_window_days),
+        REOPEN_RATE: lambda: reopen_rate(work_orders, period),
+        REPEAT_RATE: lambda: repeat_rate(work_orders, period, window_days=repeat_window_days, match=repeat_match),
+        CSAT_MEAN: lambda: csat_mean(ratings, period),
+        CSAT_SATISFIED_SHARE: lambda: csat_satisfied_share(ratings, period),
+        NPS: lambda: nps(ratings, period),
+        COMPLAINT_COUNT: lambda: complaint_count(complaints, period),
+        BACKLOG_MEAN_AGE: lambda: backlog_mean_age(work_orders, at),
+        BACKLOG_MAX_AGE: lambda: backlog_max_age(work_orders, at),
     }
+    unknown = set(only or ()) - computations.keys()
+    if unknown:
+        raise ValueError(f"unknown indicator codes: {sorted(unknown)}")
+    return {code: compute() for code, compute in computations.items() if only is None or code in only}

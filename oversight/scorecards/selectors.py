@@ -27,9 +27,11 @@ from django.http import Http404
 from oversight.contracts.selectors import contract_list, settlement_inputs, version_queryset
 from oversight.feedback.selectors import complaint_list, rating_list
 from oversight.scorecards.choices import (
+    RECORD_CERTIFICATE,
     RECORD_COMPLAINT,
     RECORD_MANUAL,
     RECORD_RATING,
+    RECORD_STAFF_MEMBER,
     RECORD_WORK_ORDER,
     VENDOR_VISIBLE_STATUSES,
     Dimension,
@@ -48,6 +50,7 @@ from oversight.scorecards.models import (
     SchemeIndicator,
 )
 from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
+from oversight.tenancy.models import Certificate, StaffMember
 from oversight.tickets.selectors import work_order_list
 
 PERIOD_RELATED = ("organisation", "contract", "vendor", "contract_version", "scheme", "revision_of")
@@ -231,7 +234,7 @@ def record_sets(result) -> list[tuple[str, int]]:
 
 
 def drilldown_records(*, user, result, which: str) -> QuerySet:
-    """The records of one set behind a result, as a queryset the user may see (work orders, ratings, ...)."""
+    """The records of one set behind a result, as a queryset the user may see (work orders, ratings, staff...)."""
     ids = record_ids(result, which)
     record_type = result.record_type
     if which == "excluded":
@@ -244,6 +247,13 @@ def drilldown_records(*, user, result, which: str) -> QuerySet:
         return complaint_list(user=user).filter(pk__in=ids)
     if record_type == RECORD_MANUAL:
         return period_manual_entries(result.period).filter(pk__in=ids)
+    # The roster behind a people indicator is the period's own vendor's (whoever sees the period sees it).
+    if record_type == RECORD_STAFF_MEMBER:
+        return StaffMember.objects.filter(vendor_id=result.period.vendor_id, pk__in=ids)
+    if record_type == RECORD_CERTIFICATE:
+        return Certificate.objects.filter(staff_member__vendor_id=result.period.vendor_id, pk__in=ids).select_related(
+            "staff_member"
+        )
     return EvaluationPeriod.objects.none()
 
 

@@ -28,9 +28,11 @@ from oversight.scorecards.api.views import evidence_response
 from oversight.scorecards.choices import (
     EDITABLE_STATUSES,
     FROZEN_STATUSES,
+    RECORD_CERTIFICATE,
     RECORD_COMPLAINT,
     RECORD_MANUAL,
     RECORD_RATING,
+    RECORD_STAFF_MEMBER,
     RECORD_WORK_ORDER,
     Dimension,
     PeriodKind,
@@ -67,6 +69,10 @@ SET_LABELS = {
     "requester": _("Same requester"),
     "ci": _("Same asset"),
     "category": _("Same category"),
+    "surplus": _("Beyond the contracted posts"),
+    "uncontracted": _("Positions not contracted"),
+    "expiring": _("Expiring within 30 days"),
+    "expired": _("Expired"),
 }
 # The value axis of an indicator's trend chart, by unit (upper None: up to the largest value).
 Y_RANGES = {"percent": (0, 100), "nps": (-100, 100), "stars": (0, 5)}
@@ -395,6 +401,8 @@ def _drilldown(request, result, *, title, template="scorecards/drilldown.html"):
         RECORD_RATING: ("created_at", "pk"),
         RECORD_COMPLAINT: ("opened_at", "pk"),
         RECORD_MANUAL: ("-entered_at", "-pk"),
+        RECORD_STAFF_MEMBER: ("position", "name", "pk"),
+        RECORD_CERTIFICATE: ("expires_on", "staff_member__name", "pk"),
     }.get(record_type, ("pk",))
     context = {
         "result": result,

@@ -10,6 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from rest_framework.test import APIClient
 
 from oversight.contracts import services as contract_services
 from oversight.contracts.validation import StaffingInput, Terms
@@ -41,3 +43,28 @@ def contract(world):
             actor=world.users["client_admin"], vendor=world.vendor, number="HT-P1", title="Desktop", terms=terms
         )
         return contract_services.contract_activate(actor=world.users["client_admin"], contract=contract)
+
+
+@pytest.fixture
+def web(world):
+    """A page client signed in as one of the world's roles (English pages)."""
+
+    def make(role) -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(world.users[role])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(world):
+    """An API client authenticated as one of the world's roles (English messages)."""
+
+    def make(role) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=world.users[role])
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make

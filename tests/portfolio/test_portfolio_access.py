@@ -7,39 +7,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
-from rest_framework.test import APIClient
 
 from oversight.portfolio import services
 from oversight.portfolio.models import VendorMonthlyScore, VendorTierChange
 from tests.portfolio.conftest import JULY
 
 CLIENT_ROLES = ["client_admin", "client_supervisor", "executive", "auditor"]
-
-
-@pytest.fixture
-def web(world):
-    def make(role) -> Client:
-        client = Client(HTTP_ACCEPT_LANGUAGE="en")
-        client.force_login(world.users[role])
-        return client
-
-    return make
-
-
-@pytest.fixture
-def api(world):
-    def make(role) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user=world.users[role])
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
 
 
 @pytest.fixture

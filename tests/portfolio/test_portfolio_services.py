@@ -179,7 +179,7 @@ def test_coverage_warns_below_the_minimum_and_not_at_it(world):
     [row] = selectors.coverage(user=admin, on=on)
     assert (row.primary, row.backups, row.count, row.minimum, row.ok) == (world.vendor, [], 1, 2, False)
     # an expired qualification does not count
-    services.qualification_create(
+    services.qualification_add(
         actor=admin,
         service=world.service,
         vendor=world.other_vendor,
@@ -187,7 +187,7 @@ def test_coverage_warns_below_the_minimum_and_not_at_it(world):
         valid_to=dt.date(2026, 6, 30),
     )
     assert selectors.coverage(user=admin, on=on)[0].ok is False
-    services.qualification_create(
+    services.qualification_add(
         actor=admin, service=world.service, vendor=world.other_vendor, valid_from=dt.date(2026, 7, 1)
     )
     [row] = selectors.coverage(user=admin, on=on)
@@ -200,11 +200,11 @@ def test_coverage_warns_below_the_minimum_and_not_at_it(world):
 
 def test_qualifying_the_owner_makes_it_primary_and_a_foreign_vendor_is_refused(world):
     admin = world.users["client_admin"]
-    q = services.qualification_create(actor=admin, service=world.service, vendor=world.vendor, valid_from=JULY)
+    q = services.qualification_add(actor=admin, service=world.service, vendor=world.vendor, valid_from=JULY)
     assert q.role == "primary"
     assert AuditEntry.objects.filter(action="portfolio.qualification.created").count() == 1
     with pytest.raises(ApplicationError):
-        services.qualification_create(actor=admin, service=world.service, vendor=world.foreign_vendor, valid_from=JULY)
+        services.qualification_add(actor=admin, service=world.service, vendor=world.foreign_vendor, valid_from=JULY)
 
 
 def _member(world, name, position, *expiries, active=True):

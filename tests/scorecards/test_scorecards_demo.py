@@ -37,8 +37,8 @@ def test_the_demo_has_two_locked_quarters_and_an_open_one_per_vendor():
         assert all(p.problems == [] for p in items), code
         assert all(p.client_signed_by and p.vendor_signed_by for p in items[:2])
     assert IndicatorScheme.objects.count() == 3
-    assert ManualEntry.objects.count() == 3 * 3 * 5
-    assert Evidence.objects.filter(manual_entry__isnull=False).count() == 45
+    assert ManualEntry.objects.count() == 3 * 3 * 4  # dress code, spares, documentation, inspections
+    assert Evidence.objects.filter(manual_entry__isnull=False).count() == 36
     assert sorted(Dispute.objects.values_list("status", flat=True)) == ["accepted", "rejected"]
     assert Exclusion.objects.count() == 1
     counts = (len(periods), ManualEntry.objects.count(), Dispute.objects.count())

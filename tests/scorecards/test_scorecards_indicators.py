@@ -442,7 +442,8 @@ def test_compute_all_returns_every_work_order_and_rating_indicator():
     results = ind.compute_all(
         work_orders=orders, ratings=RATINGS, complaints=[ComplaintFacts("c", at(3))], period=MARCH
     )
-    assert set(results) == set(ind.CATALOGUE) - {ind.AVAILABILITY}
+    # availability needs outages, the people indicators the roster (oversight.scorecards.staffing)
+    assert set(results) == set(ind.CATALOGUE) - {ind.AVAILABILITY, ind.STAFF_FILL_RATE, ind.CERTIFICATE_VALIDITY}
     assert all(results[code].code == code for code in results)
     assert all(results[code].unit == ind.CATALOGUE[code].unit for code in results)
     assert results[ind.RESPONSE_TIMELINESS].value == 100
@@ -494,3 +495,10 @@ def test_facts_are_validated_where_they_are_built():
 def test_first_resolved_defaults_to_resolved_when_never_reopened():
     assert wo(1, resolved_at=at(4)).first_resolved_at == at(4)
     assert wo(1).first_resolved_at is None
+
+
+def test_compute_all_only_computes_the_codes_asked_for_and_refuses_unknown_ones():
+    period = Period(datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 8, 1, tzinfo=UTC))
+    assert set(ind.compute_all(work_orders=[], period=period, only={"nps", "mttr"})) == {"nps", "mttr"}
+    with pytest.raises(ValueError, match="unknown indicator codes"):
+        ind.compute_all(work_orders=[], period=period, only={"nps", "speed"})

@@ -123,7 +123,6 @@ def test_manual_values_and_the_sign_lock_buttons_on_the_page(client, world, cont
     with clock.frozen_at(EVAL_AT + HOUR):
         for code, value in (
             ("dress_badge", "0"),
-            ("certificates", "100"),
             ("spares_tools", "100"),
             ("documentation", "100"),
             ("missed_inspections", "0"),
@@ -144,7 +143,7 @@ def test_manual_values_and_the_sign_lock_buttons_on_the_page(client, world, cont
             {"code": "dress_badge", "manual-dress_badge-indicator": "dress_badge", "manual-dress_badge-value": "1.5"},
         )
     assert bad.status_code == 400
-    assert ManualEntry.objects.filter(period=period).count() == 5
+    assert ManualEntry.objects.filter(period=period).count() == 4
     with clock.frozen_at(EVAL_AT + 2 * HOUR):
         assert client.post(reverse("scorecards:publish", args=[period.pk])).status_code == 302
         assert client.post(reverse("scorecards:sign", args=[period.pk])).status_code == 302
@@ -176,7 +175,7 @@ def test_the_scheme_page_and_the_template_button(client, world, contract):
     assert client.get(reverse("scorecards:scheme_edit", args=[contract.pk])).status_code == 403
     login(client, world, "other_vendor_manager")
     assert client.get(reverse("scorecards:scheme", args=[contract.pk])).status_code == 404
-    assert scheme.indicators.count() == 12
+    assert scheme.indicators.count() == 13
 
 
 def _editor_data(rows, **header):

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PURE_MODULES = [
     "oversight.scorecards.facts",
     "oversight.scorecards.indicators",
+    "oversight.scorecards.staffing",
     "oversight.scorecards.rules",
     "oversight.settlement.calc",
     "oversight.feedback.draw",

@@ -115,4 +115,9 @@ def test_the_hospital_template_has_the_documented_dimensions_and_weights(world, 
         "reopen_rate",
         "csat_mean",
     }
-    assert indicators["certificates"].name_en == "Certificate coverage"
+    assert (indicators["staff_fill_rate"].source, indicators["staff_fill_rate"].weight) == ("staff_fill_rate", 5)
+    assert (indicators["certificate_validity"].source, indicators["certificate_validity"].weight) == (
+        "certificate_validity",
+        5,
+    )
+    assert indicators["certificate_validity"].unit == "percent"

@@ -268,7 +268,6 @@ def test_a_revision_corrects_a_locked_period_and_links_to_it(world, contract, te
     with at(0.5):
         for code, value in (
             ("dress_badge", "2"),
-            ("certificates", "95"),
             ("spares_tools", "90"),
             ("documentation", "100"),
             ("missed_inspections", "0"),
@@ -282,7 +281,7 @@ def test_a_revision_corrects_a_locked_period_and_links_to_it(world, contract, te
     assert (revision.revision, revision.revision_of, revision.status) == (2, period, "draft")
     assert revision.revision_reason == "Inspection log found late."
     assert revision.total_score == period.total_score  # same data, same entries carried over
-    assert ManualEntry.objects.filter(period=revision).count() == 5
+    assert ManualEntry.objects.filter(period=revision).count() == 4
     assert all(e.carried_from_id for e in ManualEntry.objects.filter(period=revision))
     assert reload(period).status == "locked"
     with at(7):
@@ -298,7 +297,6 @@ def test_the_template_needs_its_manual_values_before_publication(world, contract
     assert period.total_score is None
     assert {p["indicator"] for p in period.problems} == {
         "dress_badge",
-        "certificates",
         "spares_tools",
         "documentation",
         "missed_inspections",
@@ -311,10 +309,9 @@ def test_the_template_needs_its_manual_values_before_publication(world, contract
 @pytest.mark.parametrize(
     ("code", "value", "points"),
     [
-        ("certificates", "100", "10"),
-        ("certificates", "90", "8"),  # step thresholds are inclusive
-        ("certificates", "89.9999", "5"),
-        ("certificates", "79.9999", "0"),
+        ("documentation", "100", "100"),
+        ("documentation", "85", "50"),  # linear 70..100
+        ("documentation", "70", "0"),
         ("dress_badge", "0", "10"),
         ("dress_badge", "3", "7"),
         ("dress_badge", "12", "0"),  # the floor: never below 0
@@ -344,7 +341,7 @@ def test_manual_values_score_through_their_rules(world, contract, template_schem
 def test_bad_manual_values_are_refused_with_nothing_stored(world, contract, template_scheme):
     period = open_period(world, contract)
     supervisor = world.users["client_supervisor"]
-    for code, value in (("dress_badge", "1.5"), ("certificates", "101"), ("response_timeliness", "99")):
+    for code, value in (("dress_badge", "1.5"), ("documentation", "101"), ("staff_fill_rate", "99")):
         with pytest.raises(ApplicationError):
             services.manual_entry_create(period=period, actor=supervisor, indicator_code=code, value=D(value))
     with pytest.raises(ApplicationError) as exc:
@@ -366,7 +363,6 @@ def test_accepting_a_manual_dispute_takes_the_corrected_value(world, contract, t
     with at(0.5):
         for code, value in (
             ("dress_badge", "4"),
-            ("certificates", "100"),
             ("spares_tools", "100"),
             ("documentation", "100"),
             ("missed_inspections", "0"),

@@ -1,4 +1,5 @@
-"""Serializers of the portfolio API (outputs, and the inputs of set-tier and enter-score, which only parse)."""
+"""Serializers of the portfolio API (outputs, and the inputs of set-tier, enter-score, qualifications and
+settings, which only parse)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from oversight.core.api.serializers import StrictInputSerializer
-from oversight.portfolio.choices import ScoreDimension
-from oversight.portfolio.models import VendorMonthlyScore, VendorTierChange
+from oversight.portfolio.choices import QualificationRole, ScoreDimension
+from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
 from oversight.tenancy.choices import VendorTier
 from oversight.tenancy.models import Vendor
 
@@ -122,3 +123,50 @@ class EnterScoreInputSerializer(StrictInputSerializer):
     dimension = serializers.ChoiceField(choices=ScoreDimension.choices, label=_("dimension"))
     value = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, label=_("value"))
     note = serializers.CharField(label=_("note"))
+
+
+class QualificationSerializer(serializers.ModelSerializer):
+    """A vendor qualified for a service (primary = the owning vendor, or a backup) within validity dates."""
+
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+
+    class Meta:
+        model = ServiceQualification
+        fields = ["id", "service", "service_name", "vendor", "vendor_name", "role", "valid_from", "valid_to"]
+        read_only_fields = fields
+
+
+class QualificationInputSerializer(StrictInputSerializer):
+    """Input of a new qualification: service and vendor ids, role (optional: follows the owner), dates."""
+
+    service = serializers.IntegerField(label=_("service"))
+    vendor = serializers.IntegerField(label=_("vendor"))
+    role = serializers.ChoiceField(
+        choices=QualificationRole.choices,
+        required=False,
+        label=_("role"),
+        help_text=_("Optional: the owning vendor is primary, any other a backup."),
+    )
+    valid_from = serializers.DateField(label=_("valid from"))
+    valid_to = serializers.DateField(required=False, allow_null=True, label=_("valid to"))
+
+
+class PortfolioSettingsSerializer(serializers.ModelSerializer):
+    """The organisation's portfolio settings (defaults when none were saved)."""
+
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+
+    class Meta:
+        model = PortfolioSettings
+        fields = ["organisation", "min_critical_vendors", "target_cost_per_work_order"]
+        read_only_fields = fields
+
+
+class PortfolioSettingsInputSerializer(StrictInputSerializer):
+    """Input of a settings update (PATCH may leave a field out: it keeps its value)."""
+
+    min_critical_vendors = serializers.IntegerField(label=_("minimum qualified vendors per critical service"))
+    target_cost_per_work_order = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, label=_("target cost per resolved work order")
+    )

@@ -1,5 +1,6 @@
 """Portfolio API: vendors with tiers, their tier history, monthly scores and staff compliance, set-tier and
-enter-score actions, and critical-service coverage.
+enter-score actions, critical-service coverage, service qualifications (list, create, delete) and the
+organisation's portfolio settings (retrieve, update).
 
 Client roles read everything of their organisation; a vendor manager reads only their own vendor's compliance;
 other roles get 403. Visibility comes from portfolio.selectors (invisible = 404); who may act is decided by the
@@ -8,11 +9,12 @@ services.
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,8 +23,9 @@ from oversight.contracts.selectors import local_today
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.portfolio import selectors, services
 from oversight.portfolio.api import serializers as s
+from oversight.portfolio.models import ServiceQualification
 from oversight.tenancy.choices import Role
-from oversight.tenancy.models import Vendor
+from oversight.tenancy.models import Organisation, Vendor
 
 ERRORS = {
     400: OpenApiResponse(description=_("Invalid input, or a business rule refused it.")),
@@ -137,3 +140,128 @@ class CoverageViewSet(viewsets.GenericViewSet):
             raise PermissionDenied(_("Your role cannot read the vendor portfolio."))
         rows = selectors.coverage(user=request.user, on=local_today(request.user.organisation))
         return Response(s.CoverageSerializer(rows, many=True).data)
+
+
+class ClientOnlyMixin:
+    """Client roles only (403 for everyone else, before any lookup)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not selectors.is_client(request.user):
+            raise PermissionDenied(_("Your role cannot read the vendor portfolio."))
+
+
+class QualificationViewSet(
+    ClientOnlyMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Which vendors are qualified for which services of the organisation, as primary or backup."""
+
+    serializer_class = s.QualificationSerializer
+    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ServiceQualification.objects.none()
+        return selectors.qualifications(user=self.request.user)
+
+    @extend_schema(summary=_("List the service qualifications"))
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary=_("Read a service qualification"), responses={200: s.QualificationSerializer, **ERRORS})
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(s.QualificationSerializer(selectors.qualification_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(
+        summary=_("Qualify a vendor for a service"),
+        description=_(
+            "Client administrators and supervisors. The owning vendor is primary, any other a backup; the same "
+            "vendor cannot be qualified twice for overlapping dates."
+        ),
+        request=s.QualificationInputSerializer,
+        responses={201: s.QualificationSerializer, **ERRORS},
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = s.QualificationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        user = request.user
+        try:
+            service = selectors.service_get(user=user, pk=values.pop("service"))
+        except Http404 as exc:
+            raise ValidationError({"service": [_("Unknown service.")]}) from exc
+        vendor = selectors.vendor_list(user=user).filter(pk=values.pop("vendor")).first()
+        if vendor is None:
+            raise ValidationError({"vendor": [_("Unknown vendor.")]})
+        qualification = services.qualification_add(actor=user, service=service, vendor=vendor, **values)
+        return Response(s.QualificationSerializer(qualification).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Remove a service qualification"),
+        description=_("Client administrators and supervisors; the audit trail keeps what it was."),
+        responses={204: None, **ERRORS},
+    )
+    def destroy(self, request: Request, pk=None) -> Response:
+        qualification = selectors.qualification_get(user=request.user, pk=pk)
+        services.qualification_remove(actor=request.user, qualification=qualification)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+ORGANISATION_PK = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The organisation's id.")
+)
+
+
+class PortfolioSettingsViewSet(ClientOnlyMixin, viewsets.GenericViewSet):
+    """The portfolio settings of an organisation, addressed by the organisation's id (client roles of it)."""
+
+    serializer_class = s.PortfolioSettingsSerializer
+    schema_model = Organisation  # addressed by the organisation's id
+    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+    queryset = Organisation.objects.none()  # the settings come from portfolio.selectors
+
+    @extend_schema(
+        summary=_("Read the organisation's portfolio settings"),
+        description=_("The defaults are returned when none were saved."),
+        parameters=[ORGANISATION_PK],
+        responses={200: s.PortfolioSettingsSerializer, **ERRORS},
+    )
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(s.PortfolioSettingsSerializer(selectors.organisation_settings(user=request.user, pk=pk)).data)
+
+    def _update(self, request: Request, pk, *, partial: bool) -> Response:
+        current = selectors.organisation_settings(user=request.user, pk=pk)
+        data = s.PortfolioSettingsInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = {
+            "min_critical_vendors": current.min_critical_vendors,
+            "target_cost_per_work_order": current.target_cost_per_work_order,
+            **data.validated_data,
+        }
+        saved = services.portfolio_settings_update(actor=request.user, organisation=current.organisation, **values)
+        return Response(s.PortfolioSettingsSerializer(saved).data)
+
+    @extend_schema(
+        summary=_("Replace the organisation's portfolio settings"),
+        description=_("Client administrators and supervisors; the minimum is at least 1."),
+        parameters=[ORGANISATION_PK],
+        request=s.PortfolioSettingsInputSerializer,
+        responses={200: s.PortfolioSettingsSerializer, **ERRORS},
+    )
+    def update(self, request: Request, pk=None) -> Response:
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(
+        summary=_("Change some of the organisation's portfolio settings"),
+        description=_("Client administrators and supervisors; fields left out keep their value."),
+        parameters=[ORGANISATION_PK],
+        request=s.PortfolioSettingsInputSerializer,
+        responses={200: s.PortfolioSettingsSerializer, **ERRORS},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        return self._update(request, pk, partial=True)

@@ -21,7 +21,14 @@ from rest_framework.response import Response
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.scorecards import selectors, services
 from oversight.scorecards.api import serializers as s
-from oversight.scorecards.choices import RECORD_COMPLAINT, RECORD_MANUAL, RECORD_RATING, RECORD_WORK_ORDER
+from oversight.scorecards.choices import (
+    RECORD_CERTIFICATE,
+    RECORD_COMPLAINT,
+    RECORD_MANUAL,
+    RECORD_RATING,
+    RECORD_STAFF_MEMBER,
+    RECORD_WORK_ORDER,
+)
 from oversight.scorecards.filters import PeriodFilter
 from oversight.scorecards.models import Dispute, EvaluationPeriod, Evidence, IndicatorScheme
 from oversight.tickets.api.views import DownloadRenderer
@@ -79,6 +86,15 @@ def describe(record, record_type: str) -> dict:
             "note": record.note,
             "entered_at": record.entered_at.isoformat(),
             "entered_by": str(record.entered_by or ""),
+        }
+    if record_type == RECORD_STAFF_MEMBER:
+        return {"id": record.pk, "name": record.name, "position": record.position}
+    if record_type == RECORD_CERTIFICATE:
+        return {
+            "id": record.pk,
+            "name": record.name,
+            "staff_member": record.staff_member.name,
+            "expires_on": record.expires_on.isoformat() if record.expires_on else None,
         }
     return {"id": record.pk}
 

@@ -8,7 +8,9 @@ services call it and store its rows. The formulas live in the pure modules (`ind
   CSAT/NPS its rating, for complaints its complaints) in this period, and from every commitment
   measured by the same source;
 * a commitment tied to SLA policy versions is measured over the work orders under those versions only;
-* manual indicators take the latest entry of the period.
+* manual indicators take the latest entry of the period;
+* the people-dimension sources (staff fill rate, certificate validity) read the roster facts loaded for the
+  period (``LoadedFacts.staff_on``: the period's last day, or the evaluation day while the period runs).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from oversight.contracts.selectors import commitment_rules
 from oversight.contracts.terms import forfeited_share, is_met
 from oversight.scorecards import indicators as kpi
-from oversight.scorecards import rules
+from oversight.scorecards import rules, staffing
 from oversight.scorecards.choices import MANUAL, RECORD_MANUAL, SOURCE_RECORDS
 from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import LoadedFacts
@@ -66,6 +68,8 @@ CALCULATIONS: Mapping[str, Calc] = {
     kpi.COMPLAINT_COUNT: lambda f, p, o: kpi.complaint_count(f.complaints, p),
     kpi.BACKLOG_MEAN_AGE: lambda f, p, o: kpi.backlog_mean_age(f.work_orders, p.end),
     kpi.BACKLOG_MAX_AGE: lambda f, p, o: kpi.backlog_max_age(f.work_orders, p.end),
+    kpi.STAFF_FILL_RATE: lambda f, p, o: staffing.staff_fill_rate(f.contracted_staff, f.staff),
+    kpi.CERTIFICATE_VALIDITY: lambda f, p, o: staffing.certificate_validity(f.staff, f.staff_on),
 }
 
 

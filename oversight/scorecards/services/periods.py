@@ -22,6 +22,7 @@ import zoneinfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
@@ -32,6 +33,7 @@ from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_version_for_period, fee_period_bounds, version_queryset
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.preferences import local_time_text
 from oversight.notifications.services import notification_create
 from oversight.scorecards import permissions
 from oversight.scorecards.choices import (
@@ -45,7 +47,8 @@ from oversight.scorecards.choices import (
     PeriodStatus,
 )
 from oversight.scorecards.facts import Period
-from oversight.scorecards.facts_loader import load_facts
+from oversight.scorecards.facts_loader import load_facts, load_staff_facts
+from oversight.scorecards.indicators import CERTIFICATE_VALIDITY, STAFF_FILL_RATE
 from oversight.scorecards.models import (
     CommitmentResult,
     EvaluationPeriod,
@@ -70,6 +73,8 @@ logger = logging.getLogger(__name__)
 
 # Work orders received this many days before a period are looked back at (repeat rate).
 LOOKBACK_DAYS = 30
+# Sources computed from the vendor's roster (loaded only when the scheme has one).
+STAFF_SOURCES = frozenset({STAFF_FILL_RATE, CERTIFICATE_VALIDITY})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -217,6 +222,10 @@ def _recompute(period: EvaluationPeriod, actor, *, note: str = "", data: dict | 
         evaluated_at=now,
         lookback_days=LOOKBACK_DAYS,
     )
+    if any(i.source in STAFF_SOURCES for i in indicators):
+        # The roster at the period end; while the period still runs, as it is today (no future is guessed).
+        facts.staff_on = min(period.ends_on, now.astimezone(zone_of(period.organisation)).date())
+        facts.contracted_staff, facts.staff = load_staff_facts(vendor=period.vendor, on=facts.staff_on)
     evaluation = evaluate(
         period=period,
         indicators=indicators,
@@ -408,8 +417,9 @@ def period_publish(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
             % {"period": str(locked), "score": locked.total_score}
         ),
         body=lambda: (
-            _("You may dispute it until %(deadline)s (UTC).")
-            % {"deadline": locked.dispute_deadline.strftime("%Y-%m-%d %H:%M")}
+            # Rendered by notification_create in each manager's own zone.
+            _("You may dispute it until %(deadline)s (%(zone)s).")
+            % {"deadline": local_time_text(locked.dispute_deadline), "zone": timezone.get_current_timezone_name()}
         ),
     )
     return locked
