@@ -34,14 +34,19 @@ demo: install
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian's Chromium for the browser tests; installed here so a missing step fails in CI, not for a user.
+# Debian's packages the suite needs: Chromium (browser tests) and poppler-utils (PDF pages rendered to images in the
+# document tests). Installed here so a missing step fails in CI, not for a user.
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-noto-cjk"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@test -x /usr/bin/chromium || { echo "chromium is missing and could not be installed"; exit 1; }
+	@command -v pdftoppm >/dev/null 2>&1 || { echo "pdftoppm (poppler-utils) is missing and could not be installed"; exit 1; }
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -54,7 +59,7 @@ deploy-check: install
 	DJANGO_SETTINGS_MODULE=oversight.settings_production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		ALLOWED_HOSTS=oversight.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
-unit: install
+unit: install chromium
 	mkdir -p var/test
 	$(SQLITE_TEST_ENV) $(PY) -m pytest -q -n 2 -m "not browser"
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then \

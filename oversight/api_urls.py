@@ -16,7 +16,15 @@ from oversight.catalog.api.views import (
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
 from oversight.notifications.api.views import NotificationViewSet
-from oversight.portfolio.api.views import CoverageViewSet, PortfolioVendorViewSet
+from oversight.portfolio.api.views import (
+    CoverageViewSet,
+    PortfolioSettingsViewSet,
+    PortfolioVendorViewSet,
+    QualificationViewSet,
+)
+from oversight.reports.api.dashboard import VendorDashboardViewSet
+from oversight.reports.api.reports import ServiceReportViewSet
+from oversight.reports.api.schedules import ReportDeliveryViewSet, ReportScheduleViewSet
 from oversight.scorecards.api.views import (
     DisputeViewSet,
     EvaluationPeriodViewSet,
@@ -70,6 +78,12 @@ router.register("indicator-schemes", IndicatorSchemeViewSet, basename="indicator
 router.register("settlement-statements", StatementViewSet, basename="settlement-statement")
 router.register("portfolio-vendors", PortfolioVendorViewSet, basename="portfolio-vendor")
 router.register("portfolio-coverage", CoverageViewSet, basename="portfolio-coverage")
+router.register("portfolio-qualifications", QualificationViewSet, basename="portfolio-qualification")
+router.register("portfolio-settings", PortfolioSettingsViewSet, basename="portfolio-settings")
+router.register("vendor-dashboard", VendorDashboardViewSet, basename="vendor-dashboard")
+router.register("report-schedules", ReportScheduleViewSet, basename="report-schedule")
+router.register("report-deliveries", ReportDeliveryViewSet, basename="report-delivery")
+router.register("service-reports", ServiceReportViewSet, basename="service-report")
 
 
 def not_found(request, unmatched: str = ""):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "oversight.scorecards",
     "oversight.settlement",
     "oversight.portfolio",
+    "oversight.reports",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,7 @@ CELERY_BEAT_SCHEDULE = {
     "contract-renewal-reminders": {"task": "oversight.contracts.tasks.send_renewal_reminders", "schedule": 3600.0},
     "contract-expiry": {"task": "oversight.contracts.tasks.expire_ended_contracts", "schedule": 3600.0},
     "evaluation-periods": {"task": "oversight.scorecards.tasks.compute_due_periods", "schedule": 3600.0},
+    "scheduled-service-reports": {"task": "oversight.reports.tasks.send_due_reports", "schedule": 3600.0},
 }
 
 CACHES = {
@@ -195,7 +197,7 @@ CACHES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "oversight.core.api.authentication.PreferencesTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -247,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "DimensionEnum": "oversight.scorecards.choices.Dimension",
         "ScoreSourceEnum": "oversight.portfolio.choices.ScoreSource",
         "ScoreDimensionEnum": "oversight.portfolio.choices.ScoreDimension",
+        "QualificationRoleEnum": "oversight.portfolio.choices.QualificationRole",
+        "RoleEnum": "oversight.tenancy.choices.Role",
     },
 }
 

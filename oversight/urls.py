@@ -16,6 +16,7 @@ urlpatterns = [
     path("scorecards/", include("oversight.scorecards.urls")),
     path("settlement/", include("oversight.settlement.urls")),
     path("portfolio/", include("oversight.portfolio.urls")),
+    path("reports/", include("oversight.reports.urls")),
     path("", include("oversight.tickets.urls")),
     path("", include("oversight.feedback.urls")),
     path("", include("oversight.core.urls")),

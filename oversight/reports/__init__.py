@@ -1,4 +1,2 @@
-"""Shared document rendering (PDF with an embedded CJK font, spreadsheet helpers) for statements and service reports.
-
-A plain package, not a Django app: it holds no models and no URLs.
-"""
+"""Service reports (服务报告) and the vendor comparison dashboard, plus the document building blocks they share
+with settlement statements (PDF with an embedded CJK font, SVG and PDF charts, spreadsheet helpers)."""

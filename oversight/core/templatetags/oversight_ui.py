@@ -108,8 +108,10 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("contracts:list", _("Contracts")))
         items.append(("scorecards:list", _("Evaluations")))
         items.append(("settlement:list", _("Settlements")))
+        items.append(("reports:index", _("Service reports")))
     if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR):
         items.append(("portfolio:overview", _("Vendor portfolio")))
+        items.append(("reports:dashboard", _("Vendor dashboard")))
     if user.is_superuser or role == Role.CLIENT_ADMIN:
         items.append(("tickets:intake_points", _("QR codes")))
     if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.AUDITOR):

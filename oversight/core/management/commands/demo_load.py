@@ -10,6 +10,7 @@ from oversight.contracts.demo import load_demo_contracts
 from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
 from oversight.feedback.demo import load_demo_draw, load_demo_ratings
+from oversight.reports.demo import load_demo_schedules
 from oversight.scorecards.demo import load_demo_evaluations
 from oversight.settlement.demo import load_demo_settlements
 from oversight.tenancy.models import Organisation
@@ -72,6 +73,8 @@ class Command(BaseCommand):
         periods = load_demo_evaluations(organisation)
         statements = load_demo_settlements(organisation)
         draw = load_demo_draw(organisation)
+        schedules = load_demo_schedules(organisation)
+        self.stdout.write(f"Report schedules: {len(schedules)} (e-mailed from their next sending day on)")
         self.stdout.write(
             f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
             f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Service reports per vendor and contract (page, PDF, XLSX, scheduled e-mail) and the vendor dashboard."""
+
+    name = "oversight.reports"
+    verbose_name = _("Service reports")

@@ -1,0 +1,50 @@
+"""Choices of the report delivery (scheduled e-mail of service reports)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oversight.tenancy.choices import Role
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where the sending of one period's report stands.
+
+    ``sending`` while recipients are being served (a delivery left in it by a crash is resumed by the next
+    run, for the recipients not yet served); ``sent`` when every recipient was e-mailed or skipped with a
+    reason; ``failed`` when at least one e-mail could not be handed to the mail server (retry from the page).
+    """
+
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class RecipientOutcome(models.TextChoices):
+    """What happened for one recipient of a delivery."""
+
+    SENT = "sent", _("E-mailed")
+    SKIPPED = "skipped", _("Skipped")
+    FAILED = "failed", _("Failed")
+
+
+class SkipReason(models.TextChoices):
+    """Why a recipient got no e-mail (or why their e-mail failed)."""
+
+    NO_EMAIL = "no_email", _("No e-mail address")
+    INACTIVE = "inactive", _("Account switched off")
+    NOT_A_RECIPIENT = "not_a_recipient", _("Role may not receive reports")
+    OTHER_VENDOR = "other_vendor", _("Not a manager of this vendor")
+    NO_ACCESS = "no_access", _("May no longer see this report")
+    REPORT_ERROR = "report_error", _("The report could not be built")
+    MAIL_ERROR = "mail_error", _("The mail server refused the e-mail")
+    INTERRUPTED = "interrupted", _("Sending was interrupted")
+
+
+# Who may receive a schedule's report: the client side; on the vendor side only the managers of the
+# schedule's own vendor (the service checks the vendor); never agents or requesters.
+CLIENT_RECIPIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR})
+RECIPIENT_ROLES = CLIENT_RECIPIENT_ROLES | {Role.VENDOR_MANAGER}
+# Who creates, changes, switches off and sends schedules.
+SCHEDULE_MANAGERS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
+# Who reads the schedules: the client side all of its organisation's, vendor managers their own vendor's.
+SCHEDULE_READERS = CLIENT_RECIPIENT_ROLES | {Role.VENDOR_MANAGER}

@@ -1,0 +1,99 @@
+"""Reads of report schedules and deliveries scoped to the acting user: the one place that decides who sees them.
+
+* The client side (administrator, supervisor, executive, auditor) sees every schedule of its organisation.
+* A vendor manager sees its own vendor's schedules read-only (which of its reports go to whom); vendor agents
+  and requesters see none. A delivery is visible with its schedule. Anything else is a 404.
+* Client administrators and supervisors manage schedules (``may_manage_schedules``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from oversight.reports.choices import CLIENT_RECIPIENT_ROLES, RECIPIENT_ROLES, SCHEDULE_MANAGERS
+from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSchedule
+from oversight.tenancy.choices import Role
+from oversight.tenancy.models import User
+
+
+def schedule_list(*, user) -> QuerySet[ReportSchedule]:
+    """Schedules the user may see, with vendor, contract, calendar and recipients loaded."""
+    qs = ReportSchedule.objects.select_related("organisation", "vendor", "contract", "calendar").prefetch_related(
+        Prefetch("recipients", queryset=User.objects.order_by("username"))
+    )
+    if user.is_superuser:
+        return qs
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return qs.none()
+    if user.role in CLIENT_RECIPIENT_ROLES:
+        return qs.filter(organisation_id=user.organisation_id)
+    if user.role == Role.VENDOR_MANAGER:
+        return qs.filter(organisation_id=user.organisation_id, vendor_id=user.vendor_id)
+    return qs.none()
+
+
+def schedule_get(*, user, pk) -> ReportSchedule:
+    """One visible schedule, or 404 (never 403: nobody learns that an invisible one exists)."""
+    try:
+        return schedule_list(user=user).get(pk=pk)
+    except (ReportSchedule.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def delivery_list(*, user, schedule: ReportSchedule | None = None) -> QuerySet[ReportDelivery]:
+    """Deliveries of the schedules the user may see (of one schedule if given), newest period first."""
+    qs = ReportDelivery.objects.filter(schedule__in=schedule_list(user=user)).select_related(
+        "schedule", "schedule__vendor", "schedule__contract", "requested_by"
+    )
+    qs = qs.prefetch_related(
+        Prefetch("outcomes", queryset=DeliveryRecipient.objects.select_related("user").order_by("pk"))
+    )
+    if schedule is not None:
+        qs = qs.filter(schedule=schedule)
+    return qs.order_by("-period_first", "-pk")
+
+
+def delivery_get(*, user, pk) -> ReportDelivery:
+    """One visible delivery, or 404."""
+    try:
+        return delivery_list(user=user).get(pk=pk)
+    except (ReportDelivery.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def may_manage_schedules(user, organisation=None) -> bool:
+    """Client administrators and supervisors of the organisation (and superusers); None is the system itself."""
+    if user is None:
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role not in SCHEDULE_MANAGERS:
+        return False
+    return organisation is None or user.organisation_id == getattr(organisation, "pk", organisation)
+
+
+def recipient_candidates(*, organisation, vendor=None) -> QuerySet[User]:
+    """People who may be chosen as recipients: active, with an e-mail address, client side or vendor managers
+    (of ``vendor`` when given)."""
+    qs = User.objects.filter(organisation=organisation, is_active=True, role__in=sorted(RECIPIENT_ROLES)).exclude(
+        email=""
+    )
+    vendor_managers = Q(role=Role.VENDOR_MANAGER)
+    if vendor is not None:
+        vendor_managers &= Q(vendor=vendor)
+    return qs.filter(Q(role__in=sorted(CLIENT_RECIPIENT_ROLES)) | vendor_managers).select_related("vendor")
+
+
+def local_date(instant: dt.datetime, calendar) -> dt.date:
+    """The calendar's local date of an instant."""
+    try:
+        zone = zoneinfo.ZoneInfo(calendar.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return instant.astimezone(zone).date()

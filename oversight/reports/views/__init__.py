@@ -1,0 +1,1 @@
+"""Web views of the reports app, one module per part: service reports, schedules, the vendor dashboard."""
