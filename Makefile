@@ -34,11 +34,12 @@ demo: install
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian's packages the suite needs: Chromium (browser tests) and poppler-utils (PDF pages rendered to images in the
-# document tests). Installed here so a missing step fails in CI, not for a user.
+# Debian's packages the suite needs: Chromium with a CJK font (browser tests) and poppler-utils (PDF pages
+# rendered to images in the document tests). Installed here so a missing step fails in CI, not for a user.
 chromium:
 	@missing=""; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-noto-cjk"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \

@@ -56,6 +56,17 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def percent_axis_floor(values) -> int:
+    """The lowest gridline of a percentage axis: a multiple of 10 below the smallest value (0 when there is none).
+
+    SLA compliance usually sits at 95–100 %; an axis from 0 would flatten every line into the top edge.
+    """
+    present = [float(v) for v in values if v is not None]
+    if not present:
+        return 0
+    return max(0, (int(min(present)) - 1) // 10 * 10)
+
+
 def _fmt(value: float, unit: str = "") -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".") if not float(value).is_integer() else str(int(value))
     return f"{text}{unit}"

@@ -324,12 +324,11 @@ def _contracts_in_force(*, user, vendor_ids, first: dt.date, last: dt.date) -> l
 
 
 def _scores(*, user, vendor_ids, first: ReportPeriod, last: ReportPeriod) -> list:
-    """Current revisions of the vendors' evaluation periods of the kind overlapping ``first`` .. ``last``."""
+    """Current revisions of the vendors' evaluation periods (either kind) overlapping ``first`` .. ``last``."""
     return list(
         current_revisions(period_list(user=user))
         .filter(
             vendor_id__in=vendor_ids,
-            kind=first.kind,
             start_at__lt=last.end_at,
             end_at__gt=first.start_at,
         )
@@ -338,6 +337,17 @@ def _scores(*, user, vendor_ids, first: ReportPeriod, last: ReportPeriod) -> lis
 
 
 def _scores_in(evaluations, vendor_id: int, period: ReportPeriod) -> list[ContractScore]:
+    """Per contract, its evaluations of the period's kind overlapping it, else those of the other kind.
+
+    A contract evaluated quarterly still has a score to compare in a monthly view: its quarter's (labelled so).
+    """
+    overlapping = [
+        e for e in evaluations if e.vendor_id == vendor_id and e.start_at < period.end_at and e.end_at > period.start_at
+    ]
+    chosen = []
+    for contract_id in dict.fromkeys(e.contract_id for e in overlapping):
+        own = [e for e in overlapping if e.contract_id == contract_id]
+        chosen.extend([e for e in own if e.kind == period.kind] or own)
     return [
         ContractScore(
             period_id=e.pk,
@@ -348,8 +358,7 @@ def _scores_in(evaluations, vendor_id: int, period: ReportPeriod) -> list[Contra
             status_label=str(e.get_status_display()),
             score=e.total_score,
         )
-        for e in evaluations
-        if e.vendor_id == vendor_id and e.start_at < period.end_at and e.end_at > period.start_at
+        for e in chosen
     ]
 
 

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
+from oversight.core.charts import percent_axis_floor
 from oversight.reports import pdf, selectors
 from oversight.reports.content import DASH, ServiceReport, format_duration
 from oversight.reports.pdf_charts import chart_drawing
@@ -53,21 +54,10 @@ class ChartSpec:
     y_max: float | None = None
 
 
-def _percent_axis_floor(values) -> int:
-    """The lowest gridline of a percentage axis: a multiple of 10 below the smallest value (0 when none).
-
-    Timeliness usually sits at 95–100 %; an axis from 0 would flatten every line into the top edge.
-    """
-    present = [v for v in values if v is not None]
-    if not present:
-        return 0
-    return max(0, (int(min(present)) - 1) // 10 * 10)
-
-
 def chart_specs(report: ServiceReport) -> list[ChartSpec]:
     """The report's four trend charts over the trailing periods (oldest first)."""
     labels = [p.label for p in report.trend]
-    timeliness_floor = _percent_axis_floor([p.response for p in report.trend] + [p.resolution for p in report.trend])
+    timeliness_floor = percent_axis_floor([p.response for p in report.trend] + [p.resolution for p in report.trend])
     return [
         ChartSpec(
             "line",

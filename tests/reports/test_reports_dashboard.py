@@ -144,12 +144,14 @@ def test_best_value_of_each_row(world, scenario):
     assert who("received") == [] and who("cost") == []  # volume and total fee are not ranked
 
 
-def test_score_rule_plain_mean_of_contracts_of_the_kind(world, scenario):
+def test_score_rule_plain_mean_preferring_the_kind_of_the_period(world, scenario):
     second_service = ServiceFactory(organisation=world.org, vendor=world.vendor, sla_policy=world.policy, code="hw")
     OfferingFactory(service=second_service)
     second = fx.make_contract(world, vendor=world.vendor, service=second_service, number="HT-D2", fee="5000.00")
     fx.evaluation(world, second, score="91.00", status="published")
-    # A quarterly evaluation overlapping October is another kind: not part of the monthly score.
+    # A quarterly evaluation of a contract that also has a monthly one for October: the monthly one counts.
+    fx.evaluation(world, scenario.desk_contract, score="60.00", kind="quarterly", month=10)
+    # Net Co's contract is evaluated only quarterly: its Q4 score stands for October.
     fx.evaluation(world, scenario.net_contract, score="70.00", kind="quarterly", month=10)
     board = board_for(world)
     desk, net = column(board, world.vendor), column(board, world.other_vendor)
@@ -158,9 +160,12 @@ def test_score_rule_plain_mean_of_contracts_of_the_kind(world, scenario):
         ("HT-D2", D("91.00"), "published"),
     ]
     assert desk.cells["score"].value == cents((D("88.50") + D("91.00")) / 2) == D("89.75")
-    assert net.scores == [] and net.cells["score"].value is None
+    assert [(s.label, s.score) for s in net.scores] == [("2026-Q4", D("70.00"))]
+    assert net.cells["score"].value == D("70.00")
     quarter = board_for(world, "2026-Q4")
     assert column(quarter, world.other_vendor).cells["score"].value == D("70.00")
+    # In the quarter, Desk Co's HT-D has its quarterly 60.00; HT-D2 has only October (91.00): (60 + 91) / 2.
+    assert column(quarter, world.vendor).cells["score"].value == D("75.50")
 
 
 def test_cost_from_statements_and_base_fee_pro_rata(world, scenario):

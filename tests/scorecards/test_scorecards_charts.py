@@ -72,3 +72,12 @@ def test_an_empty_chart_is_still_valid_svg():
     svg = line_chart(categories=[], series=[])
     assert parse(svg).tag == f"{SVG}svg"
     assert re.search(r'viewBox="0 0 640 260"', svg)
+
+
+def test_percent_axis_floor_is_a_multiple_of_ten_below_the_smallest_value():
+    from oversight.core.charts import percent_axis_floor
+
+    assert percent_axis_floor([98.6, None, 97.2]) == 90
+    assert percent_axis_floor([90.0]) == 80  # a value on a gridline keeps a band of room below it
+    assert percent_axis_floor([3.5, 80]) == 0
+    assert percent_axis_floor([None, None]) == 0

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from oversight.core.charts import Series, bar_chart, line_chart
+from oversight.core.charts import Series, bar_chart, line_chart, percent_axis_floor
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin
 from oversight.reports import dashboard as selectors
@@ -51,7 +51,7 @@ def trend_chart(board: selectors.Dashboard) -> str:
             title=str(_("Resolution timeliness (SLA compliance)")),
             label=str(_("Resolution timeliness per vendor over the last periods")),
             unit=" %",
-            y_min=0,
+            y_min=percent_axis_floor(value for col in board.columns for value in col.resolution_trend),
             y_max=100,
         )
     )
