@@ -206,8 +206,10 @@ def format_value(value: Decimal | int | None, unit: str) -> str:
 
 
 def format_duration(seconds: int) -> str:
-    """A lateness as "2 d 3 h 05 min" (days only when there are any)."""
+    """A lateness as "2 d 3 h 05 min" (days only when there are any); under a minute late is "< 1 min", not 0."""
     seconds = max(0, int(seconds))
+    if 0 < seconds < 60:
+        return "< 1 min"
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60

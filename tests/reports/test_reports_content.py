@@ -262,3 +262,19 @@ def test_accepted_disputes_are_improvement_actions_and_open_ones_are_not(world, 
     assert dispute.text.startswith("核实属实，剔除该工单") and "88.50" in dispute.text and "89.10" in dispute.text
     assert rw.wo["B"].number in dispute.reference and "HT-9 2026-Q3" in dispute.reference
     assert dispute.at == T + 31 * DAY and dispute.object_id == period.pk
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 min"),
+        (59, "< 1 min"),
+        (60, "1 min"),
+        (3 * 3600 + 5 * 60 + 59, "3 h 05 min"),
+        (86400 + 60, "1 d 0 h 01 min"),
+    ],
+)
+def test_lateness_is_written_in_days_hours_minutes(seconds, text):
+    from oversight.reports.content import format_duration
+
+    assert format_duration(seconds) == text
