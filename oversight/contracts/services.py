@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import logging
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -37,10 +35,10 @@ from oversight.contracts.selectors import local_today, may_manage_contracts, ver
 from oversight.contracts.validation import TERM_FIELDS, Terms, terms_snapshot, validate_terms
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.uploads import check_stored_upload, stored_file_name
 from oversight.notifications.services import notification_create
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User, Vendor
-from oversight.tickets.services import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
 
 logger = logging.getLogger(__name__)
 
@@ -573,30 +571,8 @@ def contract_document_create(
         raise ApplicationError(
             _("The version belongs to another contract."), code="document_version", extra={"field": "version"}
         )
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ApplicationError(
-            _("The file is too large (limit %(mb)s MB).") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
-            extra={"field": "file"},
-        )
-    if upload.size == 0:
-        raise ApplicationError(_("The file is empty."), code="file_empty", extra={"field": "file"})
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    content_type = sniff_content_type(head, name)
-    if content_type not in ALLOWED_ATTACHMENT_TYPES:
-        raise ApplicationError(
-            _("This type of file is not accepted (images, PDF, text, CSV, Office and ZIP files are)."),
-            code="file_type",
-            extra={"field": "file"},
-        )
+    name, content_type, sha256 = check_stored_upload(upload, field="file")
     title = _clean_text(title or name, label=_("The title"), max_length=200)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     now = clock.now()
     document = ContractDocument(
         contract=locked,
@@ -607,12 +583,12 @@ def contract_document_create(
         original_name=name,
         content_type=content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=actor,
         created_at=now,
     )
     # The stored name is random: the user's file name never reaches the file system.
-    document.file.save(f"{digest.hexdigest()[:16]}-{now:%Y%m%d%H%M%S%f}.bin", upload, save=False)
+    document.file.save(stored_file_name(sha256, now), upload, save=False)
     document.save()
     audit_record(
         actor=actor,

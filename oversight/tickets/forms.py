@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level
 from oversight.catalog.selectors import offering_list, service_list
+from oversight.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
 from oversight.tenancy.choices import Role
 from oversight.tenancy.selectors import assignable_agents, site_list, team_list, user_list
 from oversight.tickets.choices import Action
-from oversight.tickets.services import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
 
 # Impact and urgency in the words a nurse or a clerk would use.
 IMPACT_CHOICES = [

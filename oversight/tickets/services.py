@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -19,6 +17,7 @@ from oversight.catalog.models import Offering, Service
 from oversight.catalog.services import priority_for
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, Conflict, InvalidTransition, NotAllowed
+from oversight.core.uploads import check_stored_upload, stored_file_name
 from oversight.tenancy.choices import READ_ONLY_ROLES, Role
 from oversight.tenancy.models import Site, Team, User, Vendor
 from oversight.tickets import permissions
@@ -41,20 +40,6 @@ from oversight.tickets.models import (
     WorkOrderEvent,
 )
 from oversight.tickets.sla import sla_clocks_rebuild
-
-# Content types accepted for attachments, decided from the file's bytes, never its name.
-ALLOWED_ATTACHMENT_TYPES = {
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    "application/pdf",
-    "application/zip",
-    "text/plain",
-    "text/csv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def _lock(work_order: WorkOrder) -> WorkOrder:
@@ -626,34 +611,6 @@ def comment_create(*, actor: User, work_order: WorkOrder, body: str, is_internal
     return comment
 
 
-def sniff_content_type(head: bytes, name: str) -> str | None:
-    """Decide a file's type from its bytes; plain text is accepted only if it decodes as UTF-8 without NULs."""
-    kind = filetype.guess(head)
-    if kind is not None:
-        mime = kind.mime
-        if mime == "application/zip" and name.lower().endswith((".xlsx", ".docx")):
-            mime = (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                if name.lower().endswith(".xlsx")
-                else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            )
-        return mime
-    if b"\x00" in head:
-        return None
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        # A multi-byte character may be cut at the end of the sniffed head.
-        try:
-            text = head[:-3].decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    lowered = text.lstrip().lower()
-    if lowered.startswith(("<", "<!doctype", "<?xml", "<svg")) or "<script" in lowered:
-        return None  # markup could run in a browser: refused
-    return "text/csv" if name.lower().endswith(".csv") else "text/plain"
-
-
 @transaction.atomic
 def attachment_create(
     *, actor: User, work_order: WorkOrder, upload: UploadedFile, is_internal: bool = False
@@ -661,25 +618,7 @@ def attachment_create(
     """Store an uploaded file after checking its size and its real type (from its bytes)."""
     locked = _lock(work_order)
     permissions.require(permissions.may_comment(actor, locked, internal=is_internal))
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ApplicationError(
-            _("The file is too large (limit %(mb)s MB).") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise ApplicationError(_("The file is empty."))
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    content_type = sniff_content_type(head, name)
-    if content_type not in ALLOWED_ATTACHMENT_TYPES:
-        raise ApplicationError(
-            _("This type of file is not accepted (images, PDF, text, CSV, Office and ZIP files are).")
-        )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    name, content_type, sha256 = check_stored_upload(upload)
     now = clock.now()
     attachment = Attachment(
         work_order=locked,
@@ -687,12 +626,12 @@ def attachment_create(
         original_name=name,
         content_type=content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         is_internal=is_internal,
         created_at=now,
     )
     # The stored name is random: the user's file name never reaches the file system.
-    attachment.file.save(f"{digest.hexdigest()[:16]}-{now:%Y%m%d%H%M%S%f}.bin", upload, save=False)
+    attachment.file.save(stored_file_name(sha256, now), upload, save=False)
     attachment.save()
     _append_event(
         locked,

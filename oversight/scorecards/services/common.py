@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import zoneinfo
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max
@@ -15,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.uploads import check_stored_upload, stored_file_name
 from oversight.scorecards import permissions
 from oversight.scorecards.models import Dispute, EvaluationPeriod, Evidence, ManualEntry, PeriodEvent
-from oversight.tickets.services import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
 
 
 def zone_of(organisation) -> zoneinfo.ZoneInfo | dt.timezone:
@@ -92,30 +90,7 @@ def clean_text(value: str, *, label, max_length: int = 4000, required: bool = Tr
 
 def check_upload(upload: UploadedFile) -> tuple[str, str, str]:
     """Check an evidence file's size and real type (from its bytes); return (name, content type, sha256)."""
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ApplicationError(
-            _("The file is too large (limit %(mb)s MB).") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
-            extra={"field": "files"},
-        )
-    if upload.size == 0:
-        raise ApplicationError(_("The file is empty."), code="file_empty", extra={"field": "files"})
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    content_type = sniff_content_type(head, name)
-    if content_type not in ALLOWED_ATTACHMENT_TYPES:
-        raise ApplicationError(
-            _("This type of file is not accepted (images, PDF, text, CSV, Office and ZIP files are)."),
-            code="file_type",
-            extra={"field": "files"},
-        )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return name, content_type, digest.hexdigest()
+    return check_stored_upload(upload, field="files")
 
 
 def store_evidence(
@@ -143,7 +118,7 @@ def store_evidence(
             created_at=now,
         )
         # The stored name is random: the user's file name never reaches the file system.
-        evidence.file.save(f"{sha256[:16]}-{now:%Y%m%d%H%M%S%f}-{index}.bin", upload, save=False)
+        evidence.file.save(stored_file_name(sha256, now, f"-{index}"), upload, save=False)
         evidence.save()
         stored.append(evidence)
     return stored
