@@ -16,7 +16,8 @@ from oversight.audit.services import audit_record, model_snapshot
 from oversight.catalog.models import Offering, Service
 from oversight.catalog.services import priority_for
 from oversight.core import clock
-from oversight.core.errors import ApplicationError, Conflict, InvalidTransition, NotAllowed
+from oversight.core.concurrency import check_version, lock_row, touch
+from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.core.uploads import check_stored_upload, stored_file_name
 from oversight.tenancy.choices import READ_ONLY_ROLES, Role
 from oversight.tenancy.models import Site, Team, User, Vendor
@@ -44,23 +45,18 @@ from oversight.tickets.sla import sla_clocks_rebuild
 
 def _lock(work_order: WorkOrder) -> WorkOrder:
     """Reload the row under a lock so concurrent writers queue instead of overwriting each other."""
-    return (
-        WorkOrder.objects.select_for_update(of=("self",))
-        .select_related("offering", "sla_policy_version")
-        .get(pk=work_order.pk)
-    )
+    return lock_row(work_order, "offering", "sla_policy_version")
 
 
 def _check_version(locked: WorkOrder, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise Conflict(
-            _(
-                "This work order was changed by someone else (version %(current)s, you had %(seen)s). "
-                "Reload it and try again."
-            )
-            % {"current": locked.version, "seen": expected_version},
-            extra={"current_version": locked.version},
-        )
+    check_version(
+        locked,
+        expected_version,
+        _(
+            "This work order was changed by someone else (version %(current)s, you had %(seen)s). "
+            "Reload it and try again."
+        ),
+    )
 
 
 def _append_event(
@@ -88,14 +84,6 @@ def _append_event(
         data=data or {},
         is_internal=is_internal,
     )
-
-
-def _touch(work_order: WorkOrder, now: dt.datetime, fields: list[str]) -> None:
-    """Bump the version and save only the fields that changed."""
-    work_order.version = F("version") + 1
-    work_order.updated_at = now
-    work_order.save(update_fields=[*fields, "version", "updated_at"])
-    work_order.refresh_from_db(fields=["version"])
 
 
 def _next_number(organisation, now: dt.datetime) -> str:
@@ -315,7 +303,7 @@ def work_order_transition(
     elif action == Action.CANCEL:
         locked.closed_at = now
         fields.append("closed_at")
-    _touch(locked, now, fields)
+    touch(locked, now, fields)
     data = {"note": note} if note else {}
     if action == Action.RESOLVE:
         data["resolution"] = locked.resolution
@@ -416,7 +404,7 @@ def work_order_assign(
         action = Action.DISPATCH
     elif locked.status == Status.DISPATCHED and assignee is not None:
         action = Action.DISPATCH
-    _touch(locked, now, fields)
+    touch(locked, now, fields)
     _append_event(
         locked,
         actor=actor,
@@ -485,7 +473,7 @@ def work_order_transfer(
         if locked.status != Status.NEW:
             locked.status = Status.NEW
             fields.append("status")
-    _touch(locked, now, fields)
+    touch(locked, now, fields)
     _append_event(
         locked,
         actor=actor,
@@ -536,7 +524,7 @@ def work_order_change_priority(
         return locked
     now = clock.now()
     locked.impact, locked.urgency, locked.priority = impact, urgency, priority
-    _touch(locked, now, ["impact", "urgency", "priority"])
+    touch(locked, now, ["impact", "urgency", "priority"])
     after = {"impact": impact, "urgency": urgency, "priority": priority, "reason": reason}
     _append_event(locked, actor=actor, kind=EventKind.PRIORITY_CHANGED, at=now, data={"before": before, "after": after})
     sla_clocks_rebuild(work_order=locked, now=now)
@@ -572,7 +560,7 @@ def work_order_update_details(
     if not after:
         return locked
     now = clock.now()
-    _touch(locked, now, list(after))
+    touch(locked, now, list(after))
     _append_event(locked, actor=actor, kind=EventKind.FIELDS_CHANGED, at=now, data={"before": before, "after": after})
     audit_record(actor=actor, action="tickets.workorder.updated", obj=locked, before=before, after=after)
     return locked
@@ -598,7 +586,7 @@ def comment_create(*, actor: User, work_order: WorkOrder, body: str, is_internal
         data={"comment": comment.pk, "excerpt": body[:200]},
         is_internal=is_internal,
     )
-    _touch(locked, now, [])
+    touch(locked, now, [])
     audit_record(
         actor=actor,
         action="tickets.comment.created",
@@ -641,7 +629,7 @@ def attachment_create(
         data={"attachment": attachment.pk, "name": name},
         is_internal=is_internal,
     )
-    _touch(locked, now, [])
+    touch(locked, now, [])
     audit_record(
         actor=actor,
         action="tickets.attachment.created",

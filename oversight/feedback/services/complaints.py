@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
 from oversight.core import clock
-from oversight.core.errors import ApplicationError, Conflict, InvalidTransition, NotAllowed
+from oversight.core.concurrency import check_version, lock_row, touch
+from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.feedback import permissions
 from oversight.feedback.choices import (
     COMPLAINT_ACTIONS_NEEDING_TEXT,
@@ -31,15 +32,17 @@ TEXT_MAX = 4000
 
 
 def _complaint_lock(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update(of=("self",)).select_related("work_order").get(pk=complaint.pk)
+    """Reload the complaint under a row lock so concurrent handlers queue instead of overwriting each other."""
+    """Reload the complaint under a row lock so concurrent handlers queue instead of overwriting each other."""
+    return lock_row(complaint, "work_order")
 
 
 def _check_version(locked: Complaint, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise Conflict(
-            _("This complaint was changed by someone else in the meantime. Reload it and try again."),
-            extra={"current_version": locked.version},
-        )
+    check_version(
+        locked,
+        expected_version,
+        _("This complaint was changed by someone else in the meantime. Reload it and try again."),
+    )
 
 
 def _append_event(
@@ -69,13 +72,6 @@ def _append_event(
         data=data or {},
         is_internal=is_internal,
     )
-
-
-def _touch(complaint: Complaint, now: dt.datetime, fields: list[str]) -> None:
-    complaint.version = F("version") + 1
-    complaint.updated_at = now
-    complaint.save(update_fields=[*fields, "version", "updated_at"])
-    complaint.refresh_from_db(fields=["version"])
 
 
 def default_complaint_assignee(organisation_id: int) -> User | None:
@@ -217,7 +213,7 @@ def _complaint_apply(
         locked.resolved_at = None
         locked.closed_at = None
         fields += ["resolved_at", "closed_at"]
-    _touch(locked, now, fields)
+    touch(locked, now, fields)
     _append_event(
         locked,
         actor=actor,
@@ -325,7 +321,7 @@ def complaint_assign(
     now = clock.now()
     before = locked.assignee_id
     locked.assignee = assignee
-    _touch(locked, now, ["assignee"])
+    touch(locked, now, ["assignee"])
     _append_event(
         locked,
         actor=actor,
@@ -366,7 +362,7 @@ def complaint_comment(*, actor: User, complaint: Complaint, body: str, is_intern
         data={"vendor_response": vendor_response},
         is_internal=is_internal,
     )
-    _touch(locked, now, [])
+    touch(locked, now, [])
     audit_record(
         actor=actor,
         action="feedback.complaint.commented",
