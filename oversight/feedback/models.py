@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.models import TimelineEventBase
 from oversight.feedback.choices import (
     ComplaintEventKind,
     ComplaintSource,
@@ -228,28 +229,18 @@ class Complaint(models.Model):
         return gettext("Complaint")
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(TimelineEventBase):
     """One immutable step of a complaint's timeline: who did what, when (internal notes hidden from the vendor)."""
+
+    timeline_parent = "complaint"
+    immutable_error = "complaint events are immutable"
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="events"
     )
-    seq = models.PositiveIntegerField(_("sequence"))
-    at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     kind = models.CharField(_("kind"), max_length=30, choices=ComplaintEventKind.choices)
     action = models.CharField(_("action"), max_length=30, blank=True)
-    from_status = models.CharField(_("from status"), max_length=20, blank=True)
-    to_status = models.CharField(_("to status"), max_length=20, blank=True)
     body = models.TextField(_("text"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
     is_internal = models.BooleanField(_("internal"), default=False)
 
     class Meta:
@@ -259,15 +250,6 @@ class ComplaintEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "seq"], name="feedback_complaintevent_unique_seq"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.complaint_id}#{self.seq} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        # Integrity, not business logic: the timeline is append-only.
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("complaint events are immutable")
-        super().save(*args, **kwargs)
 
 
 class PrizeDraw(models.Model):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level, Priority, SLAMetric
+from oversight.core.models import TimelineEventBase
 from oversight.tickets.choices import OPEN_STATUSES, Channel, ClockState, EventKind, SLAState, Status, WorkOrderKind
 
 
@@ -121,27 +122,18 @@ class WorkOrder(models.Model):
         return f'"{self.pk}-{self.version}"'
 
 
-class WorkOrderEvent(models.Model):
+class WorkOrderEvent(TimelineEventBase):
     """One immutable step of a work order's timeline (全过程): who did what, when."""
+
+    timeline_parent = "work_order"
 
     work_order = models.ForeignKey(
         WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE, related_name="events"
-    )
-    seq = models.PositiveIntegerField(_("sequence"))
-    at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     action = models.CharField(_("action"), max_length=30, blank=True)
     from_status = models.CharField(_("from status"), max_length=30, blank=True)
     to_status = models.CharField(_("to status"), max_length=30, blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
     # Internal events (e.g. internal comments) are hidden from requesters.
     is_internal = models.BooleanField(_("internal"), default=False)
 
@@ -150,15 +142,6 @@ class WorkOrderEvent(models.Model):
         verbose_name_plural = _("timeline events")
         ordering = ["work_order", "seq"]
         constraints = [models.UniqueConstraint(fields=["work_order", "seq"], name="tickets_workorderevent_unique_seq")]
-
-    def __str__(self) -> str:
-        return f"{self.work_order_id}#{self.seq} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        # Integrity, not business logic: the timeline is append-only.
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("timeline events are immutable")
-        super().save(*args, **kwargs)
 
 
 class SLAClock(models.Model):

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record, model_snapshot
@@ -18,6 +18,7 @@ from oversight.catalog.services import priority_for
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.timeline import timeline_append
 from oversight.core.uploads import check_stored_upload, stored_file_name
 from oversight.tenancy.choices import READ_ONLY_ROLES, Role
 from oversight.tenancy.models import Site, Team, User, Vendor
@@ -60,30 +61,10 @@ def _check_version(locked: WorkOrder, expected_version: int | None) -> None:
 
 
 def _append_event(
-    work_order: WorkOrder,
-    *,
-    actor,
-    kind: str,
-    at: dt.datetime,
-    action: str = "",
-    from_status: str = "",
-    to_status: str = "",
-    data: dict | None = None,
-    is_internal: bool = False,
+    work_order: WorkOrder, *, actor, kind: str, at: dt.datetime, data: dict | None = None, **fields
 ) -> WorkOrderEvent:
-    last = work_order.events.aggregate(m=Max("seq"))["m"] or 0
-    return WorkOrderEvent.objects.create(
-        work_order=work_order,
-        seq=last + 1,
-        at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
-        kind=kind,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        data=data or {},
-        is_internal=is_internal,
-    )
+    """Append the next step to the work order's timeline; action, statuses and the internal flag default to empty."""
+    return timeline_append(WorkOrderEvent, work_order, actor=actor, kind=kind, at=at, data=data or {}, **fields)
 
 
 def _next_number(organisation, now: dt.datetime) -> str:

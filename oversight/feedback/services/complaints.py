@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from oversight.audit.services import audit_record
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.timeline import timeline_append
 from oversight.feedback import permissions
 from oversight.feedback.choices import (
     COMPLAINT_ACTIONS_NEEDING_TEXT,
@@ -33,7 +33,6 @@ TEXT_MAX = 4000
 
 def _complaint_lock(complaint: Complaint) -> Complaint:
     """Reload the complaint under a row lock so concurrent handlers queue instead of overwriting each other."""
-    """Reload the complaint under a row lock so concurrent handlers queue instead of overwriting each other."""
     return lock_row(complaint, "work_order")
 
 
@@ -46,32 +45,10 @@ def _check_version(locked: Complaint, expected_version: int | None) -> None:
 
 
 def _append_event(
-    complaint: Complaint,
-    *,
-    actor,
-    kind: str,
-    at: dt.datetime,
-    action: str = "",
-    from_status: str = "",
-    to_status: str = "",
-    body: str = "",
-    data: dict | None = None,
-    is_internal: bool = False,
+    complaint: Complaint, *, actor, kind: str, at: dt.datetime, data: dict | None = None, **fields
 ) -> ComplaintEvent:
-    last = complaint.events.aggregate(m=Max("seq"))["m"] or 0
-    return ComplaintEvent.objects.create(
-        complaint=complaint,
-        seq=last + 1,
-        at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
-        kind=kind,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        body=body,
-        data=data or {},
-        is_internal=is_internal,
-    )
+    """Append the next step to the complaint's timeline; action, statuses, text and internal flag default to empty."""
+    return timeline_append(ComplaintEvent, complaint, actor=actor, kind=kind, at=at, data=data or {}, **fields)
 
 
 def default_complaint_assignee(organisation_id: int) -> User | None:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.models import TimelineEventBase
 from oversight.scorecards.choices import (
     PERIOD_MONTHS,
     Dimension,
@@ -440,39 +441,20 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class PeriodEvent(models.Model):
+class PeriodEvent(TimelineEventBase):
     """One immutable step of a period's timeline: who did what, when, with the figures before and after."""
+
+    timeline_parent = "period"
+    immutable_error = "period events are immutable"
 
     period = models.ForeignKey(
         EvaluationPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="events"
     )
-    seq = models.PositiveIntegerField(_("sequence"))
-    at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     kind = models.CharField(_("kind"), max_length=30, choices=PeriodEventKind.choices)
-    from_status = models.CharField(_("from status"), max_length=20, blank=True)
-    to_status = models.CharField(_("to status"), max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("period event")
         verbose_name_plural = _("period events")
         ordering = ["period", "seq"]
         constraints = [models.UniqueConstraint(fields=["period", "seq"], name="scorecards_periodevent_unique_seq")]
-
-    def __str__(self) -> str:
-        return f"{self.period_id}#{self.seq} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        # Integrity, not business logic: the timeline is append-only.
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("period events are immutable")
-        super().save(*args, **kwargs)

@@ -8,11 +8,11 @@ import zoneinfo
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.timeline import timeline_append
 from oversight.core.uploads import check_stored_upload, stored_file_name
 from oversight.scorecards import permissions
 from oversight.scorecards.models import Dispute, EvaluationPeriod, Evidence, ManualEntry, PeriodEvent
@@ -57,12 +57,11 @@ def append_event(
     data: dict | None = None,
 ) -> PeriodEvent:
     """Append one immutable step to the period's timeline (the caller holds the period's row lock)."""
-    last = PeriodEvent.objects.filter(period=period).aggregate(m=Max("seq"))["m"] or 0
-    return PeriodEvent.objects.create(
-        period=period,
-        seq=last + 1,
+    return timeline_append(
+        PeriodEvent,
+        period,
+        actor=actor,
         at=clock.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
