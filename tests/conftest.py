@@ -129,6 +129,8 @@ def _media_and_mail(settings, tmp_path):
     """Keep uploads and e-mails of each test in its own temporary folder / in-memory outbox."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A broken domain-event handler fails the test instead of becoming a log line.
+    settings.EVENT_HANDLER_ERRORS_RAISE = True
     # Each test starts with an empty private cache (rate limits and the like never leak between tests or
     # between the parallel workers that would otherwise share Redis).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}

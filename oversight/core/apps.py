@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     name = "oversight.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from oversight.core import checks  # noqa: F401  (registers the system checks)
