@@ -24,6 +24,7 @@ from oversight.contracts.choices import (
     FeePeriod,
     UnitRateKind,
 )
+from oversight.core.files import StoredFileBase
 from oversight.tenancy.choices import StaffPosition
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -330,7 +331,7 @@ class ContractStaffing(models.Model):
         return f"{self.get_position_display()} × {self.count}"
 
 
-class ContractDocument(models.Model):
+class ContractDocument(StoredFileBase):
     """A document of a contract (the signed contract, an amendment, an annex), stored outside the web root."""
 
     contract = models.ForeignKey(
@@ -350,14 +351,6 @@ class ContractDocument(models.Model):
         _("client only"), default=False, help_text=_("Hidden from the vendor (e.g. internal approvals).")
     )
     file = models.FileField(_("file"), upload_to="contracts/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
         verbose_name = _("contract document")

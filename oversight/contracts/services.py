@@ -35,7 +35,7 @@ from oversight.contracts.selectors import local_today, may_manage_contracts, ver
 from oversight.contracts.validation import TERM_FIELDS, Terms, terms_snapshot, validate_terms
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
-from oversight.core.uploads import check_stored_upload, stored_file_name
+from oversight.core.uploads import check_stored_upload
 from oversight.notifications.services import notification_create
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User, Vendor
@@ -571,24 +571,11 @@ def contract_document_create(
         raise ApplicationError(
             _("The version belongs to another contract."), code="document_version", extra={"field": "version"}
         )
-    name, content_type, sha256 = check_stored_upload(upload, field="file")
+    checked = check_stored_upload(upload, field="file")
+    name, content_type = checked[0], checked[1]
     title = _clean_text(title or name, label=_("The title"), max_length=200)
-    now = clock.now()
-    document = ContractDocument(
-        contract=locked,
-        version=version,
-        kind=kind,
-        title=title,
-        is_internal=bool(is_internal),
-        original_name=name,
-        content_type=content_type,
-        size=upload.size,
-        sha256=sha256,
-        uploaded_by=actor,
-        created_at=now,
-    )
-    # The stored name is random: the user's file name never reaches the file system.
-    document.file.save(stored_file_name(sha256, now), upload, save=False)
+    document = ContractDocument(contract=locked, version=version, kind=kind, title=title, is_internal=bool(is_internal))
+    document.store(upload, uploaded_by=actor, now=clock.now(), checked=checked)
     document.save()
     audit_record(
         actor=actor,

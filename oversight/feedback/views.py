@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.files import download_response
 from oversight.core.views import paginate
 from oversight.feedback import permissions, selectors, services
 from oversight.feedback.choices import (
@@ -553,7 +554,8 @@ class DrawParticipantsView(DrawAccessMixin, View):
 
     def get(self, request, pk):
         draw = selectors.prize_draw_get(user=request.user, pk=pk)
-        response = HttpResponse("\n".join(draw.participants) + "\n", content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="draw-{draw.year}-q{draw.quarter}-participants.txt"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download_response(
+            "\n".join(draw.participants) + "\n",
+            content_type="text/plain; charset=utf-8",
+            filename=f"draw-{draw.year}-q{draw.quarter}-participants.txt",
+        )

@@ -10,13 +10,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.files import download_response
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.scorecards.selectors import period_get
 from oversight.settlement import selectors, services
@@ -100,15 +100,6 @@ class ApproveView(LoginRequiredMixin, View):
         return redirect("settlement:detail", pk=statement.pk)
 
 
-def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    """A generated document as an attachment that no browser sniffs."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def filename(statement, extension: str) -> str:
     """ASCII file name of a statement document, e.g. statement-HT-1-2026-Q3.pdf."""
     base = f"statement-{statement.contract.number}-{statement.period.label}"
@@ -123,7 +114,9 @@ class StatementPdfView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         statement = selectors.statement_get(user=request.user, pk=pk)
-        return download(statement_pdf(statement), PDF_CONTENT_TYPE, filename(statement, "pdf"))
+        return download_response(
+            statement_pdf(statement), content_type=PDF_CONTENT_TYPE, filename=filename(statement, "pdf")
+        )
 
 
 class StatementXlsxView(LoginRequiredMixin, View):
@@ -131,4 +124,6 @@ class StatementXlsxView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         statement = selectors.statement_get(user=request.user, pk=pk)
-        return download(statement_xlsx(statement), XLSX_CONTENT_TYPE, filename(statement, "xlsx"))
+        return download_response(
+            statement_xlsx(statement), content_type=XLSX_CONTENT_TYPE, filename=filename(statement, "xlsx")
+        )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from oversight.core import clock
+from oversight.core.files import download_response
 from oversight.tickets.choices import SLAState
 from oversight.tickets.models import WorkOrder
 from oversight.tickets.sla import live_sla_state
@@ -119,13 +120,11 @@ def _csv_stream(queryset, language: str, zone) -> Iterable[str]:
 
 def csv_response(queryset, *, filename: str) -> StreamingHttpResponse:
     """Stream the work orders as UTF-8 CSV (constant memory, any number of rows)."""
-    response = StreamingHttpResponse(
+    return download_response(
         _csv_stream(queryset, translation.get_language() or "zh-hans", timezone.get_current_timezone()),
         content_type="text/csv; charset=utf-8",
+        filename=filename,
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def xlsx_bytes(queryset) -> bytes:
@@ -143,7 +142,4 @@ def xlsx_bytes(queryset) -> bytes:
 
 def xlsx_response(queryset, *, filename: str) -> HttpResponse:
     """Download the work orders as XLSX."""
-    response = HttpResponse(xlsx_bytes(queryset), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(xlsx_bytes(queryset), content_type=XLSX_CONTENT_TYPE, filename=filename)

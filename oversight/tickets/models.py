@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level, Priority, SLAMetric
+from oversight.core.files import StoredFileBase
 from oversight.core.models import TimelineEventBase
 from oversight.tickets.choices import OPEN_STATUSES, Channel, ClockState, EventKind, SLAState, Status, WorkOrderKind
 
@@ -218,30 +219,19 @@ class Comment(models.Model):
         return self.body[:50]
 
 
-class Attachment(models.Model):
+class Attachment(StoredFileBase):
     """A file attached to a work order, stored outside the web root, served only after a permission check."""
 
     work_order = models.ForeignKey(
         WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE, related_name="attachments"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     is_internal = models.BooleanField(_("internal"), default=False)
-    created_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["work_order", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class IdempotencyKey(models.Model):

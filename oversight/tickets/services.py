@@ -19,7 +19,6 @@ from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.core.timeline import timeline_append
-from oversight.core.uploads import check_stored_upload, stored_file_name
 from oversight.tenancy.choices import READ_ONLY_ROLES, Role
 from oversight.tenancy.models import Site, Team, User, Vendor
 from oversight.tickets import permissions
@@ -587,21 +586,11 @@ def attachment_create(
     """Store an uploaded file after checking its size and its real type (from its bytes)."""
     locked = _lock(work_order)
     permissions.require(permissions.may_comment(actor, locked, internal=is_internal))
-    name, content_type, sha256 = check_stored_upload(upload)
     now = clock.now()
-    attachment = Attachment(
-        work_order=locked,
-        uploaded_by=actor,
-        original_name=name,
-        content_type=content_type,
-        size=upload.size,
-        sha256=sha256,
-        is_internal=is_internal,
-        created_at=now,
-    )
-    # The stored name is random: the user's file name never reaches the file system.
-    attachment.file.save(stored_file_name(sha256, now), upload, save=False)
+    attachment = Attachment(work_order=locked, is_internal=is_internal)
+    attachment.store(upload, uploaded_by=actor, now=now)
     attachment.save()
+    name, content_type = attachment.original_name, attachment.content_type
     _append_event(
         locked,
         actor=actor,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +25,7 @@ from oversight.contracts.filters import ContractFilter
 from oversight.contracts.models import Contract, ContractDocument, ContractVersion
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.errors import NotAllowed
+from oversight.core.files import download_response
 from oversight.tickets.api.views import DownloadRenderer
 
 ERRORS = {
@@ -346,14 +347,4 @@ class ContractDocumentViewSet(viewsets.GenericViewSet):
 
 def document_response(document: ContractDocument) -> FileResponse:
     """The file as a download that no browser renders (shared by the API and the HTML page)."""
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(document.file, filename=document.original_name, content_type=document.content_type)

@@ -19,10 +19,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from oversight.core.files import download_response
 from oversight.reports import selectors
 from oversight.reports.documents import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, report_filename, report_pdf, report_xlsx
 from oversight.reports.periods import last_complete_period, period_from_key
-from oversight.settlement.views import download
 from oversight.tenancy.models import Vendor
 from oversight.tickets.api.views import DownloadRenderer
 
@@ -213,7 +213,9 @@ class ServiceReportViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, DownloadRenderer])
     def pdf(self, request: Request, pk=None) -> HttpResponse:
         report = self._report(request, pk)
-        return download(report_pdf(report), PDF_CONTENT_TYPE, report_filename(report, "pdf"))
+        return download_response(
+            report_pdf(report), content_type=PDF_CONTENT_TYPE, filename=report_filename(report, "pdf")
+        )
 
     @extend_schema(
         summary=_("The service report as XLSX"),
@@ -223,4 +225,6 @@ class ServiceReportViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, DownloadRenderer])
     def xlsx(self, request: Request, pk=None) -> HttpResponse:
         report = self._report(request, pk)
-        return download(report_xlsx(report), XLSX_CONTENT_TYPE, report_filename(report, "xlsx"))
+        return download_response(
+            report_xlsx(report), content_type=XLSX_CONTENT_TYPE, filename=report_filename(report, "xlsx")
+        )

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from oversight.core.charts import Series, bar_chart, line_chart
 from oversight.core.errors import ApplicationError
+from oversight.core.files import download_response
 from oversight.core.views import RoleRequiredMixin
 from oversight.portfolio.selectors import is_client
 from oversight.reports import selectors
@@ -28,7 +29,6 @@ from oversight.reports.documents import (
 )
 from oversight.reports.periods import last_complete_period, period_from_key, previous_period
 from oversight.scorecards.choices import PeriodKind
-from oversight.settlement.views import download
 
 
 def svg_charts(report) -> list[str]:
@@ -117,14 +117,18 @@ class ReportPdfView(_ReportMixin, View):
     """The report as PDF."""
 
     def respond(self, request, report):
-        return download(report_pdf(report), PDF_CONTENT_TYPE, report_filename(report, "pdf"))
+        return download_response(
+            report_pdf(report), content_type=PDF_CONTENT_TYPE, filename=report_filename(report, "pdf")
+        )
 
 
 class ReportXlsxView(_ReportMixin, View):
     """The report as XLSX."""
 
     def respond(self, request, report):
-        return download(report_xlsx(report), XLSX_CONTENT_TYPE, report_filename(report, "xlsx"))
+        return download_response(
+            report_xlsx(report), content_type=XLSX_CONTENT_TYPE, filename=report_filename(report, "xlsx")
+        )
 
 
 class ReportIndexView(RoleRequiredMixin, TemplateView):

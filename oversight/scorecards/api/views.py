@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
+from oversight.core.files import download_response
 from oversight.scorecards import selectors, services
 from oversight.scorecards.api import serializers as s
 from oversight.scorecards.choices import (
@@ -101,17 +102,7 @@ def describe(record, record_type: str) -> dict:
 
 def evidence_response(evidence: Evidence) -> FileResponse:
     """The file as a download that no browser renders (shared by the API and the HTML page)."""
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
 
 
 def find_work_order(user, ref: str):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.files import StoredFileBase
 from oversight.core.models import TimelineEventBase
 from oversight.scorecards.choices import (
     PERIOD_MONTHS,
@@ -398,7 +399,7 @@ class Exclusion(models.Model):
         return f"{self.period_id} {self.source} −{self.work_order_id}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFileBase):
     """A file backing a manual entry or a dispute, stored outside the web root, downloaded after a permission check."""
 
     period = models.ForeignKey(
@@ -416,14 +417,6 @@ class Evidence(models.Model):
         Dispute, verbose_name=_("dispute"), null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
     )
     file = models.FileField(_("file"), upload_to="evaluations/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
         verbose_name = _("evidence")
@@ -436,9 +429,6 @@ class Evidence(models.Model):
                 name="scorecards_evidence_one_owner",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class PeriodEvent(TimelineEventBase):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.timeline import timeline_append
-from oversight.core.uploads import check_stored_upload, stored_file_name
+from oversight.core.uploads import check_stored_upload
 from oversight.scorecards import permissions
 from oversight.scorecards.models import Dispute, EvaluationPeriod, Evidence, ManualEntry, PeriodEvent
 
@@ -104,20 +104,9 @@ def store_evidence(
     checked = [(upload, *check_upload(upload)) for upload in uploads or ()]
     stored = []
     now = clock.now()
-    for index, (upload, name, content_type, sha256) in enumerate(checked):
-        evidence = Evidence(
-            period=period,
-            manual_entry=manual_entry,
-            dispute=dispute,
-            original_name=name,
-            content_type=content_type,
-            size=upload.size,
-            sha256=sha256,
-            uploaded_by=actor,
-            created_at=now,
-        )
-        # The stored name is random: the user's file name never reaches the file system.
-        evidence.file.save(stored_file_name(sha256, now, f"-{index}"), upload, save=False)
+    for index, (upload, *checks) in enumerate(checked):
+        evidence = Evidence(period=period, manual_entry=manual_entry, dispute=dispute)
+        evidence.store(upload, uploaded_by=actor, now=now, checked=tuple(checks), suffix=f"-{index}")
         evidence.save()
         stored.append(evidence)
     return stored

@@ -17,12 +17,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
+from oversight.core.files import download_response
 from oversight.scorecards.selectors import period_get
 from oversight.settlement import selectors, services
 from oversight.settlement.api import serializers as s
 from oversight.settlement.models import SettlementStatement
 from oversight.settlement.pdf import PDF_CONTENT_TYPE, statement_pdf
-from oversight.settlement.views import download, filename
+from oversight.settlement.views import filename
 from oversight.settlement.xlsx import XLSX_CONTENT_TYPE, statement_xlsx
 from oversight.tickets.api.views import DownloadRenderer
 
@@ -112,7 +113,9 @@ class StatementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, DownloadRenderer])
     def pdf(self, request: Request, pk=None) -> HttpResponse:
         statement = self.get_object()
-        return download(statement_pdf(statement), PDF_CONTENT_TYPE, filename(statement, "pdf"))
+        return download_response(
+            statement_pdf(statement), content_type=PDF_CONTENT_TYPE, filename=filename(statement, "pdf")
+        )
 
     @extend_schema(
         summary=_("The statement as XLSX"),
@@ -121,4 +124,6 @@ class StatementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, DownloadRenderer])
     def xlsx(self, request: Request, pk=None) -> HttpResponse:
         statement = self.get_object()
-        return download(statement_xlsx(statement), XLSX_CONTENT_TYPE, filename(statement, "xlsx"))
+        return download_response(
+            statement_xlsx(statement), content_type=XLSX_CONTENT_TYPE, filename=filename(statement, "xlsx")
+        )

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.errors import Conflict
+from oversight.core.files import download_response
 from oversight.tickets import permissions, selectors, services
 from oversight.tickets.api import serializers as s
 from oversight.tickets.filters import WorkOrderFilter
@@ -439,13 +440,6 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, DownloadRenderer])
     def download(self, request: Request, pk=None) -> FileResponse:
         attachment = self.get_object()
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
+        return download_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from oversight.core.files import DOWNLOAD_CSP, download_response
 from oversight.core.views import RoleRequiredMixin
 from oversight.tenancy.choices import Role
 from oversight.tickets.selectors import intake_point_list
@@ -50,9 +51,16 @@ class IntakePointQRView(RoleRequiredMixin, View):
         else:
             qrcode.make(url, box_size=10, border=2).save(buffer, format="PNG")
             content_type = "image/png"
-        response = HttpResponse(buffer.getvalue(), content_type=content_type)
         if request.GET.get("download"):
-            response["Content-Disposition"] = f'attachment; filename="qr-{point.pk}.{fmt}"'
+            return download_response(
+                buffer.getvalue(),
+                content_type=content_type,
+                filename=f"qr-{point.pk}.{fmt}",
+                cache_control="private, max-age=3600",
+            )
+        # Shown inline on the intake-points page (an <img>): an image, never sniffed as anything else.
+        response = HttpResponse(buffer.getvalue(), content_type=content_type)
         response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = DOWNLOAD_CSP
         response["Cache-Control"] = "private, max-age=3600"
         return response

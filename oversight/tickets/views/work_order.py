@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,7 @@ from django.views import View
 
 from oversight.core import clock
 from oversight.core.errors import ApplicationError
+from oversight.core.files import download_response
 from oversight.tenancy.selectors import vendor_list
 from oversight.tickets import permissions
 from oversight.tickets.choices import Action, Status
@@ -362,14 +363,6 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         attachment = attachment_get(user=request.user, pk=pk)
-        try:
-            handle = attachment.file.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404 from exc
-        response = FileResponse(
-            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        return download_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
