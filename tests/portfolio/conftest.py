@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from oversight.contracts import services as contract_services
 from oversight.contracts.validation import StaffingInput, Terms
 from oversight.core import clock
+from tests.admin.conftest import admin_client_a, client_admin  # noqa: F401 - fixtures of the admin tests
 
 SIGNED_AT = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
 JULY = dt.date(2026, 7, 1)
