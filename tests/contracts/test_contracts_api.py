@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -16,6 +14,7 @@ from oversight.contracts.models import Contract, ContractDocument
 from oversight.core import clock
 from tests.contracts.conftest import SIGNED_AT, make_terms
 from tests.factories import ServiceFactory
+from tests.query_counts import assert_flat, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -296,14 +295,14 @@ def test_list_query_count_does_not_grow_with_rows(api, world, make_contract):
     make_contract(number="HT-A")
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
+        with count_queries() as queries:
             assert client.get("/api/v1/contracts/?page_size=100").status_code == 200
         return len(queries)
 
     one = count()
     for i in range(5):
         make_contract(number=f"HT-B{i}")
-    assert count() == one
+    assert_flat("contracts.api.contracts", one, count())
 
 
 def test_filters_by_vendor_status_and_text(api, world, pair):

@@ -9,12 +9,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from oversight.core import clock
 from oversight.scorecards.models import Dispute, EvaluationPeriod, IndicatorScheme
+from tests.query_counts import assert_flat, count_queries
 from tests.scorecards.conftest import EVAL_AT, Q3_DAY, simple_indicators
 
 D = Decimal
@@ -179,7 +178,7 @@ def test_the_period_list_keeps_a_fixed_number_of_queries(world, contract, simple
     client = api(world, "client_supervisor")
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
+        with count_queries() as queries:
             assert client.get("/api/v1/evaluation-periods/").status_code == 200
         return len(queries)
 
@@ -191,7 +190,7 @@ def test_the_period_list_keeps_a_fixed_number_of_queries(world, contract, simple
             kind = "quarterly" if day == "2026-07-15" else "monthly"
             post(client, "/api/v1/evaluation-periods/", {"contract": contract.pk, "kind": kind, "day": day})
     assert EvaluationPeriod.objects.count() == 4
-    assert count() == one
+    assert_flat("scorecards.api.periods", one, count())
 
 
 def test_dispute_decisions_are_listed_with_the_period(world, q3, period_url, fixture_data):

@@ -1,0 +1,89 @@
+"""Pinned query counts in one place (NetBox's ``query_counts.json`` idea) and the helpers that check them.
+
+Every page, endpoint or computation whose query count a test pins is listed in ``QUERY_COUNTS`` by name. A
+test measures its count with few rows and with more (``count_queries``) and checks both with ``assert_flat``:
+the count must not grow with the rows (an N+1 fails), and must match the pin (exactly, or at most a ceiling).
+``assert_within`` checks one measurement. A name the table does not list is a KeyError, so a pinned number
+cannot live anywhere else (tests/core/test_core_query_counts.py checks that no test captures queries itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass(frozen=True)
+class Pin:
+    """What is pinned for one name: the count never grows with the rows, and is `exact` or at most `ceiling`."""
+
+    exact: int | None = None
+    ceiling: int | None = None
+
+
+GROWS_NOT = Pin()
+
+QUERY_COUNTS: dict[str, Pin] = {
+    # tickets: the web lists, the work-order page, the API lists
+    "tickets.board": Pin(ceiling=14),
+    "tickets.workbench": GROWS_NOT,
+    "tickets.work_order_page": GROWS_NOT,
+    "tickets.api.work_orders": Pin(exact=2),  # one COUNT, one SELECT with every related row joined in
+    "tickets.api.work_order_events": Pin(exact=3),  # the work order, one COUNT, one SELECT joined with the actors
+    "tickets.api.comments": GROWS_NOT,
+    "tickets.api.attachments": GROWS_NOT,
+    "tickets.api.clocks": GROWS_NOT,
+    # reference data and the audit trail
+    "catalog.api.services": GROWS_NOT,
+    "catalog.api.calendars": GROWS_NOT,
+    "catalog.api.sla_policies": GROWS_NOT,
+    "tenancy.api.users": GROWS_NOT,
+    "audit.api.entries": GROWS_NOT,
+    # feedback
+    "feedback.api.ratings": GROWS_NOT,
+    "feedback.api.complaints": GROWS_NOT,
+    # contracts
+    "contracts.api.contracts": GROWS_NOT,
+    # scorecards
+    "scorecards.api.periods": GROWS_NOT,
+    "scorecards.load_facts": Pin(ceiling=12),
+    # reports
+    "reports.content": GROWS_NOT,
+    "reports.api.schedules": GROWS_NOT,
+    "reports.api.deliveries": GROWS_NOT,
+    "reports.schedules_page": GROWS_NOT,
+    "reports.dashboard": Pin(ceiling=80),
+}
+
+
+@contextmanager
+def count_queries() -> Iterator[CaptureQueriesContext]:
+    """Capture the queries run on the default database inside the block (``len(...)`` is the count)."""
+    with CaptureQueriesContext(connection) as captured:
+        yield captured
+
+
+def _pin(name: str) -> Pin:
+    """The pin of `name`; a name missing from the table is an error, never an unchecked count."""
+    try:
+        return QUERY_COUNTS[name]
+    except KeyError:
+        raise KeyError(f"{name!r} is not in tests/query_counts.py QUERY_COUNTS") from None
+
+
+def assert_within(name: str, count: int) -> None:
+    """Fail when one measured `count` breaks what is pinned for `name`."""
+    pin = _pin(name)
+    assert pin.exact is None or count == pin.exact, f"{name}: {count} queries, pinned at exactly {pin.exact}"
+    assert pin.ceiling is None or count <= pin.ceiling, f"{name}: {count} queries, the pinned ceiling is {pin.ceiling}"
+
+
+def assert_flat(name: str, few: int, many: int) -> None:
+    """Fail when the count grew from `few` rows to `many` rows, or breaks what is pinned for `name`."""
+    _pin(name)
+    assert many == few, f"{name}: {few} queries with few rows, {many} with more: the count grows with the rows"
+    assert_within(name, many)
