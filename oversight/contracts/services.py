@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
 from oversight.contracts.choices import ISO_4217_CODES, TRANSITIONS, ContractAction, ContractStatus, DocumentKind
+from oversight.contracts.events import CONTRACT_ACTIVATED
 from oversight.contracts.models import (
     CommitmentShareStep,
     Contract,
@@ -31,11 +32,13 @@ from oversight.contracts.models import (
     ContractUnitRate,
     ContractVersion,
 )
-from oversight.contracts.selectors import local_today, may_manage_contracts, version_queryset, version_terms
+from oversight.contracts.selectors import may_manage_contracts, version_queryset, version_terms
 from oversight.contracts.validation import TERM_FIELDS, Terms, terms_snapshot, validate_terms
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.events import publish
 from oversight.core.uploads import check_stored_upload
+from oversight.core.zones import local_today
 from oversight.notifications.services import notification_create
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User, Vendor
@@ -339,6 +342,7 @@ def contract_activate(*, actor: User | None, contract: Contract) -> Contract:
         before={"status": ContractStatus.DRAFT},
         after={"status": locked.status},
     )
+    publish(CONTRACT_ACTIVATED, contract_id=locked.pk, actor_id=getattr(actor, "pk", None))
     return locked
 
 

@@ -7,3 +7,7 @@ class FeedbackConfig(AppConfig):
 
     name = "oversight.feedback"
     verbose_name = _("Satisfaction and complaints")
+
+    def ready(self) -> None:
+        """Declare the feedback events and register the handlers that react to work orders."""
+        from oversight.feedback import events, handlers  # noqa: F401

@@ -94,6 +94,15 @@ class RatingInvitation(models.Model):
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("invalidated at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    event_id = models.CharField(
+        _("issued for event"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The resolution event that issued this link automatically: one link per resolution."),
+    )
 
     class Meta:
         verbose_name = _("rating invitation")

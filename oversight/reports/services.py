@@ -43,6 +43,8 @@ from oversight.businesstime.engine import CalendarDataMissing
 from oversight.catalog.calendars import calendar_spec
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.events import publish
+from oversight.core.zones import local_date
 from oversight.reports import schedule as timing
 from oversight.reports.choices import (
     RECIPIENT_ROLES,
@@ -57,9 +59,10 @@ from oversight.reports.documents import (
     report_pdf,
     report_xlsx,
 )
+from oversight.reports.events import REPORT_DELIVERY_FINISHED
 from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSchedule
 from oversight.reports.periods import ReportPeriod, period_containing, period_from_key, previous_period
-from oversight.reports.schedule_selectors import local_date, may_manage_schedules
+from oversight.reports.schedule_selectors import may_manage_schedules
 from oversight.reports.selectors import service_report
 from oversight.scorecards.choices import PeriodKind
 from oversight.tenancy.choices import Role
@@ -435,6 +438,7 @@ def _deliver(delivery: ReportDelivery) -> ReportDelivery:
                 **{outcome: outcomes.count(outcome) for outcome in RecipientOutcome.values},
             },
         )
+        publish(REPORT_DELIVERY_FINISHED, delivery_id=delivery.pk, schedule_id=schedule.pk, status=str(status))
     return delivery
 
 

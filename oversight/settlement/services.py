@@ -1,6 +1,6 @@
 """Writes of the settlement app: prepare (and recompute) a statement of a signed period, approve it, verify it.
 
-Every figure comes from `settlement.calc.settle()`, fed by `scorecards.selectors.settlement_inputs_for(period)`
+Every figure comes from `fees.calc.settle()`, fed by `scorecards.selectors.settlement_inputs_for(period)`
 (the contract version in force on the period's first day, the signed score, the measured commitment values
 and the work orders received per type). The inputs given to `settle()` and the statement it returned are
 stored as canonical JSON (:func:`canonical_inputs`, `Statement.as_dict()`), together with a SHA-256 over both
@@ -26,11 +26,13 @@ from django.utils.translation import gettext_lazy as _
 from oversight.audit.services import audit_record
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.events import publish
+from oversight.fees import calc
 from oversight.scorecards.choices import FROZEN_STATUSES
 from oversight.scorecards.models import CommitmentResult, EvaluationPeriod
 from oversight.scorecards.selectors import settlement_inputs_for
-from oversight.settlement import calc
 from oversight.settlement.choices import StatementStatus, line_source
+from oversight.settlement.events import STATEMENT_APPROVED
 from oversight.settlement.models import SettlementStatement, StatementLine
 from oversight.tenancy.choices import Role
 
@@ -373,4 +375,5 @@ def statement_approve(*, actor, statement: SettlementStatement) -> SettlementSta
         before={"status": StatementStatus.DRAFT},
         after={"status": StatementStatus.APPROVED, "total": locked.total, "content_hash": locked.content_hash},
     )
+    publish(STATEMENT_APPROVED, statement_id=locked.pk, actor_id=getattr(actor, "pk", None))
     return locked

@@ -7,3 +7,7 @@ class TicketsConfig(AppConfig):
 
     name = "oversight.tickets"
     verbose_name = _("Work orders")
+
+    def ready(self) -> None:
+        """Declare the work-order events and register the work-order notices that react to them."""
+        from oversight.tickets import events, handlers  # noqa: F401

@@ -18,6 +18,7 @@ from oversight.catalog.services import priority_for
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.events import publish
 from oversight.core.timeline import timeline_append
 from oversight.tenancy.choices import READ_ONLY_ROLES, Role
 from oversight.tenancy.models import Site, Team, User, Vendor
@@ -30,6 +31,16 @@ from oversight.tickets.choices import (
     Channel,
     EventKind,
     Status,
+)
+from oversight.tickets.events import (
+    WORK_ORDER_ASSIGNED,
+    WORK_ORDER_CLOSED,
+    WORK_ORDER_COMMENTED,
+    WORK_ORDER_CREATED,
+    WORK_ORDER_REOPENED,
+    WORK_ORDER_RESOLVED,
+    WORK_ORDER_TRANSFERRED,
+    WORK_ORDER_TRANSITIONED,
 )
 from oversight.tickets.models import (
     Attachment,
@@ -76,11 +87,9 @@ def _next_number(organisation, now: dt.datetime) -> str:
     return f"{organisation.work_order_prefix}{year}{counter.last:07d}"
 
 
-def _schedule_notifications(work_order: WorkOrder, kind: str) -> None:
-    from oversight.notifications.tasks import notify_work_order_event
-
-    pk = work_order.pk
-    transaction.on_commit(lambda: notify_work_order_event.delay(pk, kind))
+def _actor_id(actor) -> int | None:
+    """The actor's primary key for an event payload (None for the system, e.g. auto-close)."""
+    return getattr(actor, "pk", None)
 
 
 @transaction.atomic
@@ -187,7 +196,7 @@ def work_order_create(
         obj=work_order,
         after={"number": work_order.number, "service": service.pk, "priority": work_order.priority, "channel": channel},
     )
-    _schedule_notifications(work_order, "created")
+    publish(WORK_ORDER_CREATED, work_order_id=work_order.pk, actor_id=_actor_id(actor))
     return work_order
 
 
@@ -305,13 +314,20 @@ def work_order_transition(
         before={"status": before},
         after={"status": target, **data},
     )
-    _schedule_notifications(locked, action)
-    if action == Action.RESOLVE:
-        # The requester's single-use rating link (in-app now, e-mail after commit); see oversight.feedback.
-        from oversight.feedback.services import rating_invitation_issue_on_resolve
-
-        rating_invitation_issue_on_resolve(work_order=locked, actor=actor)
+    _publish_transition(locked, actor=actor, action=action, before=before, target=target)
     return locked
+
+
+def _publish_transition(locked: WorkOrder, *, actor, action: str, before: str, target: str) -> None:
+    """Announce a status change after commit: always as a transition, and by name for the milestones."""
+    ids = {"work_order_id": locked.pk, "actor_id": _actor_id(actor)}
+    publish(WORK_ORDER_TRANSITIONED, **ids, action=str(action), from_status=str(before), to_status=str(target))
+    if action == Action.RESOLVE:
+        publish(WORK_ORDER_RESOLVED, **ids)
+    elif action == Action.REOPEN:
+        publish(WORK_ORDER_REOPENED, **ids)
+    elif action in (Action.CONFIRM, Action.AUTO_CLOSE):
+        publish(WORK_ORDER_CLOSED, **ids, confirmed=bool(locked.confirmed_by_requester))
 
 
 def _did_last(work_order: WorkOrder, actor, action: str) -> bool:
@@ -409,7 +425,13 @@ def work_order_assign(
         before=before,
         after={"assignee": locked.assignee_id, "team": locked.team_id, "status": locked.status},
     )
-    _schedule_notifications(locked, "assigned")
+    publish(
+        WORK_ORDER_ASSIGNED,
+        work_order_id=locked.pk,
+        actor_id=_actor_id(actor),
+        assignee_id=locked.assignee_id,
+        team_id=locked.team_id,
+    )
     return locked
 
 
@@ -476,7 +498,13 @@ def work_order_transfer(
             "reason": reason,
         },
     )
-    _schedule_notifications(locked, "transferred")
+    publish(
+        WORK_ORDER_TRANSFERRED,
+        work_order_id=locked.pk,
+        actor_id=_actor_id(actor),
+        from_vendor_id=before["vendor"],
+        to_vendor_id=locked.vendor_id,
+    )
     return locked
 
 
@@ -574,8 +602,13 @@ def comment_create(*, actor: User, work_order: WorkOrder, body: str, is_internal
         organisation=locked.organisation,
         after={"work_order": locked.pk, "internal": is_internal},
     )
-    if not is_internal:
-        _schedule_notifications(locked, "commented")
+    publish(
+        WORK_ORDER_COMMENTED,
+        work_order_id=locked.pk,
+        actor_id=_actor_id(actor),
+        comment_id=comment.pk,
+        is_internal=is_internal,
+    )
     return comment
 
 

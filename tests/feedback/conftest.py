@@ -21,8 +21,10 @@ def _fresh_rate_limit():
 
 
 @pytest.fixture
-def resolve(world):
-    """`resolve(...)`: a work order created by a requester, accepted and resolved by its vendor's agent."""
+def resolve(world, django_capture_on_commit_callbacks):
+    """`resolve(...)`: a work order created by a requester, accepted and resolved by its vendor's agent.
+
+    The resolution commits, so its after-commit reactions (the rating link, the notices) have happened."""
 
     def make(*, requester="requester", service=None, title="Printer jammed", **kwargs):
         actor = world.users[requester] if isinstance(requester, str) else requester
@@ -36,7 +38,10 @@ def resolve(world):
         )
         work_order = tickets.work_order_create(actor=actor, service=service, title=title, **kwargs)
         work_order = tickets.work_order_transition(actor=agent, work_order=work_order, action="accept")
-        return tickets.work_order_transition(actor=agent, work_order=work_order, action="resolve", resolution="Fixed")
+        with django_capture_on_commit_callbacks(execute=True):
+            return tickets.work_order_transition(
+                actor=agent, work_order=work_order, action="resolve", resolution="Fixed"
+            )
 
     return make
 

@@ -13,6 +13,7 @@ from oversight.audit.services import audit_record
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.events import publish
 from oversight.core.timeline import timeline_append
 from oversight.feedback import permissions
 from oversight.feedback.choices import (
@@ -23,6 +24,7 @@ from oversight.feedback.choices import (
     ComplaintSource,
     ComplaintStatus,
 )
+from oversight.feedback.events import COMPLAINT_OPENED, COMPLAINT_RESOLVED, COMPLAINT_TRANSITIONED
 from oversight.feedback.models import Complaint, ComplaintEvent, Rating
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
@@ -107,6 +109,13 @@ def _complaint_create(
         },
     )
     _schedule_complaint_notifications(complaint, "opened")
+    publish(
+        COMPLAINT_OPENED,
+        complaint_id=complaint.pk,
+        work_order_id=work_order.pk,
+        actor_id=getattr(actor, "pk", None),
+        source=str(source),
+    )
     return complaint
 
 
@@ -209,6 +218,17 @@ def _complaint_apply(
         after={"status": target, "text": text} if text else {"status": target},
     )
     _schedule_complaint_notifications(locked, action)
+    actor_id = getattr(actor, "pk", None)
+    publish(
+        COMPLAINT_TRANSITIONED,
+        complaint_id=locked.pk,
+        actor_id=actor_id,
+        action=str(action),
+        from_status=str(before),
+        to_status=str(target),
+    )
+    if action == ComplaintAction.RESOLVE:
+        publish(COMPLAINT_RESOLVED, complaint_id=locked.pk, work_order_id=locked.work_order_id, actor_id=actor_id)
     return locked
 
 

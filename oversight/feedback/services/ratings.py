@@ -16,10 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from oversight.audit.services import audit_record
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.events import publish
+from oversight.core.zones import zone_or_default
 from oversight.feedback import permissions
 from oversight.feedback.choices import RatingChannel
+from oversight.feedback.events import RATING_SUBMITTED
 from oversight.feedback.models import Rating, RatingInvitation
-from oversight.feedback.services.common import feedback_settings_for, zone_or_default
+from oversight.feedback.services.common import feedback_settings_for
 from oversight.feedback.services.complaints import complaint_open_for_rating
 from oversight.feedback.tokens import lookup_hash, new_token, token_matches
 from oversight.tenancy.choices import Role
@@ -82,10 +85,13 @@ def rating_expected(work_order: WorkOrder) -> bool:
     return not Rating.objects.filter(work_order_id=work_order.pk).exists()
 
 
-def _create_invitation(*, work_order: WorkOrder, channel: str, actor, now: dt.datetime) -> IssuedLink:
+def _create_invitation(
+    *, work_order: WorkOrder, channel: str, actor, now: dt.datetime, event_id: str | None = None
+) -> IssuedLink:
     token, token_hash = new_token()
     invitation = RatingInvitation.objects.create(
         work_order=work_order,
+        event_id=event_id,
         token_hash=token_hash,
         channel=channel,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -110,18 +116,25 @@ def _revoke_open_invitations(work_order: WorkOrder, now: dt.datetime, *, keep: i
 
 
 @transaction.atomic
-def rating_invitation_issue_on_resolve(*, work_order: WorkOrder, actor=None) -> IssuedLink | None:
-    """On resolution: invalidate earlier links and send the requester a fresh one (in-app now, e-mail after commit).
+def rating_invitation_issue_on_resolve(*, work_order_id: int, actor=None, event_id: str = "") -> IssuedLink | None:
+    """On resolution: invalidate earlier links and send the requester a fresh one (in-app and by e-mail).
 
-    Called by tickets.services.work_order_transition inside its transaction; returns None when no rating is due
-    (already rated, or the requester works for the vendor).
+    Runs after the resolution committed (``feedback.handlers`` reacts to ``tickets.work_order.resolved``).
+    Returns None when no rating is due (already rated, reopened since, or the requester works for the vendor)
+    and when this resolution's link was already issued: the event id is stored on the link, so an event
+    delivered twice issues one link and one e-mail.
     """
-    work_order = WorkOrder.objects.select_related("requester", "organisation").get(pk=work_order.pk)
-    if work_order.status != Status.RESOLVED or not rating_expected(work_order):
+    locked = WorkOrder.objects.select_for_update(of=("self",)).select_related("requester", "organisation")
+    work_order = locked.filter(pk=work_order_id).first()
+    if work_order is None or work_order.status != Status.RESOLVED or not rating_expected(work_order):
+        return None
+    if event_id and RatingInvitation.objects.filter(event_id=event_id).exists():
         return None
     now = clock.now()
     revoked = _revoke_open_invitations(work_order, now)
-    issued = _create_invitation(work_order=work_order, channel=RatingChannel.LINK, actor=None, now=now)
+    issued = _create_invitation(
+        work_order=work_order, channel=RatingChannel.LINK, actor=None, now=now, event_id=event_id or None
+    )
     if revoked:
         audit_record(
             actor=actor,
@@ -275,6 +288,7 @@ def rating_submit(*, token: str, stars, comment: str = "", recommend=None) -> Ra
             "has_comment": bool(comment),
         },
     )
+    publish(RATING_SUBMITTED, rating_id=rating.pk, work_order_id=work_order.pk, stars=stars)
     threshold = feedback_settings_for(work_order.organisation_id).complaint_max_stars
     if stars <= threshold:
         complaint_open_for_rating(rating=rating)

@@ -33,7 +33,9 @@ from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_version_for_period, fee_period_bounds, version_queryset
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.events import publish
 from oversight.core.preferences import local_time_text
+from oversight.core.zones import zone_of
 from oversight.notifications.services import notification_create
 from oversight.scorecards import permissions
 from oversight.scorecards.choices import (
@@ -45,6 +47,11 @@ from oversight.scorecards.choices import (
     PeriodEventKind,
     PeriodKind,
     PeriodStatus,
+)
+from oversight.scorecards.events import (
+    EVALUATION_PERIOD_LOCKED,
+    EVALUATION_PERIOD_PUBLISHED,
+    EVALUATION_PERIOD_SIGNED,
 )
 from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import load_facts, load_staff_facts
@@ -63,7 +70,6 @@ from oversight.scorecards.services.common import (
     local_midnight,
     lock_period,
     require_operator,
-    zone_of,
 )
 from oversight.scorecards.services.compute import evaluate
 from oversight.tenancy.choices import Role
@@ -422,6 +428,7 @@ def period_publish(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
             % {"deadline": local_time_text(locked.dispute_deadline), "zone": timezone.get_current_timezone_name()}
         ),
     )
+    publish(EVALUATION_PERIOD_PUBLISHED, period_id=locked.pk, actor_id=getattr(actor, "pk", None))
     return locked
 
 
@@ -442,6 +449,7 @@ def period_sign_client(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
         kind="signed_client",
         subject=lambda: _("Evaluation %(period)s signed by the client: please countersign") % {"period": str(locked)},
     )
+    publish(EVALUATION_PERIOD_SIGNED, period_id=locked.pk, actor_id=getattr(actor, "pk", None), side="client")
     return locked
 
 
@@ -456,6 +464,7 @@ def period_sign_vendor(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
     locked.vendor_signed_at = clock.now()
     locked.vendor_signed_by = actor
     _move(locked, PeriodStatus.SIGNED, actor, ["vendor_signed_at", "vendor_signed_by"])
+    publish(EVALUATION_PERIOD_SIGNED, period_id=locked.pk, actor_id=getattr(actor, "pk", None), side="vendor")
     return locked
 
 
@@ -478,6 +487,7 @@ def period_lock(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
     locked.locked_at = clock.now()
     locked.locked_by = actor if getattr(actor, "pk", None) else None
     _move(locked, PeriodStatus.LOCKED, actor, ["locked_at", "locked_by"])
+    publish(EVALUATION_PERIOD_LOCKED, period_id=locked.pk, actor_id=getattr(actor, "pk", None))
     return locked
 
 
