@@ -52,6 +52,7 @@ chromium:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 migrations-check: install
 	$(SQLITE_TEST_ENV) $(PY) manage.py makemigrations --check --dry-run

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "oversight.settlement",
     "oversight.portfolio",
     "oversight.reports",
+    "oversight.demo",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("reports/", include("oversight.reports.urls")),
     path("", include("oversight.tickets.urls")),
     path("", include("oversight.feedback.urls")),
+    path("", include("oversight.tenancy.urls")),
     path("", include("oversight.core.urls")),
 ]

@@ -31,7 +31,7 @@ from oversight.catalog.admin_forms import (
     ConfirmYearForm,
     SLAPolicyVersionForm,
 )
-from oversight.catalog.choices import HolidaySource, Level, Priority, SLAMetric
+from oversight.catalog.choices import HolidaySource, Level, Priority, SLAMetric, Status
 from oversight.catalog.models import (
     BusinessCalendar,
     CalendarDay,
@@ -67,7 +67,6 @@ from oversight.core.admin import (
 )
 from oversight.core.errors import ApplicationError
 from oversight.tenancy.models import Organisation
-from oversight.tickets.choices import Status
 
 # --------------------------------------------------------------------------------------------------
 # Catalog

@@ -10,11 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from oversight.catalog.choices import Priority, SLAMetric
+from oversight.catalog.choices import OPEN_STATUSES, Priority, SLAMetric, Status
 from oversight.catalog.models import CalendarDay, CalendarInterval, SLAPolicyVersion
 from oversight.catalog.services import DEFAULT_PAUSE_STATUSES
 from oversight.core.admin import ScopedInlineFormSet
-from oversight.tickets.choices import OPEN_STATUSES, Status
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 

@@ -55,3 +55,29 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class Status(models.TextChoices):
+    """Work-order status: what SLA policies pause on and what work orders move through (tickets TRANSITIONS)."""
+
+    NEW = "new", _("New")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ACCEPTED = "accepted", _("Accepted")
+    ON_SITE = "on_site", _("On site")
+    PENDING_REQUESTER = "pending_requester", _("Pending requester")
+    PENDING_THIRD_PARTY = "pending_third_party", _("Pending third party")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.NEW,
+        Status.DISPATCHED,
+        Status.ACCEPTED,
+        Status.ON_SITE,
+        Status.PENDING_REQUESTER,
+        Status.PENDING_THIRD_PARTY,
+    }
+)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.audit.services import audit_record, model_snapshot
 from oversight.businesstime.china import china_year_data
 from oversight.businesstime.engine import CalendarDataMissing
-from oversight.catalog.choices import CalendarYearSource, HolidaySource, Level, Priority, SLAMetric
+from oversight.catalog.choices import CalendarYearSource, HolidaySource, Level, Priority, SLAMetric, Status
 from oversight.catalog.models import (
     BusinessCalendar,
     CalendarDay,
@@ -237,8 +237,6 @@ def sla_policy_version_create(
 
     `targets` is a list of {"priority", "metric", "target_minutes", "calendar"}.
     """
-    from oversight.tickets.choices import Status
-
     pause_statuses = {k: list(v) for k, v in (pause_statuses or DEFAULT_PAUSE_STATUSES).items()}
     for metric, statuses in pause_statuses.items():
         if metric not in SLAMetric.values:

@@ -62,7 +62,7 @@ FEE_PERIOD_MONTHS = {FeePeriod.MONTHLY: 1, FeePeriod.QUARTERLY: 3}
 
 
 class AmountBasis(models.TextChoices):
-    """How a band amount is expressed; the values are those of `oversight.settlement.calc.Basis`."""
+    """How a band amount is expressed; the values are those of `oversight.fees.calc.Basis`."""
 
     # xgettext:no-python-format
     PERCENT = "percent", _("% of the base fee")

@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from oversight.catalog.models import SLAPolicyVersion
 from oversight.contracts import services
 from oversight.contracts.models import Contract
-from oversight.contracts.selectors import fee_period_bounds, local_today
+from oversight.contracts.selectors import fee_period_bounds
 from oversight.contracts.validation import (
     BandInput,
     CommitmentInput,
@@ -34,6 +34,7 @@ from oversight.contracts.validation import (
     UnitRateInput,
 )
 from oversight.core import clock
+from oversight.core.zones import local_today, zone_of
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
 
@@ -42,9 +43,7 @@ D = Decimal
 
 def _at(day: dt.date, organisation) -> dt.datetime:
     """10:00 on a day of the organisation's calendar, as an aware instant."""
-    import zoneinfo
-
-    return dt.datetime(day.year, day.month, day.day, 10, tzinfo=zoneinfo.ZoneInfo(organisation.time_zone))
+    return dt.datetime(day.year, day.month, day.day, 10, tzinfo=zone_of(organisation))
 
 
 def _month_end(day: dt.date) -> dt.date:

@@ -176,7 +176,7 @@ class ContractVersion(models.Model):
 class ContractScoreBand(models.Model):
     """A score band (分档扣款): scores lower <= s < upper deduct per point below `upper`, plus a one-off step.
 
-    Converts 1:1 into `oversight.settlement.calc.ScoreBand`; a version's bands run from the top down,
+    Converts 1:1 into `oversight.fees.calc.ScoreBand`; a version's bands run from the top down,
     contiguous (each band's lower edge is the next band's upper edge); lower empty = down to 0.
     """
 

@@ -20,14 +20,14 @@ Feeding the pure calculations
 -----------------------------
 :func:`band_table`, :func:`commitment_rules`, :func:`settlement_commitments`, :func:`unit_charges`,
 :func:`base_fee_for` and :func:`settlement_inputs` turn a stored version into the dataclasses of
-``oversight.settlement.calc`` (and ``contracts.terms``), one row to one object, so that
+``oversight.fees.calc`` (and ``contracts.terms``), one row to one object, so that
 ``settle(**settlement_inputs(...))`` settles a period exactly as the contract says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +42,7 @@ from oversight.contracts.models import (
     Contract,
     ContractCommitment,
     ContractDocument,
+    ContractStaffing,
     ContractVersion,
 )
 from oversight.contracts.terms import CommitmentRule, ShareStep, forfeited_share
@@ -53,10 +54,10 @@ from oversight.contracts.validation import (
     Terms,
     UnitRateInput,
 )
-from oversight.core import clock
 from oversight.core.errors import ApplicationError
+from oversight.core.periods import calendar_period
+from oversight.fees.calc import BandTable, Commitment, ScoreBand, UnitCharge
 from oversight.scorecards.indicators import CATALOGUE
-from oversight.settlement.calc import BandTable, Commitment, ScoreBand, UnitCharge
 from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
 
 # --------------------------------------------------------------------------------------------------
@@ -180,15 +181,6 @@ def contract_document_get(*, user, pk) -> ContractDocument:
 # --------------------------------------------------------------------------------------------------
 
 
-def local_today(organisation) -> dt.date:
-    """Today in the organisation's time zone (contract dates are the organisation's calendar dates)."""
-    try:
-        zone = zoneinfo.ZoneInfo(organisation.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return clock.now().astimezone(zone).date()
-
-
 def contract_version_in_force(contract: Contract, on: dt.date) -> ContractVersion | None:
     """The version in force on a date (None: not activated, not started, ended or terminated by then)."""
     if contract.status not in IN_FORCE_STATUSES or contract.activated_at is None:
@@ -213,12 +205,7 @@ def contract_version_for_period(contract: Contract, start: dt.date, end: dt.date
 
 def fee_period_bounds(fee_period: str, on: dt.date) -> tuple[dt.date, dt.date]:
     """The calendar month or quarter containing a date, as ``[start, end)``."""
-    months = FEE_PERIOD_MONTHS[fee_period]
-    first_month = (on.month - 1) // months * months + 1
-    start = dt.date(on.year, first_month, 1)
-    month_after = first_month + months
-    end = dt.date(on.year + (month_after - 1) // 12, (month_after - 1) % 12 + 1, 1)
-    return start, end
+    return calendar_period(on, FEE_PERIOD_MONTHS[fee_period])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -263,7 +250,7 @@ def version_terms(version: ContractVersion) -> Terms:
 
 
 def band_table(version: ContractVersion) -> BandTable:
-    """The version's score bands and maximum deduction as `settlement.calc.BandTable` (one band per row)."""
+    """The version's score bands and maximum deduction as `fees.calc.BandTable` (one band per row)."""
     bands = sorted(version.bands.all(), key=lambda b: b.upper, reverse=True)
     return BandTable(
         bands=tuple(
@@ -299,7 +286,7 @@ def commitment_rules(version: ContractVersion) -> dict[str, CommitmentRule]:
 def settlement_commitments(
     version: ContractVersion, actuals: Mapping[str, Decimal | None], refs: Mapping[str, str] | None = None
 ) -> list[Commitment]:
-    """The commitments as `settlement.calc.Commitment`, with the share each forfeits for the measured values.
+    """The commitments as `fees.calc.Commitment`, with the share each forfeits for the measured values.
 
     `actuals` maps a commitment code to the value of its indicator in the period (None: no value, no
     credit). Every commitment of the version must be present, so that none is forgotten by mistake.
@@ -349,7 +336,7 @@ def base_fee_for(version: ContractVersion, months: int) -> Decimal:
 
 @dataclass(frozen=True)
 class SettlementInputs:
-    """Everything `settlement.calc.settle` needs from the contract, for one period."""
+    """Everything `fees.calc.settle` needs from the contract, for one period."""
 
     base_fee: Decimal
     bands: BandTable
@@ -390,3 +377,18 @@ def settlement_inputs(
 def contracts_due_for_reminder() -> QuerySet[Contract]:
     """Active contracts (of every organisation) with their vendor, for the renewal reminder sweep."""
     return Contract.objects.filter(status=ContractStatus.ACTIVE).select_related("vendor", "organisation")
+
+
+def contracted_staffing(vendor, on: dt.date) -> dict[str, int]:
+    """Contracted count per position: the staffing of each of the vendor's contracts' versions in force on ``on``.
+
+    Shared by the portfolio's staff compliance and the people indicators of the evaluations.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    for contract in Contract.objects.filter(vendor=vendor):
+        version = contract_version_in_force(contract, on)
+        if version is None:
+            continue
+        for row in ContractStaffing.objects.filter(version=version):
+            counts[row.position] += row.count
+    return dict(counts)

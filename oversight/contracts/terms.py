@@ -2,7 +2,7 @@
 
 No Django. The ORM layer (``contracts.selectors``) builds a :class:`CommitmentRule` from each stored
 commitment and passes the measured value of its indicator; the result feeds
-``oversight.settlement.calc.Commitment(code, allocation_percent, share_percent)``.
+``oversight.fees.calc.Commitment(code, allocation_percent, share_percent)``.
 
 The rule (the only one)
 -----------------------

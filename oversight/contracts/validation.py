@@ -10,7 +10,7 @@ Rules worth knowing
   decimals. Nothing is rounded silently: too many decimals is an error.
 * **Score bands** run from the top down and are contiguous: each band's lower edge is the next band's
   upper edge; only the last band may leave its lower edge empty (down to 0). Edges lie within
-  0-100. They must convert into `oversight.settlement.calc.BandTable` (checked by building one).
+  0-100. They must convert into `oversight.fees.calc.BandTable` (checked by building one).
 * **Allocations** of the at-risk pool are each 0-100 %, and together **may exceed 100 %**: the period's
   credits are capped at the at-risk amount (see docs/formulas.md, "Settlement"), so a contract can
   allocate, say, 40 % to each of three commitments and still never lose more than the pool.
@@ -33,8 +33,8 @@ from oversight.catalog.choices import SLAMetric
 from oversight.contracts.choices import METRIC_INDICATOR, AmountBasis, CommitmentIndicator, FeePeriod, UnitRateKind
 from oversight.contracts.terms import CommitmentRule, ShareStep, rule_problems
 from oversight.core.errors import ApplicationError
+from oversight.fees.calc import BandTable, ScoreBand, SettlementError
 from oversight.scorecards.indicators import CATALOGUE
-from oversight.settlement.calc import BandTable, ScoreBand, SettlementError
 from oversight.tenancy.choices import StaffPosition
 
 _ZERO = Decimal(0)

@@ -30,6 +30,7 @@ from oversight.contracts.forms import (
 from oversight.contracts.models import ContractVersion
 from oversight.core.errors import ApplicationError
 from oversight.core.views import RoleRequiredMixin, paginate
+from oversight.core.zones import local_today
 from oversight.scorecards.indicators import CATALOGUE
 from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
 
@@ -92,7 +93,7 @@ def _version_rows(version: ContractVersion) -> dict:
 def contract_page(request, contract, *, status: int = 200, forms: dict | None = None):
     """Render a contract: header, version timeline, the terms of one version, documents and admin actions."""
     user = request.user
-    today = selectors.local_today(contract.organisation)
+    today = local_today(contract.organisation)
     versions = selectors.contract_versions(contract=contract, full=True)
     in_force = selectors.contract_version_in_force(contract, today)
     shown = in_force or (versions[-1] if versions else None)

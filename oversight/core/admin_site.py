@@ -1,6 +1,7 @@
 """The Django admin site of Oversight: open to client administrators (staff) and superusers only.
 
-Kept free of model imports so that INSTALLED_APPS can name `OversightAdminConfig` directly.
+Kept free of model imports so that INSTALLED_APPS can name `OversightAdminConfig` directly; the user model
+says who is a client administrator (``is_client_admin``, from the roles in oversight.tenancy).
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
-from oversight.tenancy.choices import Role
-
 
 def may_use_admin(user) -> bool:
     """True for active superusers and for active staff users with the client administrator role."""
@@ -18,7 +17,7 @@ def may_use_admin(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return bool(user.is_staff and getattr(user, "role", None) == Role.CLIENT_ADMIN)
+    return bool(user.is_staff and getattr(user, "is_client_admin", False))
 
 
 class OversightAdminSite(AdminSite):

@@ -10,13 +10,13 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.utils import timezone, translation
 
+from oversight.core.zones import zone_named
+
 
 def user_zone(user) -> zoneinfo.ZoneInfo | None:
     """The user's time zone, or None when the stored name is unusable (callers then use the default zone)."""
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return None
+    name = user.time_zone
+    return zone_named(name) if isinstance(name, str) else None
 
 
 def activate_user_preferences(request, user) -> None:

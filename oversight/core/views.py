@@ -1,4 +1,6 @@
-"""Shared web-UI building blocks (htmx partials, role checks, cheap pagination) and the core pages."""
+"""Shared web-UI building blocks (htmx partials, role checks, cheap pagination) and the sign-in pages.
+
+The pages that need to know roles or users (home, preferences) live in ``oversight.tenancy.views``."""
 
 from __future__ import annotations
 
@@ -10,17 +12,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
 from oversight.core.errors import ApplicationError
-from oversight.core.forms import LanguageForm, PreferencesForm
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
-from oversight.tenancy.services import user_update_preferences
 
 PAGE_SIZE = 50
 
@@ -132,22 +128,6 @@ def show_error(request, exc: ApplicationError) -> None:
     messages.error(request, exc.message)
 
 
-def home_url_for(user) -> str:
-    """Where a user lands: requesters on the portal, vendor staff on the workbench, the client side on the board."""
-    if user.is_superuser or user.role in CLIENT_ROLES:
-        return reverse("tickets:board")
-    if user.role in VENDOR_ROLES:
-        return reverse("tickets:workbench")
-    return reverse("tickets:portal")
-
-
-class HomeView(LoginRequiredMixin, View):
-    """`/`: send each user to the page their role works from."""
-
-    def get(self, request):
-        return redirect(home_url_for(request.user))
-
-
 class LoginView(auth_views.LoginView):
     """Sign in with Oversight's own page."""
 
@@ -157,48 +137,3 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Sign out (POST only, as Django requires) and return to the login page."""
-
-
-class PreferencesView(LoginRequiredMixin, View):
-    """`/preferences/`: the user's language and time zone."""
-
-    template_name = "core/preferences.html"
-
-    def get(self, request):
-        form = PreferencesForm(initial={"language": request.user.language, "time_zone": request.user.time_zone})
-        return render(request, self.template_name, {"form": form})
-
-    def post(self, request):
-        form = PreferencesForm(request.POST)
-        if form.is_valid():
-            try:
-                user_update_preferences(
-                    actor=request.user,
-                    user=request.user,
-                    language=form.cleaned_data["language"],
-                    time_zone=form.cleaned_data["time_zone"],
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Your preferences were saved."))
-                return redirect("preferences")
-        return render(request, self.template_name, {"form": form}, status=400)
-
-
-class LanguageSwitchView(LoginRequiredMixin, View):
-    """POST from the language menu: save the signed-in user's language and go back to the page."""
-
-    def post(self, request):
-        form = LanguageForm(request.POST)
-        if form.is_valid():
-            try:
-                user_update_preferences(
-                    actor=request.user,
-                    user=request.user,
-                    language=form.cleaned_data["language"],
-                    time_zone=request.user.time_zone,
-                )
-            except ApplicationError as exc:
-                show_error(request, exc)
-        return redirect(safe_next(request, reverse("home")))

@@ -27,7 +27,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -47,6 +46,7 @@ from oversight.catalog.models import Offering, PriorityRule, Service, SLAPolicyV
 from oversight.catalog.services import DEFAULT_PRIORITY_MATRIX
 from oversight.core import clock
 from oversight.core.errors import ApplicationError
+from oversight.core.zones import zone_of
 from oversight.demo.bulk import EventRow, allocate_ids, insert
 from oversight.tenancy.choices import Role, StaffPosition
 from oversight.tenancy.models import Organisation, StaffMember, User
@@ -254,7 +254,7 @@ class _Context:
 
 def _arrival_instants(ctx: _Context, rng: random.Random, count: int, start: dt.datetime, end: dt.datetime) -> list[int]:
     """`count` sorted arrival instants (µs since the epoch) in [start, end), with seasonality."""
-    tz = ZoneInfo(ctx.organisation.time_zone)
+    tz = zone_of(ctx.organisation)
     start_us, end_us = _us(start), _us(end)
     local = start.astimezone(tz).date()
     cells: list[tuple[int, int]] = []

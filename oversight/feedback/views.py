@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-import zoneinfo
 
 import qrcode
 import qrcode.image.svg
@@ -31,6 +30,7 @@ from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.files import download_response
 from oversight.core.views import paginate
+from oversight.core.zones import zone_or_default
 from oversight.feedback import permissions, selectors, services
 from oversight.feedback.choices import (
     COMPLAINT_ACTIONS_NEEDING_TEXT,
@@ -85,13 +85,6 @@ def rate_limited(request) -> bool:
         cache.set(key, 1, timeout=window + 5)
         count = 1
     return count > limit
-
-
-def _zone(name: str):
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class NullOriginCsrfMiddleware(CsrfViewMiddleware):
@@ -177,7 +170,7 @@ class RateView(View):
         """Render in the requester's language and time zone, whoever opens the link."""
         requester = invitation.work_order.requester
         language = requester.language or settings.LANGUAGE_CODE
-        with translation.override(language), timezone.override(_zone(requester.time_zone)):
+        with translation.override(language), timezone.override(zone_or_default(requester.time_zone)):
             response = render(request, template, {**context, "page_language": language}, status=status)
         response["Content-Language"] = language
         return response

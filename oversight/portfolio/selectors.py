@@ -17,8 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.models import Service
-from oversight.contracts.models import Contract, ContractStaffing
-from oversight.contracts.selectors import contract_version_in_force
+from oversight.contracts.selectors import contracted_staffing
 from oversight.portfolio.choices import CertificateState
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
 from oversight.scorecards.staffing import certificate_state  # the one rule, shared with the people indicators
@@ -259,18 +258,6 @@ class StaffCompliance:
     @property
     def expiring(self) -> list[CertificateIssue]:
         return [i for i in self.issues if i.state == CertificateState.EXPIRING]
-
-
-def contracted_staffing(vendor: Vendor, on: dt.date) -> dict[str, int]:
-    """Contracted count per position: the staffing of each of the vendor's contracts' versions in force on ``on``."""
-    counts: dict[str, int] = defaultdict(int)
-    for contract in Contract.objects.filter(vendor=vendor):
-        version = contract_version_in_force(contract, on)
-        if version is None:
-            continue
-        for row in ContractStaffing.objects.filter(version=version):
-            counts[row.position] += row.count
-    return dict(counts)
 
 
 def staff_compliance(vendor: Vendor, on: dt.date) -> StaffCompliance:

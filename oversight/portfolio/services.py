@@ -28,7 +28,6 @@ A figure entered with :func:`monthly_score_enter` is marked ``entered`` and a re
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -41,6 +40,8 @@ from oversight.contracts.models import Contract
 from oversight.contracts.selectors import base_fee_for, contract_version_for_period
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.periods import calendar_period
+from oversight.core.zones import zone_of
 from oversight.portfolio.choices import QualificationRole, ScoreDimension, ScoreSource
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
 from oversight.portfolio.selectors import settings_for
@@ -76,19 +77,12 @@ def _q(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _zone(organisation) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(organisation.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
 def month_bounds(organisation, month: dt.date) -> tuple[dt.date, dt.date, Period]:
     """First day, next month's first day, and the month as an aware ``Period`` in the organisation's zone."""
     if month.day != 1:
         raise ApplicationError(_("A month is given by its first day."), code="invalid_month")
-    end = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    zone = _zone(organisation)
+    _first, end = calendar_period(month, 1)
+    zone = zone_of(organisation)
     period = Period(
         start=dt.datetime.combine(month, dt.time(), tzinfo=zone), end=dt.datetime.combine(end, dt.time(), tzinfo=zone)
     )

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from oversight.contracts.selectors import local_today
 from oversight.core.charts import Series, line_chart
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin
+from oversight.core.zones import local_today
 from oversight.portfolio import selectors, services
 from oversight.portfolio.forms import PortfolioSettingsForm, QualificationForm
 from oversight.tenancy.choices import CLIENT_ROLES, Role

@@ -34,9 +34,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.contracts.choices import FEE_PERIOD_MONTHS, IN_FORCE_STATUSES
-from oversight.contracts.selectors import base_fee_for, contract_list, contract_version_for_period, local_today
+from oversight.contracts.selectors import base_fee_for, contract_list, contract_version_for_period
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.money import round_money
+from oversight.core.zones import local_today
 from oversight.portfolio.selectors import is_client, vendor_list
 from oversight.reports.metrics import PeriodFigures, vendor_figures
 from oversight.reports.periods import (

@@ -17,8 +17,10 @@ from openpyxl.styles import Font
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
+from oversight.core import pdf
 from oversight.core.charts import percent_axis_floor
-from oversight.reports import pdf, selectors
+from oversight.core.money import format_money
+from oversight.reports import selectors
 from oversight.reports.content import DASH, ServiceReport, format_duration
 from oversight.reports.pdf_charts import chart_drawing
 from oversight.tickets.exports import XLSX_CONTENT_TYPE, neutralise
@@ -112,10 +114,6 @@ def _local(report: ServiceReport, value: dt.datetime | None) -> str:
     if value is None:
         return DASH
     return value.astimezone(report.generated_at.tzinfo).strftime("%Y-%m-%d %H:%M")
-
-
-def _money(value: Decimal | None) -> str:
-    return DASH if value is None else f"{value:,.2f}"
 
 
 def header_rows(report: ServiceReport) -> list[tuple[str, str]]:
@@ -231,10 +229,10 @@ def report_pdf(report: ServiceReport) -> bytes:
                     e.status_label,
                     DASH if e.score is None else str(e.score),
                     e.statement_status or DASH,
-                    _money(e.base_fee),
-                    _money(e.deductions),
-                    _money(e.credits),
-                    f"{_money(e.total)} {e.currency}".strip(),
+                    format_money(e.base_fee),
+                    format_money(e.deductions),
+                    format_money(e.credits),
+                    f"{format_money(e.total)} {e.currency}".strip(),
                 ]
             )
         story.append(

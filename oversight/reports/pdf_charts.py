@@ -14,7 +14,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
 from oversight.core.charts import DASHES, PALETTE, nice_ticks
-from oversight.reports.pdf import register_fonts
+from oversight.core.pdf import register_fonts
 
 _MARKERS = ("FilledCircle", "FilledSquare", "FilledDiamond", "FilledTriangle")
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from oversight.contracts.selectors import local_today
 from oversight.core.errors import ApplicationError
+from oversight.core.zones import local_today, zone_of
 from oversight.scorecards.choices import PeriodKind
 from oversight.scorecards.facts import Period
-from oversight.scorecards.services.common import local_midnight, zone_of
+from oversight.scorecards.services.common import local_midnight
 
 _MONTH_KEY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 _QUARTER_KEY = re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$")

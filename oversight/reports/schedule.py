@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from oversight.businesstime.engine import CalendarDataMissing, CalendarSpec
+from oversight.core.periods import calendar_period
 
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
@@ -49,11 +50,7 @@ def _months(kind: str) -> int:
 
 def period_bounds(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     """First and last date of the month or calendar quarter containing ``day``."""
-    months = _months(kind)
-    first_month = (day.month - 1) // months * months + 1
-    first = dt.date(day.year, first_month, 1)
-    after_month = first_month + months
-    after = dt.date(day.year + (after_month - 1) // 12, (after_month - 1) % 12 + 1, 1)
+    first, after = calendar_period(day, _months(kind))
     return first, after - dt.timedelta(days=1)
 
 

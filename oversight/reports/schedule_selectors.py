@@ -8,9 +8,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
-
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -88,12 +85,3 @@ def recipient_candidates(*, organisation, vendor=None) -> QuerySet[User]:
     if vendor is not None:
         vendor_managers &= Q(vendor=vendor)
     return qs.filter(Q(role__in=sorted(CLIENT_RECIPIENT_ROLES)) | vendor_managers).select_related("vendor")
-
-
-def local_date(instant: dt.datetime, calendar) -> dt.date:
-    """The calendar's local date of an instant."""
-    try:
-        zone = zoneinfo.ZoneInfo(calendar.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return instant.astimezone(zone).date()

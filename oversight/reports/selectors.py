@@ -35,6 +35,7 @@ from oversight.catalog.models import Service
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_list, contract_version_for_period
 from oversight.core import clock
+from oversight.core.zones import zone_of
 from oversight.feedback.choices import ComplaintStatus
 from oversight.feedback.selectors import complaint_list, rating_list
 from oversight.reports import content as c
@@ -45,7 +46,6 @@ from oversight.scorecards.choices import DisputeStatus, PeriodKind
 from oversight.scorecards.facts_loader import RESOLVED_STATUSES, LoadedFacts, scope_q, work_order_queryset
 from oversight.scorecards.models import Dispute
 from oversight.scorecards.selectors import current_revisions, period_list
-from oversight.scorecards.services.common import zone_of
 from oversight.settlement.selectors import statement_list
 from oversight.tenancy.choices import CLIENT_ROLES, Role
 from oversight.tenancy.models import Vendor

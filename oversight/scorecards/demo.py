@@ -15,7 +15,6 @@ Load it after the work orders, ratings and complaints: the figures are computed 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +23,7 @@ from oversight.contracts.demo import load_demo_contracts
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_version_for_period, fee_period_bounds
 from oversight.core import clock
+from oversight.core.zones import zone_of
 from oversight.scorecards import services
 from oversight.scorecards.choices import PeriodKind
 from oversight.scorecards.models import EvaluationPeriod, IndicatorResult, IndicatorScheme
@@ -145,7 +145,7 @@ def load_demo_evaluations(organisation, actor=None) -> list[EvaluationPeriod]:
     """Create (once) the demo schemes and evaluations of every demo contract; return their periods."""
     actor = actor or _first(organisation, Role.CLIENT_ADMIN)
     supervisor = _first(organisation, Role.CLIENT_SUPERVISOR) or actor
-    zone = zoneinfo.ZoneInfo(organisation.time_zone)
+    zone = zone_of(organisation)
     now = clock.now()
     today = now.astimezone(zone).date()
     current, _end = fee_period_bounds(PeriodKind.QUARTERLY, today)

@@ -21,7 +21,7 @@ How each fact is read
 * ``ci`` = the asset tag, ``category`` = the service's category, ``requester_id`` = the requester.
 
 Staff facts (people dimension, ``load_staff_facts``): the contracted posts per position of the vendor's
-contract versions in force on the day (``portfolio.selectors.contracted_staffing``, as the portfolio's staff
+contract versions in force on the day (``contracts.selectors.contracted_staffing``, as the portfolio's staff
 compliance) and the vendor's active staff members with their certificates, ordered by name then id.
 
 Which work orders are loaded: those of the vendor (within the contract version's scope: its services,
@@ -39,8 +39,8 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from oversight.contracts.selectors import contracted_staffing
 from oversight.feedback.models import Complaint, Rating
-from oversight.portfolio.selectors import contracted_staffing
 from oversight.scorecards.facts import (
     NOT_APPLICABLE,
     ComplaintFacts,

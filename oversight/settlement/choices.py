@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from oversight.settlement import calc
+from oversight.fees import calc
 
 
 class StatementStatus(models.TextChoices):
@@ -22,7 +22,7 @@ class LineSource(models.TextChoices):
     STATEMENT = "statement", _("This statement")
 
 
-# label_key of settlement.calc -> translated label (the keys are stored; the words follow the reader's language).
+# label_key of fees.calc -> translated label (the keys are stored; the words follow the reader's language).
 LINE_LABELS = {
     calc.LABEL_BASE_FEE: _("Base fee"),
     calc.LABEL_UNIT_CHARGE: _("Unit-rate charge"),

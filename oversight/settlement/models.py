@@ -1,4 +1,4 @@
-"""Settlement statements (结算单) of signed evaluation periods and their lines, as computed by `settlement.calc`."""
+"""Settlement statements (结算单) of signed evaluation periods and their lines, as computed by `fees.calc`."""
 
 from __future__ import annotations
 

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from oversight.reports import pdf
+from oversight.core import pdf
+from oversight.core.money import format_money
 from oversight.settlement.models import SettlementStatement
-from oversight.settlement.presentation import line_views, money, summary_rows
+from oversight.settlement.presentation import line_views, summary_rows
 from oversight.settlement.selectors import statement_lines
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -60,7 +61,7 @@ def statement_pdf(statement: SettlementStatement) -> bytes:
     rows: list[list] = [["#", _("Item"), _("Explanation"), _("Amount")]]
     for view in line_views(statement, statement_lines(statement)):
         rows.append([str(view.line.position), view.label, view.explanation, view.amount])
-    rows.append(["", _("Total payable"), "", money(statement.total)])
+    rows.append(["", _("Total payable"), "", format_money(statement.total)])
     story.append(
         pdf.table(
             rows,
@@ -70,7 +71,7 @@ def statement_pdf(statement: SettlementStatement) -> bytes:
         )
     )
     story.append(pdf.para(_("Figures"), st["heading"]))
-    figures = [[label, money(value)] for label, value in summary_rows(statement)]
+    figures = [[label, format_money(value)] for label, value in summary_rows(statement)]
     story.append(pdf.table(figures, col_widths=[width * 0.5, width * 0.25], header_rows=0, right_cols=(1,)))
     story.append(Spacer(1, 3 * mm))
     story.append(

@@ -10,14 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from oversight.core.money import format_money
 from oversight.settlement.models import SettlementStatement, StatementLine
-
-
-def money(value: Decimal | str | None) -> str:
-    """An amount with thousands separators and two decimals (e.g. 120,000.00); — for None."""
-    if value is None:
-        return "—"
-    return f"{Decimal(value):,.2f}"
 
 
 def _pct(value) -> str:
@@ -30,17 +24,17 @@ def _num(value) -> str:
 
 def _band_words(band: dict) -> str:
     lower = band["lower"] if band["lower"] is not None else "0"
-    per_point = _pct(band["per_point"]) if band["per_point_basis"] == "percent" else money(band["per_point"])
+    per_point = _pct(band["per_point"]) if band["per_point_basis"] == "percent" else format_money(band["per_point"])
     words = _("band [%(lower)s, %(upper)s): %(points)s point(s) × %(per_point)s = %(amount)s") % {
         "lower": _num(lower),
         "upper": _num(band["upper"]),
         "points": _num(band["points_below"]),
         "per_point": per_point,
-        "amount": money(band["per_point_amount"]),
+        "amount": format_money(band["per_point_amount"]),
     }
     if Decimal(band["step_amount"]):
-        step = _pct(band["step"]) if band["step_basis"] == "percent" else money(band["step"])
-        words += "; " + _("one-off %(step)s = %(amount)s") % {"step": step, "amount": money(band["step_amount"])}
+        step = _pct(band["step"]) if band["step_basis"] == "percent" else format_money(band["step"])
+        words += "; " + _("one-off %(step)s = %(amount)s") % {"step": step, "amount": format_money(band["step_amount"])}
     return words
 
 
@@ -58,7 +52,7 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
         return _("%(count)s work order(s) of type “%(type)s” beyond the included quantity × %(rate)s.") % {
             "count": e.get("count"),
             "type": e.get("type"),
-            "rate": money(e.get("rate")),
+            "rate": format_money(e.get("rate")),
         }
     if line.code == "score_deduction":
         if not e.get("bands"):
@@ -74,7 +68,7 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
             "raw": e.get("raw"),
         }
         if e.get("capped"):
-            words += " " + _("Capped at the maximum deduction of %(cap)s.") % {"cap": money(e.get("cap"))}
+            words += " " + _("Capped at the maximum deduction of %(cap)s.") % {"cap": format_money(e.get("cap"))}
         return words
     if line.code.startswith("credit:"):
         name = line.commitment_result.name if line.commitment_result_id else e.get("commitment")
@@ -85,18 +79,18 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
             "name": name,
             "allocation": _pct(e.get("allocation_percent")),
             "share": _pct(e.get("share_percent")),
-            "at_risk": money(e.get("at_risk_amount")),
+            "at_risk": format_money(e.get("at_risk_amount")),
             "percent": _pct(e.get("at_risk_percent")),
-            "invoice": money(e.get("invoice_amount")),
+            "invoice": format_money(e.get("invoice_amount")),
         }
     if line.code == "credit_cap":
         return _("Service credits of %(credits)s are capped at the at-risk amount of %(at_risk)s.") % {
-            "credits": money(e.get("credits_uncapped")),
-            "at_risk": money(e.get("at_risk_amount")),
+            "credits": format_money(e.get("credits_uncapped")),
+            "at_risk": format_money(e.get("at_risk_amount")),
         }
     if line.code == "floor":
         return _("The subtotal of %(subtotal)s would be negative; the total is never below zero.") % {
-            "subtotal": money(e.get("subtotal"))
+            "subtotal": format_money(e.get("subtotal"))
         }
     return ""
 
@@ -113,7 +107,7 @@ class LineView:
 
 def line_views(statement: SettlementStatement, lines: list[StatementLine]) -> list[LineView]:
     """Every line of the statement with its words."""
-    return [LineView(ln, str(ln.label), explain(ln, statement), money(ln.amount)) for ln in lines]
+    return [LineView(ln, str(ln.label), explain(ln, statement), format_money(ln.amount)) for ln in lines]
 
 
 def summary_rows(statement: SettlementStatement) -> list[tuple[str, Decimal]]:

@@ -5,7 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role, SiteKind, StaffPosition, VendorTier
+from oversight.tenancy.choices import (
+    CLIENT_ROLES,
+    READ_ONLY_ROLES,
+    VENDOR_ROLES,
+    Role,
+    SiteKind,
+    StaffPosition,
+    VendorTier,
+)
 
 
 class Organisation(models.Model):
@@ -148,6 +156,16 @@ class User(AbstractUser):
     def is_vendor_side(self) -> bool:
         """True for vendor managers and agents."""
         return self.role in VENDOR_ROLES
+
+    @property
+    def is_read_only(self) -> bool:
+        """True for executives and auditors, who read and change nothing (asked by core's API permission)."""
+        return self.role in READ_ONLY_ROLES
+
+    @property
+    def is_client_admin(self) -> bool:
+        """True for client administrators, the one role that may use the admin site (asked by core's site)."""
+        return self.role == Role.CLIENT_ADMIN
 
 
 class StaffMember(models.Model):

@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The status vocabulary is shared with the SLA policies, which name the statuses that pause a clock, so it lives
+# in the lower layer (catalog); the work-order code keeps importing it from here.
+from oversight.catalog.choices import OPEN_STATUSES, Status
+
 
 class WorkOrderKind(models.TextChoices):
     """What a work order is; problems and changes get their own flows in later apps."""
@@ -33,30 +37,6 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
-class Status(models.TextChoices):
-    """Work-order status; see TRANSITIONS for how one may move between them."""
-
-    NEW = "new", _("New")
-    DISPATCHED = "dispatched", _("Dispatched")
-    ACCEPTED = "accepted", _("Accepted")
-    ON_SITE = "on_site", _("On site")
-    PENDING_REQUESTER = "pending_requester", _("Pending requester")
-    PENDING_THIRD_PARTY = "pending_third_party", _("Pending third party")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-OPEN_STATUSES = frozenset(
-    {
-        Status.NEW,
-        Status.DISPATCHED,
-        Status.ACCEPTED,
-        Status.ON_SITE,
-        Status.PENDING_REQUESTER,
-        Status.PENDING_THIRD_PARTY,
-    }
-)
 PENDING_STATUSES = frozenset({Status.PENDING_REQUESTER, Status.PENDING_THIRD_PARTY})
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 WORKING_STATUSES = (Status.ACCEPTED, Status.ON_SITE)

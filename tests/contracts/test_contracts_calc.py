@@ -13,7 +13,7 @@ from oversight.contracts import selectors
 from oversight.contracts.terms import CommitmentRule, ShareStep, forfeited_share, is_met, rule_problems
 from oversight.contracts.validation import BandInput, CommitmentInput, ShareStepInput, UnitRateInput
 from oversight.core.errors import ApplicationError
-from oversight.settlement.calc import BandTable, Basis, Commitment, ScoreBand, UnitCharge, settle
+from oversight.fees.calc import BandTable, Basis, Commitment, ScoreBand, UnitCharge, settle
 
 D = Decimal
 

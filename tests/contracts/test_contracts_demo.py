@@ -12,8 +12,8 @@ from oversight.contracts.demo import load_demo_contracts
 from oversight.contracts.models import Contract, ContractDocument
 from oversight.core import clock
 from oversight.demo.scenario import build_scenario
+from oversight.fees.calc import settle
 from oversight.notifications.models import Notification
-from oversight.settlement.calc import settle
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from oversight.contracts import services
 from oversight.contracts.models import Contract, ContractDocument, ContractVersion
-from oversight.contracts.selectors import local_today
 from oversight.contracts.validation import BandInput, CommitmentInput, Terms
+from oversight.core.zones import local_today
 from oversight.tenancy.choices import Role
 from tests.permissions.permissions_support import (
     CLIENT_SIDE,

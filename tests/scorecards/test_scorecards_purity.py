@@ -13,7 +13,7 @@ PURE_MODULES = [
     "oversight.scorecards.indicators",
     "oversight.scorecards.staffing",
     "oversight.scorecards.rules",
-    "oversight.settlement.calc",
+    "oversight.fees.calc",
     "oversight.feedback.draw",
     "oversight.feedback.tokens",
 ]

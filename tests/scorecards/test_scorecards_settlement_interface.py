@@ -1,5 +1,5 @@
 """What settlement reads from a signed period: score, contract version, months, unit counts and the exact
-commitment actuals, wired into contracts.selectors.settlement_inputs and settlement.calc.settle."""
+commitment actuals, wired into contracts.selectors.settlement_inputs and fees.calc.settle."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from oversight.core import clock
+from oversight.fees.calc import settle
 from oversight.scorecards import selectors, services
-from oversight.settlement.calc import settle
 from tests.scorecards.conftest import EVAL_AT
 
 D = Decimal

@@ -1,4 +1,4 @@
-"""Settlement (oversight.settlement.calc) against hand-computed statements, edges and properties."""
+"""Settlement (oversight.fees.calc) against hand-computed statements, edges and properties."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oversight.settlement.calc import (
+from oversight.fees.calc import (
     BandTable,
     Basis,
     Commitment,

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from oversight.audit.models import AuditEntry
 from oversight.core import clock
 from oversight.core.errors import InvalidTransition, NotAllowed
+from oversight.fees.calc import settle
 from oversight.settlement import services
-from oversight.settlement.calc import settle
 from oversight.settlement.demo import load_demo_settlements
 from oversight.settlement.models import SettlementStatement, StatementLine
 from tests.settlement.conftest import NOW, signed_period

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -22,6 +20,7 @@ from oversight.catalog.models import (
 from oversight.catalog.selectors import calendar_years_missing
 from oversight.core import clock
 from oversight.core.api.serializers import ObjectRefSerializer
+from oversight.core.zones import zone_of
 
 
 def _hhmm(minutes: int) -> str:
@@ -161,7 +160,7 @@ class BusinessCalendarSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_missing_years(self, obj: BusinessCalendar) -> list[int]:
-        year = clock.now().astimezone(ZoneInfo(obj.time_zone)).year
+        year = clock.now().astimezone(zone_of(obj)).year
         return calendar_years_missing(obj, [year, year + 1])
 
     def get_warning(self, obj: BusinessCalendar) -> str | None:

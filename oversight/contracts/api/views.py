@@ -26,6 +26,7 @@ from oversight.contracts.models import Contract, ContractDocument, ContractVersi
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.errors import NotAllowed
 from oversight.core.files import download_response
+from oversight.core.zones import local_today
 from oversight.tickets.api.views import DownloadRenderer
 
 ERRORS = {
@@ -72,7 +73,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _detail(self, pk, *, status_code: int = status.HTTP_200_OK) -> Response:
         contract = selectors.contract_get(user=self.request.user, pk=pk)
         contract.timeline = selectors.contract_versions(contract=contract)
-        in_force = selectors.contract_version_in_force(contract, selectors.local_today(contract.organisation))
+        in_force = selectors.contract_version_in_force(contract, local_today(contract.organisation))
         contract.in_force_number = in_force.number if in_force else None
         data = s.ContractDetailSerializer(contract, context=self.get_serializer_context()).data
         return Response(data, status=status_code)
@@ -218,7 +219,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             except ValueError as exc:
                 raise serializers.ValidationError({"on": [_("Enter a date as YYYY-MM-DD.")]}) from exc
         else:
-            on = selectors.local_today(contract.organisation)
+            on = local_today(contract.organisation)
         version = selectors.contract_version_in_force(contract, on)
         if version is None:
             raise NotFound(_("The contract is not in force on %(date)s.") % {"date": on.isoformat()})
@@ -307,7 +308,7 @@ class ContractVersionViewSet(viewsets.GenericViewSet):
             actor=request.user, version=version, reason=data.validated_data["reason"]
         )
         contract.timeline = selectors.contract_versions(contract=contract)
-        in_force = selectors.contract_version_in_force(contract, selectors.local_today(contract.organisation))
+        in_force = selectors.contract_version_in_force(contract, local_today(contract.organisation))
         contract.in_force_number = in_force.number if in_force else None
         return Response(s.ContractDetailSerializer(contract, context=self.get_serializer_context()).data)
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from oversight.tenancy.choices import READ_ONLY_ROLES
-
 
 class ReadOnlyRolesCannotWrite(BasePermission):
     """Executives and auditors read everything they may see and change nothing (403 on any write).
 
     A view may set `read_only_roles_may_write = True` for personal state that is not business data
-    (marking one's own notifications as read).
+    (marking one's own notifications as read). The user model says who is read-only (``is_read_only``, from
+    the roles in oversight.tenancy), so core names no role.
     """
 
     message = _("Your role has read-only access.")
@@ -21,4 +20,4 @@ class ReadOnlyRolesCannotWrite(BasePermission):
         if request.method in SAFE_METHODS or getattr(view, "read_only_roles_may_write", False):
             return True
         user = request.user
-        return bool(user and user.is_authenticated and (user.is_superuser or user.role not in READ_ONLY_ROLES))
+        return bool(user and user.is_authenticated and (user.is_superuser or not getattr(user, "is_read_only", False)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,11 +31,3 @@ def feedback_settings_for(organisation_id: int) -> EffectiveSettings:
         rating_link_days=own.rating_link_days if own is not None and own.rating_link_days else default_days,
         draw_winners=own.draw_winners if own is not None and own.draw_winners else default_winners,
     )
-
-
-def zone_or_default(name: str) -> zoneinfo.ZoneInfo:
-    """The named time zone, or the installation's when the name is unknown."""
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from oversight.audit.services import audit_record
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.periods import calendar_period, quarter_start
+from oversight.core.zones import zone_or_default
 from oversight.feedback import draw as draw_maths
 from oversight.feedback import permissions
 from oversight.feedback.choices import DrawStatus
 from oversight.feedback.models import PrizeDraw, Rating
-from oversight.feedback.services.common import feedback_settings_for, zone_or_default
+from oversight.feedback.services.common import feedback_settings_for
 from oversight.tenancy.models import Organisation, User
 
 SEED_MAX = 500
@@ -25,9 +27,9 @@ def quarter_bounds(year: int, quarter: int, time_zone: str) -> tuple[dt.datetime
     if not 1 <= int(quarter) <= 4 or not 2000 <= int(year) <= 2999:
         raise ApplicationError(_("Choose a year and a quarter from 1 to 4."))
     zone = zone_or_default(time_zone)
-    first_month = 3 * (int(quarter) - 1) + 1
-    start = dt.datetime(int(year), first_month, 1, tzinfo=zone)
-    end = dt.datetime(int(year) + (first_month == 10), 1 if first_month == 10 else first_month + 3, 1, tzinfo=zone)
+    first, after = calendar_period(quarter_start(int(year), int(quarter)), 3)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(after, dt.time(), tzinfo=zone)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 

@@ -19,8 +19,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from oversight.contracts.selectors import local_today
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
+from oversight.core.zones import local_today
 from oversight.portfolio import selectors, services
 from oversight.portfolio.api import serializers as s
 from oversight.portfolio.models import ServiceQualification

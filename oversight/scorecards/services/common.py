@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zoneinfo
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,14 +15,6 @@ from oversight.core.timeline import timeline_append
 from oversight.core.uploads import check_stored_upload
 from oversight.scorecards import permissions
 from oversight.scorecards.models import Dispute, EvaluationPeriod, Evidence, ManualEntry, PeriodEvent
-
-
-def zone_of(organisation) -> zoneinfo.ZoneInfo | dt.timezone:
-    """The organisation's time zone (UTC when its setting is unusable)."""
-    try:
-        return zoneinfo.ZoneInfo(organisation.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
 
 
 def local_midnight(day: dt.date, zone) -> dt.datetime:

@@ -1,0 +1,70 @@
+"""The main navigation: which sections each role works in (``{% load oversight_nav %}``, used by base.html)."""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from oversight.tenancy.choices import Role
+
+register = template.Library()
+
+
+def _nav_spec(user) -> list[tuple[str, object]]:
+    """(URL name, label) of each section the user's role works in, in menu order."""
+    if not user.is_authenticated:
+        return []
+    role = user.role
+    items: list[tuple[str, object]] = []
+    if user.is_superuser or role in (Role.VENDOR_MANAGER, Role.VENDOR_AGENT):
+        items.append(("tickets:workbench", _("Workbench")))
+    if user.is_superuser or role in (
+        Role.CLIENT_ADMIN,
+        Role.CLIENT_SUPERVISOR,
+        Role.EXECUTIVE,
+        Role.AUDITOR,
+        Role.VENDOR_MANAGER,
+    ):
+        items.append(("tickets:board", _("Supervision board")))
+    if role == Role.REQUESTER:
+        items.append(("tickets:portal", _("My requests")))
+    if user.is_superuser or role not in (Role.EXECUTIVE, Role.AUDITOR):
+        items.append(("tickets:create", _("New request")))
+    if user.is_superuser or role != Role.REQUESTER:
+        items.append(("feedback:complaints", _("Complaints")))
+    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR):
+        items.append(("feedback:draws", _("Prize draws")))
+    if user.is_superuser or role in (
+        Role.CLIENT_ADMIN,
+        Role.CLIENT_SUPERVISOR,
+        Role.EXECUTIVE,
+        Role.AUDITOR,
+        Role.VENDOR_MANAGER,
+    ):
+        items.append(("contracts:list", _("Contracts")))
+        items.append(("scorecards:list", _("Evaluations")))
+        items.append(("settlement:list", _("Settlements")))
+        items.append(("reports:index", _("Service reports")))
+    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR):
+        items.append(("portfolio:overview", _("Vendor portfolio")))
+        items.append(("reports:dashboard", _("Vendor dashboard")))
+    if user.is_superuser or role == Role.CLIENT_ADMIN:
+        items.append(("tickets:intake_points", _("QR codes")))
+    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.AUDITOR):
+        items.append(("audit:list", _("Audit trail")))
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context) -> list[dict]:
+    """The main navigation for the signed-in user's role, with the current section marked."""
+    request = context.get("request")
+    if request is None:
+        return []
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    items = []
+    for name, label in _nav_spec(request.user):
+        url = reverse(name)
+        active = current == name or (name == "tickets:portal" and current == "tickets:detail")
+        items.append({"url": url, "label": label, "active": active})
+    return items
