@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.core import clock
+from oversight.core.events import publish
 from oversight.core.preferences import local_time_text
 from oversight.notifications.services import notification_create
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
 from oversight.tickets.choices import OPEN_STATUSES, Action, ClockState
+from oversight.tickets.events import WORK_ORDER_SLA_BREACHED
 from oversight.tickets.models import SLAClock, WorkOrder
 from oversight.tickets.sla import sla_clocks_rebuild
 
@@ -84,6 +86,7 @@ def sla_escalation_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             work_order = WorkOrder.objects.select_for_update(of=("self",)).filter(pk=pk).first()
             if work_order is not None:
                 sla_clocks_rebuild(work_order=work_order, now=now)
+                publish(WORK_ORDER_SLA_BREACHED, work_order_id=work_order.pk)
     counts = {"rebuilt": len(overdue_ids), "warnings": 0, "breaches": 0}
     open_clocks = SLAClock.objects.select_related("work_order").filter(work_order__status__in=OPEN_STATUSES)
     for row in open_clocks.filter(state=ClockState.RUNNING, warning_at__lte=now):

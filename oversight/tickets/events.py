@@ -65,3 +65,15 @@ WORK_ORDER_COMMENTED = define(
     "is_internal",
     doc="A comment was added; internal comments are for staff only and notify nobody.",
 )
+WORK_ORDER_PRIORITY_CHANGED = define(
+    "tickets.work_order.priority_changed",
+    "work_order_id",
+    "actor_id",
+    "priority",
+    doc="Impact or urgency changed; the priority follows the matrix and the SLA targets are those of the new one.",
+)
+WORK_ORDER_SLA_BREACHED = define(
+    "tickets.work_order.sla_breached",
+    "work_order_id",
+    doc="The escalation sweep found a running clock past its due time and recorded the breach.",
+)

@@ -37,6 +37,7 @@ from oversight.tickets.events import (
     WORK_ORDER_CLOSED,
     WORK_ORDER_COMMENTED,
     WORK_ORDER_CREATED,
+    WORK_ORDER_PRIORITY_CHANGED,
     WORK_ORDER_REOPENED,
     WORK_ORDER_RESOLVED,
     WORK_ORDER_TRANSFERRED,
@@ -537,6 +538,7 @@ def work_order_change_priority(
     _append_event(locked, actor=actor, kind=EventKind.PRIORITY_CHANGED, at=now, data={"before": before, "after": after})
     sla_clocks_rebuild(work_order=locked, now=now)
     audit_record(actor=actor, action="tickets.workorder.priority_changed", obj=locked, before=before, after=after)
+    publish(WORK_ORDER_PRIORITY_CHANGED, work_order_id=locked.pk, actor_id=_actor_id(actor), priority=str(priority))
     return locked
 
 

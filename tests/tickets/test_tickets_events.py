@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 
 from oversight.core import events
+from oversight.core.clock import frozen_at
 from oversight.core.tasks import run_event_handler
 from oversight.notifications.models import Notification
-from oversight.tickets import handlers
+from oversight.tickets import escalation, handlers
 from oversight.tickets import services as tickets
 from oversight.tickets.events import WORK_ORDER_CREATED
 
@@ -24,6 +27,7 @@ def announced(monkeypatch):
         return publish(event, **payload)
 
     monkeypatch.setattr(tickets, "publish", spy)
+    monkeypatch.setattr(escalation, "publish", spy)
     return seen
 
 
@@ -122,3 +126,26 @@ def test_a_redelivered_event_notifies_nobody_twice(world, django_capture_on_comm
     assert run_event_handler.apply(args=(WORK_ORDER_CREATED.name, path, payload), throw=True).get() is None
     assert Notification.objects.count() == before
     assert len(mail.outbox) == outbox
+
+
+def test_a_priority_change_and_a_breach_found_by_the_sweep_are_announced(world, announced):
+    start = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+    with frozen_at(start):
+        work_order = tickets.work_order_create(actor=world.users["requester"], service=world.service, title="Heat")
+        tickets.work_order_change_priority(
+            actor=world.users["client_supervisor"], work_order=work_order, impact=1, urgency=1, reason="Ward is cold"
+        )
+    work_order.refresh_from_db()
+    assert announced[-1] == (
+        "tickets.work_order.priority_changed",
+        {
+            "work_order_id": work_order.pk,
+            "actor_id": world.users["client_supervisor"].pk,
+            "priority": work_order.priority,
+        },
+    )
+    escalation.sla_escalation_sweep(now=start + dt.timedelta(days=30))
+    assert announced[-1] == ("tickets.work_order.sla_breached", {"work_order_id": work_order.pk})
+    count = len(announced)
+    escalation.sla_escalation_sweep(now=start + dt.timedelta(days=31))
+    assert len(announced) == count  # nothing newly breached, nothing announced
