@@ -20,3 +20,8 @@ def calendar_period(day: dt.date, months: int) -> tuple[dt.date, dt.date]:
 def quarter_start(year: int, quarter: int) -> dt.date:
     """The first day of a calendar quarter (1–4)."""
     return dt.date(year, 3 * (quarter - 1) + 1, 1)
+
+
+def quarter_of(day: dt.date) -> int:
+    """The calendar quarter (1–4) of a date."""
+    return (day.month - 1) // 3 + 1

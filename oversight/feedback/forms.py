@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core import clock
+from oversight.core.periods import quarter_of
 from oversight.feedback.choices import ComplaintSource, Quarter
 from oversight.feedback.selectors import complaint_assignable
 from oversight.feedback.services.ratings import COMMENT_MAX
@@ -115,7 +116,7 @@ class DrawPublishForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             today = clock.now().date()
-            previous = (today.month - 1) // 3  # the quarter that ended last (0 = Q4 of last year)
+            previous = quarter_of(today) - 1  # the quarter that ended last (0 = Q4 of last year)
             self.initial.setdefault("year", today.year if previous else today.year - 1)
             self.initial.setdefault("quarter", previous or 4)
             self.initial.setdefault("winners_count", default_winners)

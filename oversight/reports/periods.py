@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from oversight.core.errors import ApplicationError
+from oversight.core.periods import calendar_period, quarter_of
 from oversight.core.zones import local_today, zone_of
 from oversight.scorecards.choices import PeriodKind
 from oversight.scorecards.facts import Period
@@ -37,7 +38,7 @@ class ReportPeriod:
     @property
     def key(self) -> str:
         if self.kind == PeriodKind.QUARTERLY:
-            return f"{self.first.year}-Q{(self.first.month - 1) // 3 + 1}"
+            return f"{self.first.year}-Q{quarter_of(self.first)}"
         return f"{self.first.year}-{self.first.month:02d}"
 
     @property
@@ -52,12 +53,8 @@ class ReportPeriod:
     def label(self) -> str:
         """A human label in the active language (e.g. 2026-10, 2026 Q3)."""
         if self.kind == PeriodKind.QUARTERLY:
-            return _("%(year)s Q%(quarter)s") % {"year": self.first.year, "quarter": (self.first.month - 1) // 3 + 1}
+            return _("%(year)s Q%(quarter)s") % {"year": self.first.year, "quarter": quarter_of(self.first)}
         return f"{self.first.year}-{self.first.month:02d}"
-
-
-def _month_start(year: int, month: int) -> dt.date:
-    return dt.date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
 
 def period_containing(kind: str, day: dt.date, organisation) -> ReportPeriod:
@@ -65,9 +62,7 @@ def period_containing(kind: str, day: dt.date, organisation) -> ReportPeriod:
     if kind not in PeriodKind.values:
         raise ApplicationError(_("Unknown kind of period."), code="period_kind", extra={"field": "kind"})
     months = 3 if kind == PeriodKind.QUARTERLY else 1
-    first_month = (day.month - 1) // months * months + 1
-    first = dt.date(day.year, first_month, 1)
-    after = _month_start(day.year, first_month + months)
+    first, after = calendar_period(day, months)
     zone = zone_of(organisation)
     return ReportPeriod(
         kind=kind,

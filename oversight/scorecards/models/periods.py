@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core.files import StoredFileBase
 from oversight.core.models import TimelineEventBase
+from oversight.core.periods import quarter_of
 from oversight.scorecards.choices import (
     PERIOD_MONTHS,
     Dimension,
@@ -148,7 +149,7 @@ class EvaluationPeriod(models.Model):
     def label(self) -> str:
         """2026-Q3 for a quarter, 2026-07 for a month."""
         if self.kind == PeriodKind.QUARTERLY:
-            return f"{self.starts_on.year}-Q{(self.starts_on.month - 1) // 3 + 1}"
+            return f"{self.starts_on.year}-Q{quarter_of(self.starts_on)}"
         return f"{self.starts_on:%Y-%m}"
 
     @property
