@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 # The status vocabulary is shared with the SLA policies, which name the statuses that pause a clock, so it lives
 # in the lower layer (catalog); the work-order code keeps importing it from here.
 from oversight.catalog.choices import OPEN_STATUSES, Status
+from oversight.core.transitions import Machine, same_actor_did_last
 
 
 class WorkOrderKind(models.TextChoices):
@@ -73,6 +74,24 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.REOPEN: (frozenset({Status.RESOLVED}), Status.ACCEPTED),
     Action.CANCEL: (OPEN_STATUSES, Status.CANCELLED),
 }
+
+# The work order's state machine (oversight.core.transitions): accepting makes a work order the agent's own,
+# so only the actor's own repeat of their last step is harmless; anyone else is told it is not possible.
+WORK_ORDER_MACHINE = Machine(
+    name="tickets.workorder",
+    table=TRANSITIONS,
+    refusal=lambda status, action: (
+        _("“%(action)s” is not possible while the work order is “%(status)s”.")
+        % {"action": Action(action).label, "status": Status(status).label}
+    ),
+    stale=_(
+        "This work order was changed by someone else (version %(current)s, you had %(seen)s). Reload it and try again."
+    ),
+    audit="tickets.workorder.{action}",
+    timeline="tickets.WorkOrderEvent",
+    timeline_kind="status_changed",
+    same_request=same_actor_did_last,
+)
 
 
 class EventKind(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record, model_snapshot
+from oversight.audit.transitions import transition
 from oversight.catalog.models import Offering, Service
 from oversight.catalog.services import priority_for
 from oversight.core import clock
@@ -25,8 +26,7 @@ from oversight.tenancy.models import Site, Team, User, Vendor
 from oversight.tickets import permissions
 from oversight.tickets.choices import (
     CREATABLE_KINDS,
-    PENDING_STATUSES,
-    TRANSITIONS,
+    WORK_ORDER_MACHINE,
     Action,
     Channel,
     EventKind,
@@ -61,14 +61,7 @@ def _lock(work_order: WorkOrder) -> WorkOrder:
 
 
 def _check_version(locked: WorkOrder, expected_version: int | None) -> None:
-    check_version(
-        locked,
-        expected_version,
-        _(
-            "This work order was changed by someone else (version %(current)s, you had %(seen)s). "
-            "Reload it and try again."
-        ),
-    )
+    check_version(locked, expected_version, WORK_ORDER_MACHINE.stale)
 
 
 def _append_event(
@@ -234,37 +227,51 @@ def work_order_transition(
     resolution: str = "",
     at: dt.datetime | None = None,
 ) -> WorkOrder:
-    """Move a work order along the one transition table; repeating a request already carried out is harmless."""
-    if action not in TRANSITIONS:
-        raise InvalidTransition(_("Unknown action: %(action)s") % {"action": action})
-    locked = _lock(work_order)
-    _check_version(locked, expected_version)
-    # Read-only roles hear "not allowed" whatever the state, rather than learning about the workflow.
-    permissions.require(actor is None or actor.is_superuser or actor.role not in READ_ONLY_ROLES)
-    sources, target = TRANSITIONS[action]
-    if action == Action.RESUME and locked.status in PENDING_STATUSES:
-        target = _status_before_pause(locked)
-    if locked.status not in sources:
-        if (
-            target is not None
-            and locked.status == target
-            and action != Action.DISPATCH
-            and _did_last(locked, actor, action)
-        ):
-            return locked  # the actor's own double click or retried request: it changes nothing
-        raise InvalidTransition(
-            _("“%(action)s” is not possible while the work order is “%(status)s”.")
-            % {"action": Action(action).label, "status": Status(locked.status).label}
-        )
-    permissions.require(permissions.may_transition(actor, locked, action))
-    if action == Action.RESOLVE and not (resolution or note).strip():
-        raise ApplicationError(_("Describe the resolution."))
-    if action in (Action.REOPEN, Action.CANCEL) and not note.strip():
-        raise ApplicationError(_("Give a reason."))
-    now = at or clock.now()
-    before = locked.status
-    fields = ["status"]
-    locked.status = target
+    """Move a work order along its state machine (choices.WORK_ORDER_MACHINE); the actor's own repeat is harmless."""
+
+    def authorize(locked: WorkOrder) -> None:
+        # Read-only roles hear "not allowed" whatever the state, rather than learning about the workflow.
+        permissions.require(actor is None or actor.is_superuser or actor.role not in READ_ONLY_ROLES)
+
+    def may(locked: WorkOrder, actor) -> None:
+        permissions.require(permissions.may_transition(actor, locked, action))
+
+    def needs_text(locked: WorkOrder, actor) -> None:
+        if action == Action.RESOLVE and not (resolution or note).strip():
+            raise ApplicationError(_("Describe the resolution."))
+        if action in (Action.REOPEN, Action.CANCEL) and not note.strip():
+            raise ApplicationError(_("Give a reason."))
+
+    data = {"note": note} if note else {}
+    done = transition(
+        work_order,
+        machine=WORK_ORDER_MACHINE,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        related=("offering", "sla_policy_version"),
+        authorize=authorize,
+        guards=(may, needs_text),
+        target=_status_before_pause if action == Action.RESUME else None,
+        apply=lambda locked, now: _apply_work_order_action(locked, action, actor, now, note, resolution, data),
+        at=at,
+        timeline=lambda locked: {"data": data},
+        audit_after=lambda locked: data,
+    )
+    locked = done.obj
+    if not done.changed:
+        return locked  # the actor's own double click or retried request: it changes nothing
+    # The clocks are rebuilt from the new timeline step before the change is announced, so handlers read them.
+    sla_clocks_rebuild(work_order=locked, now=at or locked.updated_at)
+    _publish_transition(locked, actor=actor, action=action, before=done.from_status, target=done.to_status)
+    return locked
+
+
+def _apply_work_order_action(
+    locked: WorkOrder, action: str, actor, now: dt.datetime, note: str, resolution: str, data: dict
+) -> list[str]:
+    """The fields a transition sets besides the status (first response, arrival, resolution, closing)."""
+    fields = []
     if action == Action.ACCEPT:
         if locked.assignee_id is None and actor is not None and actor.role in (Role.VENDOR_AGENT, Role.VENDOR_MANAGER):
             locked.assignee = actor
@@ -280,6 +287,7 @@ def work_order_transition(
         locked.resolved_at = now
         locked.resolution = (resolution or note).strip()
         fields += ["resolved_at", "resolution"]
+        data["resolution"] = locked.resolution
     elif action in (Action.CONFIRM, Action.AUTO_CLOSE):
         locked.closed_at = now
         locked.confirmed_by_requester = (
@@ -293,30 +301,7 @@ def work_order_transition(
     elif action == Action.CANCEL:
         locked.closed_at = now
         fields.append("closed_at")
-    touch(locked, now, fields)
-    data = {"note": note} if note else {}
-    if action == Action.RESOLVE:
-        data["resolution"] = locked.resolution
-    _append_event(
-        locked,
-        actor=actor,
-        kind=EventKind.STATUS_CHANGED,
-        at=now,
-        action=action,
-        from_status=before,
-        to_status=target,
-        data=data,
-    )
-    sla_clocks_rebuild(work_order=locked, now=now)
-    audit_record(
-        actor=actor,
-        action=f"tickets.workorder.{action}",
-        obj=locked,
-        before={"status": before},
-        after={"status": target, **data},
-    )
-    _publish_transition(locked, actor=actor, action=action, before=before, target=target)
-    return locked
+    return fields
 
 
 def _publish_transition(locked: WorkOrder, *, actor, action: str, before: str, target: str) -> None:
@@ -329,15 +314,6 @@ def _publish_transition(locked: WorkOrder, *, actor, action: str, before: str, t
         publish(WORK_ORDER_REOPENED, **ids)
     elif action in (Action.CONFIRM, Action.AUTO_CLOSE):
         publish(WORK_ORDER_CLOSED, **ids, confirmed=bool(locked.confirmed_by_requester))
-
-
-def _did_last(work_order: WorkOrder, actor, action: str) -> bool:
-    """Whether the work order's latest status change was this action by this actor (so a repeat is harmless).
-
-    Anyone else asking for a transition already made gets the usual refusal, never a false "done".
-    """
-    last = work_order.events.exclude(to_status="").order_by("-seq").values("action", "actor_id").first()
-    return bool(last) and last["action"] == action and last["actor_id"] == getattr(actor, "pk", None)
 
 
 def _status_before_pause(work_order: WorkOrder) -> str:
