@@ -78,6 +78,7 @@ def transition(
     audit_organisation=None,
     event: events.EventType | str | None = None,
     payload: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
+    announce: Callable[[Transition], Iterable[tuple[events.EventType | str, Mapping[str, Any]]]] | None = None,
 ) -> Transition:
     """Move ``obj`` along ``machine`` by ``action`` for ``actor`` (None = the system); see the module docstring.
 
@@ -89,7 +90,8 @@ def transition(
     - ``apply(obj, now)`` makes the action's own field changes and returns the names of the fields it changed.
     - ``timeline`` gives extra fields of the timeline step (``data``, ``body``, ``note``...), ``audit_after``
       what the audit entry records besides the statuses; either may be a callable of the object, read after
-      ``apply``. ``event`` and ``payload`` are published after commit.
+      ``apply``. ``event`` and ``payload`` are published after commit; ``announce(outcome)`` lists more
+      ``(event, payload)`` pairs when one transition is announced several ways (as a transition, and by name).
 
     Must run inside a transaction (the row lock lasts until it ends)."""
     if not transaction.get_connection().in_atomic_block:
@@ -143,6 +145,9 @@ def transition(
         before={"status": from_status},
         after={"status": to_status, **(_evaluate(audit_after, locked) or {})},
     )
+    outcome = Transition(obj=locked, changed=True, from_status=from_status, to_status=to_status)
     if event is not None:
         events.publish(event, **(_evaluate(payload, locked) or {}))
-    return Transition(obj=locked, changed=True, from_status=from_status, to_status=to_status)
+    for announced, announced_payload in announce(outcome) if announce is not None else ():
+        events.publish(announced, **announced_payload)
+    return outcome

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.transitions import Machine, repeat_unless
+
 
 class RatingChannel(models.TextChoices):
     """How the requester reached the rating page (which kind of link they used)."""
@@ -52,6 +54,23 @@ COMPLAINT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 # Transitions that need a text: the resolution, or the reason for reopening.
 COMPLAINT_ACTIONS_NEEDING_TEXT = frozenset({ComplaintAction.RESOLVE, ComplaintAction.REOPEN})
+
+# The complaint's state machine (oversight.core.transitions). Supervisors act for the organisation, so any of
+# them repeating a step already done is harmless; "reopen" leads to the status "investigate" leads to, so it
+# is never taken for a repeat (reopening a complaint under investigation is refused).
+COMPLAINT_MACHINE = Machine(
+    name="feedback.complaint",
+    table=COMPLAINT_TRANSITIONS,
+    refusal=lambda status, action: (
+        _("“%(action)s” is not possible while the complaint is “%(status)s”.")
+        % {"action": ComplaintAction(action).label, "status": ComplaintStatus(status).label}
+    ),
+    stale=_("This complaint was changed by someone else in the meantime. Reload it and try again."),
+    audit="feedback.complaint.{action}",
+    timeline="feedback.ComplaintEvent",
+    timeline_kind="status_changed",
+    same_request=repeat_unless(ComplaintAction.REOPEN),
+)
 
 
 class ComplaintEventKind(models.TextChoices):

@@ -10,15 +10,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
+from oversight.audit.transitions import transition
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
-from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.events import publish
 from oversight.core.timeline import timeline_append
 from oversight.feedback import permissions
 from oversight.feedback.choices import (
     COMPLAINT_ACTIONS_NEEDING_TEXT,
-    COMPLAINT_TRANSITIONS,
+    COMPLAINT_MACHINE,
     ComplaintAction,
     ComplaintEventKind,
     ComplaintSource,
@@ -39,11 +40,7 @@ def _complaint_lock(complaint: Complaint) -> Complaint:
 
 
 def _check_version(locked: Complaint, expected_version: int | None) -> None:
-    check_version(
-        locked,
-        expected_version,
-        _("This complaint was changed by someone else in the meantime. Reload it and try again."),
-    )
+    check_version(locked, expected_version, COMPLAINT_MACHINE.stale)
 
 
 def _append_event(
@@ -165,71 +162,76 @@ def complaint_open(
 def _complaint_apply(
     *, actor: User, complaint: Complaint, action: str, text: str = "", expected_version: int | None = None
 ) -> Complaint:
-    """Move a complaint along COMPLAINT_TRANSITIONS; repeating a transition already carried out is harmless."""
-    locked = _complaint_lock(complaint)
-    if not permissions.may_transition_complaint(actor, locked):
-        raise NotAllowed(_("Only the client's supervisors handle complaints."))
-    _check_version(locked, expected_version)
-    sources, target = COMPLAINT_TRANSITIONS[action]
-    if locked.status not in sources:
-        if locked.status == target and action != ComplaintAction.REOPEN:
-            return locked  # already done: a double click or a retried request changes nothing
-        raise InvalidTransition(
-            _("“%(action)s” is not possible while the complaint is “%(status)s”.")
-            % {"action": ComplaintAction(action).label, "status": ComplaintStatus(locked.status).label}
-        )
+    """Move a complaint along its state machine (choices.COMPLAINT_MACHINE); repeating a step done is harmless."""
     text = (text or "").strip()
-    if action in COMPLAINT_ACTIONS_NEEDING_TEXT and not text:
-        raise ApplicationError(
-            _("Describe the resolution.") if action == ComplaintAction.RESOLVE else _("Give a reason.")
-        )
-    if len(text) > TEXT_MAX:
-        raise ApplicationError(_("The text is too long (at most %(n)d characters).") % {"n": TEXT_MAX})
-    now = clock.now()
-    before = locked.status
-    locked.status = target
-    fields = ["status"]
-    if action == ComplaintAction.RESOLVE:
-        locked.resolved_at, locked.resolution = now, text
-        fields += ["resolved_at", "resolution"]
-    elif action == ComplaintAction.CLOSE:
-        locked.closed_at = now
-        fields.append("closed_at")
-    elif action == ComplaintAction.REOPEN:
-        locked.resolved_at = None
-        locked.closed_at = None
-        fields += ["resolved_at", "closed_at"]
-    touch(locked, now, fields)
-    _append_event(
-        locked,
-        actor=actor,
-        kind=ComplaintEventKind.STATUS_CHANGED,
-        at=now,
+
+    def authorize(locked: Complaint) -> None:
+        if not permissions.may_transition_complaint(actor, locked):
+            raise NotAllowed(_("Only the client's supervisors handle complaints."))
+
+    def needs_text(locked: Complaint, actor) -> None:
+        if action in COMPLAINT_ACTIONS_NEEDING_TEXT and not text:
+            raise ApplicationError(
+                _("Describe the resolution.") if action == ComplaintAction.RESOLVE else _("Give a reason.")
+            )
+        if len(text) > TEXT_MAX:
+            raise ApplicationError(_("The text is too long (at most %(n)d characters).") % {"n": TEXT_MAX})
+
+    def apply(locked: Complaint, now: dt.datetime) -> list[str]:
+        if action == ComplaintAction.RESOLVE:
+            locked.resolved_at, locked.resolution = now, text
+            return ["resolved_at", "resolution"]
+        if action == ComplaintAction.CLOSE:
+            locked.closed_at = now
+            return ["closed_at"]
+        if action == ComplaintAction.REOPEN:
+            locked.resolved_at = None
+            locked.closed_at = None
+            return ["resolved_at", "closed_at"]
+        return []
+
+    done = transition(
+        complaint,
+        machine=COMPLAINT_MACHINE,
         action=action,
-        from_status=before,
-        to_status=target,
-        body=text,
-    )
-    audit_record(
         actor=actor,
-        action=f"feedback.complaint.{action}",
-        obj=locked,
-        before={"status": before},
-        after={"status": target, "text": text} if text else {"status": target},
+        expected_version=expected_version,
+        related=("work_order",),
+        authorize=authorize,
+        guards=(needs_text,),
+        apply=apply,
+        timeline={"body": text},
+        audit_after={"text": text} if text else {},
+        announce=lambda done: _complaint_events(done, actor, action),
     )
-    _schedule_complaint_notifications(locked, action)
-    actor_id = getattr(actor, "pk", None)
-    publish(
-        COMPLAINT_TRANSITIONED,
-        complaint_id=locked.pk,
-        actor_id=actor_id,
-        action=str(action),
-        from_status=str(before),
-        to_status=str(target),
-    )
+    if done.changed:
+        _schedule_complaint_notifications(done.obj, action)
+    return done.obj
+
+
+def _complaint_events(done, actor, action: str) -> list[tuple]:
+    """A complaint's status change is announced as a transition, and a resolution also by name."""
+    complaint, actor_id = done.obj, getattr(actor, "pk", None)
+    announced = [
+        (
+            COMPLAINT_TRANSITIONED,
+            {
+                "complaint_id": complaint.pk,
+                "actor_id": actor_id,
+                "action": str(action),
+                "from_status": str(done.from_status),
+                "to_status": str(done.to_status),
+            },
+        )
+    ]
     if action == ComplaintAction.RESOLVE:
-        publish(COMPLAINT_RESOLVED, complaint_id=locked.pk, work_order_id=locked.work_order_id, actor_id=actor_id)
-    return locked
+        announced.append(
+            (
+                COMPLAINT_RESOLVED,
+                {"complaint_id": complaint.pk, "work_order_id": complaint.work_order_id, "actor_id": actor_id},
+            )
+        )
+    return announced
 
 
 @transaction.atomic
@@ -292,8 +294,7 @@ def complaint_transition(
     *, actor: User, complaint: Complaint, action: str, text: str = "", expected_version: int | None = None
 ) -> Complaint:
     """Dispatch a transition by name (for the API and the web page) to its one service."""
-    if action not in COMPLAINT_SERVICES:
-        raise InvalidTransition(_("Unknown action: %(action)s") % {"action": action})
+    COMPLAINT_MACHINE.step(action)  # an unknown action is refused
     return COMPLAINT_SERVICES[action](actor=actor, complaint=complaint, text=text, expected_version=expected_version)
 
 
