@@ -14,6 +14,7 @@ is a new linked revision that starts in ``draft``.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.transitions import Machine
 from oversight.scorecards import indicators as kpi
 from oversight.scorecards.rules import DeductionRule, LinearRule, StepRule
 
@@ -158,6 +159,20 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     PeriodAction.LOCK: (frozenset({PeriodStatus.SIGNED}), PeriodStatus.LOCKED),
 }
 
+# The period's state machine (oversight.core.transitions): the client's operators act for the organisation and
+# the vendor's manager for the vendor, so repeating a step already done is harmless whoever of them asks.
+PERIOD_MACHINE = Machine(
+    name="scorecards.evaluationperiod",
+    table=TRANSITIONS,
+    refusal=lambda status, action: (
+        _("“%(action)s” is not possible while the evaluation is “%(status)s”.")
+        % {"action": PeriodAction(action).label, "status": PeriodStatus(status).label}
+    ),
+    audit="scorecards.evaluationperiod.{to}",
+    timeline="scorecards.PeriodEvent",
+    timeline_kind="status_changed",
+)
+
 # Statuses in which the figures may still change (recompute, manual entries).
 EDITABLE_STATUSES = frozenset({PeriodStatus.DRAFT, PeriodStatus.PUBLISHED})
 # Statuses in which nothing changes any more (a correction is a new revision).
@@ -172,6 +187,30 @@ class DisputeStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
+
+
+class DisputeAction(models.TextChoices):
+    """The decisions on a dispute; each is one service in scorecards.services."""
+
+    ACCEPT = "accept", _("Accept")
+    REJECT = "reject", _("Reject")
+
+
+# action -> (statuses it may start from, status it leads to): a dispute is decided once.
+DISPUTE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    DisputeAction.ACCEPT: (frozenset({DisputeStatus.OPEN}), DisputeStatus.ACCEPTED),
+    DisputeAction.REJECT: (frozenset({DisputeStatus.OPEN}), DisputeStatus.REJECTED),
+}
+
+# The dispute's state machine; its steps are recorded on the period's timeline by the services.
+DISPUTE_MACHINE = Machine(
+    name="scorecards.dispute",
+    table=DISPUTE_TRANSITIONS,
+    refusal=lambda status, action: (
+        _("This dispute was already decided (%(status)s).") % {"status": DisputeStatus(status).label}
+    ),
+    audit="scorecards.dispute.{to}",
+)
 
 
 class PeriodEventKind(models.TextChoices):

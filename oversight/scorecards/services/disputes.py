@@ -25,15 +25,19 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
+from oversight.audit.transitions import transition
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.feedback.models import Complaint, Rating
 from oversight.scorecards import permissions, rules
 from oversight.scorecards.choices import (
+    DISPUTE_MACHINE,
     EDITABLE_STATUSES,
+    PERIOD_MACHINE,
     RECORD_COMPLAINT,
     RECORD_RATING,
     RECORD_WORK_ORDER,
+    DisputeAction,
     DisputeStatus,
     PeriodAction,
     PeriodEventKind,
@@ -50,7 +54,6 @@ from oversight.scorecards.services.common import (
     store_evidence,
 )
 from oversight.scorecards.services.periods import (
-    _check,
     _move,
     _notify,
     _recompute,
@@ -157,7 +160,7 @@ def dispute_open(
     locked = lock_period(period)
     if not permissions.may_dispute(actor, locked):
         raise NotAllowed(_("Only the vendor's manager can dispute an evaluation."))
-    _check(locked, PeriodAction.DISPUTE)
+    PERIOD_MACHINE.require(locked, PeriodAction.DISPUTE)
     now = clock.now()
     if locked.dispute_deadline is None or now >= locked.dispute_deadline:
         raise ApplicationError(_("The dispute window of this evaluation has closed."), code="dispute_window_closed")
@@ -220,9 +223,9 @@ def dispute_open(
         )
         locked.client_signed_at = None
         locked.client_signed_by = None
-        _move(locked, PeriodStatus.DISPUTED, actor, ["client_signed_at", "client_signed_by"])
+        _move(locked, PeriodAction.DISPUTE, actor, apply=lambda p, now: ["client_signed_at", "client_signed_by"])
     elif locked.status != PeriodStatus.DISPUTED:
-        _move(locked, PeriodStatus.DISPUTED, actor, [])
+        _move(locked, PeriodAction.DISPUTE, actor)
     _notify(
         client_operators(locked),
         period=locked,
@@ -235,122 +238,107 @@ def dispute_open(
     return dispute
 
 
-def _decide(dispute: Dispute, actor, reason: str, accept: bool):
-    """Common guard of the two decisions: lock, permission, still open; returns (period, dispute, reason) or None."""
+def _decide(dispute: Dispute, actor, reason: str, action: str, apply):
+    """Decide a dispute through DISPUTE_MACHINE under the period's lock; None when it was a harmless repeat.
+
+    `apply(period, dispute, reason, now)` makes the decision's own changes and returns what the period's
+    timeline and the audit entry record of it."""
     locked = lock_period(dispute.period)
     require_operator(actor, locked)
-    current = (
-        Dispute.objects.select_for_update(of=("self",)).select_related("indicator", "work_order").get(pk=dispute.pk)
+    cleaned: dict = {}
+    recorded: dict = {}
+
+    def clean_reason(current: Dispute, actor) -> None:
+        cleaned["reason"] = clean_text(reason, label=_("The reason for the decision"))
+
+    def decide(current: Dispute, now) -> list[str]:
+        recorded.update(apply(locked, current, cleaned["reason"], now))
+        current.decided_by = actor if getattr(actor, "pk", None) else None
+        current.decided_at = now
+        current.decision_reason = cleaned["reason"]
+        return ["decided_by", "decided_at", "decision_reason", "corrected_value", "score_before", "score_after"]
+
+    done = transition(
+        dispute,
+        machine=DISPUTE_MACHINE,
+        action=action,
+        actor=actor,
+        related=("indicator", "work_order"),
+        guards=(clean_reason,),
+        apply=decide,
+        audit_after=lambda current: {"reason": cleaned["reason"], **recorded},
+        audit_organisation=locked.organisation,
     )
-    wanted = DisputeStatus.ACCEPTED if accept else DisputeStatus.REJECTED
-    if current.status == wanted:
+    if not done.changed:
         return None  # a repeated click changes nothing
-    if current.status != DisputeStatus.OPEN:
-        raise InvalidTransition(
-            _("This dispute was already decided (%(status)s).") % {"status": current.get_status_display()}
-        )
-    return locked, current, clean_text(reason, label=_("The reason for the decision"))
+    kind = PeriodEventKind.DISPUTE_ACCEPTED if action == DisputeAction.ACCEPT else PeriodEventKind.DISPUTE_REJECTED
+    append_event(locked, actor=actor, kind=kind, note=cleaned["reason"], data=recorded)
+    _after_decision(locked, actor)
+    return done.obj
 
 
 def _after_decision(locked: EvaluationPeriod, actor) -> None:
     if open_disputes(locked) == 0 and locked.status == PeriodStatus.DISPUTED:
-        _check(locked, PeriodAction.SETTLE_DISPUTES)
-        _move(locked, PeriodStatus.PUBLISHED, actor, [])
+        _move(locked, PeriodAction.SETTLE_DISPUTES, actor)
 
 
 @transaction.atomic
 def dispute_accept(*, dispute: Dispute, actor, reason: str, corrected_value=None) -> Dispute:
     """Accept a dispute: exclude the work order or take the corrected manual value, then recompute (module doc)."""
-    decided = _decide(dispute, actor, reason, accept=True)
-    if decided is None:
-        return Dispute.objects.get(pk=dispute.pk)
-    locked, current, reason = decided
-    now = clock.now()
-    indicator = current.indicator
-    effect: dict = {}
-    if current.work_order_id is not None:
-        Exclusion.objects.create(
-            period=locked,
-            source=indicator.source,
-            work_order=current.work_order,
-            dispute=current,
-            created_at=now,
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        effect = {"excluded": current.work_order.number, "source": indicator.source}
-    elif indicator.is_manual:
-        if corrected_value in (None, ""):
-            raise ApplicationError(
-                _("Enter the corrected value of “%(name)s”.") % {"name": indicator.name},
-                code="corrected_value_required",
-                extra={"field": "corrected_value"},
+
+    def apply(locked: EvaluationPeriod, current: Dispute, reason: str, now) -> dict:
+        indicator = current.indicator
+        effect: dict = {}
+        if current.work_order_id is not None:
+            Exclusion.objects.create(
+                period=locked,
+                source=indicator.source,
+                work_order=current.work_order,
+                dispute=current,
+                created_at=now,
+                created_by=actor if getattr(actor, "pk", None) else None,
             )
-        value = _manual_value(indicator, corrected_value)
-        entry = ManualEntry.objects.create(
-            period=locked,
-            indicator=indicator,
-            value=value,
-            note=reason,
-            dispute=current,
-            entered_by=actor if getattr(actor, "pk", None) else None,
-            entered_at=now,
-        )
-        current.corrected_value = value
-        effect = {"manual_entry": entry.pk, "value": str(value)}
-    current.score_before = locked.total_score
-    _recompute(locked, actor, note=reason, data={"dispute": current.pk, **effect})
-    current.status = DisputeStatus.ACCEPTED
-    current.decided_by = actor if getattr(actor, "pk", None) else None
-    current.decided_at = now
-    current.decision_reason = reason
-    current.score_after = locked.total_score
-    current.save(
-        update_fields=[
-            "status",
-            "decided_by",
-            "decided_at",
-            "decision_reason",
-            "corrected_value",
-            "score_before",
-            "score_after",
-        ]
-    )
-    data = {"dispute": current.pk, "score_before": current.score_before, "score_after": current.score_after, **effect}
-    append_event(locked, actor=actor, kind=PeriodEventKind.DISPUTE_ACCEPTED, note=reason, data=data)
-    audit_record(
-        actor=actor,
-        action="scorecards.dispute.accepted",
-        obj=current,
-        organisation=locked.organisation,
-        before={"status": DisputeStatus.OPEN},
-        after={"status": DisputeStatus.ACCEPTED, "reason": reason, **data},
-    )
-    _after_decision(locked, actor)
-    return current
+            effect = {"excluded": current.work_order.number, "source": indicator.source}
+        elif indicator.is_manual:
+            if corrected_value in (None, ""):
+                raise ApplicationError(
+                    _("Enter the corrected value of “%(name)s”.") % {"name": indicator.name},
+                    code="corrected_value_required",
+                    extra={"field": "corrected_value"},
+                )
+            value = _manual_value(indicator, corrected_value)
+            entry = ManualEntry.objects.create(
+                period=locked,
+                indicator=indicator,
+                value=value,
+                note=reason,
+                dispute=current,
+                entered_by=actor if getattr(actor, "pk", None) else None,
+                entered_at=now,
+            )
+            current.corrected_value = value
+            effect = {"manual_entry": entry.pk, "value": str(value)}
+        current.score_before = locked.total_score
+        _recompute(locked, actor, note=reason, data={"dispute": current.pk, **effect})
+        current.score_after = locked.total_score
+        return {
+            "dispute": current.pk,
+            "score_before": current.score_before,
+            "score_after": current.score_after,
+            **effect,
+        }
+
+    decided = _decide(dispute, actor, reason, DisputeAction.ACCEPT, apply)
+    return Dispute.objects.get(pk=dispute.pk) if decided is None else decided
 
 
 @transaction.atomic
 def dispute_reject(*, dispute: Dispute, actor, reason: str) -> Dispute:
     """Reject a dispute with a reason; no figure changes."""
-    decided = _decide(dispute, actor, reason, accept=False)
-    if decided is None:
-        return Dispute.objects.get(pk=dispute.pk)
-    locked, current, reason = decided
-    current.status = DisputeStatus.REJECTED
-    current.decided_by = actor if getattr(actor, "pk", None) else None
-    current.decided_at = clock.now()
-    current.decision_reason = reason
-    current.score_before = current.score_after = locked.total_score
-    current.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "score_before", "score_after"])
-    data = {"dispute": current.pk, "score": locked.total_score}
-    append_event(locked, actor=actor, kind=PeriodEventKind.DISPUTE_REJECTED, note=reason, data=data)
-    audit_record(
-        actor=actor,
-        action="scorecards.dispute.rejected",
-        obj=current,
-        organisation=locked.organisation,
-        before={"status": DisputeStatus.OPEN},
-        after={"status": DisputeStatus.REJECTED, "reason": reason, **data},
-    )
-    _after_decision(locked, actor)
-    return current
+
+    def apply(locked: EvaluationPeriod, current: Dispute, reason: str, now) -> dict:
+        current.score_before = current.score_after = locked.total_score
+        return {"dispute": current.pk, "score": locked.total_score}
+
+    decided = _decide(dispute, actor, reason, DisputeAction.REJECT, apply)
+    return Dispute.objects.get(pk=dispute.pk) if decided is None else decided

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
+from oversight.audit.transitions import transition
 from oversight.businesstime.engine import CalendarDataMissing
 from oversight.catalog.calendars import calendar_spec
 from oversight.contracts.choices import ContractStatus
@@ -41,7 +42,7 @@ from oversight.scorecards import permissions
 from oversight.scorecards.choices import (
     EDITABLE_STATUSES,
     FROZEN_STATUSES,
-    TRANSITIONS,
+    PERIOD_MACHINE,
     DisputeStatus,
     PeriodAction,
     PeriodEventKind,
@@ -101,42 +102,38 @@ def latest_scheme(contract) -> IndicatorScheme | None:
     return IndicatorScheme.objects.filter(contract=contract).order_by("-number").first()
 
 
-def _check(period: EvaluationPeriod, action: str) -> bool:
-    """True when the action may run now; False when it already happened (harmless repeat); else 409."""
-    sources, target = TRANSITIONS[action]
-    if period.status in sources:
-        return True
-    if period.status == target:
-        return False
-    raise InvalidTransition(
-        _("“%(action)s” is not possible while the evaluation is “%(status)s”.")
-        % {"action": PeriodAction(action).label, "status": PeriodStatus(period.status).label}
-    )
+def _move(
+    period: EvaluationPeriod,
+    action: str,
+    actor,
+    *,
+    apply=None,
+    guards=(),
+    data: dict | None = None,
+    event=None,
+    payload: dict | None = None,
+):
+    """Move a locked period along PERIOD_MACHINE (the one transition helper); the step and audit carry `data`.
 
-
-def _move(period: EvaluationPeriod, target: str, actor, fields: list[str], *, note: str = "", data=None) -> None:
-    """Set the new status, save the given fields and record the step."""
-    before = period.status
-    period.status = target
-    period.updated_at = clock.now()
-    period.save(update_fields=["status", "updated_at", *fields])
-    append_event(
+    Returns the helper's outcome: ``changed`` is False for a harmless repeat."""
+    return transition(
         period,
+        machine=PERIOD_MACHINE,
+        action=action,
         actor=actor,
-        kind=PeriodEventKind.STATUS_CHANGED,
-        from_status=before,
-        to_status=target,
-        note=note,
-        data=data,
+        lock=False,
+        guards=guards,
+        apply=apply,
+        timeline=lambda p: {"data": _evaluate(data, p)},
+        audit_after=lambda p: {"score": p.total_score, **_evaluate(data, p)},
+        audit_organisation=period.organisation,
+        event=event,
+        payload=payload,
     )
-    audit_record(
-        actor=actor,
-        action=f"scorecards.evaluationperiod.{target}",
-        obj=period,
-        organisation=period.organisation,
-        before={"status": before},
-        after={"status": target, "score": period.total_score, **(data or {})},
-    )
+
+
+def _evaluate(data, period) -> dict:
+    return dict((data(period) if callable(data) else data) or {})
 
 
 def _notify(users, *, period: EvaluationPeriod, kind: str, subject, body="") -> None:
@@ -387,7 +384,7 @@ def period_compute(*, period: EvaluationPeriod, actor, note: str = "") -> Evalua
 # --------------------------------------------------------------------------------------------------
 
 
-def _require_complete(period: EvaluationPeriod) -> None:
+def _require_complete(period: EvaluationPeriod, actor=None) -> None:
     if period.total_score is None or period.problems:
         names = ", ".join(p.get("name") or p.get("number") or p.get("code", "") for p in period.problems)
         raise ApplicationError(
@@ -401,19 +398,22 @@ def period_publish(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
     """Publish a complete draft to the vendor; the dispute window opens now."""
     locked = lock_period(period)
     require_operator(actor, locked)
-    if not _check(locked, PeriodAction.PUBLISH):
-        return locked
-    _require_complete(locked)
-    now = clock.now()
-    locked.published_at = now
-    locked.dispute_deadline = dispute_deadline_for(locked.scheme, now)
-    _move(
+
+    def apply(p: EvaluationPeriod, now: dt.datetime) -> list[str]:
+        p.published_at = now
+        p.dispute_deadline = dispute_deadline_for(p.scheme, now)
+        return ["published_at", "dispute_deadline"]
+
+    done = _move(
         locked,
-        PeriodStatus.PUBLISHED,
+        PeriodAction.PUBLISH,
         actor,
-        ["published_at", "dispute_deadline"],
-        data={"dispute_deadline": locked.dispute_deadline.isoformat()},
+        guards=(_require_complete,),
+        apply=apply,
+        data=lambda p: {"dispute_deadline": p.dispute_deadline.isoformat()},
     )
+    if not done.changed:
+        return locked
     _notify(
         vendor_managers(locked),
         period=locked,
@@ -437,12 +437,14 @@ def period_sign_client(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
     """The client side signs first, once no dispute is open."""
     locked = lock_period(period)
     require_operator(actor, locked)
-    if not _check(locked, PeriodAction.SIGN_CLIENT):
+
+    def apply(p: EvaluationPeriod, now: dt.datetime) -> list[str]:
+        p.client_signed_at = now
+        p.client_signed_by = actor if getattr(actor, "pk", None) else None
+        return ["client_signed_at", "client_signed_by"]
+
+    if not _move(locked, PeriodAction.SIGN_CLIENT, actor, guards=(_require_complete,), apply=apply).changed:
         return locked
-    _require_complete(locked)
-    locked.client_signed_at = clock.now()
-    locked.client_signed_by = actor if getattr(actor, "pk", None) else None
-    _move(locked, PeriodStatus.SIGNED_CLIENT, actor, ["client_signed_at", "client_signed_by"])
     _notify(
         vendor_managers(locked),
         period=locked,
@@ -459,12 +461,20 @@ def period_sign_vendor(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
     locked = lock_period(period)
     if not permissions.may_dispute(actor, locked):
         raise NotAllowed(_("Only the vendor's manager countersigns an evaluation."))
-    if not _check(locked, PeriodAction.SIGN_VENDOR):
-        return locked
-    locked.vendor_signed_at = clock.now()
-    locked.vendor_signed_by = actor
-    _move(locked, PeriodStatus.SIGNED, actor, ["vendor_signed_at", "vendor_signed_by"])
-    publish(EVALUATION_PERIOD_SIGNED, period_id=locked.pk, actor_id=getattr(actor, "pk", None), side="vendor")
+
+    def apply(p: EvaluationPeriod, now: dt.datetime) -> list[str]:
+        p.vendor_signed_at = now
+        p.vendor_signed_by = actor
+        return ["vendor_signed_at", "vendor_signed_by"]
+
+    _move(
+        locked,
+        PeriodAction.SIGN_VENDOR,
+        actor,
+        apply=apply,
+        event=EVALUATION_PERIOD_SIGNED,
+        payload={"period_id": locked.pk, "actor_id": getattr(actor, "pk", None), "side": "vendor"},
+    )
     return locked
 
 
@@ -482,12 +492,20 @@ def period_lock(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
     """Lock a period signed by both sides: it never changes again (settlement builds on it)."""
     locked = lock_period(period)
     require_operator(actor, locked)
-    if not _check(locked, PeriodAction.LOCK):
-        return locked
-    locked.locked_at = clock.now()
-    locked.locked_by = actor if getattr(actor, "pk", None) else None
-    _move(locked, PeriodStatus.LOCKED, actor, ["locked_at", "locked_by"])
-    publish(EVALUATION_PERIOD_LOCKED, period_id=locked.pk, actor_id=getattr(actor, "pk", None))
+
+    def apply(p: EvaluationPeriod, now: dt.datetime) -> list[str]:
+        p.locked_at = now
+        p.locked_by = actor if getattr(actor, "pk", None) else None
+        return ["locked_at", "locked_by"]
+
+    _move(
+        locked,
+        PeriodAction.LOCK,
+        actor,
+        apply=apply,
+        event=EVALUATION_PERIOD_LOCKED,
+        payload={"period_id": locked.pk, "actor_id": getattr(actor, "pk", None)},
+    )
     return locked
 
 
