@@ -42,11 +42,8 @@ class Transition:
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - FieldDoesNotExist; any lookup failure means "no such field"
-        return False
-    return True
+    """Whether the model has a concrete column of that name (a reverse relation does not count)."""
+    return any(f.name == name for f in model._meta.concrete_fields)
 
 
 def _evaluate(value, obj):

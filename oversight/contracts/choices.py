@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.transitions import Machine
 from oversight.scorecards.indicators import (
     AVAILABILITY,
     BACKLOG_MAX_AGE,
@@ -46,6 +47,23 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ContractAction.EXPIRE: (frozenset({ContractStatus.ACTIVE}), ContractStatus.EXPIRED),
     ContractAction.TERMINATE: (frozenset({ContractStatus.DRAFT, ContractStatus.ACTIVE}), ContractStatus.TERMINATED),
 }
+
+# The contract's state machine (oversight.core.transitions): the organisation's administrators act for it, so
+# repeating a step already done is harmless whoever of them asks.
+CONTRACT_MACHINE = Machine(
+    name="contracts.contract",
+    table=TRANSITIONS,
+    refusal=lambda status, action: (
+        _("A contract that is %(status)s cannot be %(action)s.")
+        % {"status": ContractStatus(status).label, "action": ContractAction(action).label.lower()}
+    ),
+    audit="contracts.contract.{to}",
+    audit_names={
+        ContractAction.ACTIVATE: "contracts.contract.activated",
+        ContractAction.EXPIRE: "contracts.contract.expired",
+        ContractAction.TERMINATE: "contracts.contract.terminated",
+    },
+)
 
 # Statuses in which a contract's versions can be in force (a draft is not signed yet).
 IN_FORCE_STATUSES = frozenset({ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED})

@@ -20,7 +20,14 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
-from oversight.contracts.choices import ISO_4217_CODES, TRANSITIONS, ContractAction, ContractStatus, DocumentKind
+from oversight.audit.transitions import transition
+from oversight.contracts.choices import (
+    CONTRACT_MACHINE,
+    ISO_4217_CODES,
+    ContractAction,
+    ContractStatus,
+    DocumentKind,
+)
 from oversight.contracts.events import CONTRACT_ACTIVATED
 from oversight.contracts.models import (
     CommitmentShareStep,
@@ -36,7 +43,6 @@ from oversight.contracts.selectors import may_manage_contracts, version_queryset
 from oversight.contracts.validation import TERM_FIELDS, Terms, terms_snapshot, validate_terms
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
-from oversight.core.events import publish
 from oversight.core.uploads import check_stored_upload
 from oversight.core.zones import local_today
 from oversight.notifications.services import notification_create
@@ -62,19 +68,6 @@ def _require_manager(actor, organisation) -> None:
 def _lock(contract: Contract) -> Contract:
     """Reload the contract under a row lock (every write to a contract and its versions takes it)."""
     return Contract.objects.select_for_update(of=("self",)).select_related("vendor", "organisation").get(pk=contract.pk)
-
-
-def _check_transition(contract: Contract, action: str) -> bool:
-    """True when the action may run now; False when it already happened (harmless repeat); else 409."""
-    sources, target = TRANSITIONS[action]
-    if contract.status in sources:
-        return True
-    if contract.status == target:
-        return False
-    raise InvalidTransition(
-        _("A contract that is %(status)s cannot be %(action)s.")
-        % {"status": contract.get_status_display(), "action": ContractAction(action).label.lower()}
-    )
 
 
 def _clean_text(value: str, *, label, max_length: int, required: bool = True) -> str:
@@ -324,25 +317,28 @@ def contract_activate(*, actor: User | None, contract: Contract) -> Contract:
     """Put a draft in force (its version 1 applies from the term start); repeating it is harmless."""
     locked = _lock(contract)
     _require_manager(actor, locked.organisation)
-    if not _check_transition(locked, ContractAction.ACTIVATE):
-        return locked
-    if locked.ends_on < local_today(locked.organisation):
-        raise ApplicationError(
-            _("The term of this contract has already ended; it cannot be activated."), code="term_ended"
-        )
-    now = clock.now()
-    locked.status = ContractStatus.ACTIVE
-    locked.activated_at = now
-    locked.updated_at = now
-    locked.save(update_fields=["status", "activated_at", "updated_at"])
-    audit_record(
+
+    def term_not_ended(c: Contract, actor) -> None:
+        if c.ends_on < local_today(c.organisation):
+            raise ApplicationError(
+                _("The term of this contract has already ended; it cannot be activated."), code="term_ended"
+            )
+
+    def apply(c: Contract, now: dt.datetime) -> list[str]:
+        c.activated_at = now
+        return ["activated_at"]
+
+    transition(
+        locked,
+        machine=CONTRACT_MACHINE,
+        action=ContractAction.ACTIVATE,
         actor=actor,
-        action="contracts.contract.activated",
-        obj=locked,
-        before={"status": ContractStatus.DRAFT},
-        after={"status": locked.status},
+        lock=False,
+        guards=(term_not_ended,),
+        apply=apply,
+        event=CONTRACT_ACTIVATED,
+        payload={"contract_id": locked.pk, "actor_id": getattr(actor, "pk", None)},
     )
-    publish(CONTRACT_ACTIVATED, contract_id=locked.pk, actor_id=getattr(actor, "pk", None))
     return locked
 
 
@@ -352,43 +348,46 @@ def contract_terminate(*, actor: User | None, contract: Contract, terminated_on:
     locked = _lock(contract)
     _require_manager(actor, locked.organisation)
     reason = _clean_text(reason, label=_("The reason"), max_length=4000)
-    if not _check_transition(locked, ContractAction.TERMINATE):
-        return locked
-    previous = locked.status
     today = local_today(locked.organisation)
-    if previous == ContractStatus.ACTIVE:
+    ends = {"on": terminated_on}
+
+    def valid_date(c: Contract, actor) -> None:
+        if c.status != ContractStatus.ACTIVE:
+            ends["on"] = today  # a draft is abandoned today
+            return
         if not isinstance(terminated_on, dt.date) or terminated_on < today:
             raise ApplicationError(
                 _("A termination takes effect today or later, never in the past."),
                 code="termination_in_past",
                 extra={"field": "terminated_on"},
             )
-        if terminated_on > locked.ends_on:
+        if terminated_on > c.ends_on:
             raise ApplicationError(
-                _("The termination date lies after the end of the term (%(end)s).") % {"end": locked.ends_on},
+                _("The termination date lies after the end of the term (%(end)s).") % {"end": c.ends_on},
                 code="termination_after_end",
                 extra={"field": "terminated_on"},
             )
-        if locked.versions.filter(effective_from__gt=terminated_on).exists():
+        if c.versions.filter(effective_from__gt=terminated_on).exists():
             raise ApplicationError(
                 _("An amendment takes effect after this date; withdraw it first."),
                 code="termination_before_amendment",
                 extra={"field": "terminated_on"},
             )
-    else:
-        terminated_on = today
-    now = clock.now()
-    locked.status = ContractStatus.TERMINATED
-    locked.terminated_on = terminated_on
-    locked.termination_reason = reason
-    locked.updated_at = now
-    locked.save(update_fields=["status", "terminated_on", "termination_reason", "updated_at"])
-    audit_record(
+
+    def apply(c: Contract, now: dt.datetime) -> list[str]:
+        c.terminated_on = ends["on"]
+        c.termination_reason = reason
+        return ["terminated_on", "termination_reason"]
+
+    transition(
+        locked,
+        machine=CONTRACT_MACHINE,
+        action=ContractAction.TERMINATE,
         actor=actor,
-        action="contracts.contract.terminated",
-        obj=locked,
-        before={"status": previous},
-        after={"status": locked.status, "terminated_on": terminated_on, "reason": reason},
+        lock=False,
+        guards=(valid_date,),
+        apply=apply,
+        audit_after=lambda c: {"terminated_on": c.terminated_on, "reason": reason},
     )
     return locked
 
@@ -400,16 +399,13 @@ def contract_expire(*, contract: Contract, today: dt.date | None = None) -> bool
     today = today or local_today(locked.organisation)
     if locked.status != ContractStatus.ACTIVE or locked.ends_on >= today:
         return False
-    _check_transition(locked, ContractAction.EXPIRE)
-    locked.status = ContractStatus.EXPIRED
-    locked.updated_at = clock.now()
-    locked.save(update_fields=["status", "updated_at"])
-    audit_record(
+    transition(
+        locked,
+        machine=CONTRACT_MACHINE,
+        action=ContractAction.EXPIRE,
         actor=None,
-        action="contracts.contract.expired",
-        obj=locked,
-        before={"status": ContractStatus.ACTIVE},
-        after={"status": locked.status, "ended_on": locked.ends_on},
+        lock=False,
+        audit_after=lambda c: {"ended_on": c.ends_on},
     )
     return True
 
