@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.transitions import Machine
 from oversight.fees import calc
 
 
@@ -11,6 +12,28 @@ class StatementStatus(models.TextChoices):
 
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
+
+
+class StatementAction(models.TextChoices):
+    """The transitions of a statement; each is one service in settlement.services."""
+
+    APPROVE = "approve", _("Approve and lock")
+
+
+# action -> (statuses it may start from, status it leads to): approving locks a draft for good.
+STATEMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    StatementAction.APPROVE: (frozenset({StatementStatus.DRAFT}), StatementStatus.APPROVED),
+}
+
+# The statement's state machine (oversight.core.transitions): the client's operators approve for the
+# organisation, so a repeated approval is harmless whoever of them asks. A draft is recomputed in place
+# (statement_prepare); an approved statement never changes, so the table leads nowhere from it.
+STATEMENT_MACHINE = Machine(
+    name="settlement.statement",
+    table=STATEMENT_TRANSITIONS,
+    refusal=lambda status, action: _("This statement was approved and is locked: its numbers never change."),
+    audit="settlement.statement.{to}",
+)
 
 
 class LineSource(models.TextChoices):

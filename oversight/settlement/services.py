@@ -24,14 +24,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
+from oversight.audit.transitions import transition
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
-from oversight.core.events import publish
 from oversight.fees import calc
 from oversight.scorecards.choices import FROZEN_STATUSES
 from oversight.scorecards.models import CommitmentResult, EvaluationPeriod
 from oversight.scorecards.selectors import settlement_inputs_for
-from oversight.settlement.choices import StatementStatus, line_source
+from oversight.settlement.choices import STATEMENT_MACHINE, StatementAction, StatementStatus, line_source
 from oversight.settlement.events import STATEMENT_APPROVED
 from oversight.settlement.models import SettlementStatement, StatementLine
 from oversight.tenancy.choices import Role
@@ -348,32 +348,32 @@ def statement_verify(*, actor, statement: SettlementStatement) -> Verification:
 @transaction.atomic
 def statement_approve(*, actor, statement: SettlementStatement) -> SettlementStatement:
     """Approve (and lock) a draft statement after checking it is reproducible; a repeated call changes nothing."""
-    locked = (
-        SettlementStatement.objects.select_for_update(of=("self",))
-        .select_related("organisation", "period", "contract", "vendor")
-        .get(pk=statement.pk)
-    )
-    _require_operator(actor, locked.organisation_id)
-    if locked.is_approved:
-        return locked
-    _check_period(locked.period)
-    outcome = verify_statement(locked)
-    if not outcome.ok:
-        raise ApplicationError(
-            _("The statement does not reproduce from its stored inputs; prepare it again before approving."),
-            code="statement_not_reproducible",
-        )
-    locked.status = StatementStatus.APPROVED
-    locked.approved_at = clock.now()
-    locked.approved_by = _user(actor)
-    locked.updated_at = locked.approved_at
-    locked.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
-    audit_record(
+
+    def period_settleable(locked: SettlementStatement, actor) -> None:
+        _check_period(locked.period)
+
+    def reproducible(locked: SettlementStatement, actor) -> None:
+        if not verify_statement(locked).ok:
+            raise ApplicationError(
+                _("The statement does not reproduce from its stored inputs; prepare it again before approving."),
+                code="statement_not_reproducible",
+            )
+
+    def apply(locked: SettlementStatement, now) -> list[str]:
+        locked.approved_at = now
+        locked.approved_by = _user(actor)
+        return ["approved_at", "approved_by"]
+
+    return transition(
+        statement,
+        machine=STATEMENT_MACHINE,
+        action=StatementAction.APPROVE,
         actor=actor,
-        action="settlement.statement.approved",
-        obj=locked,
-        before={"status": StatementStatus.DRAFT},
-        after={"status": StatementStatus.APPROVED, "total": locked.total, "content_hash": locked.content_hash},
-    )
-    publish(STATEMENT_APPROVED, statement_id=locked.pk, actor_id=getattr(actor, "pk", None))
-    return locked
+        related=("organisation", "period", "contract", "vendor"),
+        authorize=lambda locked: _require_operator(actor, locked.organisation_id),
+        guards=(period_settleable, reproducible),
+        apply=apply,
+        audit_after=lambda locked: {"total": locked.total, "content_hash": locked.content_hash},
+        event=STATEMENT_APPROVED,
+        payload=lambda locked: {"statement_id": locked.pk, "actor_id": getattr(actor, "pk", None)},
+    ).obj
