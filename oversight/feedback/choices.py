@@ -89,6 +89,34 @@ class DrawStatus(models.TextChoices):
     DRAWN = "drawn", _("Drawn")
 
 
+class DrawAction(models.TextChoices):
+    """The transition of a prize draw; one service in feedback.services."""
+
+    DRAW = "draw", _("Draw the winners")
+
+
+# action -> (statuses it may start from, status it leads to): a published draw is drawn once.
+DRAW_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    DrawAction.DRAW: (frozenset({DrawStatus.PUBLISHED}), DrawStatus.DRAWN),
+}
+
+
+def _same_seed(draw, actor, action: str, params) -> bool:
+    """Drawing again with the seed already used gives the same winners: the same request."""
+    return (params.get("seed") or "").strip() == draw.seed
+
+
+# The prize draw's state machine (oversight.core.transitions): its result never changes, so drawing again is
+# harmless only with the same seed; another seed is refused.
+DRAW_MACHINE = Machine(
+    name="feedback.prizedraw",
+    table=DRAW_TRANSITIONS,
+    refusal=lambda status, action: _("This draw has already been drawn; its result cannot change."),
+    audit="feedback.prizedraw.{to}",
+    same_request=_same_seed,
+)
+
+
 class Quarter(models.IntegerChoices):
     """Calendar quarters."""
 

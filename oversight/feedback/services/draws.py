@@ -8,13 +8,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record
+from oversight.audit.transitions import transition
 from oversight.core import clock
-from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.periods import calendar_period, quarter_start
 from oversight.core.zones import zone_or_default
 from oversight.feedback import draw as draw_maths
 from oversight.feedback import permissions
-from oversight.feedback.choices import DrawStatus
+from oversight.feedback.choices import DRAW_MACHINE, DrawAction, DrawStatus
 from oversight.feedback.models import PrizeDraw, Rating
 from oversight.feedback.services.common import feedback_settings_for
 from oversight.tenancy.models import Organisation, User
@@ -114,43 +115,46 @@ def prize_draw_publish(
 @transaction.atomic
 def prize_draw_run(*, actor: User, draw: PrizeDraw, seed: str) -> PrizeDraw:
     """Draw the winners with the published seed; the result is stored and can be re-run by anyone."""
-    locked = PrizeDraw.objects.select_for_update(of=("self",)).get(pk=draw.pk)
-    if not permissions.may_manage_draws(actor) or not (
-        actor.is_superuser or actor.organisation_id == locked.organisation_id
-    ):
-        raise NotAllowed(_("Only the client's supervisors run prize draws."))
     seed = (seed or "").strip()
-    if locked.status == DrawStatus.DRAWN:
-        if seed == locked.seed:
-            return locked  # a repeated request changes nothing
-        raise InvalidTransition(_("This draw has already been drawn; its result cannot change."))
-    if not seed:
-        raise ApplicationError(_("Enter the seed: the value published by the named source."))
-    if len(seed) > SEED_MAX:
-        raise ApplicationError(_("The seed is too long (at most %(n)d characters).") % {"n": SEED_MAX})
-    if draw_maths.participants_digest(locked.participants) != locked.participants_digest:
-        raise ApplicationError(_("The stored participants no longer match their published digest."))
-    try:
-        winners = draw_maths.draw_winners(locked.participants, seed, locked.winners_count)
-    except ValueError as exc:
-        raise ApplicationError(_("This seed cannot be used: %(error)s") % {"error": exc}) from exc
-    now = clock.now()
-    locked.seed = seed
-    locked.winners = winners
-    locked.status = DrawStatus.DRAWN
-    locked.drawn_at = now
-    locked.drawn_by = actor
-    locked.save(update_fields=["seed", "winners", "status", "drawn_at", "drawn_by"])
-    audit_record(
+    drawn: dict = {}
+
+    def authorize(locked: PrizeDraw) -> None:
+        if not permissions.may_manage_draws(actor) or not (
+            actor.is_superuser or actor.organisation_id == locked.organisation_id
+        ):
+            raise NotAllowed(_("Only the client's supervisors run prize draws."))
+
+    def usable_seed(locked: PrizeDraw, actor) -> None:
+        if not seed:
+            raise ApplicationError(_("Enter the seed: the value published by the named source."))
+        if len(seed) > SEED_MAX:
+            raise ApplicationError(_("The seed is too long (at most %(n)d characters).") % {"n": SEED_MAX})
+        if draw_maths.participants_digest(locked.participants) != locked.participants_digest:
+            raise ApplicationError(_("The stored participants no longer match their published digest."))
+        try:
+            drawn["winners"] = draw_maths.draw_winners(locked.participants, seed, locked.winners_count)
+        except ValueError as exc:
+            raise ApplicationError(_("This seed cannot be used: %(error)s") % {"error": exc}) from exc
+
+    def apply(locked: PrizeDraw, now) -> list[str]:
+        locked.seed = seed
+        locked.winners = drawn["winners"]
+        locked.drawn_at = now
+        locked.drawn_by = actor
+        return ["seed", "winners", "drawn_at", "drawn_by"]
+
+    return transition(
+        draw,
+        machine=DRAW_MACHINE,
+        action=DrawAction.DRAW,
         actor=actor,
-        action="feedback.prizedraw.drawn",
-        obj=locked,
-        before={"status": DrawStatus.PUBLISHED},
-        after={
-            "status": DrawStatus.DRAWN,
+        params={"seed": seed},
+        authorize=authorize,
+        guards=(usable_seed,),
+        apply=apply,
+        audit_after=lambda locked: {
             "seed": seed,
             "participants_digest": locked.participants_digest,
-            "winners": winners,
+            "winners": locked.winners,
         },
-    )
-    return locked
+    ).obj
