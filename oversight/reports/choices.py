@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.transitions import Machine
 from oversight.tenancy.choices import Role
 
 
@@ -17,6 +18,32 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class DeliveryAction(models.TextChoices):
+    """The transitions of a delivery: it ends sent or failed, and a failed one is sent again."""
+
+    FINISH_SENT = "finish_sent", _("Sent")
+    FINISH_FAILED = "finish_failed", _("Failed")
+    RETRY = "retry", _("Send now")
+
+
+# action -> (statuses it may start from, status it leads to).
+DELIVERY_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    DeliveryAction.FINISH_SENT: (frozenset({DeliveryStatus.SENDING}), DeliveryStatus.SENT),
+    DeliveryAction.FINISH_FAILED: (frozenset({DeliveryStatus.SENDING}), DeliveryStatus.FAILED),
+    DeliveryAction.RETRY: (frozenset({DeliveryStatus.FAILED}), DeliveryStatus.SENDING),
+}
+
+# The delivery's state machine (oversight.core.transitions): runs of the sweep and "send now" act for the
+# schedule, so finishing a delivery another run already finished the same way is harmless.
+DELIVERY_MACHINE = Machine(
+    name="reports.reportdelivery",
+    table=DELIVERY_TRANSITIONS,
+    refusal=lambda status, action: _("This report is being sent right now."),
+    audit="reports.reportdelivery.{to}",
+    audit_names={DeliveryAction.RETRY: "reports.reportdelivery.retried"},
+)
 
 
 class RecipientOutcome(models.TextChoices):

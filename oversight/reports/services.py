@@ -39,15 +39,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record, diff_snapshots, model_snapshot
+from oversight.audit.transitions import transition
 from oversight.businesstime.engine import CalendarDataMissing
 from oversight.catalog.calendars import calendar_spec
 from oversight.core import clock
-from oversight.core.errors import ApplicationError, NotAllowed
-from oversight.core.events import publish
+from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.core.zones import local_date
 from oversight.reports import schedule as timing
 from oversight.reports.choices import (
+    DELIVERY_MACHINE,
     RECIPIENT_ROLES,
+    DeliveryAction,
     DeliveryStatus,
     RecipientOutcome,
     SkipReason,
@@ -422,24 +424,33 @@ def _deliver(delivery: ReportDelivery) -> ReportDelivery:
         if row is not None:
             _serve(delivery, schedule, period, user, row)
     outcomes = list(delivery.outcomes.values_list("outcome", flat=True))
-    status = DeliveryStatus.FAILED if RecipientOutcome.FAILED in outcomes else DeliveryStatus.SENT
-    with transaction.atomic():
-        delivery = ReportDelivery.objects.select_for_update(of=("self",)).select_related("schedule").get(pk=delivery.pk)
-        delivery.status = status
-        delivery.finished_at = clock.now()
-        delivery.save(update_fields=["status", "finished_at"])
-        audit_record(
-            actor=delivery.requested_by,
-            action=f"reports.reportdelivery.{status}",
-            obj=delivery,
-            organisation=schedule.organisation,
-            after={
-                "period": delivery.period_key,
-                **{outcome: outcomes.count(outcome) for outcome in RecipientOutcome.values},
-            },
-        )
-        publish(REPORT_DELIVERY_FINISHED, delivery_id=delivery.pk, schedule_id=schedule.pk, status=str(status))
-    return delivery
+    failed = RecipientOutcome.FAILED in outcomes
+    try:
+        with transaction.atomic():
+            return transition(
+                delivery,
+                machine=DELIVERY_MACHINE,
+                action=DeliveryAction.FINISH_FAILED if failed else DeliveryAction.FINISH_SENT,
+                actor=delivery.requested_by,
+                related=("schedule",),
+                apply=_finish,
+                audit_after=lambda d: {
+                    "period": d.period_key,
+                    **{outcome: outcomes.count(outcome) for outcome in RecipientOutcome.values},
+                },
+                audit_organisation=schedule.organisation,
+                event=REPORT_DELIVERY_FINISHED,
+                payload=lambda d: {"delivery_id": d.pk, "schedule_id": schedule.pk, "status": str(d.status)},
+            ).obj
+    except InvalidTransition:
+        # Another run finished (or is retrying) this delivery meanwhile; its record stands.
+        logger.info("delivery %s was finished by another run", delivery.pk)
+        return ReportDelivery.objects.select_related("schedule").get(pk=delivery.pk)
+
+
+def _finish(delivery: ReportDelivery, now: dt.datetime) -> list[str]:
+    delivery.finished_at = now
+    return ["finished_at"]
 
 
 def delivery_send(*, schedule: ReportSchedule, period: ReportPeriod, actor=None) -> ReportDelivery:
@@ -467,16 +478,24 @@ def delivery_send(*, schedule: ReportSchedule, period: ReportPeriod, actor=None)
                 code="already_sent",
             )
         # A retry: the failed recipients' rows are dropped so that they are claimed and served again.
+        retried: list[str] = []
+
+        def drop_failures(delivery: ReportDelivery, now: dt.datetime) -> list[str]:
+            failures = delivery.outcomes.filter(outcome=RecipientOutcome.FAILED)
+            retried.extend(failures.values_list("email", flat=True))
+            failures.delete()
+            return []
+
         with transaction.atomic():
-            retried = list(existing.outcomes.filter(outcome=RecipientOutcome.FAILED).values_list("email", flat=True))
-            existing.outcomes.filter(outcome=RecipientOutcome.FAILED).delete()
-            ReportDelivery.objects.filter(pk=existing.pk).update(status=DeliveryStatus.SENDING)
-            audit_record(
+            transition(
+                existing,
+                machine=DELIVERY_MACHINE,
+                action=DeliveryAction.RETRY,
                 actor=actor,
-                action="reports.reportdelivery.retried",
-                obj=existing,
-                organisation=schedule.organisation,
-                after={"period": existing.period_key, "recipients": retried},
+                related=("schedule",),
+                apply=drop_failures,
+                audit_after=lambda d: {"period": d.period_key, "recipients": retried},
+                audit_organisation=schedule.organisation,
             )
         existing.refresh_from_db()
         return _deliver(existing)
