@@ -1,0 +1,200 @@
+"""One table test per state machine: the edges are pinned, every status and action is a real choice, the
+audit names are the ones the trail already holds, and the helper's decision follows the table exactly."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from oversight.contracts.choices import CONTRACT_MACHINE, ContractAction, ContractStatus
+from oversight.contracts.models import Contract
+from oversight.core.errors import InvalidTransition
+from oversight.core.transitions import Machine
+from oversight.feedback.choices import (
+    COMPLAINT_MACHINE,
+    DRAW_MACHINE,
+    ComplaintAction,
+    ComplaintStatus,
+    DrawAction,
+    DrawStatus,
+)
+from oversight.feedback.models import Complaint, PrizeDraw
+from oversight.reports.choices import DELIVERY_MACHINE, DeliveryAction, DeliveryStatus
+from oversight.reports.models import ReportDelivery
+from oversight.scorecards.choices import (
+    DISPUTE_MACHINE,
+    PERIOD_MACHINE,
+    DisputeAction,
+    DisputeStatus,
+    PeriodAction,
+    PeriodStatus,
+)
+from oversight.scorecards.models import Dispute, EvaluationPeriod
+from oversight.settlement.choices import STATEMENT_MACHINE, StatementAction, StatementStatus
+from oversight.settlement.models import SettlementStatement
+from oversight.tickets.choices import WORK_ORDER_MACHINE, Action, Status
+from oversight.tickets.models import WorkOrder
+
+# machine, its model, its statuses, its actions, its edges (action, from, to) and sample audit names.
+MACHINES = {
+    "work order": (
+        WORK_ORDER_MACHINE,
+        WorkOrder,
+        Status,
+        Action,
+        {
+            ("dispatch", "new", "dispatched"),
+            ("dispatch", "dispatched", "dispatched"),
+            ("accept", "new", "accepted"),
+            ("accept", "dispatched", "accepted"),
+            ("arrive", "accepted", "on_site"),
+            ("pause_requester", "accepted", "pending_requester"),
+            ("pause_requester", "on_site", "pending_requester"),
+            ("pause_third_party", "accepted", "pending_third_party"),
+            ("pause_third_party", "on_site", "pending_third_party"),
+            ("resume", "pending_requester", None),
+            ("resume", "pending_third_party", None),
+            *(("resolve", s, "resolved") for s in ("accepted", "on_site", "pending_requester", "pending_third_party")),
+            ("confirm", "resolved", "closed"),
+            ("auto_close", "resolved", "closed"),
+            ("reopen", "resolved", "accepted"),
+            *(
+                ("cancel", s, "cancelled")
+                for s in ("new", "dispatched", "accepted", "on_site", "pending_requester", "pending_third_party")
+            ),
+        },
+        {("accept", "accepted"): "tickets.workorder.accept", ("resolve", "resolved"): "tickets.workorder.resolve"},
+    ),
+    "complaint": (
+        COMPLAINT_MACHINE,
+        Complaint,
+        ComplaintStatus,
+        ComplaintAction,
+        {
+            ("investigate", "open", "investigating"),
+            ("resolve", "open", "resolved"),
+            ("resolve", "investigating", "resolved"),
+            ("close", "resolved", "closed"),
+            ("reopen", "resolved", "investigating"),
+            ("reopen", "closed", "investigating"),
+        },
+        {("resolve", "resolved"): "feedback.complaint.resolve"},
+    ),
+    "evaluation period": (
+        PERIOD_MACHINE,
+        EvaluationPeriod,
+        PeriodStatus,
+        PeriodAction,
+        {
+            ("publish", "draft", "published"),
+            ("dispute", "published", "disputed"),
+            ("dispute", "disputed", "disputed"),
+            ("dispute", "signed_client", "disputed"),
+            ("settle_disputes", "disputed", "published"),
+            ("sign_client", "published", "signed_client"),
+            ("sign_vendor", "signed_client", "signed"),
+            ("lock", "signed", "locked"),
+        },
+        {("publish", "published"): "scorecards.evaluationperiod.published"},
+    ),
+    "dispute": (
+        DISPUTE_MACHINE,
+        Dispute,
+        DisputeStatus,
+        DisputeAction,
+        {("accept", "open", "accepted"), ("reject", "open", "rejected")},
+        {("accept", "accepted"): "scorecards.dispute.accepted", ("reject", "rejected"): "scorecards.dispute.rejected"},
+    ),
+    "contract": (
+        CONTRACT_MACHINE,
+        Contract,
+        ContractStatus,
+        ContractAction,
+        {
+            ("activate", "draft", "active"),
+            ("expire", "active", "expired"),
+            ("terminate", "draft", "terminated"),
+            ("terminate", "active", "terminated"),
+        },
+        {
+            ("activate", "active"): "contracts.contract.activated",
+            ("expire", "expired"): "contracts.contract.expired",
+            ("terminate", "terminated"): "contracts.contract.terminated",
+        },
+    ),
+    "settlement statement": (
+        STATEMENT_MACHINE,
+        SettlementStatement,
+        StatementStatus,
+        StatementAction,
+        {("approve", "draft", "approved")},
+        {("approve", "approved"): "settlement.statement.approved"},
+    ),
+    "prize draw": (
+        DRAW_MACHINE,
+        PrizeDraw,
+        DrawStatus,
+        DrawAction,
+        {("draw", "published", "drawn")},
+        {("draw", "drawn"): "feedback.prizedraw.drawn"},
+    ),
+    "report delivery": (
+        DELIVERY_MACHINE,
+        ReportDelivery,
+        DeliveryStatus,
+        DeliveryAction,
+        {
+            ("finish_sent", "sending", "sent"),
+            ("finish_failed", "sending", "failed"),
+            ("retry", "failed", "sending"),
+        },
+        {
+            ("finish_sent", "sent"): "reports.reportdelivery.sent",
+            ("finish_failed", "failed"): "reports.reportdelivery.failed",
+            ("retry", "sending"): "reports.reportdelivery.retried",
+        },
+    ),
+}
+
+
+def _edges(machine: Machine) -> set[tuple[str, str, str | None]]:
+    return {(action, source, target) for action, (sources, target) in machine.table.items() for source in sources}
+
+
+@pytest.mark.parametrize("name", list(MACHINES))
+def test_the_table_of_each_machine(name):
+    machine, model, statuses, actions, edges, audit_names = MACHINES[name]
+    assert isinstance(machine, Machine)
+    assert _edges(machine) == edges
+    # Every status the table names is a choice of the model's status field, every action a declared action,
+    # and every status of the model is named by the table (none is unreachable by accident).
+    field_choices = {value for value, _label in model._meta.get_field(machine.status_field).choices}
+    assert set(statuses.values) == field_choices
+    assert machine.statuses() == field_choices
+    assert set(machine.table) == set(actions.values)
+    for (action, target), audit in audit_names.items():
+        assert machine.audit_action(action, target) == audit
+    # The decision follows the table for every status and action: allowed moves go ahead, the rest is
+    # refused or (from the to-status, when the machine takes it for the same request) a harmless repeat.
+    for status in field_choices:
+        for action in machine.table:
+            sources, target = machine.table[action]
+            obj = SimpleNamespace(status=status, seed="", events=None)
+            if status in sources:
+                assert machine.decide(obj, None, action, target="chosen" if target is None else None) == (
+                    target or "chosen"
+                )
+            elif status == target and machine.same_request is not WORK_ORDER_MACHINE.same_request:
+                params = {"seed": ""}
+                same = machine.same_request(obj, None, action, params)
+                if same:
+                    assert machine.decide(obj, None, action, params) is None
+                else:
+                    with pytest.raises(InvalidTransition):
+                        machine.decide(obj, None, action, params)
+            elif status != target:
+                with pytest.raises(InvalidTransition):
+                    machine.decide(obj, None, action)
+    with pytest.raises(InvalidTransition):
+        machine.decide(SimpleNamespace(status=next(iter(field_choices))), None, "no-such-action")
