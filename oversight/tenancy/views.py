@@ -35,7 +35,7 @@ class HomeView(LoginRequiredMixin, View):
 class PreferencesView(LoginRequiredMixin, View):
     """`/preferences/`: the user's language and time zone."""
 
-    template_name = "core/preferences.html"
+    template_name = "tenancy/preferences.html"
 
     def get(self, request):
         form = PreferencesForm(initial={"language": request.user.language, "time_zone": request.user.time_zone})
