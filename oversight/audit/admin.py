@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.models import AuditEntry
-from oversight.core.admin import ReadOnlyModelAdmin
+from oversight.tenancy.admin_base import ReadOnlyModelAdmin
 
 
 def _pretty(value) -> str:

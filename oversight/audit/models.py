@@ -4,9 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight.tenancy.roles import AUDIT_READERS
+from oversight.tenancy.visibility import Visibility
+
 
 class AuditEntry(models.Model):
     """One recorded change: who, when, which request, what action, before and after."""
+
+    visibility = Visibility(organisation="organisation", roles=AUDIT_READERS)
 
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(

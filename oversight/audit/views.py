@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from oversight.audit.selectors import AUDIT_READER_ROLES, audit_entry_list
+from oversight.audit.selectors import audit_entry_list
 from oversight.core.views import HtmxTemplateMixin, RoleRequiredMixin, paginate
+from oversight.tenancy.roles import AUDIT_READERS
 
 
 class AuditFilterForm(forms.Form):
@@ -58,7 +59,7 @@ class AuditFilterForm(forms.Form):
 class AuditListView(RoleRequiredMixin, HtmxTemplateMixin, TemplateView):
     """`/audit/`: every recorded change of the reader's organisation, newest first."""
 
-    allowed_roles = AUDIT_READER_ROLES
+    allowed_roles = AUDIT_READERS
     template_name = "audit/list.html"
     partial_template_name = "audit/partials/results.html"
 

@@ -55,7 +55,8 @@ from oversight.catalog.services import (
     sla_policy_create,
     sla_policy_version_create,
 )
-from oversight.core.admin import (
+from oversight.core.errors import ApplicationError
+from oversight.tenancy.admin_base import (
     AuditedModelAdmin,
     OversightInlineMixin,
     ReadOnlyInlineMixin,
@@ -65,7 +66,6 @@ from oversight.core.admin import (
     snapshot,
     today,
 )
-from oversight.core.errors import ApplicationError
 from oversight.tenancy.models import Organisation
 
 # --------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.catalog.choices import OPEN_STATUSES, Priority, SLAMetric, Status
 from oversight.catalog.models import CalendarDay, CalendarInterval, SLAPolicyVersion
 from oversight.catalog.services import DEFAULT_PAUSE_STATUSES
-from oversight.core.admin import ScopedInlineFormSet
+from oversight.tenancy.admin_base import ScopedInlineFormSet
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 

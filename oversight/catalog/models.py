@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import CalendarYearSource, HolidaySource, Level, Priority, SLAMetric, Weekday
+from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
 
 
 class BilingualNameMixin(models.Model):
@@ -34,6 +35,8 @@ class BilingualNameMixin(models.Model):
 class ServiceCategory(BilingualNameMixin):
     """A reporting category for services (desktop, network, clinical applications...)."""
 
+    visibility = Visibility(organisation="organisation", vendor=WHOLE_ORGANISATION, requester=WHOLE_ORGANISATION)
+
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
@@ -50,6 +53,8 @@ class ServiceCategory(BilingualNameMixin):
 
 class BusinessCalendar(models.Model):
     """Working hours in a time zone, with public holidays and adjusted working days."""
+
+    visibility = Visibility(organisation="organisation", vendor=WHOLE_ORGANISATION)
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="calendars"
@@ -79,6 +84,8 @@ class BusinessCalendar(models.Model):
 class CalendarInterval(models.Model):
     """One working interval of a weekday, in the calendar's local time (e.g. 08:00–12:00)."""
 
+    visibility = Visibility.through("calendar")
+
     calendar = models.ForeignKey(
         BusinessCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="intervals"
     )
@@ -103,6 +110,8 @@ class CalendarInterval(models.Model):
 
 class CalendarYear(models.Model):
     """A year whose public holidays and adjusted working days are known for this calendar."""
+
+    visibility = Visibility.through("calendar")
 
     calendar = models.ForeignKey(
         BusinessCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="years"
@@ -132,6 +141,8 @@ class CalendarYear(models.Model):
 class CalendarDay(models.Model):
     """A date that departs from the weekly pattern: a holiday, or a working day (调休) with its hours."""
 
+    visibility = Visibility.through("calendar")
+
     calendar = models.ForeignKey(
         BusinessCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="days"
     )
@@ -155,6 +166,8 @@ class CalendarDay(models.Model):
 class SLAPolicy(models.Model):
     """A named SLA policy; its terms live in immutable versions so history is never rewritten."""
 
+    visibility = Visibility(organisation="organisation", vendor="services__vendor")
+
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="sla_policies"
     )
@@ -177,6 +190,8 @@ class SLAPolicy(models.Model):
 
 class SLAPolicyVersion(models.Model):
     """One immutable version of an SLA policy: warning threshold, pauses and targets."""
+
+    visibility = Visibility.through("policy")
 
     policy = models.ForeignKey(SLAPolicy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -218,6 +233,8 @@ class SLAPolicyVersion(models.Model):
 class SLATarget(models.Model):
     """The business time allowed for one metric at one priority, counted on a calendar."""
 
+    visibility = Visibility.through("version")
+
     version = models.ForeignKey(
         SLAPolicyVersion, verbose_name=_("policy version"), on_delete=models.CASCADE, related_name="targets"
     )
@@ -244,6 +261,8 @@ class SLATarget(models.Model):
 class PriorityRule(models.Model):
     """One cell of an organisation's impact × urgency → priority matrix."""
 
+    visibility = Visibility(organisation="organisation")
+
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="priority_rules"
     )
@@ -265,6 +284,8 @@ class PriorityRule(models.Model):
 
 class Service(BilingualNameMixin):
     """A service in the catalog, run by one vendor, with a default SLA policy."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor", requester=WHOLE_ORGANISATION)
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="services"
@@ -292,6 +313,8 @@ class Service(BilingualNameMixin):
 
 class Offering(BilingualNameMixin):
     """A concrete thing a requester can ask for under a service (e.g. "printer jam")."""
+
+    visibility = Visibility.through("service")
 
     service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="offerings")
     kind = models.CharField(

@@ -12,61 +12,45 @@ from oversight.catalog.models import (
     SLAPolicy,
     SLAPolicyVersion,
 )
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
+from oversight.tenancy.roles import is_client, is_requester
+from oversight.tenancy.visibility import restrict
 
 
 def service_list(*, user) -> QuerySet[Service]:
     """Services: the client side sees its organisation's, vendor staff their vendor's, requesters the active ones."""
-    qs = Service.objects.select_related("category", "vendor", "sla_policy")
-    if user.is_superuser:
-        return qs
-    qs = qs.filter(organisation_id=user.organisation_id)
-    if user.role in CLIENT_ROLES:
-        return qs
-    if user.role in VENDOR_ROLES:
-        return qs.filter(vendor_id=user.vendor_id)
-    return qs.filter(is_active=True)
+    qs = restrict(Service.objects.select_related("category", "vendor", "sla_policy"), user)
+    if is_requester(user):
+        # Requesters pick from what is offered now; retired services are the client's and vendors' history.
+        qs = qs.filter(is_active=True)
+    return qs
 
 
 def offering_list(*, user) -> QuerySet[Offering]:
-    """Offerings of the services the user may see."""
+    """Offerings of the services the user may see (active ones only, except for the client side)."""
     qs = Offering.objects.filter(service__in=service_list(user=user)).select_related("service")
-    if not user.is_superuser and user.role not in CLIENT_ROLES:
+    if not is_client(user):
         qs = qs.filter(is_active=True)
     return qs
 
 
 def category_list(*, user) -> QuerySet[ServiceCategory]:
     """Service categories of the user's organisation."""
-    qs = ServiceCategory.objects.all()
-    return qs if user.is_superuser else qs.filter(organisation_id=user.organisation_id)
+    return restrict(ServiceCategory.objects.all(), user)
 
 
 def calendar_list(*, user) -> QuerySet[BusinessCalendar]:
     """Business calendars: client and vendor staff of the organisation (requesters have no use for them)."""
-    qs = BusinessCalendar.objects.prefetch_related("intervals", "years")
-    if user.is_superuser:
-        return qs
-    if user.role in CLIENT_ROLES or user.role in VENDOR_ROLES:
-        return qs.filter(organisation_id=user.organisation_id)
-    return qs.none()
+    return restrict(BusinessCalendar.objects.prefetch_related("intervals", "years"), user)
 
 
 def sla_policy_list(*, user) -> QuerySet[SLAPolicy]:
     """SLA policies: the client side sees all of its organisation's, vendor staff those of their services."""
-    qs = SLAPolicy.objects.all()
-    if user.is_superuser:
-        return qs
-    if user.role in CLIENT_ROLES:
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in VENDOR_ROLES:
-        return qs.filter(organisation_id=user.organisation_id, services__vendor_id=user.vendor_id).distinct()
-    return qs.none()
+    return restrict(SLAPolicy.objects.all(), user)
 
 
 def sla_policy_version_list(*, user) -> QuerySet[SLAPolicyVersion]:
     """Versions of the policies the user may see, with their targets."""
-    return SLAPolicyVersion.objects.filter(policy__in=sla_policy_list(user=user)).prefetch_related("targets__calendar")
+    return restrict(SLAPolicyVersion.objects.prefetch_related("targets__calendar"), user)
 
 
 def calendar_years_missing(calendar: BusinessCalendar, years) -> list[int]:

@@ -20,7 +20,7 @@ from oversight.contracts.models import (
     ContractVersion,
 )
 from oversight.contracts.services import contract_update_title
-from oversight.core.admin import AuditedModelAdmin, ReadOnlyInlineMixin, ReadOnlyModelAdmin, mark_audited
+from oversight.tenancy.admin_base import AuditedModelAdmin, ReadOnlyInlineMixin, ReadOnlyModelAdmin, mark_audited
 
 
 class ContractVersionInline(ReadOnlyInlineMixin, admin.TabularInline):

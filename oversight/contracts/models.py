@@ -26,6 +26,7 @@ from oversight.contracts.choices import (
 )
 from oversight.core.files import StoredFileBase
 from oversight.tenancy.choices import StaffPosition
+from oversight.tenancy.visibility import Visibility
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -36,6 +37,8 @@ SCORE = {"max_digits": 5, "decimal_places": 2}
 
 class Contract(models.Model):
     """A contract between the client organisation and one vendor; its terms are in its versions."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="contracts"
@@ -99,6 +102,8 @@ class ContractVersion(models.Model):
     A version is in force from `effective_from` until the day before the next version's
     `effective_from`, or else until its own `term_end` (or the termination date).
     """
+
+    visibility = Visibility.through("contract")
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="versions"
@@ -180,6 +185,8 @@ class ContractScoreBand(models.Model):
     contiguous (each band's lower edge is the next band's upper edge); lower empty = down to 0.
     """
 
+    visibility = Visibility.through("version")
+
     version = models.ForeignKey(
         ContractVersion, verbose_name=_("contract version"), on_delete=models.CASCADE, related_name="bands"
     )
@@ -219,6 +226,8 @@ class ContractCommitment(models.Model):
     better, at most for the others). When missed, the share of its allocation forfeited is
     `miss_share_percent`, or the share of the most severe graduated step the value falls beyond.
     """
+
+    visibility = Visibility.through("version")
 
     version = models.ForeignKey(
         ContractVersion, verbose_name=_("contract version"), on_delete=models.CASCADE, related_name="commitments"
@@ -260,6 +269,8 @@ class ContractCommitment(models.Model):
 class CommitmentShareStep(models.Model):
     """A graduated credit rule row: a value beyond `threshold` (below, or above if lower is better) forfeits a share."""
 
+    visibility = Visibility.through("commitment")
+
     commitment = models.ForeignKey(
         ContractCommitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="share_steps"
     )
@@ -287,6 +298,8 @@ class CommitmentShareStep(models.Model):
 class ContractUnitRate(models.Model):
     """A unit rate (按量计费) per work-order type, charged for each work order beyond the included quantity."""
 
+    visibility = Visibility.through("version")
+
     version = models.ForeignKey(
         ContractVersion, verbose_name=_("contract version"), on_delete=models.CASCADE, related_name="unit_rates"
     )
@@ -312,6 +325,8 @@ class ContractUnitRate(models.Model):
 class ContractStaffing(models.Model):
     """Contracted staffing: how many people of a position the vendor must provide (roster compliance)."""
 
+    visibility = Visibility.through("version")
+
     version = models.ForeignKey(
         ContractVersion, verbose_name=_("contract version"), on_delete=models.CASCADE, related_name="staffing"
     )
@@ -333,6 +348,8 @@ class ContractStaffing(models.Model):
 
 class ContractDocument(StoredFileBase):
     """A document of a contract (the signed contract, an amendment, an annex), stored outside the web root."""
+
+    visibility = Visibility.through("contract")
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="documents"

@@ -1,7 +1,7 @@
 """Reads of contracts scoped to the acting user, the version in force on a date, and the bridge to the pure maths.
 
-Visibility (the one place that decides it)
-------------------------------------------
+Visibility (the gate, ``Contract.visibility``, plus one domain rule here)
+------------------------------------------------------------------------
 * Client roles (administrator, supervisor, executive, auditor) see every contract of their organisation.
 * Vendor managers and agents see their own vendor's contracts once activated (drafts are the client's
   work in progress); client-only documents stay hidden from them. Anything else is a 404.
@@ -58,7 +58,9 @@ from oversight.core.errors import ApplicationError
 from oversight.core.periods import calendar_period
 from oversight.fees.calc import BandTable, Commitment, ScoreBand, UnitCharge
 from oversight.scorecards.indicators import CATALOGUE
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
+from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import is_client, is_vendor
+from oversight.tenancy.visibility import restrict
 
 # --------------------------------------------------------------------------------------------------
 # visibility
@@ -66,19 +68,12 @@ from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
 
 
 def contract_list(*, user) -> QuerySet[Contract]:
-    """Contracts the user may see, with their vendor joined in."""
-    qs = Contract.objects.select_related("vendor", "organisation")
-    if user.is_superuser:
-        return qs
-    if not user.is_authenticated or not user.is_active or not user.organisation_id:
-        return qs.none()
-    if user.role in CLIENT_ROLES:
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in VENDOR_ROLES:
-        return qs.filter(organisation_id=user.organisation_id, vendor_id=user.vendor_id).exclude(
-            status=ContractStatus.DRAFT
-        )
-    return qs.none()
+    """Contracts the user may see (the gate), with their vendor joined in; vendor staff never see drafts."""
+    qs = restrict(Contract.objects.select_related("vendor", "organisation"), user)
+    if is_vendor(user):
+        # A draft is the client's work in progress: its vendor sees the contract once it is activated.
+        qs = qs.exclude(status=ContractStatus.DRAFT)
+    return qs
 
 
 def contract_get(*, user, pk) -> Contract:
@@ -104,7 +99,7 @@ def may_manage_contracts(user, organisation=None) -> bool:
 
 def sees_internal_documents(user) -> bool:
     """Client-only documents are shown to the client side only."""
-    return user.is_superuser or user.role in CLIENT_ROLES
+    return is_client(user)
 
 
 def version_queryset() -> QuerySet[ContractVersion]:

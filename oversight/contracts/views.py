@@ -32,9 +32,9 @@ from oversight.core.errors import ApplicationError
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.core.zones import local_today
 from oversight.scorecards.indicators import CATALOGUE
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
+from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import STAFF_ROLES
 
-READERS = frozenset(CLIENT_ROLES | VENDOR_ROLES)
 WRITERS = frozenset({Role.CLIENT_ADMIN})
 UNIT_LABELS = {
     "percent": "%",
@@ -48,7 +48,7 @@ UNIT_LABELS = {
 class ContractListView(RoleRequiredMixin, TemplateView):
     """`/contracts/`: the contracts the user may see, filtered by vendor, status or text."""
 
-    allowed_roles = READERS
+    allowed_roles = STAFF_ROLES
     template_name = "contracts/contract_list.html"
 
     def get_context_data(self, **kwargs):
@@ -135,7 +135,7 @@ def contract_page(request, contract, *, status: int = 200, forms: dict | None = 
 class ContractDetailView(RoleRequiredMixin, View):
     """`/contracts/<pk>/`: the contract, its versions, the terms in force (or `?version=N`) and documents."""
 
-    allowed_roles = READERS
+    allowed_roles = STAFF_ROLES
 
     def get(self, request, pk):
         return contract_page(request, selectors.contract_get(user=request.user, pk=pk))
@@ -381,7 +381,7 @@ class DocumentUploadView(ContractActionView):
 class DocumentDownloadView(RoleRequiredMixin, View):
     """Send a contract document only after the visibility check; always as a download."""
 
-    allowed_roles = READERS
+    allowed_roles = STAFF_ROLES
 
     def get(self, request, pk):
         return document_response(selectors.contract_document_get(user=request.user, pk=pk))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
-from oversight.core.admin import AuditedModelAdmin, ReadOnlyInlineMixin, ReadOnlyModelAdmin
 from oversight.feedback.models import Complaint, ComplaintEvent, FeedbackSettings, PrizeDraw, Rating, RatingInvitation
+from oversight.tenancy.admin_base import AuditedModelAdmin, ReadOnlyInlineMixin, ReadOnlyModelAdmin
 
 
 @admin.register(FeedbackSettings)

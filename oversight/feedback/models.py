@@ -17,10 +17,13 @@ from oversight.feedback.choices import (
     Quarter,
     RatingChannel,
 )
+from oversight.tenancy.visibility import Visibility
 
 
 class FeedbackSettings(models.Model):
     """An organisation's own satisfaction settings; an empty value means the installation default."""
+
+    visibility = Visibility(organisation="organisation")
 
     organisation = models.OneToOneField(
         "tenancy.Organisation",
@@ -75,6 +78,8 @@ class FeedbackSettings(models.Model):
 class RatingInvitation(models.Model):
     """A single-use rating link for one work order; only the SHA-256 of its token is stored."""
 
+    visibility = Visibility(organisation="work_order__organisation")
+
     work_order = models.ForeignKey(
         "tickets.WorkOrder", verbose_name=_("work order"), on_delete=models.PROTECT, related_name="rating_invitations"
     )
@@ -122,6 +127,8 @@ class RatingInvitation(models.Model):
 
 class Rating(models.Model):
     """A requester's rating of a resolved work order (1–5 stars, optional comment and 0–10 recommendation)."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor", requester="requester")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -174,6 +181,8 @@ class Rating(models.Model):
 
 class Complaint(models.Model):
     """A complaint (投诉) about a work order, from a low rating or entered by the client, with its own lifecycle."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -241,6 +250,8 @@ class Complaint(models.Model):
 class ComplaintEvent(TimelineEventBase):
     """One immutable step of a complaint's timeline: who did what, when (internal notes hidden from the vendor)."""
 
+    visibility = Visibility.through("complaint")
+
     timeline_parent = "complaint"
     immutable_error = "complaint events are immutable"
 
@@ -264,6 +275,8 @@ class ComplaintEvent(TimelineEventBase):
 class PrizeDraw(models.Model):
     """The quarterly prize draw (抽奖) among the requesters who rated: participants and seed source published first,
     then drawn with the seed; everything needed to re-run it is stored."""
+
+    visibility = Visibility(organisation="organisation")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
+from oversight.tenancy.roles import (
+    CLIENT_OPERATORS,
+    CLIENT_ROLES,
+    STAFF_ROLES,
+    is_client_operator,
+    is_vendor_staff_of,
+)
 
-CLIENT_OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
-
-
-def is_client_operator(user, organisation_id) -> bool:
-    """Client administrators and supervisors of that organisation (and superusers) run complaints and draws."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or (user.role in CLIENT_OPERATORS and user.organisation_id == organisation_id)
-
-
-def is_vendor_staff_of(user, vendor_id) -> bool:
-    """Managers and agents of that vendor."""
-    return bool(
-        user is not None and user.is_authenticated and user.role in VENDOR_ROLES and user.vendor_id == vendor_id
-    )
+# Client administrators and supervisors of the organisation (and superusers) run complaints and draws;
+# the vendor's managers and agents answer them: the shared predicates of tenancy.roles, named here for callers.
+__all__ = [
+    "CLIENT_OPERATORS",
+    "is_client_operator",
+    "is_vendor_staff_of",
+    "may_assign_complaint",
+    "may_comment_complaint",
+    "may_manage_draws",
+    "may_open_complaint",
+    "may_request_rating_link",
+    "may_transition_complaint",
+    "sees_complaints",
+    "sees_draws",
+]
 
 
 def sees_complaints(user) -> bool:
     """The complaint pages are for the client side and vendor staff (requesters and others: no)."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in CLIENT_ROLES or user.role in VENDOR_ROLES))
+    return bool(user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES))
 
 
 def sees_draws(user) -> bool:

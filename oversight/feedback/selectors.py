@@ -9,25 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from oversight.core import clock
 from oversight.feedback import draw as draw_maths
-from oversight.feedback import permissions
 from oversight.feedback.models import Complaint, ComplaintEvent, PrizeDraw, Rating, RatingInvitation
 from oversight.feedback.services.draws import draw_participants
 from oversight.feedback.services.ratings import RatingLinkError, invitation_problem
 from oversight.feedback.tokens import lookup_hash, token_matches
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
 from oversight.tenancy.models import User
+from oversight.tenancy.roles import CLIENT_OPERATORS, is_client
+from oversight.tenancy.visibility import restrict
 
 RATING_RELATED = ("work_order", "work_order__service", "vendor", "requester")
 COMPLAINT_RELATED = ("work_order", "work_order__service", "vendor", "assignee", "rating", "opened_by")
-
-
-def _nothing(user) -> bool:
-    return not user.is_authenticated or not user.is_active or (not user.is_superuser and not user.organisation_id)
 
 
 # ---------------------------------------------------------------------------------------------- ratings
@@ -35,19 +31,7 @@ def _nothing(user) -> bool:
 
 def rating_list(*, user) -> QuerySet[Rating]:
     """Ratings the user may see: requesters their own, vendor staff their vendor's, the client side all of its own."""
-    qs = Rating.objects.select_related(*RATING_RELATED)
-    if user.is_superuser:
-        return qs
-    if _nothing(user):
-        return qs.none()
-    org = Q(organisation_id=user.organisation_id)
-    if user.role in CLIENT_ROLES:
-        return qs.filter(org)
-    if user.role in VENDOR_ROLES:
-        return qs.filter(org, vendor_id=user.vendor_id)
-    if user.role == Role.REQUESTER:
-        return qs.filter(org, requester_id=user.pk)
-    return qs.none()
+    return restrict(Rating.objects.select_related(*RATING_RELATED), user)
 
 
 def rating_get(*, user, pk) -> Rating:
@@ -98,17 +82,7 @@ def rating_invitation_for_token(token: object, *, now: dt.datetime | None = None
 
 def complaint_list(*, user) -> QuerySet[Complaint]:
     """Complaints the user may see: the client side all of its organisation's, vendor staff their vendor's."""
-    qs = Complaint.objects.select_related(*COMPLAINT_RELATED)
-    if user.is_superuser:
-        return qs
-    if _nothing(user):
-        return qs.none()
-    org = Q(organisation_id=user.organisation_id)
-    if user.role in CLIENT_ROLES:
-        return qs.filter(org)
-    if user.role in VENDOR_ROLES:
-        return qs.filter(org, vendor_id=user.vendor_id)
-    return qs.none()
+    return restrict(Complaint.objects.select_related(*COMPLAINT_RELATED), user)
 
 
 def complaint_get(*, user, pk) -> Complaint:
@@ -122,7 +96,7 @@ def complaint_get(*, user, pk) -> Complaint:
 def complaint_events(*, user, complaint: Complaint) -> QuerySet[ComplaintEvent]:
     """The timeline of a visible complaint; internal notes are for the client side only."""
     qs = complaint.events.select_related("actor").order_by("seq")
-    if user.is_superuser or user.role in CLIENT_ROLES:
+    if is_client(user):
         return qs
     return qs.filter(is_internal=False)
 
@@ -134,10 +108,7 @@ def complaints_for_work_order(*, user, work_order) -> QuerySet[Complaint]:
 
 def complaint_assignable(*, user) -> QuerySet[User]:
     """Who may handle complaints of the user's organisation: its active client supervisors and administrators."""
-    qs = User.objects.filter(role__in=sorted(permissions.CLIENT_OPERATORS), is_active=True)
-    if user.is_superuser:
-        return qs.order_by("username")
-    return qs.filter(organisation_id=user.organisation_id).order_by("username")
+    return restrict(User.objects.filter(role__in=sorted(CLIENT_OPERATORS), is_active=True), user).order_by("username")
 
 
 # ---------------------------------------------------------------------------------------------- draws
@@ -145,12 +116,7 @@ def complaint_assignable(*, user) -> QuerySet[User]:
 
 def prize_draw_list(*, user) -> QuerySet[PrizeDraw]:
     """Prize draws of the user's organisation, for the client side only."""
-    qs = PrizeDraw.objects.select_related("organisation", "published_by", "drawn_by")
-    if user.is_superuser:
-        return qs
-    if _nothing(user) or user.role not in CLIENT_ROLES:
-        return qs.none()
-    return qs.filter(organisation_id=user.organisation_id)
+    return restrict(PrizeDraw.objects.select_related("organisation", "published_by", "drawn_by"), user)
 
 
 def prize_draw_get(*, user, pk) -> PrizeDraw:

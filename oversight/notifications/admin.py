@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from oversight.core.admin import ReadOnlyModelAdmin
 from oversight.notifications.models import Notification
+from oversight.tenancy.admin_base import ReadOnlyModelAdmin
 
 
 @admin.register(Notification)

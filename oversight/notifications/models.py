@@ -4,9 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight.tenancy.visibility import Visibility
+
 
 class Notification(models.Model):
     """A message to one user (e.g. an SLA warning), shown in the app and e-mailed once."""
+
+    visibility = Visibility(organisation="recipient__organisation", person="recipient")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"

@@ -12,10 +12,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
-from oversight.core.admin import AuditedModelAdmin, OversightModelForm, mark_audited
 from oversight.core.errors import ApplicationError
 from oversight.portfolio import services
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification
+from oversight.tenancy.admin_base import AuditedModelAdmin, OversightModelForm, mark_audited
 
 
 def _adopt(obj, saved) -> None:

@@ -10,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.portfolio.choices import QualificationRole, ScoreSource
 from oversight.tenancy.choices import VendorTier
+from oversight.tenancy.visibility import Visibility
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
 
 
 class PortfolioSettings(models.Model):
     """Per-organisation portfolio settings: minimum qualified vendors per critical service, cost target."""
+
+    visibility = Visibility(organisation="organisation")
 
     organisation = models.OneToOneField(
         "tenancy.Organisation",
@@ -46,6 +49,8 @@ class PortfolioSettings(models.Model):
 class VendorTierChange(models.Model):
     """One change of a vendor's tier with its reason (immutable history)."""
 
+    visibility = Visibility(organisation="vendor__organisation")
+
     vendor = models.ForeignKey(
         "tenancy.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="tier_changes"
     )
@@ -75,6 +80,8 @@ class VendorTierChange(models.Model):
 
 class VendorMonthlyScore(models.Model):
     """A vendor's score for one calendar month on technical capability, response speed and cost (0–100 each)."""
+
+    visibility = Visibility(organisation="vendor__organisation")
 
     vendor = models.ForeignKey(
         "tenancy.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="monthly_scores"
@@ -120,6 +127,8 @@ class VendorMonthlyScore(models.Model):
 
 class ServiceQualification(models.Model):
     """A vendor qualified to run a service (primary = the owning vendor, or a backup), within validity dates."""
+
+    visibility = Visibility(organisation="service__organisation")
 
     service = models.ForeignKey(
         "catalog.Service", verbose_name=_("service"), on_delete=models.CASCADE, related_name="qualifications"

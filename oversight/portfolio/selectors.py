@@ -21,30 +21,24 @@ from oversight.contracts.selectors import contracted_staffing
 from oversight.portfolio.choices import CertificateState
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
 from oversight.scorecards.staffing import certificate_state  # the one rule, shared with the people indicators
-from oversight.tenancy.choices import CLIENT_ROLES, Role, StaffPosition
+from oversight.tenancy.choices import Role, StaffPosition
 from oversight.tenancy.models import Certificate, Organisation, StaffMember, Vendor
+from oversight.tenancy.roles import is_client
+from oversight.tenancy.visibility import restrict
 
 DEFAULT_MIN_CRITICAL_VENDORS = 2
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
 
 
-def is_client(user) -> bool:
-    """Client roles (and superusers) read the whole portfolio of their organisation."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in CLIENT_ROLES))
-
-
 def vendor_list(*, user, compliance: bool = False) -> QuerySet[Vendor]:
     """Vendors whose portfolio the user may read; with ``compliance`` a vendor manager also sees their own."""
-    qs = Vendor.objects.select_related("organisation").order_by("name")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_superuser:
+    qs = restrict(Vendor.objects.select_related("organisation").order_by("name"), user)
+    if is_client(user):
         return qs
-    if user.role in CLIENT_ROLES:
-        return qs.filter(organisation_id=user.organisation_id)
-    if compliance and user.role == Role.VENDOR_MANAGER and user.vendor_id:
-        return qs.filter(pk=user.vendor_id)
+    # The portfolio is the client's view of its vendors; a vendor manager reads only their own staff compliance.
+    if compliance and user.is_authenticated and user.role == Role.VENDOR_MANAGER:
+        return qs
     return qs.none()
 
 
@@ -119,9 +113,7 @@ def coverage(*, user, on: dt.date) -> list[CoverageRow]:
     if not is_client(user):
         return []
     services = Service.objects.select_related("vendor", "organisation").filter(is_critical=True).order_by("name")
-    if not user.is_superuser:
-        services = services.filter(organisation_id=user.organisation_id)
-    services = list(services)
+    services = list(restrict(services, user))
     valid = (
         ServiceQualification.objects.select_related("vendor")
         .filter(service__in=services, valid_from__lte=on)
@@ -160,12 +152,10 @@ def coverage_warnings_by_vendor(rows: list[CoverageRow]) -> dict[int, list[Cover
 
 def qualifications(*, user) -> QuerySet[ServiceQualification]:
     """Service qualifications of the user's organisation (client roles only)."""
-    if not is_client(user):
-        return ServiceQualification.objects.none()
     qs = ServiceQualification.objects.select_related("service", "vendor").order_by(
         "service__name", "role", "vendor__name", "valid_from", "pk"
     )
-    return qs if user.is_superuser else qs.filter(service__organisation_id=user.organisation_id)
+    return restrict(qs, user)
 
 
 def qualification_get(*, user, pk) -> ServiceQualification:
@@ -188,10 +178,7 @@ def service_get(*, user, pk) -> Service:
     """A service of the user's organisation whose qualifications the user may read (client roles), or 404."""
     if not is_client(user):
         raise Http404(_("No such service."))
-    qs = Service.objects.select_related("organisation", "vendor")
-    if not user.is_superuser:
-        qs = qs.filter(organisation_id=user.organisation_id)
-    found = qs.filter(pk=pk).first()
+    found = restrict(Service.objects.select_related("organisation", "vendor"), user).filter(pk=pk).first()
     if found is None:
         raise Http404(_("No such service."))
     return found
@@ -202,9 +189,8 @@ def organisation_settings(*, user, pk=None) -> PortfolioSettings:
     if not is_client(user):
         raise Http404(_("No such organisation."))
     target = user.organisation_id if pk is None else pk
-    if not user.is_superuser and str(target) != str(user.organisation_id):
-        raise Http404(_("No such organisation."))
-    organisation = Organisation.objects.filter(pk=target).first() if str(target).isdigit() else None
+    visible = restrict(Organisation.objects.all(), user)
+    organisation = visible.filter(pk=target).first() if str(target).isdigit() else None
     if organisation is None:
         raise Http404(_("No such organisation."))
     return settings_for(organisation)

@@ -48,10 +48,10 @@ from oversight.portfolio.selectors import settings_for
 from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import load_facts
 from oversight.scorecards.indicators import response_timeliness
-from oversight.tenancy.choices import Role, VendorTier
+from oversight.tenancy.choices import VendorTier
 from oversight.tenancy.models import Vendor
+from oversight.tenancy.roles import CLIENT_OPERATORS
 
-OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 # Bounds of the settings: a minimum above this is surely a typing error; the cost column holds 12 integer digits.
@@ -65,7 +65,7 @@ def may_manage(user, organisation_id) -> bool:
         return True  # system (tasks, commands)
     if user.is_superuser:
         return True
-    return user.role in OPERATORS and user.organisation_id == organisation_id
+    return user.role in CLIENT_OPERATORS and user.organisation_id == organisation_id
 
 
 def _require(actor, organisation_id) -> None:

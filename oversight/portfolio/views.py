@@ -22,7 +22,8 @@ from oversight.core.views import RoleRequiredMixin
 from oversight.core.zones import local_today
 from oversight.portfolio import selectors, services
 from oversight.portfolio.forms import PortfolioSettingsForm, QualificationForm
-from oversight.tenancy.choices import CLIENT_ROLES, Role
+from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import CLIENT_ROLES
 
 
 def _today(user):

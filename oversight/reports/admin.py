@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from oversight.core.admin import ReadOnlyInlineMixin, ReadOnlyModelAdmin
 from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSchedule
+from oversight.tenancy.admin_base import ReadOnlyInlineMixin, ReadOnlyModelAdmin
 
 
 @admin.register(ReportSchedule)

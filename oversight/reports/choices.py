@@ -4,7 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.transitions import Machine
-from oversight.tenancy.choices import Role
 
 
 class DeliveryStatus(models.TextChoices):
@@ -65,13 +64,3 @@ class SkipReason(models.TextChoices):
     REPORT_ERROR = "report_error", _("The report could not be built")
     MAIL_ERROR = "mail_error", _("The mail server refused the e-mail")
     INTERRUPTED = "interrupted", _("Sending was interrupted")
-
-
-# Who may receive a schedule's report: the client side; on the vendor side only the managers of the
-# schedule's own vendor (the service checks the vendor); never agents or requesters.
-CLIENT_RECIPIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR})
-RECIPIENT_ROLES = CLIENT_RECIPIENT_ROLES | {Role.VENDOR_MANAGER}
-# Who creates, changes, switches off and sends schedules.
-SCHEDULE_MANAGERS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
-# Who reads the schedules: the client side all of its organisation's, vendor managers their own vendor's.
-SCHEDULE_READERS = CLIENT_RECIPIENT_ROLES | {Role.VENDOR_MANAGER}

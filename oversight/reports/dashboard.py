@@ -38,7 +38,7 @@ from oversight.contracts.selectors import base_fee_for, contract_list, contract_
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.money import round_money
 from oversight.core.zones import local_today
-from oversight.portfolio.selectors import is_client, vendor_list
+from oversight.portfolio.selectors import vendor_list
 from oversight.reports.metrics import PeriodFigures, vendor_figures
 from oversight.reports.periods import (
     ReportPeriod,
@@ -52,6 +52,8 @@ from oversight.scorecards.choices import PeriodKind
 from oversight.scorecards.selectors import current_revisions, period_list
 from oversight.settlement.selectors import statement_list
 from oversight.tenancy.models import Organisation
+from oversight.tenancy.roles import is_client
+from oversight.tenancy.visibility import restrict
 from oversight.tickets.choices import Status
 from oversight.tickets.models import WorkOrder
 
@@ -292,7 +294,8 @@ def vendors_for(*, user, organisation, period: ReportPeriod) -> list:
     vendors = list(vendor_list(user=user).filter(organisation=organisation))
     ids = [v.pk for v in vendors]
     active = set(
-        WorkOrder.objects.filter(
+        restrict(WorkOrder.objects.all(), user)
+        .filter(
             organisation=organisation,
             vendor_id__in=ids,
             created_at__gte=period.start_at,

@@ -17,10 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from oversight.reports.choices import DeliveryStatus, RecipientOutcome, SkipReason
 from oversight.reports.schedule import MAX_WORKING_DAY, MIN_WORKING_DAY
 from oversight.scorecards.choices import PeriodKind
+from oversight.tenancy.roles import MANAGEMENT_ROLES
+from oversight.tenancy.visibility import Visibility
 
 
 class ReportSchedule(models.Model):
     """A vendor's (or one contract's) service report e-mailed every month or quarter to chosen people."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor", roles=MANAGEMENT_ROLES)
 
     organisation = models.ForeignKey(
         "tenancy.Organisation",
@@ -110,6 +114,8 @@ class ReportSchedule(models.Model):
 class ReportDelivery(models.Model):
     """The sending of one period's report of a schedule: claimed once, then served recipient by recipient."""
 
+    visibility = Visibility.through("schedule")
+
     schedule = models.ForeignKey(
         ReportSchedule, verbose_name=_("schedule"), on_delete=models.PROTECT, related_name="deliveries"
     )
@@ -155,6 +161,8 @@ class ReportDelivery(models.Model):
 
 class DeliveryRecipient(models.Model):
     """One recipient's outcome of a delivery: e-mailed, skipped with the reason, or failed with the error."""
+
+    visibility = Visibility.through("delivery")
 
     delivery = models.ForeignKey(
         ReportDelivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="outcomes"

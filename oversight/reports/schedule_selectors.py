@@ -1,4 +1,4 @@
-"""Reads of report schedules and deliveries scoped to the acting user: the one place that decides who sees them.
+"""Reads of report schedules and deliveries, limited by the visibility gate (ReportSchedule.visibility).
 
 * The client side (administrator, supervisor, executive, auditor) sees every schedule of its organisation.
 * A vendor manager sees its own vendor's schedules read-only (which of its reports go to whom); vendor agents
@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from oversight.reports.choices import CLIENT_RECIPIENT_ROLES, RECIPIENT_ROLES, SCHEDULE_MANAGERS
 from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSchedule
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
+from oversight.tenancy.roles import CLIENT_OPERATORS, CLIENT_ROLES, MANAGEMENT_ROLES
+from oversight.tenancy.visibility import restrict
 
 
 def schedule_list(*, user) -> QuerySet[ReportSchedule]:
@@ -22,15 +23,7 @@ def schedule_list(*, user) -> QuerySet[ReportSchedule]:
     qs = ReportSchedule.objects.select_related("organisation", "vendor", "contract", "calendar").prefetch_related(
         Prefetch("recipients", queryset=User.objects.order_by("username"))
     )
-    if user.is_superuser:
-        return qs
-    if not user.is_authenticated or not user.is_active or not user.organisation_id:
-        return qs.none()
-    if user.role in CLIENT_RECIPIENT_ROLES:
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role == Role.VENDOR_MANAGER:
-        return qs.filter(organisation_id=user.organisation_id, vendor_id=user.vendor_id)
-    return qs.none()
+    return restrict(qs, user)
 
 
 def schedule_get(*, user, pk) -> ReportSchedule:
@@ -43,8 +36,9 @@ def schedule_get(*, user, pk) -> ReportSchedule:
 
 def delivery_list(*, user, schedule: ReportSchedule | None = None) -> QuerySet[ReportDelivery]:
     """Deliveries of the schedules the user may see (of one schedule if given), newest period first."""
-    qs = ReportDelivery.objects.filter(schedule__in=schedule_list(user=user)).select_related(
-        "schedule", "schedule__vendor", "schedule__contract", "requested_by"
+    qs = restrict(
+        ReportDelivery.objects.select_related("schedule", "schedule__vendor", "schedule__contract", "requested_by"),
+        user,
     )
     qs = qs.prefetch_related(
         Prefetch("outcomes", queryset=DeliveryRecipient.objects.select_related("user").order_by("pk"))
@@ -70,7 +64,7 @@ def may_manage_schedules(user, organisation=None) -> bool:
         return False
     if user.is_superuser:
         return True
-    if user.role not in SCHEDULE_MANAGERS:
+    if user.role not in CLIENT_OPERATORS:
         return False
     return organisation is None or user.organisation_id == getattr(organisation, "pk", organisation)
 
@@ -78,10 +72,10 @@ def may_manage_schedules(user, organisation=None) -> bool:
 def recipient_candidates(*, organisation, vendor=None) -> QuerySet[User]:
     """People who may be chosen as recipients: active, with an e-mail address, client side or vendor managers
     (of ``vendor`` when given)."""
-    qs = User.objects.filter(organisation=organisation, is_active=True, role__in=sorted(RECIPIENT_ROLES)).exclude(
+    qs = User.objects.filter(organisation=organisation, is_active=True, role__in=sorted(MANAGEMENT_ROLES)).exclude(
         email=""
     )
     vendor_managers = Q(role=Role.VENDOR_MANAGER)
     if vendor is not None:
         vendor_managers &= Q(vendor=vendor)
-    return qs.filter(Q(role__in=sorted(CLIENT_RECIPIENT_ROLES)) | vendor_managers).select_related("vendor")
+    return qs.filter(Q(role__in=sorted(CLIENT_ROLES)) | vendor_managers).select_related("vendor")

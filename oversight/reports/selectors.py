@@ -1,7 +1,7 @@
 """Reads of service reports (服务报告): who may read which vendor's report, and the report itself.
 
-Visibility (the one place that decides it for reports)
-------------------------------------------------------
+Visibility (who reads reports; which vendors: the gate, ``Vendor.visibility``)
+------------------------------------------------------------------------------
 * Client roles (administrator, supervisor, executive, auditor) read the report of every vendor of their
   organisation, vendor-wide or for any contract of that vendor they may see (``contracts.selectors``).
 * A vendor manager reads only their own vendor's report, and only for contracts the contract selectors let
@@ -47,12 +47,12 @@ from oversight.scorecards.facts_loader import RESOLVED_STATUSES, LoadedFacts, sc
 from oversight.scorecards.models import Dispute
 from oversight.scorecards.selectors import current_revisions, period_list
 from oversight.settlement.selectors import statement_list
-from oversight.tenancy.choices import CLIENT_ROLES, Role
 from oversight.tenancy.models import Vendor
+from oversight.tenancy.roles import MANAGEMENT_ROLES
+from oversight.tenancy.visibility import restrict
 from oversight.tickets.choices import ClockState
 from oversight.tickets.models import SLAClock, WorkOrder
 
-READER_ROLES = frozenset(CLIENT_ROLES | {Role.VENDOR_MANAGER})
 TREND_LENGTH = {PeriodKind.MONTHLY: 6, PeriodKind.QUARTERLY: 4}
 TOP_GROUPS = 10
 PAGE_BREACHES = 50  # the web page and the PDF list this many breaches; the XLSX has them all
@@ -83,21 +83,15 @@ FIGURES = (
 
 def may_read_reports(user) -> bool:
     """Client roles and vendor managers (and superusers) may read service reports at all."""
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role in READER_ROLES))
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role in MANAGEMENT_ROLES))
 
 
 def report_vendors(*, user) -> QuerySet[Vendor]:
-    """Vendors whose reports the user may read (module docstring)."""
+    """Vendors whose reports the user may read (module docstring): the visible vendors, for report readers."""
     qs = Vendor.objects.select_related("organisation").order_by("name")
     if not may_read_reports(user):
         return qs.none()
-    if user.is_superuser:
-        return qs
-    if user.role in CLIENT_ROLES:
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.vendor_id:
-        return qs.filter(organisation_id=user.organisation_id, pk=user.vendor_id)
-    return qs.none()
+    return restrict(qs, user)
 
 
 def report_vendor_get(*, user, pk) -> Vendor:

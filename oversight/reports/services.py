@@ -48,7 +48,6 @@ from oversight.core.zones import local_date
 from oversight.reports import schedule as timing
 from oversight.reports.choices import (
     DELIVERY_MACHINE,
-    RECIPIENT_ROLES,
     DeliveryAction,
     DeliveryStatus,
     RecipientOutcome,
@@ -68,6 +67,7 @@ from oversight.reports.schedule_selectors import may_manage_schedules
 from oversight.reports.selectors import service_report
 from oversight.scorecards.choices import PeriodKind
 from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import MANAGEMENT_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def _invalid(message, field: str) -> ApplicationError:
 
 def recipient_refusal(user, *, organisation, vendor) -> str | None:
     """Why a person may not receive a vendor's reports (None when they may), as a SkipReason value."""
-    if user.organisation_id != organisation.pk or user.role not in RECIPIENT_ROLES:
+    if user.organisation_id != organisation.pk or user.role not in MANAGEMENT_ROLES:
         return SkipReason.NOT_A_RECIPIENT
     if user.role == Role.VENDOR_MANAGER and user.vendor_id != vendor.pk:
         return SkipReason.OTHER_VENDOR

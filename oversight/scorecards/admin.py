@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from oversight.core.admin import ReadOnlyInlineMixin, ReadOnlyModelAdmin
 from oversight.scorecards.models import (
     CommitmentResult,
     EvaluationPeriod,
@@ -17,6 +16,7 @@ from oversight.scorecards.models import (
     PeriodEvent,
     SchemeIndicator,
 )
+from oversight.tenancy.admin_base import ReadOnlyInlineMixin, ReadOnlyModelAdmin
 
 
 class SchemeIndicatorInline(ReadOnlyInlineMixin, admin.TabularInline):

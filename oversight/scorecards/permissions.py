@@ -9,35 +9,18 @@
 from __future__ import annotations
 
 from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import is_client_operator, is_signed_in, is_vendor_manager_of
 
-CLIENT_OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
-
-
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def is_client_operator(user, organisation_id: int) -> bool:
-    """A client administrator or supervisor of the organisation (or a superuser)."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    return user.role in CLIENT_OPERATORS and user.organisation_id == organisation_id
+__all__ = ["is_client_operator", "is_vendor_manager_of", "may_dispute", "may_manage_schemes", "may_operate"]
 
 
 def may_manage_schemes(user, organisation_id: int) -> bool:
     """Client administrators of the organisation (and superusers) edit indicator schemes; None is the system."""
     if user is None:
         return True
-    if not _active(user):
+    if not is_signed_in(user):
         return False
     return user.is_superuser or (user.role == Role.CLIENT_ADMIN and user.organisation_id == organisation_id)
-
-
-def is_vendor_manager_of(user, vendor_id: int) -> bool:
-    """The vendor's own manager (superusers are not a vendor: they cannot dispute or countersign)."""
-    return _active(user) and user.role == Role.VENDOR_MANAGER and user.vendor_id == vendor_id
 
 
 def may_operate(user, period) -> bool:

@@ -1,7 +1,7 @@
 """Reads of evaluations scoped to the acting user, the drill-down records, trends, and the bridge to settlement.
 
-Visibility (the one place that decides it)
-------------------------------------------
+Visibility (the gate, ``EvaluationPeriod.visibility``, plus one domain rule here)
+--------------------------------------------------------------------------------
 * Client roles (administrator, supervisor, executive, auditor) see every period of their organisation.
 * Vendor staff (manager and agents) see their own vendor's periods once published (drafts are the
   client's work in progress); anything else is a 404.
@@ -49,15 +49,12 @@ from oversight.scorecards.models import (
     PeriodEvent,
     SchemeIndicator,
 )
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
 from oversight.tenancy.models import Certificate, StaffMember
+from oversight.tenancy.roles import is_vendor
+from oversight.tenancy.visibility import restrict
 from oversight.tickets.selectors import work_order_list
 
 PERIOD_RELATED = ("organisation", "contract", "vendor", "contract_version", "scheme", "revision_of")
-
-
-def _nothing(user) -> bool:
-    return not user.is_authenticated or not user.is_active or (not user.is_superuser and not user.organisation_id)
 
 
 def period_list(*, user) -> QuerySet[EvaluationPeriod]:
@@ -65,17 +62,11 @@ def period_list(*, user) -> QuerySet[EvaluationPeriod]:
     qs = EvaluationPeriod.objects.select_related(*PERIOD_RELATED).annotate(
         is_revised=Exists(EvaluationPeriod.objects.filter(revision_of=OuterRef("pk")))
     )
-    if user.is_superuser:
-        return qs
-    if _nothing(user):
-        return qs.none()
-    if user.role in CLIENT_ROLES:
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in VENDOR_ROLES and user.vendor_id:
-        return qs.filter(
-            organisation_id=user.organisation_id, vendor_id=user.vendor_id, status__in=VENDOR_VISIBLE_STATUSES
-        )
-    return qs.none()
+    qs = restrict(qs, user)
+    if is_vendor(user):
+        # Drafts are the client's work in progress: the vendor sees a period once it is published.
+        qs = qs.filter(status__in=VENDOR_VISIBLE_STATUSES)
+    return qs
 
 
 def period_get(*, user, pk) -> EvaluationPeriod:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from oversight.core.admin import ReadOnlyInlineMixin, ReadOnlyModelAdmin
 from oversight.settlement.models import SettlementStatement, StatementLine
+from oversight.tenancy.admin_base import ReadOnlyInlineMixin, ReadOnlyModelAdmin
 
 
 class StatementLineInline(ReadOnlyInlineMixin, admin.TabularInline):

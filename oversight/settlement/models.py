@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.settlement.choices import LineSource, StatementStatus, line_label
+from oversight.tenancy.visibility import Visibility
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 # The exact band deduction before the cap: percentages with 4 places of a fee in cents over points with 2
@@ -23,6 +24,8 @@ class SettlementStatement(models.Model):
     `inputs` and `result` are the canonical JSON of what `settle()` was given and returned;
     `content_hash` is SHA-256 over both (see `settlement.services.content_hash`).
     """
+
+    visibility = Visibility(organisation="organisation", vendor="vendor")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -119,6 +122,8 @@ class SettlementStatement(models.Model):
 
 class StatementLine(models.Model):
     """One line of a statement (signed amount: deductions negative) with the inputs explaining it and its source."""
+
+    visibility = Visibility.through("statement")
 
     statement = models.ForeignKey(
         SettlementStatement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="lines"

@@ -1,7 +1,7 @@
 """Reads of settlement statements scoped to the acting user.
 
-Visibility (the one place that decides it)
-------------------------------------------
+Visibility (the gate, ``SettlementStatement.visibility``, plus one domain rule here)
+-------------------------------------------------------------------------------------
 * Client roles (administrator, supervisor, executive, auditor) see every statement of their organisation.
 * Vendor staff (manager and agents) see their own vendor's **approved** statements (a draft is the client's
   work in progress, like a draft evaluation); anything else is a 404.
@@ -16,7 +16,8 @@ from django.http import Http404
 from oversight.scorecards.selectors import signed_periods
 from oversight.settlement.choices import StatementStatus
 from oversight.settlement.models import SettlementStatement, StatementLine
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
+from oversight.tenancy.roles import is_vendor
+from oversight.tenancy.visibility import restrict
 
 STATEMENT_RELATED = (
     "organisation",
@@ -33,18 +34,11 @@ STATEMENT_RELATED = (
 
 def statement_list(*, user) -> QuerySet[SettlementStatement]:
     """Statements the user may see (module docstring), with period, contract, vendor and signatories joined."""
-    qs = SettlementStatement.objects.select_related(*STATEMENT_RELATED)
-    if user.is_superuser:
-        return qs
-    if not user.is_authenticated or not user.is_active or not user.organisation_id:
-        return qs.none()
-    if user.role in CLIENT_ROLES:
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role in VENDOR_ROLES and user.vendor_id:
-        return qs.filter(
-            organisation_id=user.organisation_id, vendor_id=user.vendor_id, status=StatementStatus.APPROVED
-        )
-    return qs.none()
+    qs = restrict(SettlementStatement.objects.select_related(*STATEMENT_RELATED), user)
+    if is_vendor(user):
+        # A draft is the client's work in progress: the vendor sees a statement once it is approved.
+        qs = qs.filter(status=StatementStatus.APPROVED)
+    return qs
 
 
 def statement_get(*, user, pk) -> SettlementStatement:

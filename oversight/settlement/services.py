@@ -34,9 +34,8 @@ from oversight.scorecards.selectors import settlement_inputs_for
 from oversight.settlement.choices import STATEMENT_MACHINE, StatementAction, StatementStatus, line_source
 from oversight.settlement.events import STATEMENT_APPROVED
 from oversight.settlement.models import SettlementStatement, StatementLine
-from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import is_client_operator
 
-OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
 COMMITMENT_REF = "commitment_result:"
 FIGURES = (
     "base_fee",
@@ -57,13 +56,8 @@ FIGURES = (
 
 def may_operate(user, organisation_id) -> bool:
     """Client administrators and supervisors of the organisation (and superusers) prepare and approve statements."""
-    if user is None:
-        return True  # the system itself (demo loader, shell)
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.role in OPERATORS and user.organisation_id == organisation_id
+    # None is the system itself (demo loader, shell).
+    return user is None or is_client_operator(user, organisation_id)
 
 
 def _require_operator(actor, organisation_id) -> None:

@@ -23,15 +23,13 @@ from oversight.settlement import selectors, services
 from oversight.settlement.pdf import PDF_CONTENT_TYPE, statement_pdf
 from oversight.settlement.presentation import line_views, summary_rows
 from oversight.settlement.xlsx import XLSX_CONTENT_TYPE, statement_xlsx
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
-
-READERS = frozenset(CLIENT_ROLES | VENDOR_ROLES)
+from oversight.tenancy.roles import STAFF_ROLES
 
 
 class StatementListView(RoleRequiredMixin, TemplateView):
     """`/settlement/`: the statements the user may see; operators also see the signed periods awaiting one."""
 
-    allowed_roles = READERS
+    allowed_roles = STAFF_ROLES
     template_name = "settlement/statement_list.html"
 
     def get_context_data(self, **kwargs):

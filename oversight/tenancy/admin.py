@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from oversight.audit.services import audit_record, diff_snapshots
-from oversight.core.admin import (
+from oversight.tenancy.admin_base import (
     AuditedModelAdmin,
     OrganisationConsistentFormMixin,
     OversightInlineMixin,
@@ -24,8 +24,8 @@ from oversight.core.admin import (
     snapshot,
     today,
 )
-from oversight.tenancy.choices import VENDOR_ROLES
 from oversight.tenancy.models import Certificate, Organisation, Site, StaffMember, Team, User, Vendor
+from oversight.tenancy.roles import VENDOR_ROLES
 
 EXPIRY_WARNING_DAYS = 30
 # Changes to these fields are what "who may do what" means: audited as tenancy.user.role_changed.

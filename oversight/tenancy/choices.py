@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """What a user does; decides what they may see and change (see tenancy.selectors)."""
+    """What a user does; decides what they may see and change (tenancy.roles, tenancy.visibility)."""
 
     CLIENT_ADMIN = "client_admin", _("Client administrator")
     CLIENT_SUPERVISOR = "client_supervisor", _("Client supervisor")
@@ -14,11 +14,6 @@ class Role(models.TextChoices):
     VENDOR_MANAGER = "vendor_manager", _("Vendor manager")
     VENDOR_AGENT = "vendor_agent", _("Vendor agent")
     REQUESTER = "requester", _("Requester")
-
-
-CLIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR})
-VENDOR_ROLES = frozenset({Role.VENDOR_MANAGER, Role.VENDOR_AGENT})
-READ_ONLY_ROLES = frozenset({Role.EXECUTIVE, Role.AUDITOR})
 
 
 class SiteKind(models.TextChoices):

@@ -5,19 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from oversight.tenancy.choices import (
-    CLIENT_ROLES,
-    READ_ONLY_ROLES,
-    VENDOR_ROLES,
-    Role,
-    SiteKind,
-    StaffPosition,
-    VendorTier,
-)
+from oversight.tenancy.choices import Role, SiteKind, StaffPosition, VendorTier
+from oversight.tenancy.roles import CLIENT_ROLES, READ_ONLY_ROLES, VENDOR_ROLES
+from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
 
 
 class Organisation(models.Model):
     """A client organisation (甲方); everything else in the installation belongs to one."""
+
+    visibility = Visibility(organisation="pk", vendor=WHOLE_ORGANISATION, requester=WHOLE_ORGANISATION)
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     code = models.SlugField(_("code"), max_length=30, unique=True)
@@ -36,6 +32,8 @@ class Organisation(models.Model):
 
 class Site(models.Model):
     """A place or unit of a client organisation: campus, building, department or room."""
+
+    visibility = Visibility(organisation="organisation", vendor=WHOLE_ORGANISATION, requester=WHOLE_ORGANISATION)
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="sites"
@@ -62,6 +60,8 @@ class Site(models.Model):
 class Vendor(models.Model):
     """A vendor (乙方) serving one client organisation; sees nothing of any other vendor."""
 
+    visibility = Visibility(organisation="organisation", vendor="pk")
+
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="vendors"
     )
@@ -87,6 +87,8 @@ class Vendor(models.Model):
 class Team(models.Model):
     """A group of a vendor's agents that work orders can be dispatched to."""
 
+    visibility = Visibility.through("vendor")
+
     vendor = models.ForeignKey(Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("name"), max_length=200)
 
@@ -102,6 +104,8 @@ class Team(models.Model):
 
 class User(AbstractUser):
     """A person who signs in: client staff, vendor staff or a requester, with exactly one role."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor", vendorless_shared=True, requester="pk")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -171,6 +175,8 @@ class User(AbstractUser):
 class StaffMember(models.Model):
     """A person on a vendor's staff roster (人员), with position and skills."""
 
+    visibility = Visibility.through("vendor")
+
     vendor = models.ForeignKey(Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="staff")
     user = models.OneToOneField(
         User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_record"
@@ -192,6 +198,8 @@ class StaffMember(models.Model):
 
 class Certificate(models.Model):
     """A certificate held by a staff member, with its expiry (checked for the people dimension)."""
+
+    visibility = Visibility.through("staff_member")
 
     staff_member = models.ForeignKey(
         StaffMember, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="certificates"

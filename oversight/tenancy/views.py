@@ -12,7 +12,7 @@ from django.views import View
 from oversight.core.errors import ApplicationError
 from oversight.core.forms import LanguageForm, PreferencesForm
 from oversight.core.views import safe_next, show_error
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
+from oversight.tenancy.roles import CLIENT_ROLES, VENDOR_ROLES
 from oversight.tenancy.services import user_update_preferences
 
 

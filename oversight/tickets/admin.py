@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.admin import (
+from oversight.tenancy.admin_base import (
     AuditedModelAdmin,
     OversightModelForm,
     ReadOnlyInlineMixin,

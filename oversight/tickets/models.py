@@ -8,11 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from oversight.catalog.choices import Level, Priority, SLAMetric
 from oversight.core.files import StoredFileBase
 from oversight.core.models import TimelineEventBase
+from oversight.tenancy.visibility import Visibility
 from oversight.tickets.choices import OPEN_STATUSES, Channel, ClockState, EventKind, SLAState, Status, WorkOrderKind
 
 
 class WorkOrder(models.Model):
     """A work order (工单): an incident or service request handled by a vendor under an SLA."""
+
+    visibility = Visibility(
+        organisation="organisation",
+        vendor="vendor",
+        requester="requester",
+        department=("site", "requester__department"),
+    )
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -126,6 +134,8 @@ class WorkOrder(models.Model):
 class WorkOrderEvent(TimelineEventBase):
     """One immutable step of a work order's timeline (全过程): who did what, when."""
 
+    visibility = Visibility.through("work_order")
+
     timeline_parent = "work_order"
 
     work_order = models.ForeignKey(
@@ -147,6 +157,8 @@ class WorkOrderEvent(TimelineEventBase):
 
 class SLAClock(models.Model):
     """One SLA target's clock on a work order, rebuilt from the timeline after every change."""
+
+    visibility = Visibility.through("work_order")
 
     work_order = models.ForeignKey(
         WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE, related_name="clocks"
@@ -200,6 +212,8 @@ class SLAClock(models.Model):
 class Comment(models.Model):
     """A comment on a work order; internal ones are never shown to requesters."""
 
+    visibility = Visibility.through("work_order")
+
     work_order = models.ForeignKey(
         WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE, related_name="comments"
     )
@@ -222,6 +236,8 @@ class Comment(models.Model):
 class Attachment(StoredFileBase):
     """A file attached to a work order, stored outside the web root, served only after a permission check."""
 
+    visibility = Visibility.through("work_order")
+
     work_order = models.ForeignKey(
         WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE, related_name="attachments"
     )
@@ -236,6 +252,8 @@ class Attachment(StoredFileBase):
 
 class IdempotencyKey(models.Model):
     """Remembers a client's Idempotency-Key so a repeated create returns the first work order."""
+
+    visibility = Visibility(organisation="user__organisation", person="user")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
@@ -254,6 +272,8 @@ class IdempotencyKey(models.Model):
 class WorkOrderCounter(models.Model):
     """Per organisation and year, the last work-order number handed out (locked while incremented)."""
 
+    visibility = Visibility(organisation="organisation", roles=frozenset())  # bookkeeping: nobody reads it
+
     organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
@@ -269,6 +289,8 @@ class WorkOrderCounter(models.Model):
 
 class IntakePoint(models.Model):
     """A QR code on a device or in a room that opens a pre-filled work order."""
+
+    visibility = Visibility(organisation="organisation")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"

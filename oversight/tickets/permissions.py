@@ -6,14 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core.errors import NotAllowed
 from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import CLIENT_OPERATORS, READ_ONLY_ROLES, VENDOR_ROLES
 from oversight.tickets.choices import TRANSITIONS, Action, Status
 from oversight.tickets.models import WorkOrder
 
-CLIENT_OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
-
 
 def _is_vendor_staff_of(user, work_order: WorkOrder) -> bool:
-    return user.role in (Role.VENDOR_MANAGER, Role.VENDOR_AGENT) and user.vendor_id == work_order.vendor_id
+    return user.role in VENDOR_ROLES and user.vendor_id == work_order.vendor_id
 
 
 def _is_vendor_manager_of(user, work_order: WorkOrder) -> bool:
@@ -73,7 +72,7 @@ def may_comment(user, work_order: WorkOrder, *, internal: bool = False) -> bool:
     """Read-only roles never write; internal comments are for client and vendor staff only."""
     if user.is_superuser:
         return True
-    if user.role in (Role.EXECUTIVE, Role.AUDITOR):
+    if user.role in READ_ONLY_ROLES:
         return False
     if internal:
         return _is_vendor_staff_of(user, work_order) or _is_client_operator(user, work_order)
@@ -108,7 +107,7 @@ def may_edit_details(user, work_order: WorkOrder) -> bool:
 
 def may_create(user) -> bool:
     """Everyone except the read-only roles may submit work orders (vendor staff on behalf of callers)."""
-    return user.is_authenticated and user.is_active and user.role not in (Role.EXECUTIVE, Role.AUDITOR)
+    return user.is_authenticated and user.is_active and user.role not in READ_ONLY_ROLES
 
 
 def require(condition: bool, message=None) -> None:

@@ -7,37 +7,17 @@ from django.http import Http404
 
 from oversight.catalog.choices import SLAMetric
 from oversight.core import clock
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
+from oversight.tenancy.roles import STAFF_ROLES
+from oversight.tenancy.visibility import restrict
 from oversight.tickets.choices import OPEN_STATUSES
 from oversight.tickets.models import Attachment, Comment, IntakePoint, SLAClock, WorkOrder, WorkOrderEvent
 
 LIST_RELATED = ("service", "vendor", "site", "requester", "assignee", "organisation")
 
 
-def work_order_visibility_q(user) -> Q | None:
-    """The filter a user's visibility adds to work orders (None = everything, for superusers)."""
-    if user.is_superuser:
-        return None
-    if not user.is_authenticated or not user.is_active or not user.organisation_id:
-        return Q(pk__in=[])
-    org = Q(organisation_id=user.organisation_id)
-    if user.role in CLIENT_ROLES:
-        return org
-    if user.role in VENDOR_ROLES:
-        return org & Q(vendor_id=user.vendor_id)
-    if user.role == Role.REQUESTER:
-        mine = Q(requester_id=user.pk)
-        if user.sees_department_work_orders and user.department_id:
-            mine |= Q(site_id=user.department_id) | Q(requester__department_id=user.department_id)
-        return org & mine
-    return Q(pk__in=[])
-
-
 def work_order_list(*, user) -> QuerySet[WorkOrder]:
-    """Work orders the user may see, with what list pages need joined in."""
-    qs = WorkOrder.objects.select_related(*LIST_RELATED)
-    q = work_order_visibility_q(user)
-    return qs if q is None else qs.filter(q)
+    """Work orders the user may see (the gate: WorkOrder.visibility), with what list pages need joined in."""
+    return restrict(WorkOrder.objects.select_related(*LIST_RELATED), user)
 
 
 def work_order_get(*, user, pk) -> WorkOrder:
@@ -62,7 +42,7 @@ def work_order_get_by_number(*, user, number: str) -> WorkOrder:
 
 def sees_internal(user) -> bool:
     """Requesters never see internal comments, attachments or events."""
-    return user.is_superuser or user.role in CLIENT_ROLES or user.role in VENDOR_ROLES
+    return user.is_superuser or user.role in STAFF_ROLES
 
 
 def work_order_events(*, user, work_order: WorkOrder) -> QuerySet[WorkOrderEvent]:
@@ -85,8 +65,7 @@ def work_order_attachments(*, user, work_order: WorkOrder) -> QuerySet[Attachmen
 
 def attachment_get(*, user, pk) -> Attachment:
     """An attachment the user may download, or 404."""
-    visible = work_order_list(user=user)
-    qs = Attachment.objects.filter(work_order__in=visible)
+    qs = restrict(Attachment.objects.all(), user)
     if not sees_internal(user):
         qs = qs.filter(is_internal=False)
     try:
@@ -107,11 +86,7 @@ def work_order_clocks(*, work_order: WorkOrder) -> QuerySet[SLAClock]:
 
 def clock_list(*, user) -> QuerySet[SLAClock]:
     """SLA clocks of the work orders the user may see."""
-    q = work_order_visibility_q(user)
-    qs = SLAClock.objects.select_related("work_order")
-    if q is None:
-        return qs
-    return qs.filter(work_order__in=WorkOrder.objects.filter(q))
+    return restrict(SLAClock.objects.select_related("work_order"), user)
 
 
 def breached_q(now=None) -> Q:
@@ -151,8 +126,4 @@ def intake_point_get(*, token: str) -> IntakePoint:
 
 def intake_point_list(*, user) -> QuerySet[IntakePoint]:
     """QR intake points of the user's organisation (client side only)."""
-    if user.is_superuser:
-        return IntakePoint.objects.all()
-    if user.role in CLIENT_ROLES:
-        return IntakePoint.objects.filter(organisation_id=user.organisation_id)
-    return IntakePoint.objects.none()
+    return restrict(IntakePoint.objects.all(), user)

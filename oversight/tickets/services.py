@@ -21,8 +21,9 @@ from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.core.events import publish
 from oversight.core.timeline import timeline_append
-from oversight.tenancy.choices import READ_ONLY_ROLES, Role
+from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Site, Team, User, Vendor
+from oversight.tenancy.roles import READ_ONLY_ROLES
 from oversight.tickets import permissions
 from oversight.tickets.choices import (
     CREATABLE_KINDS,

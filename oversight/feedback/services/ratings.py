@@ -25,8 +25,8 @@ from oversight.feedback.models import Rating, RatingInvitation
 from oversight.feedback.services.common import feedback_settings_for
 from oversight.feedback.services.complaints import complaint_open_for_rating
 from oversight.feedback.tokens import lookup_hash, new_token, token_matches
-from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
+from oversight.tenancy.roles import VENDOR_ROLES
 from oversight.tickets.choices import Status
 from oversight.tickets.models import WorkOrder
 
@@ -80,7 +80,7 @@ def rating_deadline(work_order: WorkOrder) -> dt.datetime:
 def rating_expected(work_order: WorkOrder) -> bool:
     """A resolved work order whose requester is not staff of its vendor and which has no rating yet."""
     requester = work_order.requester
-    if requester.role in (Role.VENDOR_AGENT, Role.VENDOR_MANAGER) and requester.vendor_id == work_order.vendor_id:
+    if requester.role in VENDOR_ROLES and requester.vendor_id == work_order.vendor_id:
         return False  # nobody rates their own vendor's work
     return not Rating.objects.filter(work_order_id=work_order.pk).exists()
 

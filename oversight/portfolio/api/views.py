@@ -26,6 +26,7 @@ from oversight.portfolio.api import serializers as s
 from oversight.portfolio.models import ServiceQualification
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Organisation, Vendor
+from oversight.tenancy.roles import is_client
 
 ERRORS = {
     400: OpenApiResponse(description=_("Invalid input, or a business rule refused it.")),
@@ -43,7 +44,7 @@ class PortfolioVendorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         user = request.user
-        if selectors.is_client(user):
+        if is_client(user):
             return
         if self.action == "compliance" and user.role == Role.VENDOR_MANAGER:
             return
@@ -136,7 +137,7 @@ class CoverageViewSet(viewsets.GenericViewSet):
         responses={200: s.CoverageSerializer(many=True), 403: ERRORS[403]},
     )
     def list(self, request: Request) -> Response:
-        if not selectors.is_client(request.user):
+        if not is_client(request.user):
             raise PermissionDenied(_("Your role cannot read the vendor portfolio."))
         rows = selectors.coverage(user=request.user, on=local_today(request.user.organisation))
         return Response(s.CoverageSerializer(rows, many=True).data)
@@ -147,7 +148,7 @@ class ClientOnlyMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if not selectors.is_client(request.user):
+        if not is_client(request.user):
             raise PermissionDenied(_("Your role cannot read the vendor portfolio."))
 
 

@@ -25,6 +25,7 @@ from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSc
 from oversight.reports.schedule import MAX_WORKING_DAY, MIN_WORKING_DAY
 from oversight.scorecards.choices import PeriodKind
 from oversight.tenancy.models import User, Vendor
+from oversight.tenancy.visibility import restrict
 
 ERRORS = {
     400: OpenApiResponse(description=_("Invalid input, or a business rule refused it.")),
@@ -82,14 +83,14 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
 
 class _RelatedId(serializers.PrimaryKeyRelatedField):
-    """A primary key of the acting user's organisation (anything else reads as unknown)."""
+    """A primary key of an object the acting user may see through the visibility gate (else it reads as unknown)."""
 
     def get_queryset(self):
         request = self.context.get("request")
         qs = super().get_queryset()
-        if request is None or request.user.is_superuser:
+        if request is None:
             return qs
-        return qs.filter(organisation_id=request.user.organisation_id)
+        return restrict(qs, request.user)
 
 
 class ScheduleInputSerializer(serializers.Serializer):

@@ -20,7 +20,7 @@ from oversight.core.views import RoleRequiredMixin
 from oversight.reports import dashboard as selectors
 from oversight.scorecards import indicators as kpi
 from oversight.scorecards.choices import PeriodKind
-from oversight.tenancy.choices import CLIENT_ROLES
+from oversight.tenancy.roles import CLIENT_ROLES
 
 BAR_ROWS = (kpi.RESPONSE_TIMELINESS, kpi.RESOLUTION_TIMELINESS, kpi.CSAT_SATISFIED_SHARE)
 

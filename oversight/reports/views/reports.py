@@ -17,7 +17,6 @@ from oversight.core.charts import Series, bar_chart, line_chart
 from oversight.core.errors import ApplicationError
 from oversight.core.files import download_response
 from oversight.core.views import RoleRequiredMixin
-from oversight.portfolio.selectors import is_client
 from oversight.reports import selectors
 from oversight.reports.documents import (
     PDF_CONTENT_TYPE,
@@ -29,6 +28,7 @@ from oversight.reports.documents import (
 )
 from oversight.reports.periods import last_complete_period, period_from_key, previous_period
 from oversight.scorecards.choices import PeriodKind
+from oversight.tenancy.roles import MANAGEMENT_ROLES, is_client
 
 
 def svg_charts(report) -> list[str]:
@@ -72,7 +72,7 @@ def bad_period(request, exc: ApplicationError):
 class _ReportMixin(RoleRequiredMixin):
     """Gate the role, find the vendor or contract (404), parse the period (400), build the report."""
 
-    allowed_roles = selectors.READER_ROLES
+    allowed_roles = MANAGEMENT_ROLES
     for_contract = False
 
     def build(self, request, pk, period):
@@ -134,7 +134,7 @@ class ReportXlsxView(_ReportMixin, View):
 class ReportIndexView(RoleRequiredMixin, TemplateView):
     """`/reports/`: pick a vendor, optionally a contract, and a period; redirects to the report."""
 
-    allowed_roles = selectors.READER_ROLES
+    allowed_roles = MANAGEMENT_ROLES
     template_name = "reports/index.html"
 
     def get(self, request, *args, **kwargs):

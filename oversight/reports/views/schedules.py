@@ -19,14 +19,15 @@ from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.reports import schedule_selectors as selectors
 from oversight.reports import services
-from oversight.reports.choices import SCHEDULE_MANAGERS, SCHEDULE_READERS, RecipientOutcome
+from oversight.reports.choices import RecipientOutcome
 from oversight.reports.forms import ScheduleForm, SendForm
+from oversight.tenancy.roles import CLIENT_OPERATORS, MANAGEMENT_ROLES
 
 
 class ScheduleListView(RoleRequiredMixin, TemplateView):
     """`/reports/schedules/`: the schedules the user may see, with their recipients and next sending day."""
 
-    allowed_roles = SCHEDULE_READERS
+    allowed_roles = MANAGEMENT_ROLES
     template_name = "reports/schedule_list.html"
 
     def get_context_data(self, **kwargs):
@@ -68,7 +69,7 @@ def _submit(request, form, save, *, schedule=None, done):
 class ScheduleCreateView(RoleRequiredMixin, View):
     """`/reports/schedules/new/`: a new schedule (client administrators and supervisors)."""
 
-    allowed_roles = SCHEDULE_MANAGERS
+    allowed_roles = CLIENT_OPERATORS
 
     def get(self, request):
         return _form_page(request, ScheduleForm(user=request.user))
@@ -90,7 +91,7 @@ class ScheduleCreateView(RoleRequiredMixin, View):
 class ScheduleEditView(RoleRequiredMixin, View):
     """`/reports/schedules/<pk>/edit/`: change what, when and to whom (the vendor stays)."""
 
-    allowed_roles = SCHEDULE_MANAGERS
+    allowed_roles = CLIENT_OPERATORS
 
     def get(self, request, pk):
         schedule = selectors.schedule_get(user=request.user, pk=pk)
@@ -118,7 +119,7 @@ class ScheduleEditView(RoleRequiredMixin, View):
 class ScheduleDetailView(RoleRequiredMixin, TemplateView):
     """`/reports/schedules/<pk>/`: a schedule, its next sending day and every delivery with each recipient's outcome."""
 
-    allowed_roles = SCHEDULE_READERS
+    allowed_roles = MANAGEMENT_ROLES
     template_name = "reports/schedule_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -141,7 +142,7 @@ class ScheduleDetailView(RoleRequiredMixin, TemplateView):
 class _ScheduleAction(RoleRequiredMixin, View):
     """POST on a visible schedule by a client administrator or supervisor; back to the schedule page."""
 
-    allowed_roles = SCHEDULE_MANAGERS
+    allowed_roles = CLIENT_OPERATORS
 
     def post(self, request, pk):
         schedule = selectors.schedule_get(user=request.user, pk=pk)

@@ -20,6 +20,7 @@ from oversight.scorecards.choices import (
     PeriodStatus,
     Unit,
 )
+from oversight.tenancy.visibility import Visibility
 
 FIGURE = {"max_digits": 24, "decimal_places": 6}
 
@@ -32,6 +33,8 @@ class EvaluationPeriod(models.Model):
     zone, fixed when the period is created. For settlement: `total_score`, `contract_version`, `months`,
     `unit_counts` and the `commitment_results`.
     """
+
+    visibility = Visibility(organisation="organisation", vendor="vendor")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -166,6 +169,8 @@ class IndicatorResult(models.Model):
     Decimal columns are rounded to 6 places for display and queries; `exact` keeps the exact figures.
     """
 
+    visibility = Visibility.through("period")
+
     period = models.ForeignKey(
         EvaluationPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="results"
     )
@@ -219,6 +224,8 @@ class CommitmentResult(models.Model):
     actual (`scorecards.selectors.commitment_actuals`).
     """
 
+    visibility = Visibility.through("period")
+
     period = models.ForeignKey(
         EvaluationPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="commitment_results"
     )
@@ -261,6 +268,8 @@ class ManualEntry(models.Model):
 
     Entries are never edited: a new entry replaces the previous one for the indicator (the latest counts).
     """
+
+    visibility = Visibility.through("period")
 
     period = models.ForeignKey(
         EvaluationPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="manual_entries"
@@ -308,6 +317,8 @@ class ManualEntry(models.Model):
 
 class Dispute(models.Model):
     """A vendor manager's dispute (申诉) of an indicator, or of one work order's part in it, and its decision."""
+
+    visibility = Visibility.through("period")
 
     period = models.ForeignKey(
         EvaluationPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="disputes"
@@ -363,6 +374,8 @@ class Dispute(models.Model):
 class Exclusion(models.Model):
     """A work order taken out of one indicator's computation in one period, by an accepted dispute."""
 
+    visibility = Visibility.through("period")
+
     period = models.ForeignKey(
         EvaluationPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="exclusions"
     )
@@ -403,6 +416,8 @@ class Exclusion(models.Model):
 class Evidence(StoredFileBase):
     """A file backing a manual entry or a dispute, stored outside the web root, downloaded after a permission check."""
 
+    visibility = Visibility.through("period")
+
     period = models.ForeignKey(
         EvaluationPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="evidence"
     )
@@ -434,6 +449,8 @@ class Evidence(StoredFileBase):
 
 class PeriodEvent(TimelineEventBase):
     """One immutable step of a period's timeline: who did what, when, with the figures before and after."""
+
+    visibility = Visibility.through("period")
 
     timeline_parent = "period"
     immutable_error = "period events are immutable"

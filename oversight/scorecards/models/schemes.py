@@ -14,6 +14,7 @@ from oversight.scorecards.choices import (
     PeriodKind,
     Unit,
 )
+from oversight.tenancy.visibility import Visibility
 
 
 class IndicatorScheme(models.Model):
@@ -21,6 +22,8 @@ class IndicatorScheme(models.Model):
 
     A period stores the version it was computed with, so a later edit never rewrites a past evaluation.
     """
+
+    visibility = Visibility(organisation="organisation", vendor="contract__vendor")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -83,6 +86,8 @@ class IndicatorScheme(models.Model):
 
 class SchemeIndicator(models.Model):
     """One indicator of a scheme version: dimension, weight (of 100), source, scoring rule and missing policy."""
+
+    visibility = Visibility.through("scheme")
 
     scheme = models.ForeignKey(
         IndicatorScheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="indicators"

@@ -17,16 +17,14 @@ from oversight.scorecards.choices import EDITABLE_STATUSES, FROZEN_STATUSES, Per
 from oversight.scorecards.filters import PeriodFilter
 from oversight.scorecards.forms import DecisionForm, DisputeForm, ManualEntryForm, PeriodOpenForm, ReviseForm
 from oversight.scorecards.views.display import figure, labelled_sets
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES
+from oversight.tenancy.roles import STAFF_ROLES, VENDOR_ROLES
 from oversight.tickets.choices import WorkOrderKind
-
-READERS = frozenset(CLIENT_ROLES | VENDOR_ROLES)
 
 
 class PeriodListView(RoleRequiredMixin, TemplateView):
     """`/scorecards/`: the evaluations the user may see, filtered by contract, vendor, kind, status or year."""
 
-    allowed_roles = READERS
+    allowed_roles = STAFF_ROLES
     template_name = "scorecards/period_list.html"
 
     def get_context_data(self, **kwargs):

@@ -10,7 +10,7 @@ from oversight.core.charts import Series, bar_chart, line_chart
 from oversight.core.views import RoleRequiredMixin
 from oversight.scorecards import selectors
 from oversight.scorecards.choices import PeriodKind
-from oversight.scorecards.views.periods import READERS
+from oversight.tenancy.roles import STAFF_ROLES
 
 # The value axis of an indicator's trend chart, by unit (upper None: up to the largest value).
 Y_RANGES = {"percent": (0, 100), "nps": (-100, 100), "stars": (0, 5)}
@@ -19,7 +19,7 @@ Y_RANGES = {"percent": (0, 100), "nps": (-100, 100), "stars": (0, 5)}
 class TrendView(RoleRequiredMixin, TemplateView):
     """`/scorecards/trends/`: score and one indicator across periods, per vendor (inline SVG, print-friendly)."""
 
-    allowed_roles = READERS
+    allowed_roles = STAFF_ROLES
     template_name = "scorecards/trends.html"
 
     def get_context_data(self, **kwargs):

@@ -11,14 +11,14 @@ from django.views.generic import TemplateView
 
 from oversight.core import clock
 from oversight.core.views import HtmxTemplateMixin, RoleRequiredMixin, paginate
-from oversight.tenancy.choices import CLIENT_ROLES, VENDOR_ROLES, Role
+from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import MANAGEMENT_ROLES, VENDOR_ROLES
 from oversight.tickets import exports
 from oversight.tickets.choices import OPEN_STATUSES, Status
 from oversight.tickets.filters import WorkOrderFilter
 from oversight.tickets.selectors import breached_q, queue, work_order_list
 from oversight.tickets.views.display import with_live_sla
 
-BOARD_ROLES = frozenset(CLIENT_ROLES | {Role.VENDOR_MANAGER})
 QUEUES = (
     ("mine", _("Mine")),
     ("team", _("My team")),
@@ -80,7 +80,7 @@ def _widen_filter_widgets(filterset) -> None:
 class BoardView(RoleRequiredMixin, HtmxTemplateMixin, TemplateView):
     """`/board/` (监管界面): every open work order across vendors, SLA state, filters, counts, export."""
 
-    allowed_roles = BOARD_ROLES
+    allowed_roles = MANAGEMENT_ROLES
     template_name = "tickets/board.html"
     partial_template_name = "tickets/partials/board_results.html"
 
@@ -125,7 +125,7 @@ class BoardView(RoleRequiredMixin, HtmxTemplateMixin, TemplateView):
 class BoardExportView(RoleRequiredMixin, View):
     """CSV or XLSX of the board's filtered list, through the same selector and FilterSet."""
 
-    allowed_roles = BOARD_ROLES
+    allowed_roles = MANAGEMENT_ROLES
 
     def get(self, request, fmt):
         filterset = board_filterset(request)

@@ -1,5 +1,8 @@
 """Shared Django-admin base classes: access limited to client administrators, rows limited to their
-organisation, and every add/change/delete written to the audit trail with before/after snapshots.
+organisation through the visibility gate (``tenancy.visibility``, action "administer"), and every
+add/change/delete written to the audit trail with before/after snapshots.
+
+It lives in tenancy, not core, because it needs the gate and the audit trail (core imports neither).
 
 The admin is one more door into the data, so it follows the same rules as the rest of the product:
 a client administrator sees and edits only their own organisation (superusers see all), writes with
@@ -22,103 +25,20 @@ from django.utils.translation import gettext_lazy as _
 from oversight.audit.services import audit_record, diff_snapshots, model_snapshot
 from oversight.core import clock
 from oversight.core.admin_site import may_use_admin
-
-# How to reach the owning organisation from each model the admin shows or offers as a choice.
-ORGANISATION_LOOKUPS: dict[str, str] = {
-    "tenancy.organisation": "pk",
-    "tenancy.site": "organisation",
-    "tenancy.vendor": "organisation",
-    "tenancy.team": "vendor__organisation",
-    "tenancy.user": "organisation",
-    "tenancy.staffmember": "vendor__organisation",
-    "tenancy.certificate": "staff_member__vendor__organisation",
-    "catalog.servicecategory": "organisation",
-    "catalog.service": "organisation",
-    "catalog.offering": "service__organisation",
-    "catalog.businesscalendar": "organisation",
-    "catalog.calendarinterval": "calendar__organisation",
-    "catalog.calendarday": "calendar__organisation",
-    "catalog.calendaryear": "calendar__organisation",
-    "catalog.slapolicy": "organisation",
-    "catalog.slapolicyversion": "policy__organisation",
-    "catalog.slatarget": "version__policy__organisation",
-    "catalog.priorityrule": "organisation",
-    "tickets.workorder": "organisation",
-    "tickets.workorderevent": "work_order__organisation",
-    "tickets.slaclock": "work_order__organisation",
-    "tickets.intakepoint": "organisation",
-    "notifications.notification": "recipient__organisation",
-    "feedback.feedbacksettings": "organisation",
-    "feedback.ratinginvitation": "work_order__organisation",
-    "feedback.rating": "organisation",
-    "feedback.complaint": "organisation",
-    "feedback.complaintevent": "complaint__organisation",
-    "feedback.prizedraw": "organisation",
-    "audit.auditentry": "organisation",
-    "contracts.contract": "organisation",
-    "contracts.contractversion": "contract__organisation",
-    "contracts.contractscoreband": "version__contract__organisation",
-    "contracts.contractcommitment": "version__contract__organisation",
-    "contracts.commitmentsharestep": "commitment__version__contract__organisation",
-    "contracts.contractunitrate": "version__contract__organisation",
-    "contracts.contractstaffing": "version__contract__organisation",
-    "contracts.contractdocument": "contract__organisation",
-    "scorecards.indicatorscheme": "organisation",
-    "scorecards.evaluationperiod": "organisation",
-    "settlement.settlementstatement": "organisation",
-    "settlement.statementline": "statement__organisation",
-    "scorecards.schemeindicator": "scheme__organisation",
-    "scorecards.indicatorresult": "period__organisation",
-    "scorecards.commitmentresult": "period__organisation",
-    "scorecards.periodevent": "period__organisation",
-    "portfolio.servicequalification": "service__organisation",
-    "portfolio.portfoliosettings": "organisation",
-    "reports.reportschedule": "organisation",
-    "reports.reportdelivery": "schedule__organisation",
-    "reports.deliveryrecipient": "delivery__schedule__organisation",
-}
+from oversight.tenancy.visibility import ADMINISTER, organisation_of, organisation_path, restrict
 
 # Never written to the audit trail, even masked: they say nothing an auditor needs.
 AUDIT_EXCLUDED_FIELDS = frozenset({"password", "last_login"})
 
 
-def organisation_lookup(model) -> str | None:
-    """The ORM lookup from `model` to its organisation (None when the model has no owner)."""
-    return ORGANISATION_LOOKUPS.get(model._meta.label_lower)
-
-
 def scope_queryset(qs: models.QuerySet, user) -> models.QuerySet:
-    """Limit a queryset to the user's organisation; superusers see everything, others nothing foreign."""
-    if user.is_superuser:
-        return qs
-    lookup = organisation_lookup(qs.model)
-    if lookup is None or not getattr(user, "organisation_id", None):
-        return qs.none()
-    qs = qs.filter(**{lookup: user.organisation_id})
-    if qs.model._meta.label_lower == "tenancy.user":
+    """Limit an admin queryset through the visibility gate's "administer" action: superusers see everything,
+    a client administrator every row of their organisation (by each model's declaration), others nothing."""
+    qs = restrict(qs, user, ADMINISTER)
+    if qs.model._meta.label_lower == "tenancy.user" and not user.is_superuser:
         # A client administrator never touches a superuser account.
         qs = qs.filter(is_superuser=False)
     return qs
-
-
-def organisation_of(obj):
-    """The organisation an object belongs to, following its organisation lookup (None if unknown)."""
-    if obj is None:
-        return None
-    lookup = organisation_lookup(type(obj))
-    if lookup is None:
-        return None
-    if lookup == "pk":
-        return obj
-    current = obj
-    for part in lookup.split("__"):
-        try:
-            current = getattr(current, part)
-        except models.ObjectDoesNotExist:
-            return None
-        if current is None:
-            return None
-    return current
 
 
 def validate_time_zone(value: str) -> None:
@@ -143,7 +63,7 @@ def _check_same_organisation(form: forms.BaseForm, organisation, skip: str | Non
             continue
         values = list(value) if isinstance(value, models.QuerySet | list | tuple) else [value]
         for item in values:
-            if not isinstance(item, models.Model) or organisation_lookup(type(item)) in (None, "pk"):
+            if not isinstance(item, models.Model) or organisation_path(type(item)) in (None, "pk"):
                 continue
             owner = organisation_of(item)
             if owner is not None and owner.pk != organisation.pk:
@@ -154,7 +74,7 @@ def _check_same_organisation(form: forms.BaseForm, organisation, skip: str | Non
 def form_organisation(form: forms.BaseForm):
     """The organisation a top-level admin form writes into, from its cleaned data or its instance."""
     model = form._meta.model
-    lookup = organisation_lookup(model)
+    lookup = organisation_path(model)
     if lookup is None or lookup == "pk":
         return None
     first = lookup.split("__")[0]
@@ -171,7 +91,7 @@ class OrganisationConsistentFormMixin:
 
     def clean(self):
         cleaned = super().clean()
-        lookup = organisation_lookup(self._meta.model)
+        lookup = organisation_path(self._meta.model)
         if lookup and lookup != "pk":
             _check_same_organisation(self, form_organisation(self), skip=lookup.split("__")[0])
         for name in ("time_zone",):
