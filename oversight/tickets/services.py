@@ -23,7 +23,7 @@ from oversight.core.events import publish
 from oversight.core.timeline import timeline_append
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Site, Team, User, Vendor
-from oversight.tenancy.roles import READ_ONLY_ROLES
+from oversight.tenancy.roles import READ_ONLY_ROLES, VENDOR_ROLES
 from oversight.tickets import permissions
 from oversight.tickets.choices import (
     CREATABLE_KINDS,
@@ -126,7 +126,7 @@ def work_order_create(
             raise ApplicationError(_("Unknown %(what)s.") % {"what": label})
     if requester.organisation_id != organisation.pk:
         raise ApplicationError(_("The requester belongs to another organisation."))
-    if actor.role in (Role.VENDOR_AGENT, Role.VENDOR_MANAGER) and service.vendor_id != actor.vendor_id:
+    if actor.role in VENDOR_ROLES and service.vendor_id != actor.vendor_id:
         raise ApplicationError(_("Unknown service."))
     if not service.is_active:
         raise ApplicationError(_("This service is not available."))
@@ -346,9 +346,7 @@ def work_order_assign(
     if assignee is None and team is None:
         raise ApplicationError(_("Choose an agent or a team."))
     if assignee is not None and (
-        assignee.vendor_id != locked.vendor_id
-        or assignee.role not in (Role.VENDOR_AGENT, Role.VENDOR_MANAGER)
-        or not assignee.is_active
+        assignee.vendor_id != locked.vendor_id or assignee.role not in VENDOR_ROLES or not assignee.is_active
     ):
         raise ApplicationError(_("The agent must be active staff of this work order's vendor."))
     if team is not None and team.vendor_id != locked.vendor_id:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import AUDIT_READERS, CLIENT_ROLES, MANAGEMENT_ROLES, READ_ONLY_ROLES, VENDOR_ROLES
 
 register = template.Library()
 
@@ -15,41 +16,29 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         return []
     role = user.role
     items: list[tuple[str, object]] = []
-    if user.is_superuser or role in (Role.VENDOR_MANAGER, Role.VENDOR_AGENT):
+    if user.is_superuser or role in VENDOR_ROLES:
         items.append(("tickets:workbench", _("Workbench")))
-    if user.is_superuser or role in (
-        Role.CLIENT_ADMIN,
-        Role.CLIENT_SUPERVISOR,
-        Role.EXECUTIVE,
-        Role.AUDITOR,
-        Role.VENDOR_MANAGER,
-    ):
+    if user.is_superuser or role in MANAGEMENT_ROLES:
         items.append(("tickets:board", _("Supervision board")))
     if role == Role.REQUESTER:
         items.append(("tickets:portal", _("My requests")))
-    if user.is_superuser or role not in (Role.EXECUTIVE, Role.AUDITOR):
+    if user.is_superuser or role not in READ_ONLY_ROLES:
         items.append(("tickets:create", _("New request")))
     if user.is_superuser or role != Role.REQUESTER:
         items.append(("feedback:complaints", _("Complaints")))
-    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR):
+    if user.is_superuser or role in CLIENT_ROLES:
         items.append(("feedback:draws", _("Prize draws")))
-    if user.is_superuser or role in (
-        Role.CLIENT_ADMIN,
-        Role.CLIENT_SUPERVISOR,
-        Role.EXECUTIVE,
-        Role.AUDITOR,
-        Role.VENDOR_MANAGER,
-    ):
+    if user.is_superuser or role in MANAGEMENT_ROLES:
         items.append(("contracts:list", _("Contracts")))
         items.append(("scorecards:list", _("Evaluations")))
         items.append(("settlement:list", _("Settlements")))
         items.append(("reports:index", _("Service reports")))
-    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.EXECUTIVE, Role.AUDITOR):
+    if user.is_superuser or role in CLIENT_ROLES:
         items.append(("portfolio:overview", _("Vendor portfolio")))
         items.append(("reports:dashboard", _("Vendor dashboard")))
     if user.is_superuser or role == Role.CLIENT_ADMIN:
         items.append(("tickets:intake_points", _("QR codes")))
-    if user.is_superuser or role in (Role.CLIENT_ADMIN, Role.AUDITOR):
+    if user.is_superuser or role in AUDIT_READERS:
         items.append(("audit:list", _("Audit trail")))
     return items
 
