@@ -185,3 +185,18 @@ def test_without_a_transaction_the_helper_refuses_to_run(world, work_order, monk
         with pytest.raises(RuntimeError, match="inside a transaction"):
             transition(work_order, machine=MACHINE, action="take", actor=None)
     assert WorkOrder.objects.get(pk=work_order.pk).status == Status.NEW
+
+
+def test_announce_publishes_each_listed_event_after_commit(world, work_order, django_capture_on_commit_callbacks):
+    agent = world.users["vendor_agent"]
+
+    def announce(done):
+        assert (done.from_status, done.to_status) == (Status.NEW, Status.ACCEPTED)
+        return [(TAKEN, {"work_order_id": done.obj.pk, "actor_id": agent.pk})] * 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            transition(work_order, machine=MACHINE, action="take", actor=agent, announce=announce)
+        assert seen == []
+    assert [p["work_order_id"] for p in seen] == [work_order.pk, work_order.pk]
+    assert seen[0]["event_id"] != seen[1]["event_id"]
