@@ -1,8 +1,9 @@
 """Administration of the service catalog, business calendars, SLA policies and the priority matrix.
 
-Calendar hours, date overrides and covered years, SLA policy versions and new policies are written
-through the catalog services (which bump the calendar revision and audit); everything else through
-the audited admin base.
+Every main row (categories, services, calendars with their hours, date overrides and covered years, SLA
+policies and their versions, the priority matrix) is written through the catalog services, which bump the
+calendar revision where needed and audit; the admin only parses the forms. Inline offerings of a service are
+saved and audited by the admin base.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from oversight.audit.services import audit_record, diff_snapshots
 from oversight.businesstime.china import china_year_data
 from oversight.businesstime.engine import CalendarDataMissing
+from oversight.catalog import services
 from oversight.catalog.admin_forms import (
     CalendarDayForm,
     CalendarDayFormSet,
@@ -45,7 +46,6 @@ from oversight.catalog.models import (
 )
 from oversight.catalog.selectors import calendar_years_missing
 from oversight.catalog.services import (
-    calendar_bump_revision,
     calendar_confirm_year,
     calendar_create,
     calendar_load_china_year,
@@ -56,14 +56,13 @@ from oversight.catalog.services import (
     sla_policy_version_create,
 )
 from oversight.core.errors import ApplicationError
+from oversight.core.forms import changed_fields
 from oversight.tenancy.admin_base import (
     AuditedModelAdmin,
     OversightInlineMixin,
     ReadOnlyInlineMixin,
-    db_snapshot,
     mark_audited,
     scope_queryset,
-    snapshot,
     today,
 )
 from oversight.tenancy.models import Organisation
@@ -81,6 +80,13 @@ class ServiceCategoryAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "name_en", "organisation")
     list_filter = (("organisation", RelatedOnlyFieldListFilter),)
     search_fields = ("code", "name", "name_en")
+
+    def save_model(self, request, obj, form, change):
+        services.service_category_save(actor=request.user, category=obj, fields=changed_fields(obj, form, change))
+        mark_audited(obj)
+
+    def delete_model(self, request, obj):
+        services.service_category_delete(actor=request.user, category=obj)
 
 
 class OfferingInline(OversightInlineMixin, admin.TabularInline):
@@ -107,6 +113,13 @@ class ServiceAdmin(AuditedModelAdmin):
     )
     list_select_related = ("category", "vendor", "sla_policy")
     search_fields = ("code", "name", "name_en", "description")
+
+    def save_model(self, request, obj, form, change):
+        services.service_save(actor=request.user, service=obj, fields=changed_fields(obj, form, change))
+        mark_audited(obj)
+
+    def delete_model(self, request, obj):
+        services.service_delete(actor=request.user, service=obj)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -232,29 +245,11 @@ class BusinessCalendarAdmin(AuditedModelAdmin):
             mark_audited(obj)
             return
         fields = [name for name in form.changed_data if name in {"name", "time_zone", "holiday_source"}]
-        if fields:
-            before = db_snapshot(obj)
-            obj.save(update_fields=fields)
-            # The engine caches calendars by revision: any change must bump it.
-            calendar_bump_revision(obj)
-            before_diff, after_diff = diff_snapshots(before or {}, snapshot(obj))
-            audit_record(
-                actor=request.user, action="catalog.calendar.changed", obj=obj, before=before_diff, after=after_diff
-            )
+        services.calendar_update(actor=request.user, calendar=obj, fields=fields)
         mark_audited(obj)
 
     def delete_model(self, request, obj):
-        before = snapshot(obj)
-        pk, organisation = obj.pk, obj.organisation
-        obj.delete()
-        audit_record(
-            actor=request.user,
-            action="catalog.calendar.deleted",
-            obj=obj,
-            object_id=pk,
-            organisation=organisation,
-            before=before,
-        )
+        services.calendar_delete(actor=request.user, calendar=obj)
 
     def save_formset(self, request, form, formset, change):
         calendar = form.instance
@@ -276,13 +271,13 @@ class BusinessCalendarAdmin(AuditedModelAdmin):
                 continue
             if formset._should_delete_form(form):
                 if form.instance.pk:
-                    self._delete_day(request, calendar, form.instance.pk)
+                    services.calendar_day_delete(actor=request.user, calendar=calendar, day_id=form.instance.pk)
                 continue
             if not form.has_changed():
                 continue
             if form.instance.pk and form.initial.get("date") != cleaned["date"]:
                 # Moving an override to another date: the old date returns to the weekly pattern.
-                self._delete_day(request, calendar, form.instance.pk)
+                services.calendar_day_delete(actor=request.user, calendar=calendar, day_id=form.instance.pk)
             # The form already applied the service's rules, so the service accepts the row.
             calendar_set_day(
                 actor=request.user,
@@ -292,15 +287,6 @@ class BusinessCalendarAdmin(AuditedModelAdmin):
                 intervals=cleaned.get("hours") or [],
                 name=cleaned.get("name", ""),
             )
-
-    def _delete_day(self, request, calendar, pk):
-        day = CalendarDay.objects.filter(pk=pk, calendar=calendar).first()
-        if day is None:
-            return
-        before = snapshot(day)
-        day.delete()
-        calendar_bump_revision(calendar)
-        audit_record(actor=request.user, action="catalog.calendar.day_deleted", obj=calendar, before=before)
 
     # --- actions --------------------------------------------------------------------------------
     def get_actions(self, request):
@@ -446,7 +432,8 @@ class SLAPolicyAdmin(AuditedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.sla_policy_update(actor=request.user, policy=obj, fields=changed_fields(obj, form, change))
+            mark_audited(obj)
             return
         created = sla_policy_create(actor=request.user, organisation=obj.organisation, name=obj.name, code=obj.code)
         obj.pk = created.pk
@@ -529,6 +516,13 @@ class PriorityRuleAdmin(AuditedModelAdmin):
     list_editable = ("priority",)
     list_filter = ("priority", ("organisation", RelatedOnlyFieldListFilter))
     list_select_related = ("organisation",)
+
+    def save_model(self, request, obj, form, change):
+        services.priority_rule_save(actor=request.user, rule=obj, fields=changed_fields(obj, form, change))
+        mark_audited(obj)
+
+    def delete_model(self, request, obj):
+        services.priority_rule_delete(actor=request.user, rule=obj)
 
     def changelist_view(self, request, extra_context=None):
         organisations = scope_queryset(Organisation.objects.all(), request.user)

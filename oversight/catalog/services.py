@@ -1,4 +1,9 @@
-"""Writes to the catalog: calendars (with China's holidays), SLA policy versions, the priority matrix."""
+"""Writes to the catalog: calendars (with China's holidays), SLA policy versions, the priority matrix.
+
+The admin's writes come here too: `<entity>_save(*, actor, <entity>, fields)` saves a row a form built
+(`fields` None) or changed (only those fields) and audits it; `<entity>_delete(*, actor, <entity>)` deletes
+and audits.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from oversight.audit.services import audit_record, model_snapshot
+from oversight.audit.services import (
+    audit_record,
+    audit_row_saved,
+    diff_snapshots,
+    model_snapshot,
+    row_delete,
+    row_save,
+    row_snapshot,
+    stored_row_snapshot,
+)
 from oversight.businesstime.china import china_year_data
 from oversight.businesstime.engine import CalendarDataMissing
 from oversight.catalog.choices import CalendarYearSource, HolidaySource, Level, Priority, SLAMetric, Status
@@ -20,6 +34,8 @@ from oversight.catalog.models import (
     CalendarInterval,
     CalendarYear,
     PriorityRule,
+    Service,
+    ServiceCategory,
     SLAPolicy,
     SLAPolicyVersion,
     SLATarget,
@@ -300,3 +316,94 @@ def sla_policy_version_create(
         },
     )
     return version
+
+
+@transaction.atomic
+def calendar_update(*, actor, calendar: BusinessCalendar, fields: list[str]) -> BusinessCalendar:
+    """Save a calendar's changed name, time zone or holiday source; bump its revision (specs are cached by it)."""
+    if not fields:
+        return calendar
+    before = stored_row_snapshot(calendar) or {}
+    calendar.save(update_fields=fields)
+    calendar_bump_revision(calendar)
+    before_diff, after_diff = diff_snapshots(before, row_snapshot(calendar))
+    audit_record(actor=actor, action="catalog.calendar.changed", obj=calendar, before=before_diff, after=after_diff)
+    return calendar
+
+
+@transaction.atomic
+def calendar_delete(*, actor, calendar: BusinessCalendar) -> None:
+    """Delete a calendar and record what it was."""
+    before = row_snapshot(calendar)
+    pk, organisation = calendar.pk, calendar.organisation
+    calendar.delete()
+    audit_record(
+        actor=actor,
+        action="catalog.calendar.deleted",
+        obj=calendar,
+        object_id=pk,
+        organisation=organisation,
+        before=before,
+    )
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, calendar: BusinessCalendar, day_id: int) -> None:
+    """Remove a date override (the date returns to the weekly pattern); nothing happens if it is gone already."""
+    day = CalendarDay.objects.filter(pk=day_id, calendar=calendar).first()
+    if day is None:
+        return
+    before = model_snapshot(day)
+    day.delete()
+    calendar_bump_revision(calendar)
+    audit_record(actor=actor, action="catalog.calendar.day_deleted", obj=calendar, before=before)
+
+
+@transaction.atomic
+def sla_policy_update(*, actor, policy: SLAPolicy, fields: list[str]) -> SLAPolicy:
+    """Rename a policy or change its code (its terms change only by a new version)."""
+    before, after = row_save(obj=policy, fields=fields)
+    audit_row_saved(actor=actor, obj=policy, before=before, after=after, organisation=policy.organisation)
+    return policy
+
+
+@transaction.atomic
+def service_category_save(*, actor, category: ServiceCategory, fields: list[str] | None) -> ServiceCategory:
+    """Create (fields None) or change a reporting category of services."""
+    before, after = row_save(obj=category, fields=fields)
+    audit_row_saved(actor=actor, obj=category, before=before, after=after, organisation=category.organisation)
+    return category
+
+
+@transaction.atomic
+def service_category_delete(*, actor, category: ServiceCategory) -> None:
+    """Delete a reporting category."""
+    row_delete(actor=actor, obj=category, organisation=category.organisation)
+
+
+@transaction.atomic
+def service_save(*, actor, service: Service, fields: list[str] | None) -> Service:
+    """Create (fields None) or change a service (its vendor, default SLA policy, category...)."""
+    before, after = row_save(obj=service, fields=fields)
+    audit_row_saved(actor=actor, obj=service, before=before, after=after, organisation=service.organisation)
+    return service
+
+
+@transaction.atomic
+def service_delete(*, actor, service: Service) -> None:
+    """Delete a service."""
+    row_delete(actor=actor, obj=service, organisation=service.organisation)
+
+
+@transaction.atomic
+def priority_rule_save(*, actor, rule: PriorityRule, fields: list[str] | None) -> PriorityRule:
+    """Create (fields None) or change one cell of the impact × urgency → priority matrix."""
+    before, after = row_save(obj=rule, fields=fields)
+    audit_row_saved(actor=actor, obj=rule, before=before, after=after, organisation=rule.organisation)
+    return rule
+
+
+@transaction.atomic
+def priority_rule_delete(*, actor, rule: PriorityRule) -> None:
+    """Remove a cell of the matrix (the ITIL default applies again)."""
+    row_delete(actor=actor, obj=rule, organisation=rule.organisation)

@@ -1,4 +1,4 @@
-"""Forms of the core pages: personal preferences."""
+"""Forms of the core pages (personal preferences) and what every admin/form passes to a service."""
 
 from __future__ import annotations
 
@@ -44,3 +44,11 @@ class PreferencesForm(LanguageForm):
         choices=time_zone_choices,
         help_text=_("All dates and times are shown in this zone."),
     )
+
+
+def changed_fields(obj, form, change: bool) -> list[str] | None:
+    """What the services save: None for a new row, else the concrete fields the form changed."""
+    if not change:
+        return None
+    concrete = {f.name for f in obj._meta.concrete_fields}
+    return [name for name in form.changed_data if name in concrete]

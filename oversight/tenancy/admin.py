@@ -1,4 +1,7 @@
-"""Administration of organisations, sites, vendors, teams, users and the vendor staff roster."""
+"""Administration of organisations, sites, vendors, teams, users and the vendor staff roster.
+
+The main rows are saved and deleted by the tenancy services (which audit); the admin only parses the forms.
+"""
 
 from __future__ import annotations
 
@@ -15,21 +18,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from oversight.audit.services import audit_record, diff_snapshots
+from oversight.core.errors import NotAllowed
+from oversight.core.forms import changed_fields
+from oversight.tenancy import services
 from oversight.tenancy.admin_base import (
     AuditedModelAdmin,
     OrganisationConsistentFormMixin,
     OversightInlineMixin,
     OversightModelForm,
-    snapshot,
+    mark_audited,
     today,
 )
 from oversight.tenancy.models import Certificate, Organisation, Site, StaffMember, Team, User, Vendor
 from oversight.tenancy.roles import VENDOR_ROLES
 
 EXPIRY_WARNING_DAYS = 30
-# Changes to these fields are what "who may do what" means: audited as tenancy.user.role_changed.
-ROLE_FIELDS = ("role", "vendor", "organisation", "is_staff", "is_superuser")
 
 
 @admin.register(Organisation)
@@ -41,6 +44,13 @@ class OrganisationAdmin(AuditedModelAdmin):
     list_display = ("name", "code", "time_zone", "work_order_prefix", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "code")
+
+    def save_model(self, request, obj, form, change):
+        services.organisation_save(actor=request.user, organisation=obj, fields=changed_fields(obj, form, change))
+        mark_audited(obj)
+
+    def delete_model(self, request, obj):
+        services.organisation_delete(actor=request.user, organisation=obj)
 
 
 class SiteForm(OversightModelForm):
@@ -70,6 +80,13 @@ class SiteAdmin(AuditedModelAdmin):
     list_select_related = ("parent", "organisation")
     search_fields = ("name", "code")
 
+    def save_model(self, request, obj, form, change):
+        services.site_save(actor=request.user, site=obj, fields=changed_fields(obj, form, change))
+        mark_audited(obj)
+
+    def delete_model(self, request, obj):
+        services.site_delete(actor=request.user, site=obj)
+
 
 @admin.register(Vendor)
 class VendorAdmin(AuditedModelAdmin):
@@ -81,6 +98,13 @@ class VendorAdmin(AuditedModelAdmin):
     list_select_related = ("organisation",)
     search_fields = ("name", "code", "contact_email")
 
+    def save_model(self, request, obj, form, change):
+        services.vendor_save(actor=request.user, vendor=obj, fields=changed_fields(obj, form, change))
+        mark_audited(obj)
+
+    def delete_model(self, request, obj):
+        services.vendor_delete(actor=request.user, vendor=obj)
+
 
 @admin.register(Team)
 class TeamAdmin(AuditedModelAdmin):
@@ -90,6 +114,13 @@ class TeamAdmin(AuditedModelAdmin):
     list_filter = (("vendor", RelatedOnlyFieldListFilter),)
     list_select_related = ("vendor",)
     search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        services.team_save(actor=request.user, team=obj, fields=changed_fields(obj, form, change))
+        mark_audited(obj)
+
+    def delete_model(self, request, obj):
+        services.team_delete(actor=request.user, team=obj)
 
 
 class UserRulesFormMixin(OrganisationConsistentFormMixin):
@@ -188,40 +219,16 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser:
+        teams = form.cleaned_data["teams"] if "teams" in form.cleaned_data else None
+        try:
+            services.user_save(actor=request.user, user=obj, fields=changed_fields(obj, form, change), teams=teams)
+        except NotAllowed as exc:
             # Defence in depth: the form never offers these, but a forged request must not slip through.
-            stored = User.objects.filter(pk=obj.pk).first() if change else None
-            if obj.is_superuser and not (stored and stored.is_superuser):
-                raise PermissionDenied
-            if obj.organisation_id != request.user.organisation_id:
-                raise PermissionDenied
-        super().save_model(request, obj, form, change)
+            raise PermissionDenied(exc.message) from exc
+        mark_audited(obj)
 
-    def audit_saved(self, request, obj, *, before, change) -> None:
-        """Role, vendor and organisation changes get their own `tenancy.user.role_changed` entry."""
-        after = snapshot(obj, self.audit_m2m)
-        if not change:
-            audit_record(actor=request.user, action="tenancy.user.created", obj=obj, after=after)
-            return
-        before_diff, after_diff = diff_snapshots(before or {}, after)
-        role_keys = [k for k in after_diff if k in ROLE_FIELDS]
-        other_keys = [k for k in after_diff if k not in ROLE_FIELDS]
-        if role_keys:
-            audit_record(
-                actor=request.user,
-                action="tenancy.user.role_changed",
-                obj=obj,
-                before={k: before_diff[k] for k in role_keys},
-                after={k: after_diff[k] for k in role_keys},
-            )
-        if other_keys:
-            audit_record(
-                actor=request.user,
-                action="tenancy.user.changed",
-                obj=obj,
-                before={k: before_diff[k] for k in other_keys},
-                after={k: after_diff[k] for k in other_keys},
-            )
+    def delete_model(self, request, obj):
+        services.user_delete(actor=request.user, user=obj)
 
     def user_change_password(self, request, id, form_url=""):
         """Django's password form, plus an audit entry (never with the password or its hash)."""
@@ -229,12 +236,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, unquote(id))
             if user is not None:
-                audit_record(
-                    actor=request.user,
-                    action="tenancy.user.password_changed",
-                    obj=user,
-                    after={"usable": user.has_usable_password()},  # never the value or its hash
-                )
+                services.user_password_changed(actor=request.user, user=user)
         return response
 
 
@@ -308,6 +310,13 @@ class StaffMemberAdmin(AuditedModelAdmin):
     list_filter = ("position", "is_active", CertificateExpiryFilter, ("vendor", RelatedOnlyFieldListFilter))
     list_select_related = ("vendor", "user")
     search_fields = ("name", "skills")
+
+    def save_model(self, request, obj, form, change):
+        services.staff_member_save(actor=request.user, staff_member=obj, fields=changed_fields(obj, form, change))
+        mark_audited(obj)
+
+    def delete_model(self, request, obj):
+        services.staff_member_delete(actor=request.user, staff_member=obj)
 
     def get_queryset(self, request):
         day = today()

@@ -1,4 +1,9 @@
-"""Writes to organisations and people. Every change is audited."""
+"""Writes to organisations and people. Every change is audited.
+
+The admin's add, change and delete of organisations, sites, vendors, teams, users and the staff roster come
+here: `<entity>_save(*, actor, <entity>, fields)` saves a row a form built (`fields` None) or changed (only
+those fields) and audits it; `<entity>_delete(*, actor, <entity>)` deletes and audits.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from oversight.audit.services import audit_record
+from oversight.audit.services import audit_record, audit_row_saved, diff_snapshots, row_delete, row_save
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.tenancy.choices import Role
-from oversight.tenancy.models import User
+from oversight.tenancy.models import Organisation, Site, StaffMember, Team, User, Vendor
 
 
 def _may_change_preferences(actor, user: User) -> bool:
@@ -43,3 +48,131 @@ def user_update_preferences(*, actor, user: User, language: str, time_zone: str)
     user.language, user.time_zone = language, time_zone
     audit_record(actor=actor, action="tenancy.user.preferences_changed", obj=locked, before=before, after=after)
     return locked
+
+
+# Changes to these fields are what "who may do what" means: audited as tenancy.user.role_changed.
+ROLE_FIELDS = ("role", "vendor", "organisation", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def organisation_save(*, actor, organisation: Organisation, fields: list[str] | None) -> Organisation:
+    """Create (fields None) or change a client organisation."""
+    before, after = row_save(obj=organisation, fields=fields)
+    audit_row_saved(actor=actor, obj=organisation, before=before, after=after, organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, actor, organisation: Organisation) -> None:
+    """Delete an organisation (its own entry cannot point at the deleted row, so it names none)."""
+    row_delete(actor=actor, obj=organisation, organisation=None)
+
+
+@transaction.atomic
+def site_save(*, actor, site: Site, fields: list[str] | None) -> Site:
+    """Create (fields None) or change a campus, building, department or room."""
+    before, after = row_save(obj=site, fields=fields)
+    audit_row_saved(actor=actor, obj=site, before=before, after=after, organisation=site.organisation)
+    return site
+
+
+@transaction.atomic
+def site_delete(*, actor, site: Site) -> None:
+    """Delete a site."""
+    row_delete(actor=actor, obj=site, organisation=site.organisation)
+
+
+@transaction.atomic
+def vendor_save(*, actor, vendor: Vendor, fields: list[str] | None) -> Vendor:
+    """Create (fields None) or change a vendor serving an organisation."""
+    before, after = row_save(obj=vendor, fields=fields)
+    audit_row_saved(actor=actor, obj=vendor, before=before, after=after, organisation=vendor.organisation)
+    return vendor
+
+
+@transaction.atomic
+def vendor_delete(*, actor, vendor: Vendor) -> None:
+    """Delete a vendor."""
+    row_delete(actor=actor, obj=vendor, organisation=vendor.organisation)
+
+
+@transaction.atomic
+def team_save(*, actor, team: Team, fields: list[str] | None) -> Team:
+    """Create (fields None) or change a vendor's dispatch team."""
+    before, after = row_save(obj=team, fields=fields)
+    audit_row_saved(actor=actor, obj=team, before=before, after=after, organisation=team.vendor.organisation)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, actor, team: Team) -> None:
+    """Delete a dispatch team."""
+    row_delete(actor=actor, obj=team, organisation=team.vendor.organisation)
+
+
+@transaction.atomic
+def staff_member_save(*, actor, staff_member: StaffMember, fields: list[str] | None) -> StaffMember:
+    """Create (fields None) or change an entry of a vendor's staff roster."""
+    before, after = row_save(obj=staff_member, fields=fields)
+    organisation = staff_member.vendor.organisation
+    audit_row_saved(actor=actor, obj=staff_member, before=before, after=after, organisation=organisation)
+    return staff_member
+
+
+@transaction.atomic
+def staff_member_delete(*, actor, staff_member: StaffMember) -> None:
+    """Delete a roster entry."""
+    row_delete(actor=actor, obj=staff_member, organisation=staff_member.vendor.organisation)
+
+
+def _check_user_grant(actor, user: User) -> None:
+    """Only superusers grant superuser status or place people in another organisation."""
+    if actor is None or actor.is_superuser:
+        return
+    stored = User.objects.filter(pk=user.pk).first() if user.pk else None
+    if user.is_superuser and not (stored and stored.is_superuser):
+        raise NotAllowed(_("You are not allowed to do this."))
+    if user.organisation_id != actor.organisation_id:
+        raise NotAllowed(_("You are not allowed to do this."))
+
+
+@transaction.atomic
+def user_save(*, actor, user: User, fields: list[str] | None, teams=None) -> User:
+    """Create (fields None) or change a user (and set their teams when given), without auditing any secret.
+
+    A change of role, vendor, organisation or staff/superuser status is its own `tenancy.user.role_changed`
+    entry; other changes are `tenancy.user.changed`; neither ever holds the password or its hash.
+    """
+    _check_user_grant(actor, user)
+    values = None if teams is None else {"teams": teams}
+    before, after = row_save(obj=user, fields=fields, m2m=("teams",), m2m_values=values)
+    if before is None:
+        audit_record(actor=actor, action="tenancy.user.created", obj=user, after=after)
+        return user
+    before_diff, after_diff = diff_snapshots(before, after)
+    for action, keys in (
+        ("tenancy.user.role_changed", [k for k in after_diff if k in ROLE_FIELDS]),
+        ("tenancy.user.changed", [k for k in after_diff if k not in ROLE_FIELDS]),
+    ):
+        if keys:
+            audit_record(
+                actor=actor,
+                action=action,
+                obj=user,
+                before={k: before_diff[k] for k in keys},
+                after={k: after_diff[k] for k in keys},
+            )
+    return user
+
+
+@transaction.atomic
+def user_delete(*, actor, user: User) -> None:
+    """Delete a user account."""
+    row_delete(actor=actor, obj=user, organisation=user.organisation, m2m=("teams",))
+
+
+def user_password_changed(*, actor, user: User) -> None:
+    """Record that a user's password was set (by Django's password form); never the value or its hash."""
+    audit_record(
+        actor=actor, action="tenancy.user.password_changed", obj=user, after={"usable": user.has_usable_password()}
+    )
