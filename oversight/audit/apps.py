@@ -1,3 +1,5 @@
+"""The audit app: the append-only audit trail (审计) that every service writes."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The catalog app: services and offerings, business calendars (工作日历) and versioned SLA policies."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The contracts app: vendor contracts (合同) with versioned terms, commitments, documents and renewals."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The core app: shared plumbing (clock, errors, request context, events, base templates); no domain models."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

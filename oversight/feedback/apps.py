@@ -1,3 +1,5 @@
+"""The feedback app: ratings (用户评价), complaints (投诉) and the quarterly prize draw (抽奖)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

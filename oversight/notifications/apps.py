@@ -1,3 +1,5 @@
+"""The notifications app: in-app notifications (通知) and their e-mails, each sent exactly once."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The portfolio app: the vendor portfolio (供应商组合), tiers, monthly scores and coverage."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The reports app: service reports (服务报告), their schedules and deliveries, and the vendor dashboard."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

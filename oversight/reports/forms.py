@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.catalog.selectors import calendar_list
 from oversight.contracts.selectors import contract_list
 from oversight.reports.schedule import MAX_WORKING_DAY, MIN_WORKING_DAY
-from oversight.reports.schedule_selectors import recipient_candidates
+from oversight.reports.selectors.schedules import recipient_candidates
 from oversight.scorecards.choices import PeriodKind
 from oversight.tenancy.selectors import vendor_list
 

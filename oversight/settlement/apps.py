@@ -1,3 +1,5 @@
+"""The settlement app: fee settlement statements (费用结算) of signed evaluation periods."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

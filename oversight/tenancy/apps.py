@@ -1,3 +1,5 @@
+"""The tenancy app: client organisations, sites and departments, vendors, users and roles."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The tickets app: work orders (工单), their immutable timeline and their SLA clocks."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,7 +1,7 @@
 """Report delivery API: report schedules (list, read, create, change, switch off/on, send now) and their
 deliveries with every recipient's outcome (read-only).
 
-Visibility comes from reports.schedule_selectors (invisible = 404); who may act is decided by the services
+Visibility comes from reports.selectors.schedules (invisible = 404); who may act is decided by the services
 (client administrators and supervisors; others 403).
 """
 
@@ -19,10 +19,10 @@ from oversight.catalog.models import BusinessCalendar
 from oversight.contracts.models import Contract
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
-from oversight.reports import schedule_selectors as selectors
 from oversight.reports import services
 from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSchedule
 from oversight.reports.schedule import MAX_WORKING_DAY, MIN_WORKING_DAY
+from oversight.reports.selectors import schedules as selectors
 from oversight.scorecards.choices import PeriodKind
 from oversight.tenancy.models import User, Vendor
 from oversight.tenancy.visibility import restrict

@@ -1,7 +1,7 @@
 """Web pages of the report delivery: the schedules, a schedule with its deliveries and every recipient's outcome,
 the forms to create and change one, switch it off or on, and "send now".
 
-Views only parse input and call reports.services; what anyone may see comes from reports.schedule_selectors
+Views only parse input and call reports.services; what anyone may see comes from reports.selectors.schedules
 (an invisible schedule is a 404). The client side reads every schedule of its organisation and a vendor manager
 its own vendor's; only client administrators and supervisors open the forms and actions (others get 403).
 """
@@ -17,10 +17,10 @@ from django.views.generic import TemplateView
 
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin, paginate
-from oversight.reports import schedule_selectors as selectors
 from oversight.reports import services
 from oversight.reports.choices import RecipientOutcome
 from oversight.reports.forms import ScheduleForm, SendForm
+from oversight.reports.selectors import schedules as selectors
 from oversight.tenancy.roles import CLIENT_OPERATORS, MANAGEMENT_ROLES
 
 

@@ -1,5 +1,7 @@
 """Reads of service reports (服务报告): who may read which vendor's report, and the report itself.
 
+The reads of report schedules and deliveries are in ``reports.selectors.schedules``.
+
 Visibility (who reads reports; which vendors: the gate, ``Vendor.visibility``)
 ------------------------------------------------------------------------------
 * Client roles (administrator, supervisor, executive, auditor) read the report of every vendor of their
