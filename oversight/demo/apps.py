@@ -1,3 +1,5 @@
+"""The demo app: the demo scenario, its bulk generator and the commands that load it (the top layer)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
