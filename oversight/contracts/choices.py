@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.transitions import Machine
-from oversight.scorecards.indicators import (
+from oversight.kpi import (
     AVAILABILITY,
     BACKLOG_MAX_AGE,
     BACKLOG_MEAN_AGE,

@@ -57,7 +57,7 @@ from oversight.contracts.validation import (
 from oversight.core.errors import ApplicationError
 from oversight.core.periods import calendar_period
 from oversight.fees.calc import BandTable, Commitment, ScoreBand, UnitCharge
-from oversight.scorecards.indicators import CATALOGUE
+from oversight.kpi import CATALOGUE
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import is_client, is_vendor
 from oversight.tenancy.visibility import restrict

@@ -34,7 +34,7 @@ from oversight.contracts.choices import METRIC_INDICATOR, AmountBasis, Commitmen
 from oversight.contracts.terms import CommitmentRule, ShareStep, rule_problems
 from oversight.core.errors import ApplicationError
 from oversight.fees.calc import BandTable, ScoreBand, SettlementError
-from oversight.scorecards.indicators import CATALOGUE
+from oversight.kpi import CATALOGUE
 from oversight.tenancy.choices import StaffPosition
 
 _ZERO = Decimal(0)

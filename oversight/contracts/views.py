@@ -31,7 +31,7 @@ from oversight.contracts.models import ContractVersion
 from oversight.core.errors import ApplicationError
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.core.zones import local_today
-from oversight.scorecards.indicators import CATALOGUE
+from oversight.kpi import CATALOGUE
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import STAFF_ROLES
 

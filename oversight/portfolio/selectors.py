@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.models import Service
 from oversight.contracts.selectors import contracted_staffing
+from oversight.kpi.people import certificate_state  # the one rule, shared with the people indicators
 from oversight.portfolio.choices import CertificateState
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
-from oversight.scorecards.staffing import certificate_state  # the one rule, shared with the people indicators
 from oversight.tenancy.choices import Role, StaffPosition
 from oversight.tenancy.models import Certificate, Organisation, StaffMember, Vendor
 from oversight.tenancy.roles import is_client

@@ -11,7 +11,7 @@ For each of the vendor's contracts the version evaluated for the month is taken
 (``contracts.selectors.contract_version_for_period``); the work orders within its scope are loaded with
 ``scorecards.facts_loader.load_facts`` (each work order counted once across contracts).
 
-* **Response speed** = ``scorecards.indicators.response_timeliness`` over those work orders: responses
+* **Response speed** = ``kpi.response_timeliness`` over those work orders: responses
   met ÷ responses due in the month × 100 (pending ones left out). None when nothing was due or the vendor
   has no contract for the month.
 * **Cost**: fee = Σ ``contracts.selectors.base_fee_for(version, 1)`` (monthly fees; a quarterly fee is not
@@ -42,12 +42,12 @@ from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.periods import calendar_period
 from oversight.core.zones import zone_of
+from oversight.kpi import response_timeliness
+from oversight.kpi.facts import Period
 from oversight.portfolio.choices import QualificationRole, ScoreDimension, ScoreSource
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
 from oversight.portfolio.selectors import settings_for
-from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import load_facts
-from oversight.scorecards.indicators import response_timeliness
 from oversight.tenancy.choices import VendorTier
 from oversight.tenancy.models import Vendor
 from oversight.tenancy.roles import CLIENT_OPERATORS

@@ -9,7 +9,7 @@ What each figure is (the reader's version is docs/dashboard.md)
 ---------------------------------------------------------------
 * A vendor gets a column when it received a work order in the period or has a contract in force on at least
   one day of it.
-* Work-order figures are the evaluation indicators of ``scorecards.indicators`` (docs/formulas.md), vendor-wide
+* Work-order figures are the evaluation indicators of ``oversight.kpi`` (docs/formulas.md), vendor-wide
   (every service of the vendor), from :func:`oversight.reports.metrics.vendor_figures`: one load of the facts per
   vendor for the whole trailing window (6 months or 4 quarters), which also gives the previous period.
 * Score: the current revision of each evaluation period of the same kind overlapping the period, one per
@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight import kpi
 from oversight.contracts.choices import FEE_PERIOD_MONTHS, IN_FORCE_STATUSES
 from oversight.contracts.selectors import base_fee_for, contract_list, contract_version_for_period
 from oversight.core.errors import ApplicationError, NotAllowed
@@ -47,7 +48,6 @@ from oversight.reports.periods import (
     period_from_key,
     trailing_periods,
 )
-from oversight.scorecards import indicators as kpi
 from oversight.scorecards.choices import PeriodKind
 from oversight.scorecards.selectors import current_revisions, period_list
 from oversight.settlement.selectors import statement_list

@@ -1,6 +1,6 @@
 """Indicator figures of a vendor (optionally within one contract version's scope) per report period.
 
-The figures are the evaluation indicators themselves (``scorecards.indicators``, defined in docs/formulas.md),
+The figures are the evaluation indicators themselves (``oversight.kpi``, defined in docs/formulas.md),
 fed by the same loader as an evaluation period (``scorecards.facts_loader``), so a service report, the vendor
 dashboard and a scorecard of the same month agree. The facts of a run of consecutive periods are loaded once
 for the whole window and each indicator picks its own period's records, which is what the loader's selection
@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from oversight import kpi as indicators
 from oversight.core import clock
+from oversight.kpi import IndicatorResult
+from oversight.kpi.facts import Period
 from oversight.reports.periods import ReportPeriod
-from oversight.scorecards import indicators
-from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import LoadedFacts, load_facts
-from oversight.scorecards.indicators import IndicatorResult
 
 # Every indicator a report or the dashboard shows. The repeat rate is left out: neither shows it, and it is the
 # costliest to compute (each work order is compared with its requester's/CI's/category's recent ones).

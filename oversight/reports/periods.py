@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from oversight.core.errors import ApplicationError
 from oversight.core.periods import calendar_period, quarter_of
 from oversight.core.zones import local_today, zone_of
+from oversight.kpi.facts import Period
 from oversight.scorecards.choices import PeriodKind
-from oversight.scorecards.facts import Period
 from oversight.scorecards.services.common import local_midnight
 
 _MONTH_KEY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
@@ -43,7 +43,7 @@ class ReportPeriod:
 
     @property
     def window(self) -> Period:
-        """The pure-calculation period (``scorecards.facts.Period``)."""
+        """The pure-calculation period (``kpi.facts.Period``)."""
         return Period(self.start_at, self.end_at)
 
     @property

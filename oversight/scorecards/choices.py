@@ -14,8 +14,8 @@ is a new linked revision that starts in ``draft``.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight import kpi
 from oversight.core.transitions import Machine
-from oversight.scorecards import indicators as kpi
 from oversight.scorecards.rules import DeductionRule, LinearRule, StepRule
 
 

@@ -1,4 +1,4 @@
-"""ORM → facts: the plain records of `oversight.scorecards.facts` for one vendor, scope and period.
+"""ORM → facts: the plain records of `oversight.kpi.facts` for one vendor, scope and period.
 
 A handful of `values()` queries whatever the number of work orders (no per-row query): the work
 orders, their SLA clocks, their resolve/reopen/escalation events, the ratings and the complaints.
@@ -41,7 +41,7 @@ from django.db.models import Q, QuerySet
 
 from oversight.contracts.selectors import contracted_staffing
 from oversight.feedback.models import Complaint, Rating
-from oversight.scorecards.facts import (
+from oversight.kpi.facts import (
     NOT_APPLICABLE,
     ComplaintFacts,
     Period,
@@ -49,7 +49,7 @@ from oversight.scorecards.facts import (
     TargetOutcome,
     WorkOrderFacts,
 )
-from oversight.scorecards.staffing import CertificateFacts, StaffFacts
+from oversight.kpi.people import CertificateFacts, StaffFacts
 from oversight.tenancy.models import Certificate, Site, StaffMember
 from oversight.tickets.choices import Action, ClockState, EventKind, Status
 from oversight.tickets.models import SLAClock, WorkOrder, WorkOrderEvent

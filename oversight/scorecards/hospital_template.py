@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from oversight.scorecards import indicators as kpi
+from oversight import kpi
 from oversight.scorecards.choices import MANUAL, Dimension, MissingPolicy, Unit
 from oversight.scorecards.rules import DeductionRule, LinearRule, StepRule
 from oversight.scorecards.services.schemes import IndicatorInput

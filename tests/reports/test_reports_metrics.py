@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from oversight import kpi as indicators
 from oversight.contracts.selectors import contract_version_for_period
 from oversight.core import clock
 from oversight.reports.metrics import REPORTED_CODES, vendor_figures
 from oversight.reports.periods import period_from_key, trailing_periods
-from oversight.scorecards import indicators
 from oversight.scorecards.facts_loader import load_facts
 from tests.scorecards.conftest import EVAL_AT, build_fixture, make_contract
 

@@ -23,10 +23,10 @@ from decimal import Decimal
 
 import pytest
 
+from oversight import kpi
 from oversight.core import clock
-from oversight.scorecards import indicators as kpi
+from oversight.kpi.facts import Period
 from oversight.scorecards import services
-from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import load_facts
 from oversight.scorecards.models import CommitmentResult, IndicatorResult
 from oversight.scorecards.rules import DeductionRule, LinearRule

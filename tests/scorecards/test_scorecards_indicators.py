@@ -1,4 +1,4 @@
-"""KPI formulas of oversight.scorecards.indicators against hand-computed values (no Django needed)."""
+"""KPI formulas of oversight.kpi against hand-computed values (no Django needed)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oversight.scorecards import indicators as ind
-from oversight.scorecards.indicators import (
+from oversight import kpi as ind
+from oversight.kpi import (
     NOT_APPLICABLE,
     ComplaintFacts,
     Outage,
@@ -442,7 +442,7 @@ def test_compute_all_returns_every_work_order_and_rating_indicator():
     results = ind.compute_all(
         work_orders=orders, ratings=RATINGS, complaints=[ComplaintFacts("c", at(3))], period=MARCH
     )
-    # availability needs outages, the people indicators the roster (oversight.scorecards.staffing)
+    # availability needs outages, the people indicators the roster (oversight.kpi.people)
     assert set(results) == set(ind.CATALOGUE) - {ind.AVAILABILITY, ind.STAFF_FILL_RATE, ind.CERTIFICATE_VALIDITY}
     assert all(results[code].code == code for code in results)
     assert all(results[code].unit == ind.CATALOGUE[code].unit for code in results)

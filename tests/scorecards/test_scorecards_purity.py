@@ -9,9 +9,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PURE_MODULES = [
-    "oversight.scorecards.facts",
-    "oversight.scorecards.indicators",
-    "oversight.scorecards.staffing",
+    "oversight.kpi.__init__",
+    "oversight.kpi.facts",
+    "oversight.kpi.results",
+    "oversight.kpi.timeliness",
+    "oversight.kpi.resolution",
+    "oversight.kpi.satisfaction",
+    "oversight.kpi.backlog",
+    "oversight.kpi.availability",
+    "oversight.kpi.people",
+    "oversight.kpi.catalogue",
     "oversight.scorecards.rules",
     "oversight.fees.calc",
     "oversight.feedback.draw",

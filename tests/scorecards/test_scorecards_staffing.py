@@ -25,12 +25,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from oversight import kpi
 from oversight.contracts import services as contract_services
 from oversight.contracts.validation import StaffingInput
 from oversight.core import clock
-from oversight.scorecards import indicators as kpi
+from oversight.kpi.people import CertificateFacts, StaffFacts, certificate_validity, staff_fill_rate
 from oversight.scorecards import services
-from oversight.scorecards.staffing import CertificateFacts, StaffFacts, certificate_validity, staff_fill_rate
 from oversight.tenancy.models import Certificate, StaffMember
 from tests.scorecards.conftest import EVAL_AT, SIGNED_AT, open_period, terms_for
 

@@ -32,6 +32,7 @@ from django.http import Http404
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from oversight import kpi
 from oversight.catalog.choices import SLAMetric
 from oversight.catalog.models import Service
 from oversight.contracts.models import Contract
@@ -43,7 +44,6 @@ from oversight.feedback.selectors import complaint_list, rating_list
 from oversight.reports import content as c
 from oversight.reports.metrics import PeriodFigures, figures_for, vendor_figures
 from oversight.reports.periods import ReportPeriod, trailing_periods
-from oversight.scorecards import indicators as kpi
 from oversight.scorecards.choices import DisputeStatus, PeriodKind
 from oversight.scorecards.facts_loader import RESOLVED_STATUSES, LoadedFacts, scope_q, work_order_queryset
 from oversight.scorecards.models import Dispute

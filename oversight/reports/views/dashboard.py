@@ -14,11 +14,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from oversight import kpi
 from oversight.core.charts import Series, bar_chart, line_chart, percent_axis_floor
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin
 from oversight.reports import dashboard as selectors
-from oversight.scorecards import indicators as kpi
 from oversight.scorecards.choices import PeriodKind
 from oversight.tenancy.roles import CLIENT_ROLES
 

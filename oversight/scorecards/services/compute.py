@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from oversight import kpi
 from oversight.contracts.selectors import commitment_rules
 from oversight.contracts.terms import forfeited_share, is_met
-from oversight.scorecards import indicators as kpi
-from oversight.scorecards import rules, staffing
+from oversight.kpi import people as staffing
+from oversight.kpi.facts import Period
+from oversight.scorecards import rules
 from oversight.scorecards.choices import MANUAL, RECORD_MANUAL, SOURCE_RECORDS
-from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import LoadedFacts
 from oversight.scorecards.models import CommitmentResult, IndicatorResult, ManualEntry, SchemeIndicator
 

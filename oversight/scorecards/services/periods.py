@@ -37,6 +37,8 @@ from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowe
 from oversight.core.events import publish
 from oversight.core.preferences import local_time_text
 from oversight.core.zones import zone_of
+from oversight.kpi import CERTIFICATE_VALIDITY, STAFF_FILL_RATE
+from oversight.kpi.facts import Period
 from oversight.notifications.services import notification_create
 from oversight.scorecards import permissions
 from oversight.scorecards.choices import (
@@ -54,9 +56,7 @@ from oversight.scorecards.events import (
     EVALUATION_PERIOD_PUBLISHED,
     EVALUATION_PERIOD_SIGNED,
 )
-from oversight.scorecards.facts import Period
 from oversight.scorecards.facts_loader import load_facts, load_staff_facts
-from oversight.scorecards.indicators import CERTIFICATE_VALIDITY, STAFF_FILL_RATE
 from oversight.scorecards.models import (
     CommitmentResult,
     EvaluationPeriod,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.audit.services import audit_record
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.kpi import CATALOGUE
 from oversight.scorecards import permissions, rules
 from oversight.scorecards.choices import (
     COMPUTED_SOURCES,
@@ -26,7 +27,6 @@ from oversight.scorecards.choices import (
     RuleKind,
     Unit,
 )
-from oversight.scorecards.indicators import CATALOGUE
 from oversight.scorecards.models import IndicatorScheme, SchemeIndicator
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")

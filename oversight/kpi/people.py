@@ -1,7 +1,7 @@
 """People-dimension indicators (人员) over a vendor's roster on one day (pure Python, no Django).
 
-The ORM layer (``facts_loader.load_staff_facts``) turns the contracted staffing and the roster into the
-plain records below; the two functions return an :class:`~oversight.scorecards.indicators.IndicatorResult`
+The ORM layer (``scorecards.facts_loader.load_staff_facts``) turns the contracted staffing and the roster into
+the plain records below; the two functions return an :class:`~oversight.kpi.results.IndicatorResult`
 like every other computed indicator, with the ids of the staff members / certificates behind the figure.
 
 Definitions (``docs/formulas.md`` "People: staff fill rate and certificate validity")
@@ -30,12 +30,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from oversight.scorecards.indicators import (
-    CERTIFICATE_VALIDITY,
-    STAFF_FILL_RATE,
-    IndicatorResult,
-    percent,
-)
+from oversight.kpi.codes import CERTIFICATE_VALIDITY, STAFF_FILL_RATE
+from oversight.kpi.results import IndicatorResult, percent
 
 __all__ = [
     "EXPIRED",
