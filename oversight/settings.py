@@ -239,7 +239,6 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "oversight.contracts.choices.ContractStatus",
         "AmountBasisEnum": "oversight.contracts.choices.AmountBasis",
         "DocumentKindEnum": "oversight.contracts.choices.DocumentKind",
-        "IndicatorSourceEnum": "oversight.scorecards.choices.IndicatorSource",
         "FeePeriodEnum": "oversight.contracts.choices.FeePeriod",
         "PeriodStatusEnum": "oversight.scorecards.choices.PeriodStatus",
         "PeriodEventKindEnum": "oversight.scorecards.choices.PeriodEventKind",

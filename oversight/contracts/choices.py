@@ -4,23 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.transitions import Machine
-from oversight.kpi import (
-    AVAILABILITY,
-    BACKLOG_MAX_AGE,
-    BACKLOG_MEAN_AGE,
-    COMPLAINT_COUNT,
-    CSAT_MEAN,
-    CSAT_SATISFIED_SHARE,
-    FIRST_TIME_FIX,
-    MTTR,
-    NPS,
-    ONSITE_TIMELINESS,
-    REOPEN_RATE,
-    REPEAT_RATE,
-    RESOLUTION_RATE,
-    RESOLUTION_TIMELINESS,
-    RESPONSE_TIMELINESS,
-)
+from oversight.kpi import ONSITE_TIMELINESS, RESOLUTION_TIMELINESS, RESPONSE_TIMELINESS
 from oversight.tickets.choices import CreatableKind
 
 
@@ -90,26 +74,6 @@ class AmountBasis(models.TextChoices):
 # Work-order types that may carry a unit rate (按量计费): exactly the types that can be submitted, so the
 # API schema shows one enum for both.
 UnitRateKind = CreatableKind
-
-
-class CommitmentIndicator(models.TextChoices):
-    """What an SLA commitment measures: the indicator codes of `oversight.scorecards.indicators`."""
-
-    RESPONSE_TIMELINESS = RESPONSE_TIMELINESS, _("Response timeliness (%)")
-    ONSITE_TIMELINESS = ONSITE_TIMELINESS, _("On-site timeliness (%)")
-    RESOLUTION_TIMELINESS = RESOLUTION_TIMELINESS, _("Resolution timeliness (%)")
-    RESOLUTION_RATE = RESOLUTION_RATE, _("Resolution rate (%)")
-    MTTR = MTTR, _("Mean time to resolve (seconds)")
-    FIRST_TIME_FIX = FIRST_TIME_FIX, _("First-time fix (%)")
-    REOPEN_RATE = REOPEN_RATE, _("Reopen rate (%)")
-    REPEAT_RATE = REPEAT_RATE, _("Repeat rate (%)")
-    CSAT_MEAN = CSAT_MEAN, _("CSAT, mean stars")
-    CSAT_SATISFIED_SHARE = CSAT_SATISFIED_SHARE, _("CSAT, share of 4–5 stars (%)")
-    NPS = NPS, _("Net promoter score")
-    COMPLAINT_COUNT = COMPLAINT_COUNT, _("Complaints (count)")
-    BACKLOG_MEAN_AGE = BACKLOG_MEAN_AGE, _("Backlog, mean age (seconds)")
-    BACKLOG_MAX_AGE = BACKLOG_MAX_AGE, _("Backlog, maximum age (seconds)")
-    AVAILABILITY = AVAILABILITY, _("Availability (%)")
 
 
 # The timeliness indicator that measures each SLA metric (catalog.choices.SLAMetric values).

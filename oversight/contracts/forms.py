@@ -13,7 +13,6 @@ from oversight.catalog.choices import SLAMetric
 from oversight.catalog.selectors import service_list, sla_policy_version_list
 from oversight.contracts.choices import (
     AmountBasis,
-    CommitmentIndicator,
     DocumentKind,
     FeePeriod,
     UnitRateKind,
@@ -28,6 +27,7 @@ from oversight.contracts.validation import (
     UnitRateInput,
 )
 from oversight.core.errors import ApplicationError
+from oversight.core.kpis import commitment_indicator_choices
 from oversight.tenancy.choices import StaffPosition
 from oversight.tenancy.selectors import site_list, vendor_list
 from oversight.tickets.forms import check_upload
@@ -168,7 +168,8 @@ class CommitmentForm(forms.Form):
     sla_metric = forms.ChoiceField(label=_("SLA metric"), choices=[("", "—"), *SLAMetric.choices], required=False)
     indicator = forms.ChoiceField(
         label=_("Indicator"),
-        choices=[("", _("(from the SLA metric)")), *CommitmentIndicator.choices],
+        # The registered sources when the form is built (oversight.core.kpis).
+        choices=lambda: [("", _("(from the SLA metric)")), *commitment_indicator_choices()],
         required=False,
     )
     target = forms.DecimalField(label=_("Target"), required=False, **NUMBER)

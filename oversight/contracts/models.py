@@ -18,13 +18,13 @@ from oversight.catalog.choices import SLAMetric
 from oversight.contracts.choices import (
     DEFAULT_CURRENCY,
     AmountBasis,
-    CommitmentIndicator,
     ContractStatus,
     DocumentKind,
     FeePeriod,
     UnitRateKind,
 )
 from oversight.core.files import StoredFileBase
+from oversight.core.kpis import source_label, validate_commitment_indicator
 from oversight.tenancy.choices import StaffPosition
 from oversight.tenancy.visibility import Visibility
 
@@ -236,7 +236,7 @@ class ContractCommitment(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     sla_metric = models.CharField(_("SLA metric"), max_length=20, choices=SLAMetric.choices, blank=True)
-    indicator = models.CharField(_("indicator"), max_length=40, choices=CommitmentIndicator.choices)
+    indicator = models.CharField(_("indicator"), max_length=40, validators=[validate_commitment_indicator])
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=4)
     allocation_percent = models.DecimalField(_("allocation of the at-risk pool (%)"), **PERCENT)
     miss_share_percent = models.DecimalField(_("share forfeited when missed (%)"), default=100, **PERCENT)
@@ -264,6 +264,10 @@ class ContractCommitment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_indicator_display(self):
+        """The indicator's label in the reader's language (indicators are registered, not a closed choice list)."""
+        return source_label(self.indicator)
 
 
 class CommitmentShareStep(models.Model):

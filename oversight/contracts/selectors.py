@@ -55,9 +55,9 @@ from oversight.contracts.validation import (
     UnitRateInput,
 )
 from oversight.core.errors import ApplicationError
+from oversight.core.kpis import registry
 from oversight.core.periods import calendar_period
 from oversight.fees.calc import BandTable, Commitment, ScoreBand, UnitCharge
-from oversight.kpi import CATALOGUE
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import is_client, is_vendor
 from oversight.tenancy.visibility import restrict
@@ -270,7 +270,7 @@ def commitment_rules(version: ContractVersion) -> dict[str, CommitmentRule]:
         c.code: CommitmentRule(
             code=c.code,
             target=c.target,
-            higher_is_better=CATALOGUE[c.indicator].higher_is_better,
+            higher_is_better=registry.get(c.indicator).higher_is_better,
             miss_share_percent=c.miss_share_percent,
             steps=tuple(ShareStep(s.threshold, s.share_percent) for s in c.share_steps.all()),
         )

@@ -30,11 +30,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import SLAMetric
-from oversight.contracts.choices import METRIC_INDICATOR, AmountBasis, CommitmentIndicator, FeePeriod, UnitRateKind
+from oversight.contracts.choices import METRIC_INDICATOR, AmountBasis, FeePeriod, UnitRateKind
 from oversight.contracts.terms import CommitmentRule, ShareStep, rule_problems
 from oversight.core.errors import ApplicationError
+from oversight.core.kpis import COMMITMENT, registry
 from oversight.fees.calc import BandTable, ScoreBand, SettlementError
-from oversight.kpi import CATALOGUE
 from oversight.tenancy.choices import StaffPosition
 
 _ZERO = Decimal(0)
@@ -269,9 +269,14 @@ def _indicator_of(commitment: CommitmentInput, row: int) -> tuple[str, str]:
             field="commitments",
             row=row,
         )
-    if indicator not in CommitmentIndicator.values:
+    source = registry.find(indicator)
+    if source is None or COMMITMENT not in source.uses:
         raise _error(
-            _("Commitment %(row)s: unknown indicator.") % {"row": row}, "indicator", field="commitments", row=row
+            _("Commitment %(row)s: unknown indicator “%(indicator)s”: choose one registered for commitments.")
+            % {"row": row, "indicator": indicator},
+            "indicator",
+            field="commitments",
+            row=row,
         )
     if metric and METRIC_INDICATOR[metric] != indicator:
         raise _error(
@@ -303,9 +308,9 @@ def validate_commitment(commitment: CommitmentInput, row: int, allowed_policy_id
             row=row,
         )
     metric, indicator = _indicator_of(commitment, row)
-    spec = CATALOGUE[indicator]
+    spec = registry.get(indicator)
     target = to_decimal(commitment.target, label=_("The target"), places=4, field_name="commitments", row=row)
-    low, high = UNIT_RANGES[spec.unit]
+    low, high = UNIT_RANGES.get(spec.unit, (None, None))
     if (low is not None and target < low) or (high is not None and target > high):
         raise _error(
             _("Commitment %(row)s: the target is outside the indicator's range.") % {"row": row},

@@ -29,9 +29,9 @@ from oversight.contracts.forms import (
 )
 from oversight.contracts.models import ContractVersion
 from oversight.core.errors import ApplicationError
+from oversight.core.kpis import registry
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.core.zones import local_today
-from oversight.kpi import CATALOGUE
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import STAFF_ROLES
 
@@ -70,11 +70,11 @@ def _version_rows(version: ContractVersion) -> dict:
     """Display rows of a version's terms (units of commitment targets, bands from the top)."""
     commitments = []
     for c in version.commitments.all():
-        spec = CATALOGUE[c.indicator]
+        spec = registry.get(c.indicator)
         commitments.append(
             {
                 "c": c,
-                "unit": UNIT_LABELS[spec.unit],
+                "unit": UNIT_LABELS.get(spec.unit, spec.unit),
                 "comparison": "≥" if spec.higher_is_better else "≤",
                 "steps_word": (
                     pgettext_lazy("credit step: a value under the threshold", "below")

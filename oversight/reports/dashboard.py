@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight import kpi
 from oversight.contracts.choices import FEE_PERIOD_MONTHS, IN_FORCE_STATUSES
 from oversight.contracts.selectors import base_fee_for, contract_list, contract_version_for_period
+from oversight.core import kpis
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.money import round_money
 from oversight.core.zones import local_today
@@ -86,19 +87,25 @@ class RowSpec:
     higher_is_better: bool | None
 
 
-ROWS = (
-    RowSpec(RECEIVED, _("Work orders received"), "count", None),
-    RowSpec(kpi.RESPONSE_TIMELINESS, _("Response timeliness"), "percent", True),
-    RowSpec(kpi.RESOLUTION_TIMELINESS, _("Resolution timeliness (SLA compliance)"), "percent", True),
-    RowSpec(kpi.CSAT_MEAN, _("CSAT, mean stars"), "stars", True),
-    RowSpec(kpi.CSAT_SATISFIED_SHARE, _("CSAT, share of 4–5 stars"), "percent", True),
-    RowSpec(kpi.NPS, _("Net promoter score"), "nps", True),
-    RowSpec(kpi.COMPLAINT_COUNT, _("Complaints"), "count", False),
-    RowSpec(SCORE, _("Evaluation score"), "points", True),
-    RowSpec(COST, _("Cost of the period"), "money", None),
-    RowSpec(COST_PER_WORK_ORDER, _("Cost per work order"), "money", False),
-)
-INDICATOR_CODES = tuple(spec.code for spec in ROWS if spec.code not in (RECEIVED, SCORE, COST, COST_PER_WORK_ORDER))
+def rows() -> tuple[RowSpec, ...]:
+    """The compared rows: work orders received, the registered dashboard indicators, score, cost, cost per order."""
+    indicators = kpis.registry.sources(kpis.DASHBOARD)
+    return (
+        RowSpec(RECEIVED, _("Work orders received"), "count", None),
+        *(RowSpec(s.code, s.title, s.unit, s.higher_is_better) for s in indicators),
+        RowSpec(SCORE, _("Evaluation score"), "points", True),
+        RowSpec(COST, _("Cost of the period"), "money", None),
+        RowSpec(COST_PER_WORK_ORDER, _("Cost per work order"), "money", False),
+    )
+
+
+def __getattr__(name: str):
+    """``ROWS`` and ``INDICATOR_CODES`` read from the registry when asked (a source may be registered later)."""
+    if name == "ROWS":
+        return rows()
+    if name == "INDICATOR_CODES":
+        return kpis.registry.codes(kpis.DASHBOARD)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def rounded(value: Decimal | None) -> Decimal | None:
@@ -448,7 +455,7 @@ def _mark_best(row: Row) -> None:
 
 def _cells(column: VendorColumn) -> dict[str, Cell]:
     cells = _raw_cells(column)
-    for spec in ROWS:
+    for spec in rows():
         cells[spec.code].unit = spec.unit
     return cells
 
@@ -456,10 +463,12 @@ def _cells(column: VendorColumn) -> dict[str, Cell]:
 def _raw_cells(column: VendorColumn) -> dict[str, Cell]:
     now, before = column.figures, column.previous_figures
     cells = {RECEIVED: Cell(Decimal(now.received), Decimal(before.received))}
-    for code in INDICATOR_CODES:
-        cells[code] = Cell(rounded(now.value(code)), rounded(before.value(code)))
-    complaints = cells[kpi.COMPLAINT_COUNT]  # a count: shown whole
-    complaints.value, complaints.previous = now.value(kpi.COMPLAINT_COUNT), before.value(kpi.COMPLAINT_COUNT)
+    for source in kpis.registry.sources(kpis.DASHBOARD):
+        code = source.code
+        if source.unit == kpis.Unit.COUNT:  # a count: shown whole
+            cells[code] = Cell(now.value(code), before.value(code))
+        else:
+            cells[code] = Cell(rounded(now.value(code)), rounded(before.value(code)))
     cells[SCORE] = Cell(mean_score(column.scores), mean_score(column.previous_scores))
     cost, previous_cost = column.cost, column.previous_cost
     same = cost.currency and cost.currency == previous_cost.currency
@@ -500,11 +509,11 @@ def vendor_dashboard(*, user, period: ReportPeriod, organisation) -> Dashboard:
         )
         column.cells = _cells(column)
         columns.append(column)
-    rows = []
-    for spec in ROWS:
+    compared = []
+    for spec in rows():
         row = Row(spec=spec, cells=[col.cells[spec.code] for col in columns], columns=columns)
         _mark_best(row)
-        rows.append(row)
+        compared.append(row)
     return Dashboard(
-        organisation=organisation, period=period, previous=previous, trailing=trailing, columns=columns, rows=rows
+        organisation=organisation, period=period, previous=previous, trailing=trailing, columns=columns, rows=compared
     )

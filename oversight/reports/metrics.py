@@ -1,9 +1,9 @@
 """Indicator figures of a vendor (optionally within one contract version's scope) per report period.
 
-The figures are the evaluation indicators themselves (``oversight.kpi``, defined in docs/formulas.md),
-fed by the same loader as an evaluation period (``scorecards.facts_loader``), so a service report, the vendor
-dashboard and a scorecard of the same month agree. The facts of a run of consecutive periods are loaded once
-for the whole window and each indicator picks its own period's records, which is what the loader's selection
+The figures are the registered indicator sources (``oversight.core.kpis``, docs/indicators.md) whose ``uses``
+include ``report``, fed by the same loaders as an evaluation period, so a service report, the vendor dashboard
+and a scorecard of the same month agree. The facts of a run of consecutive periods are loaded once per loader
+for the whole window and each indicator picks its own period's records, which is what a loader's selection
 guarantees (a record relevant to a sub-period is relevant to the window that contains it).
 """
 
@@ -12,32 +12,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from oversight import kpi as indicators
-from oversight.core import clock
+from oversight.core import clock, kpis
 from oversight.kpi import IndicatorResult
 from oversight.kpi.facts import Period
 from oversight.reports.periods import ReportPeriod
-from oversight.scorecards.facts_loader import LoadedFacts, load_facts
+from oversight.scorecards.kpis import SERVICE
 
-# Every indicator a report or the dashboard shows. The repeat rate is left out: neither shows it, and it is the
-# costliest to compute (each work order is compared with its requester's/CI's/category's recent ones).
-REPORTED_CODES = frozenset(
-    {
-        indicators.RESPONSE_TIMELINESS,
-        indicators.ONSITE_TIMELINESS,
-        indicators.RESOLUTION_TIMELINESS,
-        indicators.RESOLUTION_RATE,
-        indicators.MTTR,
-        indicators.FIRST_TIME_FIX,
-        indicators.REOPEN_RATE,
-        indicators.CSAT_MEAN,
-        indicators.CSAT_SATISFIED_SHARE,
-        indicators.NPS,
-        indicators.COMPLAINT_COUNT,
-        indicators.BACKLOG_MEAN_AGE,
-        indicators.BACKLOG_MAX_AGE,
-    }
-)
+
+def reported_codes() -> frozenset[str]:
+    """Every registered indicator computed for reports and the dashboard (``Source.uses`` has ``report``).
+
+    The repeat rate is left out by its registration: neither shows it, and it is the costliest to compute (each
+    work order is compared with its requester's/CI's/category's recent ones).
+    """
+    return frozenset(kpis.registry.codes(kpis.REPORT))
+
+
+def __getattr__(name: str):
+    """``REPORTED_CODES``: :func:`reported_codes` read when asked, so a source registered later is included."""
+    if name == "REPORTED_CODES":
+        return reported_codes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -59,36 +54,36 @@ def _evaluated_at(end_at: dt.datetime) -> dt.datetime:
     return min(now, end_at)
 
 
-def load_window(*, organisation, vendor, periods: list[ReportPeriod], version=None) -> LoadedFacts:
-    """The facts of consecutive periods in one load (``periods`` oldest first)."""
-    window = Period(periods[0].start_at, periods[-1].end_at)
-    return load_facts(
-        organisation_id=organisation.pk,
-        vendor_id=vendor.pk,
-        version=version,
-        period=window,
-        evaluated_at=_evaluated_at(window.end),
+def _scope(*, organisation, vendor, version, end: dt.datetime) -> kpis.Scope:
+    return kpis.Scope(
+        organisation_id=organisation.pk, vendor_id=vendor.pk, version=version, evaluated_at=_evaluated_at(end)
     )
 
 
-def figures_for(facts: LoadedFacts, period: ReportPeriod) -> PeriodFigures:
-    """The indicators of one period from facts loaded for a window that contains it."""
+def load_window(*, organisation, vendor, periods: list[ReportPeriod], version=None) -> kpis.Facts:
+    """The facts of consecutive periods, each loader's loaded once for the whole window (``periods`` oldest first)."""
+    window = Period(periods[0].start_at, periods[-1].end_at)
+    return kpis.Facts(_scope(organisation=organisation, vendor=vendor, version=version, end=window.end), window)
+
+
+def empty_facts(periods: list[ReportPeriod]) -> kpis.Facts:
+    """Facts of nothing (no contract version in force): every figure has no value."""
+    return kpis.Facts(None, Period(periods[0].start_at, periods[-1].end_at))
+
+
+def figures_for(facts: kpis.Facts, period: ReportPeriod) -> PeriodFigures:
+    """The reported indicators of one period from facts loaded for a window that contains it."""
     window = period.window
     backlog_at = min(clock.now(), period.end_at)
-    results = indicators.compute_all(
-        work_orders=facts.work_orders,
-        period=window,
-        ratings=facts.ratings,
-        complaints=facts.complaints,
-        backlog_at=backlog_at,
-        only=REPORTED_CODES,
-    )
-    received = sum(1 for wo in facts.work_orders if window.contains(wo.received_at))
+    measured = kpis.Window(window, backlog_at)
+    results = {source.code: kpis.compute(source, facts, measured) for source in kpis.registry.sources(kpis.REPORT)}
+    work_orders = facts.get(SERVICE).work_orders
+    received = sum(1 for wo in work_orders if window.contains(wo.received_at))
     return PeriodFigures(period=period, results=results, received=received)
 
 
 def vendor_figures(*, organisation, vendor, periods: list[ReportPeriod], version=None) -> list[PeriodFigures]:
-    """The indicators of a vendor for each of consecutive periods (oldest first), from one load."""
+    """The indicators of a vendor for each of consecutive periods (oldest first), from one load per loader."""
     if not periods:
         return []
     facts = load_window(organisation=organisation, vendor=vendor, periods=periods, version=version)

@@ -10,3 +10,9 @@ class ScorecardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "oversight.scorecards"
     verbose_name = _("Vendor evaluation")
+
+    def ready(self) -> None:
+        """Register the built-in KPI sources (work orders, ratings, complaints, roster) in the registry."""
+        from oversight.scorecards import kpis
+
+        kpis.register()

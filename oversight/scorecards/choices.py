@@ -14,88 +14,20 @@ is a new linked revision that starts in ``draft``.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from oversight import kpi
+# Re-exported: the dimensions, units and manual entry are the registry's (oversight.core.kpis), so a registered
+# source and a scheme agree; manual entry is the one source that is not registered (the client enters it).
+from oversight.core.kpis import MANUAL, Dimension, Unit  # noqa: F401
 from oversight.core.transitions import Machine
 from oversight.scorecards.rules import DeductionRule, LinearRule, StepRule
 
-
-class Dimension(models.TextChoices):
-    """The four dimensions of GB/T 28827.1 (values equal those of `rules.Dimension`)."""
-
-    PEOPLE = "people", _("People")
-    RESOURCES = "resources", _("Resources")
-    PROCESSES = "processes", _("Processes")
-    TECHNOLOGY = "technology", _("Technology")
-
-
-MANUAL = "manual"
-
-
-class IndicatorSource(models.TextChoices):
-    """Where an indicator's value comes from: a KPI computed from work orders, ratings or the roster, or entered."""
-
-    RESPONSE_TIMELINESS = kpi.RESPONSE_TIMELINESS, _("Response timeliness (%)")
-    ONSITE_TIMELINESS = kpi.ONSITE_TIMELINESS, _("On-site timeliness (%)")
-    RESOLUTION_TIMELINESS = kpi.RESOLUTION_TIMELINESS, _("Resolution timeliness, SLA compliance (%)")
-    RESOLUTION_RATE = kpi.RESOLUTION_RATE, _("Resolution rate (%)")
-    MTTR = kpi.MTTR, _("Mean time to resolve (seconds)")
-    FIRST_TIME_FIX = kpi.FIRST_TIME_FIX, _("First-time fix (%)")
-    REOPEN_RATE = kpi.REOPEN_RATE, _("Reopen rate (%)")
-    REPEAT_RATE = kpi.REPEAT_RATE, _("Repeat rate (%)")
-    CSAT_MEAN = kpi.CSAT_MEAN, _("CSAT, mean stars")
-    CSAT_SATISFIED_SHARE = kpi.CSAT_SATISFIED_SHARE, _("CSAT, share of 4–5 stars (%)")
-    NPS = kpi.NPS, _("Net promoter score")
-    COMPLAINT_COUNT = kpi.COMPLAINT_COUNT, _("Complaints (count)")
-    BACKLOG_MEAN_AGE = kpi.BACKLOG_MEAN_AGE, _("Backlog, mean age at the period end (seconds)")
-    BACKLOG_MAX_AGE = kpi.BACKLOG_MAX_AGE, _("Backlog, maximum age at the period end (seconds)")
-    STAFF_FILL_RATE = kpi.STAFF_FILL_RATE, _("Staff fill rate at the period end (%)")
-    CERTIFICATE_VALIDITY = kpi.CERTIFICATE_VALIDITY, _("Certificate validity at the period end (%)")
-    MANUAL = MANUAL, _("Entered by the client supervisor")
-
-
-# The computed sources (every catalogue indicator that work orders, ratings, complaints and the roster give).
-COMPUTED_SOURCES = frozenset(IndicatorSource.values) - {MANUAL}
-
-# What kind of records a computed indicator's numerator and denominator ids name.
+# What kind of records a result's numerator and denominator ids name (stored on every result row). Each kind
+# is registered with its drill-down in oversight.core.kpis (the built-in ones by scorecards.kpis).
 RECORD_WORK_ORDER = "work_order"
 RECORD_RATING = "rating"
 RECORD_COMPLAINT = "complaint"
 RECORD_MANUAL = "manual_entry"
 RECORD_STAFF_MEMBER = "staff_member"
 RECORD_CERTIFICATE = "certificate"
-SOURCE_RECORDS = {
-    code: RECORD_WORK_ORDER
-    for code in (
-        kpi.RESPONSE_TIMELINESS,
-        kpi.ONSITE_TIMELINESS,
-        kpi.RESOLUTION_TIMELINESS,
-        kpi.RESOLUTION_RATE,
-        kpi.MTTR,
-        kpi.FIRST_TIME_FIX,
-        kpi.REOPEN_RATE,
-        kpi.REPEAT_RATE,
-        kpi.BACKLOG_MEAN_AGE,
-        kpi.BACKLOG_MAX_AGE,
-    )
-} | {
-    kpi.CSAT_MEAN: RECORD_RATING,
-    kpi.CSAT_SATISFIED_SHARE: RECORD_RATING,
-    kpi.NPS: RECORD_RATING,
-    kpi.COMPLAINT_COUNT: RECORD_COMPLAINT,
-    kpi.STAFF_FILL_RATE: RECORD_STAFF_MEMBER,
-    kpi.CERTIFICATE_VALIDITY: RECORD_CERTIFICATE,
-}
-
-
-class Unit(models.TextChoices):
-    """The unit of an indicator's value (computed ones take their catalogue unit)."""
-
-    PERCENT = "percent", _("percent")
-    COUNT = "count", _("events")
-    SECONDS = "seconds", _("seconds")
-    STARS = "stars", _("stars")
-    NPS = "nps", _("NPS points")
-    POINTS = "points", _("points")
 
 
 class RuleKind(models.TextChoices):

@@ -76,10 +76,6 @@ class LoadedFacts:
     unit_counts: dict[str, int] = field(default_factory=dict)
     # work orders whose records are inconsistent: (id, number, message)
     problems: list[tuple[int, str, str]] = field(default_factory=list)
-    # people dimension: the day the roster is read on, contracted posts per position, the active roster
-    staff_on: dt.date | None = None
-    contracted_staff: dict[str, int] = field(default_factory=dict)
-    staff: list[StaffFacts] = field(default_factory=list)
 
 
 def _site_ids_with_descendants(site_ids: set[int]) -> set[int]:

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from oversight.catalog.selectors import calendar_list
 from oversight.contracts.choices import ContractStatus
 from oversight.contracts.selectors import contract_list
+from oversight.core.kpis import scheme_source_choices
 from oversight.scorecards.choices import (
     MANUAL,
     Dimension,
-    IndicatorSource,
     MissingPolicy,
     PeriodKind,
     RuleKind,
@@ -170,7 +170,8 @@ class IndicatorForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     dimension = forms.ChoiceField(label=_("Dimension"), choices=Dimension.choices)
     weight = forms.DecimalField(label=_("Weight"), max_digits=5, decimal_places=2, min_value=0, max_value=100)
-    source = forms.ChoiceField(label=_("Source"), choices=IndicatorSource.choices)
+    # The registered sources when the form is built (an app may register one later than this module loads).
+    source = forms.ChoiceField(label=_("Source"), choices=scheme_source_choices)
     unit = forms.ChoiceField(label=_("Unit (manual)"), choices=[("", "—"), *Unit.choices], required=False)
     rule_kind = forms.ChoiceField(label=_("Scoring rule"), choices=RuleKind.choices)
     max_points = forms.DecimalField(label=_("Maximum points"), required=False, max_digits=10, decimal_places=4)

@@ -25,13 +25,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from oversight.contracts.selectors import contract_list, settlement_inputs, version_queryset
-from oversight.feedback.selectors import complaint_list, rating_list
+from oversight.core.kpis import RecordKind, registry
 from oversight.scorecards.choices import (
-    RECORD_CERTIFICATE,
-    RECORD_COMPLAINT,
-    RECORD_MANUAL,
-    RECORD_RATING,
-    RECORD_STAFF_MEMBER,
     RECORD_WORK_ORDER,
     VENDOR_VISIBLE_STATUSES,
     Dimension,
@@ -49,10 +44,8 @@ from oversight.scorecards.models import (
     PeriodEvent,
     SchemeIndicator,
 )
-from oversight.tenancy.models import Certificate, StaffMember
 from oversight.tenancy.roles import is_vendor
 from oversight.tenancy.visibility import restrict
-from oversight.tickets.selectors import work_order_list
 
 PERIOD_RELATED = ("organisation", "contract", "vendor", "contract_version", "scheme", "revision_of")
 
@@ -224,28 +217,24 @@ def record_sets(result) -> list[tuple[str, int]]:
     return [(name, len(record_ids(result, name))) for name in names if record_ids(result, name)]
 
 
+def drilldown_kind(result, which: str) -> RecordKind | None:
+    """The registered kind of the records in one set behind a result (the excluded ones are work orders).
+
+    None for a figure without records (a commitment on an indicator Oversight does not compute).
+    """
+    key = RECORD_WORK_ORDER if which == "excluded" else result.record_type
+    try:
+        return registry.record_kind(key)
+    except KeyError:
+        return None
+
+
 def drilldown_records(*, user, result, which: str) -> QuerySet:
     """The records of one set behind a result, as a queryset the user may see (work orders, ratings, staff...)."""
-    ids = record_ids(result, which)
-    record_type = result.record_type
-    if which == "excluded":
-        record_type = RECORD_WORK_ORDER
-    if record_type == RECORD_WORK_ORDER:
-        return work_order_list(user=user).filter(pk__in=ids).select_related("service", "requester")
-    if record_type == RECORD_RATING:
-        return rating_list(user=user).filter(pk__in=ids)
-    if record_type == RECORD_COMPLAINT:
-        return complaint_list(user=user).filter(pk__in=ids)
-    if record_type == RECORD_MANUAL:
-        return period_manual_entries(result.period).filter(pk__in=ids)
-    # The roster behind a people indicator is the period's own vendor's (whoever sees the period sees it).
-    if record_type == RECORD_STAFF_MEMBER:
-        return StaffMember.objects.filter(vendor_id=result.period.vendor_id, pk__in=ids)
-    if record_type == RECORD_CERTIFICATE:
-        return Certificate.objects.filter(staff_member__vendor_id=result.period.vendor_id, pk__in=ids).select_related(
-            "staff_member"
-        )
-    return EvaluationPeriod.objects.none()
+    kind = drilldown_kind(result, which)
+    if kind is None:
+        return EvaluationPeriod.objects.none()
+    return kind.records(user=user, period=result.period, ids=record_ids(result, which))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from oversight.catalog.choices import SLAMetric
 from oversight.catalog.selectors import service_list, sla_policy_version_list
-from oversight.contracts.choices import AmountBasis, CommitmentIndicator, DocumentKind, FeePeriod, UnitRateKind
+from oversight.contracts.choices import AmountBasis, DocumentKind, FeePeriod, UnitRateKind
 from oversight.contracts.models import Contract, ContractDocument, ContractVersion
 from oversight.contracts.selectors import may_manage_contracts
 from oversight.contracts.validation import (
@@ -55,8 +55,13 @@ class CommitmentInputSerializer(StrictInputSerializer):
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200)
     sla_metric = serializers.ChoiceField(choices=SLAMetric.choices, required=False, allow_blank=True, default="")
-    indicator = serializers.ChoiceField(
-        choices=CommitmentIndicator.choices, required=False, allow_blank=True, default=""
+    # Not a fixed enum: indicators are registered by apps (oversight.core.kpis); validation refuses unknown ones.
+    indicator = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("An indicator registered for commitments (docs/indicators.md)."),
     )
     target = serializers.DecimalField(max_digits=14, decimal_places=4, help_text=_("In the indicator's unit."))
     allocation_percent = serializers.DecimalField(**PERCENT)
@@ -222,7 +227,7 @@ class CommitmentSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
     sla_metric = serializers.ChoiceField(choices=SLAMetric.choices, read_only=True, allow_blank=True)
-    indicator = serializers.ChoiceField(choices=CommitmentIndicator.choices, read_only=True)
+    indicator = serializers.CharField(read_only=True)
     target = serializers.DecimalField(read_only=True, max_digits=14, decimal_places=4)
     allocation_percent = serializers.DecimalField(read_only=True, **PERCENT)
     miss_share_percent = serializers.DecimalField(read_only=True, **PERCENT)

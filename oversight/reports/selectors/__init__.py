@@ -37,15 +37,15 @@ from oversight.catalog.choices import SLAMetric
 from oversight.catalog.models import Service
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_list, contract_version_for_period
-from oversight.core import clock
+from oversight.core import clock, kpis
 from oversight.core.zones import zone_of
 from oversight.feedback.choices import ComplaintStatus
 from oversight.feedback.selectors import complaint_list, rating_list
 from oversight.reports import content as c
-from oversight.reports.metrics import PeriodFigures, figures_for, vendor_figures
+from oversight.reports.metrics import PeriodFigures, empty_facts, figures_for, vendor_figures
 from oversight.reports.periods import ReportPeriod, trailing_periods
 from oversight.scorecards.choices import DisputeStatus, PeriodKind
-from oversight.scorecards.facts_loader import RESOLVED_STATUSES, LoadedFacts, scope_q, work_order_queryset
+from oversight.scorecards.facts_loader import RESOLVED_STATUSES, scope_q, work_order_queryset
 from oversight.scorecards.models import Dispute
 from oversight.scorecards.selectors import current_revisions, period_list
 from oversight.settlement.selectors import statement_list
@@ -59,23 +59,17 @@ TREND_LENGTH = {PeriodKind.MONTHLY: 6, PeriodKind.QUARTERLY: 4}
 TOP_GROUPS = 10
 PAGE_BREACHES = 50  # the web page and the PDF list this many breaches; the XLSX has them all
 
-# The key figures in the order they are shown: (code, label, unit).
+# The volume figures shown first: (code, label, unit); the registered key figures follow (`key_figures_shown`).
 FIGURES = (
     ("received", _("Received"), "count"),
     ("resolved", _("Resolved"), "count"),
     ("open_at_end", _("Open at the period end"), "count"),
-    (kpi.RESPONSE_TIMELINESS, _("Response timeliness"), "percent"),
-    (kpi.ONSITE_TIMELINESS, _("On-site timeliness"), "percent"),
-    (kpi.RESOLUTION_TIMELINESS, _("Resolution timeliness (SLA compliance)"), "percent"),
-    (kpi.RESOLUTION_RATE, _("Resolution rate"), "percent"),
-    (kpi.MTTR, _("Mean time to resolve (MTTR)"), "seconds"),
-    (kpi.FIRST_TIME_FIX, _("First-time fix"), "percent"),
-    (kpi.REOPEN_RATE, _("Reopen rate"), "percent"),
-    (kpi.CSAT_MEAN, _("CSAT, mean stars"), "stars"),
-    (kpi.CSAT_SATISFIED_SHARE, _("CSAT, share of 4–5 stars"), "percent"),
-    (kpi.NPS, _("Net promoter score (NPS)"), "nps"),
-    (kpi.COMPLAINT_COUNT, _("Complaints"), "count"),
 )
+
+
+def key_figures_shown() -> list[tuple[str, object, str]]:
+    """(code, label, unit) of every key figure in the order shown: the volumes, then the registered indicators."""
+    return [*FIGURES, *((s.code, s.title, s.unit) for s in kpis.registry.sources(kpis.KEY_FIGURE))]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -141,7 +135,7 @@ def service_report(*, user, vendor_id: int, contract_id: int | None, period: Rep
     if in_force:
         figures = vendor_figures(organisation=organisation, vendor=vendor, periods=trail, version=version)
     else:
-        figures = [figures_for(LoadedFacts(), p) for p in trail]
+        figures = [figures_for(empty_facts(trail), p) for p in trail]
     current, previous = figures[-1], figures[-2]
     evaluated_at = min(clock.now(), period.end_at)
     scope = _ScopeQuery(organisation.pk, vendor.pk, version, in_force)
@@ -218,7 +212,7 @@ def _indicator_value(figures: PeriodFigures, code: str):
         return int(figures.results[kpi.MTTR].denominator or 0)
     if code == "open_at_end":
         return int(figures.results[kpi.BACKLOG_MEAN_AGE].denominator or 0)
-    if code == kpi.COMPLAINT_COUNT:
+    if kpis.registry.get(code).unit == kpis.Unit.COUNT:  # a count is shown whole
         return int(figures.results[code].numerator)
     return figures.value(code)
 
@@ -232,7 +226,7 @@ def _key_figures(current: PeriodFigures, previous: PeriodFigures) -> list[c.KeyF
             value=_indicator_value(current, code),
             previous=_indicator_value(previous, code),
         )
-        for code, label, unit in FIGURES
+        for code, label, unit in key_figures_shown()
     ]
 
 

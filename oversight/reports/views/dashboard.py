@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from oversight import kpi
+from oversight.core import kpis
 from oversight.core.charts import Series, bar_chart, line_chart, percent_axis_floor
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin
@@ -22,16 +22,15 @@ from oversight.reports import dashboard as selectors
 from oversight.scorecards.choices import PeriodKind
 from oversight.tenancy.roles import CLIENT_ROLES
 
-BAR_ROWS = (kpi.RESPONSE_TIMELINESS, kpi.RESOLUTION_TIMELINESS, kpi.CSAT_SATISFIED_SHARE)
-
 
 def comparison_chart(board: selectors.Dashboard) -> str:
-    """Grouped bars: response and resolution timeliness and the CSAT share of 4–5 stars, per vendor."""
-    labels = {spec.code: spec.label for spec in selectors.ROWS}
+    """Grouped bars per vendor of the indicators registered for the dashboard's chart (percentages)."""
+    bars = kpis.registry.codes(kpis.DASHBOARD_CHART)
+    labels = {spec.code: spec.label for spec in selectors.rows()}
     return mark_safe(  # noqa: S308 - built by oversight.core.charts, every text escaped
         bar_chart(
             categories=[col.vendor.name for col in board.columns],
-            series=[Series(str(labels[code]), [col.cells[code].value for col in board.columns]) for code in BAR_ROWS],
+            series=[Series(str(labels[code]), [col.cells[code].value for col in board.columns]) for code in bars],
             title=str(_("SLA compliance and satisfaction, %(period)s") % {"period": board.period.label()}),
             label=str(_("SLA compliance and CSAT share of 4–5 stars per vendor, %(period)s"))
             % {"period": board.period.label()},
@@ -94,7 +93,7 @@ class DashboardView(RoleRequiredMixin, View):
                 "choices": selectors.period_choices(organisation, period.kind),
                 "comparison_chart": comparison_chart(board) if board.columns else "",
                 "trend_chart": trend_chart(board) if board.columns else "",
-                "bar_rows": [row for row in board.rows if row.spec.code in BAR_ROWS],
+                "bar_rows": [row for row in board.rows if row.spec.code in kpis.registry.codes(kpis.DASHBOARD_CHART)],
             }
         )
         htmx = getattr(request, "htmx", None)

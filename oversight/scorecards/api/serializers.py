@@ -12,7 +12,7 @@ from oversight.catalog.selectors import calendar_list
 from oversight.contracts.selectors import contract_list
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
 from oversight.scorecards import selectors
-from oversight.scorecards.choices import Dimension, IndicatorSource, MissingPolicy, PeriodKind, Unit
+from oversight.scorecards.choices import Dimension, MissingPolicy, PeriodKind, Unit
 from oversight.scorecards.models import (
     CommitmentResult,
     Dispute,
@@ -89,7 +89,10 @@ class IndicatorInputSerializer(StrictInputSerializer):
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     dimension = serializers.ChoiceField(choices=Dimension.choices)
     weight = serializers.DecimalField(max_digits=5, decimal_places=2)
-    source = serializers.ChoiceField(choices=IndicatorSource.choices)
+    # Not a fixed enum: sources are registered by apps (oversight.core.kpis); the service refuses unknown ones.
+    source = serializers.CharField(
+        max_length=40, help_text=_("A registered indicator source (docs/indicators.md), or manual.")
+    )
     rule = serializers.JSONField(help_text=_('e.g. {"kind": "deduction", "per_event": "5", "max_points": "5"}'))
     missing_policy = serializers.ChoiceField(choices=MissingPolicy.choices, default=MissingPolicy.RAISE)
     unit = serializers.ChoiceField(

@@ -20,16 +20,9 @@ from rest_framework.response import Response
 
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.files import download_response
+from oversight.core.kpis import registry
 from oversight.scorecards import selectors, services
 from oversight.scorecards.api import serializers as s
-from oversight.scorecards.choices import (
-    RECORD_CERTIFICATE,
-    RECORD_COMPLAINT,
-    RECORD_MANUAL,
-    RECORD_RATING,
-    RECORD_STAFF_MEMBER,
-    RECORD_WORK_ORDER,
-)
 from oversight.scorecards.filters import PeriodFilter
 from oversight.scorecards.models import Dispute, EvaluationPeriod, Evidence, IndicatorScheme
 from oversight.tickets.api.views import DownloadRenderer
@@ -55,49 +48,11 @@ DRILL_PARAMS = [
 
 
 def describe(record, record_type: str) -> dict:
-    """A short description of one record behind a figure."""
-    if record_type == RECORD_WORK_ORDER:
-        return {
-            "id": record.pk,
-            "number": record.number,
-            "title": record.title,
-            "status": record.status,
-            "received_at": record.created_at.isoformat(),
-            "resolved_at": record.resolved_at.isoformat() if record.resolved_at else None,
-        }
-    if record_type == RECORD_RATING:
-        return {
-            "id": record.pk,
-            "stars": record.stars,
-            "recommend": record.recommend,
-            "rated_at": record.created_at.isoformat(),
-            "work_order": record.work_order.number,
-        }
-    if record_type == RECORD_COMPLAINT:
-        return {
-            "id": record.pk,
-            "status": record.status,
-            "opened_at": record.opened_at.isoformat(),
-            "work_order": record.work_order.number,
-        }
-    if record_type == RECORD_MANUAL:
-        return {
-            "id": record.pk,
-            "value": str(record.value),
-            "note": record.note,
-            "entered_at": record.entered_at.isoformat(),
-            "entered_by": str(record.entered_by or ""),
-        }
-    if record_type == RECORD_STAFF_MEMBER:
-        return {"id": record.pk, "name": record.name, "position": record.position}
-    if record_type == RECORD_CERTIFICATE:
-        return {
-            "id": record.pk,
-            "name": record.name,
-            "staff_member": record.staff_member.name,
-            "expires_on": record.expires_on.isoformat() if record.expires_on else None,
-        }
-    return {"id": record.pk}
+    """A short description of one record behind a figure (as its registered record kind describes it)."""
+    try:
+        return registry.record_kind(record_type).describe(record)
+    except KeyError:
+        return {"id": record.pk}
 
 
 def evidence_response(evidence: Evidence) -> FileResponse:
@@ -137,7 +92,8 @@ def drilldown_payload(*, user, period: EvaluationPeriod, params) -> dict:
         limit = min(1000, max(1, int(params.get("limit", 200))))
     except (TypeError, ValueError) as exc:
         raise serializers.ValidationError({"limit": [_("Enter whole numbers.")]}) from exc
-    record_type = RECORD_WORK_ORDER if which == "excluded" else result.record_type
+    kind = selectors.drilldown_kind(result, which)
+    record_type = kind.key if kind else result.record_type
     page = ids[offset : offset + limit]
     records = selectors.drilldown_records(user=user, result=result, which=which).filter(pk__in=page)
     order = {pk: i for i, pk in enumerate(page)}

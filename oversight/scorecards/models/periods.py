@@ -8,13 +8,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.files import StoredFileBase
+from oversight.core.kpis import source_label, validate_scheme_source
 from oversight.core.models import TimelineEventBase
 from oversight.core.periods import quarter_of
 from oversight.scorecards.choices import (
     PERIOD_MONTHS,
     Dimension,
     DisputeStatus,
-    IndicatorSource,
     PeriodEventKind,
     PeriodKind,
     PeriodStatus,
@@ -181,7 +181,7 @@ class IndicatorResult(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
-    source = models.CharField(_("source"), max_length=40, choices=IndicatorSource.choices)
+    source = models.CharField(_("source"), max_length=40, validators=[validate_scheme_source])
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
     value = models.DecimalField(_("value"), null=True, blank=True, **FIGURE)
     numerator = models.DecimalField(_("numerator"), null=True, blank=True, **FIGURE)
@@ -215,6 +215,10 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id} {self.code}"
+
+    def get_source_display(self):
+        """The source's label in the reader's language (sources are registered, not a closed choice list)."""
+        return source_label(self.source)
 
 
 class CommitmentResult(models.Model):
@@ -379,7 +383,7 @@ class Exclusion(models.Model):
     period = models.ForeignKey(
         EvaluationPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="exclusions"
     )
-    source = models.CharField(_("indicator"), max_length=40, choices=IndicatorSource.choices)
+    source = models.CharField(_("indicator"), max_length=40, validators=[validate_scheme_source])
     work_order = models.ForeignKey(
         "tickets.WorkOrder", verbose_name=_("work order"), on_delete=models.PROTECT, related_name="+"
     )

@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.kpis import source_label, validate_scheme_source
 from oversight.scorecards.choices import (
+    MANUAL,
     Dimension,
-    IndicatorSource,
     MissingPolicy,
     PeriodKind,
     Unit,
@@ -98,7 +99,7 @@ class SchemeIndicator(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
-    source = models.CharField(_("source"), max_length=40, choices=IndicatorSource.choices)
+    source = models.CharField(_("source"), max_length=40, validators=[validate_scheme_source])
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
     # The scoring rule as `rules.<Rule>.to_dict()` (numbers as strings); read back with `rules.rule_from_dict`.
     rule = models.JSONField(_("scoring rule"))
@@ -125,4 +126,8 @@ class SchemeIndicator(models.Model):
     @property
     def is_manual(self) -> bool:
         """Entered by the client supervisor rather than computed."""
-        return self.source == IndicatorSource.MANUAL
+        return self.source == MANUAL
+
+    def get_source_display(self):
+        """The source's label in the reader's language (sources are registered, not a closed choice list)."""
+        return source_label(self.source)

@@ -1,33 +1,35 @@
 """Computing a period: facts → indicator values (with accepted exclusions) → points → score; commitments → shares.
 
 `evaluate` is the whole computation of one period from the stored data; it writes nothing. The period
-services call it and store its rows. The formulas live in the pure modules (`indicators`, `rules`,
-`contracts.terms`); this module only chooses the records each indicator is computed over:
+services call it and store its rows. The formulas live in the pure modules (`oversight.kpi`, `rules`,
+`contracts.terms`) and every computed indicator is a source of the registry (`oversight.core.kpis`); this
+module only chooses the records each indicator is computed over:
 
 * an accepted work-order dispute excludes that work order from the disputed indicator's source (for
   CSAT/NPS its rating, for complaints its complaints) in this period, and from every commitment
   measured by the same source;
 * a commitment tied to SLA policy versions is measured over the work orders under those versions only;
 * manual indicators take the latest entry of the period;
-* the people-dimension sources (staff fill rate, certificate validity) read the roster facts loaded for the
-  period (``LoadedFacts.staff_on``: the period's last day, or the evaluation day while the period runs).
+* each source reads its loader's facts, loaded once for the period whatever the number of sources using them
+  (the people-dimension sources read the roster on the period's last day, or the evaluation day while the
+  period runs: ``Scope.day``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from oversight import kpi
 from oversight.contracts.selectors import commitment_rules
 from oversight.contracts.terms import forfeited_share, is_met
-from oversight.kpi import people as staffing
+from oversight.core import kpis
 from oversight.kpi.facts import Period
 from oversight.scorecards import rules
-from oversight.scorecards.choices import MANUAL, RECORD_MANUAL, SOURCE_RECORDS
-from oversight.scorecards.facts_loader import LoadedFacts
+from oversight.scorecards.choices import MANUAL, RECORD_MANUAL
+from oversight.scorecards.kpis import SERVICE
 from oversight.scorecards.models import CommitmentResult, IndicatorResult, ManualEntry, SchemeIndicator
 
 SIX = Decimal("0.000001")
@@ -43,62 +45,14 @@ def text(value: Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
-@dataclass(frozen=True)
-class Options:
-    """Per-scheme settings of the formulas."""
-
-    reopen_window_days: int = 7
-
-
-Calc = Callable[[LoadedFacts, Period, Options], kpi.IndicatorResult]
-
-CALCULATIONS: Mapping[str, Calc] = {
-    kpi.RESPONSE_TIMELINESS: lambda f, p, o: kpi.response_timeliness(f.work_orders, p),
-    kpi.ONSITE_TIMELINESS: lambda f, p, o: kpi.onsite_timeliness(f.work_orders, p),
-    kpi.RESOLUTION_TIMELINESS: lambda f, p, o: kpi.resolution_timeliness(f.work_orders, p),
-    kpi.RESOLUTION_RATE: lambda f, p, o: kpi.resolution_rate(f.work_orders, p),
-    kpi.MTTR: lambda f, p, o: kpi.mttr(f.work_orders, p),
-    kpi.FIRST_TIME_FIX: lambda f, p, o: kpi.first_time_fix_rate(
-        f.work_orders, p, reopen_window_days=o.reopen_window_days
-    ),
-    kpi.REOPEN_RATE: lambda f, p, o: kpi.reopen_rate(f.work_orders, p),
-    kpi.REPEAT_RATE: lambda f, p, o: kpi.repeat_rate(f.work_orders, p),
-    kpi.CSAT_MEAN: lambda f, p, o: kpi.csat_mean(f.ratings, p),
-    kpi.CSAT_SATISFIED_SHARE: lambda f, p, o: kpi.csat_satisfied_share(f.ratings, p),
-    kpi.NPS: lambda f, p, o: kpi.nps(f.ratings, p),
-    kpi.COMPLAINT_COUNT: lambda f, p, o: kpi.complaint_count(f.complaints, p),
-    kpi.BACKLOG_MEAN_AGE: lambda f, p, o: kpi.backlog_mean_age(f.work_orders, p.end),
-    kpi.BACKLOG_MAX_AGE: lambda f, p, o: kpi.backlog_max_age(f.work_orders, p.end),
-    kpi.STAFF_FILL_RATE: lambda f, p, o: staffing.staff_fill_rate(f.contracted_staff, f.staff),
-    kpi.CERTIFICATE_VALIDITY: lambda f, p, o: staffing.certificate_validity(f.staff, f.staff_on),
-}
-
-
-def subset(facts: LoadedFacts, *, excluded: frozenset[int], policy_versions: frozenset[int] | None) -> LoadedFacts:
-    """The facts without the excluded work orders (and their ratings and complaints), optionally of some policies."""
-    if not excluded and policy_versions is None:
-        return facts
-
-    def keep(wo_id, policy_id) -> bool:
-        return wo_id not in excluded and (policy_versions is None or policy_id in policy_versions)
-
-    return dataclasses.replace(
-        facts,
-        work_orders=[w for w in facts.work_orders if keep(w.id, facts.policy_versions.get(w.id))],
-        ratings=[r for r in facts.ratings if keep(r.work_order_id, facts.rating_policy_versions.get(r.id))],
-        complaints=[c for c in facts.complaints if keep(c.work_order_id, facts.complaint_policy_versions.get(c.id))],
-    )
-
-
 class Calculator:
-    """Computes (and caches) catalogue indicators over subsets of one period's facts."""
+    """Computes (and caches) registered indicators over subsets of one period's facts."""
 
-    def __init__(self, facts: LoadedFacts, period: Period, options: Options, exclusions: Mapping[str, Iterable[int]]):
+    def __init__(self, facts: kpis.Facts, window: kpis.Window, exclusions: Mapping[str, Iterable[int]]):
         self.facts = facts
-        self.period = period
-        self.options = options
+        self.window = window
         self.exclusions = {code: frozenset(ids) for code, ids in exclusions.items()}
-        self._cache: dict[tuple, kpi.IndicatorResult] = {}
+        self._cache: dict[tuple, kpi.IndicatorResult | None] = {}
 
     def excluded(self, code: str) -> frozenset[int]:
         """Work orders excluded from an indicator by accepted disputes."""
@@ -106,21 +60,20 @@ class Calculator:
 
     def result(self, code: str, policy_versions: frozenset[int] | None = None) -> kpi.IndicatorResult | None:
         """The indicator over the period's facts, minus its exclusions (None: Oversight does not compute it)."""
-        calc = CALCULATIONS.get(code)
-        if calc is None:
+        source = kpis.registry.find(code)
+        if source is None:
             return None
         key = (code, policy_versions)
         if key not in self._cache:
-            facts = subset(self.facts, excluded=self.excluded(code), policy_versions=policy_versions)
-            self._cache[key] = calc(facts, self.period, self.options)
+            self._cache[key] = kpis.compute(
+                source, self.facts, self.window, excluded=self.excluded(code), policy_versions=policy_versions
+            )
         return self._cache[key]
 
-    def groups(self, code: str, result: kpi.IndicatorResult) -> dict[str, list]:
-        """The named drill-down groups, plus for MTTR the work orders measured in calendar time."""
-        groups = {name: list(ids) for name, ids in result.groups.items()}
-        if code == kpi.MTTR:
-            groups["calendar_time"] = [i for i in result.numerator_ids if i in self.facts.calendar_time_ids]
-        return groups
+    @staticmethod
+    def groups(result: kpi.IndicatorResult) -> dict[str, list]:
+        """The named drill-down groups of a result."""
+        return {name: list(ids) for name, ids in result.groups.items()}
 
 
 @dataclass
@@ -163,16 +116,21 @@ def evaluate(
     *,
     period,
     indicators: list[SchemeIndicator],
-    facts: LoadedFacts,
+    facts: kpis.Facts,
     exclusions: Mapping[str, Iterable[int]],
     manual: Mapping[int, ManualEntry],
     reopen_window_days: int,
 ) -> Evaluation:
-    """Compute every indicator, the score and every commitment of a period (nothing is saved)."""
+    """Compute every indicator, the score and every commitment of a period (nothing is saved).
+
+    ``facts`` are the period's, with the service facts (work orders, ratings, complaints) already loaded: their
+    inconsistencies are reported as problems of the period.
+    """
     window = Period(period.start_at, period.end_at)
-    calc = Calculator(facts, window, Options(reopen_window_days=reopen_window_days), exclusions)
+    options = {"reopen_window_days": reopen_window_days}
+    calc = Calculator(facts, kpis.Window(window, window.end, options), exclusions)
     out = Evaluation()
-    for pk, number, message in facts.problems:
+    for pk, number, message in facts.get(SERVICE).problems:
         out.problems.append({"code": "work_order_facts", "work_order": pk, "number": number, "detail": message})
 
     values: dict[str, Decimal | None] = {}
@@ -198,14 +156,15 @@ def evaluate(
                 row.numerator_ids = [entry.pk]
             row.exact = {"value": text(value)}
         else:
+            source = kpis.registry.get(ind.source)
             result = calc.result(ind.source)
             value = result.value
-            row.record_type = SOURCE_RECORDS[ind.source]
+            row.record_type = source.record_kind
             row.numerator = q6(result.numerator)
             row.denominator = q6(result.denominator)
             row.numerator_ids = list(result.numerator_ids)
             row.denominator_ids = list(result.denominator_ids)
-            row.groups = calc.groups(ind.source, result)
+            row.groups = calc.groups(result)
             row.excluded_ids = sorted(calc.excluded(ind.source))
             row.exact = {
                 "value": text(value),
@@ -241,7 +200,7 @@ def evaluate(
     for position, commitment in enumerate(version.commitments.all()):
         linked = frozenset(v.pk for v in commitment.sla_policy_versions.all()) or None
         result = calc.result(commitment.indicator, linked)
-        spec = kpi.CATALOGUE[commitment.indicator]
+        spec = kpis.registry.get(commitment.indicator)
         value = result.value if result is not None else None
         rule = credit_rules[commitment.code]
         out.commitments.append(
@@ -262,7 +221,7 @@ def evaluate(
                 denominator=q6(result.denominator) if result else None,
                 met=is_met(rule, value),
                 forfeited_share_percent=forfeited_share(rule, value),
-                record_type=SOURCE_RECORDS.get(commitment.indicator, ""),
+                record_type=spec.record_kind if result is not None else "",
                 numerator_ids=list(result.numerator_ids) if result else [],
                 denominator_ids=list(result.denominator_ids) if result else [],
                 excluded_ids=sorted(calc.excluded(commitment.indicator)),

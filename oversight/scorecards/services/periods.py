@@ -32,12 +32,11 @@ from oversight.catalog.calendars import calendar_spec
 from oversight.contracts.choices import ContractStatus
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_version_for_period, fee_period_bounds, version_queryset
-from oversight.core import clock
+from oversight.core import clock, kpis
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.core.events import publish
 from oversight.core.preferences import local_time_text
 from oversight.core.zones import zone_of
-from oversight.kpi import CERTIFICATE_VALIDITY, STAFF_FILL_RATE
 from oversight.kpi.facts import Period
 from oversight.notifications.services import notification_create
 from oversight.scorecards import permissions
@@ -56,7 +55,7 @@ from oversight.scorecards.events import (
     EVALUATION_PERIOD_PUBLISHED,
     EVALUATION_PERIOD_SIGNED,
 )
-from oversight.scorecards.facts_loader import load_facts, load_staff_facts
+from oversight.scorecards.kpis import SERVICE
 from oversight.scorecards.models import (
     CommitmentResult,
     EvaluationPeriod,
@@ -80,8 +79,6 @@ logger = logging.getLogger(__name__)
 
 # Work orders received this many days before a period are looked back at (repeat rate).
 LOOKBACK_DAYS = 30
-# Sources computed from the vendor's roster (loaded only when the scheme has one).
-STAFF_SOURCES = frozenset({STAFF_FILL_RATE, CERTIFICATE_VALIDITY})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -217,18 +214,17 @@ def _recompute(period: EvaluationPeriod, actor, *, note: str = "", data: dict | 
     version = version_queryset().get(pk=period.contract_version_id)
     period.contract_version = version
     indicators = list(period.scheme.indicators.all())
-    facts = load_facts(
+    scope = kpis.Scope(
         organisation_id=period.organisation_id,
         vendor_id=period.vendor_id,
         version=version,
-        period=Period(period.start_at, period.end_at),
         evaluated_at=now,
+        # The roster at the period end; while the period still runs, as it is today (no future is guessed).
+        day=min(period.ends_on, now.astimezone(zone_of(period.organisation)).date()),
         lookback_days=LOOKBACK_DAYS,
     )
-    if any(i.source in STAFF_SOURCES for i in indicators):
-        # The roster at the period end; while the period still runs, as it is today (no future is guessed).
-        facts.staff_on = min(period.ends_on, now.astimezone(zone_of(period.organisation)).date())
-        facts.contracted_staff, facts.staff = load_staff_facts(vendor=period.vendor, on=facts.staff_on)
+    facts = kpis.Facts(scope, Period(period.start_at, period.end_at))
+    service = facts.get(SERVICE)
     evaluation = evaluate(
         period=period,
         indicators=indicators,
@@ -244,7 +240,7 @@ def _recompute(period: EvaluationPeriod, actor, *, note: str = "", data: dict | 
     CommitmentResult.objects.bulk_create(evaluation.commitments)
     period.total_score = evaluation.total
     period.total_exact = "" if evaluation.total_exact is None else str(evaluation.total_exact)
-    period.unit_counts = facts.unit_counts
+    period.unit_counts = service.unit_counts
     period.problems = evaluation.problems
     period.computed_at = now
     period.computed_after_end = now >= period.end_at
@@ -265,9 +261,9 @@ def _recompute(period: EvaluationPeriod, actor, *, note: str = "", data: dict | 
         "scheme": period.scheme.number,
         "score_before": before["score"],
         "score": period.total_score,
-        "work_orders": len(facts.work_orders),
-        "ratings": len(facts.ratings),
-        "complaints": len(facts.complaints),
+        "work_orders": len(service.work_orders),
+        "ratings": len(service.ratings),
+        "complaints": len(service.complaints),
         "problems": len(evaluation.problems),
         "after_end": period.computed_after_end,
         **(data or {}),

@@ -15,13 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from oversight.audit.services import audit_record
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
-from oversight.kpi import CATALOGUE
+from oversight.core.kpis import SCHEME, registry
 from oversight.scorecards import permissions, rules
 from oversight.scorecards.choices import (
-    COMPUTED_SOURCES,
     MANUAL,
     Dimension,
-    IndicatorSource,
     MissingPolicy,
     PeriodKind,
     RuleKind,
@@ -138,8 +136,15 @@ def _clean_indicator(item: IndicatorInput, row: int) -> dict:
             row=row,
             field="indicators",
         )
-    if item.source not in IndicatorSource.values:
-        raise _error(_("Indicator %(row)s: unknown source.") % {"row": row}, code="source", row=row, field="indicators")
+    source = registry.find(item.source) if item.source != MANUAL else None
+    if item.source != MANUAL and (source is None or SCHEME not in source.uses):
+        raise _error(
+            _("Indicator %(row)s: unknown source “%(source)s”: choose a registered indicator source or manual entry.")
+            % {"row": row, "source": item.source},
+            code="source",
+            row=row,
+            field="indicators",
+        )
     if item.missing_policy not in MissingPolicy.values:
         raise _error(
             _("Indicator %(row)s: unknown rule for a missing value.") % {"row": row},
@@ -164,8 +169,8 @@ def _clean_indicator(item: IndicatorInput, row: int) -> dict:
             row=row,
             field="indicators",
         ) from exc
-    if item.source in COMPUTED_SOURCES:
-        unit = CATALOGUE[item.source].unit
+    if source is not None:
+        unit = source.unit
     else:
         unit = item.unit or (Unit.COUNT if rule.kind == RuleKind.DEDUCTION else Unit.PERCENT)
         if unit not in Unit.values:

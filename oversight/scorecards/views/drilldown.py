@@ -8,39 +8,24 @@ from django.views import View
 
 from oversight.core.views import paginate
 from oversight.scorecards import selectors
-from oversight.scorecards.choices import (
-    RECORD_CERTIFICATE,
-    RECORD_COMPLAINT,
-    RECORD_MANUAL,
-    RECORD_RATING,
-    RECORD_STAFF_MEMBER,
-    RECORD_WORK_ORDER,
-)
 from oversight.scorecards.views.display import figure, labelled_sets
 
 
 def _drilldown(request, result, *, title, template="scorecards/drilldown.html"):
-    """Render one named set of records behind a result, paginated in the order that suits its record type."""
+    """Render one named set of records behind a result, paginated in the order its registered record kind gives."""
     sets = labelled_sets(result)
     which = request.GET.get("set") or (sets[0][0] if sets else "numerator")
-    record_type = RECORD_WORK_ORDER if which == "excluded" else result.record_type
+    kind = selectors.drilldown_kind(result, which)  # the registered kind of record (oversight.core.kpis)
     records = selectors.drilldown_records(user=request.user, result=result, which=which)
-    ordering = {
-        RECORD_WORK_ORDER: ("created_at", "pk"),
-        RECORD_RATING: ("created_at", "pk"),
-        RECORD_COMPLAINT: ("opened_at", "pk"),
-        RECORD_MANUAL: ("-entered_at", "-pk"),
-        RECORD_STAFF_MEMBER: ("position", "name", "pk"),
-        RECORD_CERTIFICATE: ("expires_on", "staff_member__name", "pk"),
-    }.get(record_type, ("pk",))
     context = {
         "result": result,
         "period": result.period,
         "title": title,
         "sets": sets,
         "which": which,
-        "record_type": record_type,
-        "page": paginate(records.order_by(*ordering), request),
+        "record_type": kind.key if kind else result.record_type,
+        "record_template": kind.template if kind else "scorecards/partials/records/none.html",
+        "page": paginate(records.order_by(*(kind.ordering if kind else ("pk",))), request),
         "total": len(selectors.record_ids(result, which)),
     }
     return render(request, template, context)
