@@ -220,10 +220,6 @@ class Registry:
         self._sources[code] = source
         return source
 
-    def unregister(self, code: str) -> None:
-        """Remove a source (tests that register a source of their own remove it again)."""
-        self._sources.pop(code, None)
-
     @contextmanager
     def temporarily(self, *items: Loader | RecordKind | Source) -> Iterator[None]:
         """Register the given loaders, record kinds and sources for the duration of a ``with`` block."""
@@ -345,9 +341,6 @@ class Facts:
             self._loaded[key] = loader.empty() if self.scope is None else loader.load(self.scope, self.period)
         return self._loaded[key]
 
-    def put(self, key: str, facts: Any) -> None:
-        """Use facts the caller already loaded (e.g. the evaluation, which reads its own counts from them)."""
-        self._loaded[key] = facts
 
 
 def compute(
