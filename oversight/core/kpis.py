@@ -342,7 +342,6 @@ class Facts:
         return self._loaded[key]
 
 
-
 def compute(
     source: Source,
     facts: Facts,
