@@ -35,6 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
 
+from bench.loading import ensure_work_orders, refuse_unless_postgresql  # noqa: E402
+
 OPEN = ["new", "dispatched", "accepted", "on_site", "pending_requester", "pending_third_party"]
 
 
@@ -52,16 +54,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def refuse_unless_postgresql() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "bench_lists.py measures PostgreSQL only: set DATABASE_URL=postgres://user@host:port/database "
-            "(a database of your own: the script migrates it and loads up to --count work orders into it). "
-            "It refuses to run on SQLite, whose figures would say nothing about production."
-        )
-
-
 def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
@@ -69,13 +61,12 @@ def percentile(samples: list[float], q: float) -> float:
 
 def main() -> None:
     args = parse_args()
-    refuse_unless_postgresql()
+    refuse_unless_postgresql("bench_lists.py")
     import django
 
     django.setup()
 
     import psycopg
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import F
     from django.test import Client, RequestFactory
@@ -83,8 +74,6 @@ def main() -> None:
     from oversight.catalog.models import Service
     from oversight.core import clock
     from oversight.core.views import paginate
-    from oversight.demo.generator import generate_work_orders
-    from oversight.demo.scenario import DEMO_ORGANISATION_CODE, build_scenario
     from oversight.tenancy.models import Organisation, Site, User, Vendor
     from oversight.tickets.choices import Status
     from oversight.tickets.filters import WorkOrderFilter
@@ -93,40 +82,7 @@ def main() -> None:
     from oversight.tickets.views.display import with_live_sla
     from oversight.tickets.views.lists import board_filterset
 
-    if connection.vendor != "postgresql":
-        sys.exit("bench_lists.py measures PostgreSQL only (DATABASE_URL does not point at PostgreSQL).")
-    call_command("migrate", verbosity=0)
-    organisation = Organisation.objects.filter(code=DEMO_ORGANISATION_CODE).first()
-    if organisation is None:
-        organisation = build_scenario().organisation
-    existing = WorkOrder.objects.filter(organisation=organisation).count()
-    if existing < args.count:
-        missing = args.count - existing
-        print(f"Generating {missing:,} work orders ({args.workers} workers, batches of {args.batch:,})...", flush=True)
-
-        def progress(done: int, total: int, seconds: float) -> None:
-            if done % (args.batch * 10) == 0 or done == total:
-                print(f"  {done:>9,} / {total:,}  {seconds:7.1f} s  ({done / seconds:,.0f}/s)", flush=True)
-
-        result = generate_work_orders(
-            organisation=organisation,
-            count=missing,
-            seed=args.seed + existing,
-            batch_size=args.batch,
-            workers=args.workers,
-            progress=progress,
-        )
-        print(
-            f"Generated {missing:,} work orders in {result.seconds:.1f} s ({missing / result.seconds:,.0f}/s): "
-            f"{result.events:,} events, {result.clocks:,} clocks, {result.comments:,} comments."
-        )
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for table in ("tickets_workorder", "tickets_workorderevent", "tickets_slaclock", "tickets_comment"):
-                cursor.execute(f"VACUUM ANALYZE {table}")
-        print(f"VACUUM ANALYZE: {time.perf_counter() - started:.1f} s")
-    else:
-        print(f"The demo organisation has {existing:,} work orders already (no generation needed).")
+    organisation = ensure_work_orders(count=args.count, workers=args.workers, batch=args.batch, seed=args.seed)
 
     now = clock.now()
     supervisor = User.objects.get(username="supervisor")
