@@ -58,7 +58,6 @@ from oversight.core.errors import ApplicationError
 from oversight.core.kpis import registry
 from oversight.core.periods import calendar_period
 from oversight.fees.calc import BandTable, Commitment, ScoreBand, UnitCharge
-from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import is_client, is_vendor
 from oversight.tenancy.visibility import restrict
 
@@ -82,19 +81,6 @@ def contract_get(*, user, pk) -> Contract:
         return contract_list(user=user).get(pk=pk)
     except (Contract.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-
-
-def may_manage_contracts(user, organisation=None) -> bool:
-    """Client administrators of the organisation (and superusers) create, amend and terminate contracts."""
-    if user is None:
-        return True  # the system itself (demo loader, shell)
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role != Role.CLIENT_ADMIN:
-        return False
-    return organisation is None or user.organisation_id == getattr(organisation, "pk", organisation)
 
 
 def sees_internal_documents(user) -> bool:

@@ -39,7 +39,8 @@ from oversight.contracts.models import (
     ContractUnitRate,
     ContractVersion,
 )
-from oversight.contracts.selectors import may_manage_contracts, version_queryset, version_terms
+from oversight.contracts.permissions import may_manage_contracts
+from oversight.contracts.selectors import version_queryset, version_terms
 from oversight.contracts.validation import TERM_FIELDS, Terms, terms_snapshot, validate_terms
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed

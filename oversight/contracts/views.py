@@ -28,6 +28,7 @@ from oversight.contracts.forms import (
     WithdrawForm,
 )
 from oversight.contracts.models import ContractVersion
+from oversight.contracts.permissions import may_manage_contracts
 from oversight.core.errors import ApplicationError
 from oversight.core.kpis import registry
 from oversight.core.views import RoleRequiredMixin, paginate
@@ -60,7 +61,7 @@ class ContractListView(RoleRequiredMixin, TemplateView):
             {
                 "filter": filterset,
                 "page": paginate(qs.order_by("number", "pk"), self.request),
-                "may_manage": selectors.may_manage_contracts(user, user.organisation),
+                "may_manage": may_manage_contracts(user, user.organisation),
             }
         )
         return context
@@ -102,7 +103,7 @@ def contract_page(request, contract, *, status: int = 200, forms: dict | None = 
         shown = next((v for v in versions if str(v.number) == requested), None)
         if shown is None:
             raise Http404
-    may_manage = selectors.may_manage_contracts(user, contract.organisation)
+    may_manage = may_manage_contracts(user, contract.organisation)
     forms = forms or {}
     latest = versions[-1] if versions else None
     withdrawable = (

@@ -46,26 +46,17 @@ from oversight.kpi import response_timeliness
 from oversight.kpi.facts import Period
 from oversight.portfolio.choices import QualificationRole, ScoreDimension, ScoreSource
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
+from oversight.portfolio.permissions import may_manage
 from oversight.portfolio.selectors import settings_for
 from oversight.scorecards.facts_loader import load_facts
 from oversight.tenancy.choices import VendorTier
 from oversight.tenancy.models import Vendor
-from oversight.tenancy.roles import CLIENT_OPERATORS
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 # Bounds of the settings: a minimum above this is surely a typing error; the cost column holds 12 integer digits.
 MAX_CRITICAL_VENDORS = 20
 MAX_COST = Decimal("1000000000000")
-
-
-def may_manage(user, organisation_id) -> bool:
-    """Client administrators and supervisors of the organisation (and superusers) manage the portfolio."""
-    if user is None:
-        return True  # system (tasks, commands)
-    if user.is_superuser:
-        return True
-    return user.role in CLIENT_OPERATORS and user.organisation_id == organisation_id
 
 
 def _require(actor, organisation_id) -> None:

@@ -20,7 +20,7 @@ from oversight.core.charts import Series, line_chart
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.views import RoleRequiredMixin
 from oversight.core.zones import local_today
-from oversight.portfolio import selectors, services
+from oversight.portfolio import permissions, selectors, services
 from oversight.portfolio.forms import PortfolioSettingsForm, QualificationForm
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import CLIENT_ROLES
@@ -100,7 +100,7 @@ class VendorDetailView(RoleRequiredMixin, TemplateView):
 
 def _require_manager(user, organisation_id) -> None:
     """403 for the client roles that only read (before any form is read: a refused write never reads input)."""
-    if not services.may_manage(user, organisation_id):
+    if not permissions.may_manage(user, organisation_id):
         raise PermissionDenied(_("Only client administrators and supervisors may change the vendor portfolio."))
 
 
@@ -118,7 +118,7 @@ def coverage_page(request, *, status: int = 200, bound: QualificationForm | None
     by_service = selectors.qualifications_by_service(user=user, services=[r.service for r in rows])
     for row in rows:
         row.qualifications = by_service.get(row.service.pk, [])
-        row.may_manage = services.may_manage(user, row.service.organisation_id)
+        row.may_manage = permissions.may_manage(user, row.service.organisation_id)
         if row.may_manage:
             is_bound = bound is not None and bound_service is not None and bound_service.pk == row.service.pk
             row.form = bound if is_bound else _qualification_form(user, row.service)
@@ -192,7 +192,7 @@ class SettingsView(RoleRequiredMixin, View):
     template_name = "portfolio/settings.html"
 
     def _render(self, request, form, current, status=200):
-        may_manage = services.may_manage(request.user, current.organisation_id)
+        may_manage = permissions.may_manage(request.user, current.organisation_id)
         context = {"form": form if may_manage else None, "current": current, "may_manage": may_manage}
         return render(request, self.template_name, context, status=status)
 

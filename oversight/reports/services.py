@@ -63,8 +63,8 @@ from oversight.reports.documents import (
 from oversight.reports.events import REPORT_DELIVERY_FINISHED
 from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSchedule
 from oversight.reports.periods import ReportPeriod, period_containing, period_from_key, previous_period
+from oversight.reports.permissions import may_manage_schedules
 from oversight.reports.selectors import service_report
-from oversight.reports.selectors.schedules import may_manage_schedules
 from oversight.scorecards.choices import PeriodKind
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import MANAGEMENT_ROLES

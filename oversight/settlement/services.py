@@ -34,7 +34,7 @@ from oversight.scorecards.selectors import settlement_inputs_for
 from oversight.settlement.choices import STATEMENT_MACHINE, StatementAction, StatementStatus, line_source
 from oversight.settlement.events import STATEMENT_APPROVED
 from oversight.settlement.models import SettlementStatement, StatementLine
-from oversight.tenancy.roles import is_client_operator
+from oversight.settlement.permissions import may_operate
 
 COMMITMENT_REF = "commitment_result:"
 FIGURES = (
@@ -52,12 +52,6 @@ FIGURES = (
 
 
 # ---------------------------------------------------------------------------------------------- permissions
-
-
-def may_operate(user, organisation_id) -> bool:
-    """Client administrators and supervisors of the organisation (and superusers) prepare and approve statements."""
-    # None is the system itself (demo loader, shell).
-    return user is None or is_client_operator(user, organisation_id)
 
 
 def _require_operator(actor, organisation_id) -> None:

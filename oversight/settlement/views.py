@@ -19,7 +19,7 @@ from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.files import download_response
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.scorecards.selectors import period_get
-from oversight.settlement import selectors, services
+from oversight.settlement import permissions, selectors, services
 from oversight.settlement.pdf import PDF_CONTENT_TYPE, statement_pdf
 from oversight.settlement.presentation import line_views, summary_rows
 from oversight.settlement.xlsx import XLSX_CONTENT_TYPE, statement_xlsx
@@ -35,7 +35,7 @@ class StatementListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        may_operate = services.may_operate(user, user.organisation_id)
+        may_operate = permissions.may_operate(user, user.organisation_id)
         context.update(
             {
                 "page": paginate(selectors.statement_list(user=user), self.request),
@@ -60,7 +60,7 @@ class StatementDetailView(LoginRequiredMixin, TemplateView):
                 "statement": statement,
                 "lines": line_views(statement, list(statement.lines.all())),
                 "figures": summary_rows(statement),
-                "may_operate": services.may_operate(user, statement.organisation_id),
+                "may_operate": permissions.may_operate(user, statement.organisation_id),
             }
         )
         return context

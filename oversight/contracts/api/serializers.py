@@ -10,7 +10,7 @@ from oversight.catalog.choices import SLAMetric
 from oversight.catalog.selectors import service_list, sla_policy_version_list
 from oversight.contracts.choices import AmountBasis, DocumentKind, FeePeriod, UnitRateKind
 from oversight.contracts.models import Contract, ContractDocument, ContractVersion
-from oversight.contracts.selectors import may_manage_contracts
+from oversight.contracts.permissions import may_manage_contracts
 from oversight.contracts.validation import (
     BandInput,
     CommitmentInput,

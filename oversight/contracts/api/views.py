@@ -23,6 +23,7 @@ from oversight.contracts import selectors, services
 from oversight.contracts.api import serializers as s
 from oversight.contracts.filters import ContractFilter
 from oversight.contracts.models import Contract, ContractDocument, ContractVersion
+from oversight.contracts.permissions import may_manage_contracts
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.errors import NotAllowed
 from oversight.core.files import download_response
@@ -45,7 +46,7 @@ ON_DATE = OpenApiParameter(
 
 
 def _require_manager(user, contract: Contract) -> None:
-    if not selectors.may_manage_contracts(user, contract.organisation):
+    if not may_manage_contracts(user, contract.organisation):
         raise NotAllowed(_("Only the organisation's administrators manage contracts."))
 
 
@@ -88,7 +89,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={201: s.ContractDetailSerializer, **ERRORS},
     )
     def create(self, request: Request) -> Response:
-        if not selectors.may_manage_contracts(request.user, request.user.organisation):
+        if not may_manage_contracts(request.user, request.user.organisation):
             raise NotAllowed(_("Only the organisation's administrators manage contracts."))
         data = self._input(s.ContractCreateInputSerializer)
         contract = services.contract_create(

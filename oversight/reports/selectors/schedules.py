@@ -3,7 +3,7 @@
 * The client side (administrator, supervisor, executive, auditor) sees every schedule of its organisation.
 * A vendor manager sees its own vendor's schedules read-only (which of its reports go to whom); vendor agents
   and requesters see none. A delivery is visible with its schedule. Anything else is a 404.
-* Client administrators and supervisors manage schedules (``may_manage_schedules``).
+* Client administrators and supervisors manage schedules (``reports.permissions.may_manage_schedules``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.http import Http404
 from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSchedule
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
-from oversight.tenancy.roles import CLIENT_OPERATORS, CLIENT_ROLES, MANAGEMENT_ROLES
+from oversight.tenancy.roles import CLIENT_ROLES, MANAGEMENT_ROLES
 from oversight.tenancy.visibility import restrict
 
 
@@ -54,19 +54,6 @@ def delivery_get(*, user, pk) -> ReportDelivery:
         return delivery_list(user=user).get(pk=pk)
     except (ReportDelivery.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-
-
-def may_manage_schedules(user, organisation=None) -> bool:
-    """Client administrators and supervisors of the organisation (and superusers); None is the system itself."""
-    if user is None:
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role not in CLIENT_OPERATORS:
-        return False
-    return organisation is None or user.organisation_id == getattr(organisation, "pk", organisation)
 
 
 def recipient_candidates(*, organisation, vendor=None) -> QuerySet[User]:

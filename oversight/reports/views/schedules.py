@@ -20,6 +20,7 @@ from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.reports import services
 from oversight.reports.choices import RecipientOutcome
 from oversight.reports.forms import ScheduleForm, SendForm
+from oversight.reports.permissions import may_manage_schedules
 from oversight.reports.selectors import schedules as selectors
 from oversight.tenancy.roles import CLIENT_OPERATORS, MANAGEMENT_ROLES
 
@@ -37,7 +38,7 @@ class ScheduleListView(RoleRequiredMixin, TemplateView):
             selectors.schedule_list(user=user).order_by("-is_active", "vendor__name", "kind", "pk"), self.request
         )
         rows = [{"schedule": s, "next": services.schedule_next_send_day(s)} for s in page.items]
-        context.update(page=page, rows=rows, may_manage=selectors.may_manage_schedules(user, user.organisation_id))
+        context.update(page=page, rows=rows, may_manage=may_manage_schedules(user, user.organisation_id))
         return context
 
 
@@ -132,7 +133,7 @@ class ScheduleDetailView(RoleRequiredMixin, TemplateView):
             next_day=next_day,
             pending=pending or schedule.pending_reason,
             page=paginate(selectors.delivery_list(user=user, schedule=schedule), self.request, per_page=24),
-            may_manage=selectors.may_manage_schedules(user, schedule.organisation_id),
+            may_manage=may_manage_schedules(user, schedule.organisation_id),
             send_form=SendForm(),
             failed=RecipientOutcome.FAILED,
         )
