@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "oversight.scorecards",
     "oversight.settlement",
     "oversight.portfolio",
+    "oversight.facts",
     "oversight.reports",
     "oversight.demo",
 ]

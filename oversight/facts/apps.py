@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FactsConfig(AppConfig):
+    """Per-day service facts that reports and the vendor dashboard read instead of every work order."""
+
+    name = "oversight.facts"
+    verbose_name = _("Service facts")
