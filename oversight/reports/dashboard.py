@@ -10,8 +10,9 @@ What each figure is (the reader's version is docs/dashboard.md)
 * A vendor gets a column when it received a work order in the period or has a contract in force on at least
   one day of it.
 * Work-order figures are the evaluation indicators of ``oversight.kpi`` (docs/formulas.md), vendor-wide
-  (every service of the vendor), from :func:`oversight.reports.metrics.vendor_figures`: one load of the facts per
-  vendor for the whole trailing window (6 months or 4 quarters), which also gives the previous period.
+  (every service of the vendor), read from the pre-aggregated service facts
+  (:func:`oversight.reports.metrics.fact_period_figures`): one read for every vendor and the whole trailing window
+  (6 months or 4 quarters), which also gives the previous period. Which vendors received work comes from them too.
 * Score: the current revision of each evaluation period of the same kind overlapping the period, one per
   contract, listed with its status; the compared value is the plain mean of the contracts' scores (no weights).
 * Cost: per contract in force, the totals of its settlement statements pro rata to the months of the period
@@ -40,8 +41,9 @@ from oversight.core import kpis
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.money import round_money
 from oversight.core.zones import local_today
+from oversight.facts.selectors import vendors_with_work
 from oversight.portfolio.selectors import vendor_list
-from oversight.reports.metrics import PeriodFigures, vendor_figures
+from oversight.reports.metrics import PeriodFigures, fact_period_figures
 from oversight.reports.periods import (
     ReportPeriod,
     last_complete_period,
@@ -54,9 +56,6 @@ from oversight.scorecards.selectors import current_revisions, period_list
 from oversight.settlement.selectors import statement_list
 from oversight.tenancy.models import Organisation
 from oversight.tenancy.roles import is_client
-from oversight.tenancy.visibility import restrict
-from oversight.tickets.choices import Status
-from oversight.tickets.models import WorkOrder
 
 HUNDREDTH = Decimal("0.01")
 TRAILING = {PeriodKind.MONTHLY: 6, PeriodKind.QUARTERLY: 4}
@@ -300,18 +299,7 @@ def vendors_for(*, user, organisation, period: ReportPeriod) -> list:
     """The visible vendors of the organisation with a work order received in the period or a contract in force."""
     vendors = list(vendor_list(user=user).filter(organisation=organisation))
     ids = [v.pk for v in vendors]
-    active = set(
-        restrict(WorkOrder.objects.all(), user)
-        .filter(
-            organisation=organisation,
-            vendor_id__in=ids,
-            created_at__gte=period.start_at,
-            created_at__lt=period.end_at,
-        )
-        .exclude(status=Status.CANCELLED)
-        .values_list("vendor_id", flat=True)
-        .distinct()
-    )
+    active = vendors_with_work(organisation=organisation, vendor_ids=ids, first=period.first, last=period.last)
     active |= {
         c.vendor_id for c in _contracts_in_force(user=user, vendor_ids=ids, first=period.first, last=period.last)
     }
@@ -493,8 +481,9 @@ def vendor_dashboard(*, user, period: ReportPeriod, organisation) -> Dashboard:
     evaluations = _scores(user=user, vendor_ids=ids, first=previous, last=period)
     statements = _statements(user=user, vendor_ids=ids, first=previous, last=period)
     columns = []
+    by_vendor = fact_period_figures(organisation=organisation, vendor_ids=ids, periods=trailing, only=kpis.registry.codes(kpis.DASHBOARD))
     for vendor in vendors:
-        figures = vendor_figures(organisation=organisation, vendor=vendor, periods=trailing)
+        figures = by_vendor[vendor.pk]
         own = [c for c in contracts if c.vendor_id == vendor.pk]
         own_statements = [s for s in statements if s.vendor_id == vendor.pk]
         column = VendorColumn(

@@ -5,6 +5,11 @@ include ``report``, fed by the same loaders as an evaluation period, so a servic
 and a scorecard of the same month agree. The facts of a run of consecutive periods are loaded once per loader
 for the whole window and each indicator picks its own period's records, which is what a loader's selection
 guarantees (a record relevant to a sub-period is relevant to the window that contains it).
+
+What reports and the dashboard show goes through :func:`fact_period_figures`: the sources the pre-aggregated
+service facts (``oversight.facts``) hold are read from their daily sums, a handful of queries whatever the number
+of work orders, with the same values as :func:`vendor_figures`; any other registered source through its loader.
+:func:`vendor_figures` stays the drill-down path (every result lists its records).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from oversight.core import clock, kpis
+from oversight.facts.selectors import CODES as FACT_CODES
+from oversight.facts.selectors import fact_figures
 from oversight.kpi import IndicatorResult
 from oversight.kpi.facts import Period
 from oversight.reports.periods import ReportPeriod
@@ -88,3 +95,40 @@ def vendor_figures(*, organisation, vendor, periods: list[ReportPeriod], version
         return []
     facts = load_window(organisation=organisation, vendor=vendor, periods=periods, version=version)
     return [figures_for(facts, period) for period in periods]
+
+
+def fact_period_figures(
+    *, organisation, vendor_ids, periods: list[ReportPeriod], version=None, only=None
+) -> dict[int, list[PeriodFigures]]:
+    """Per vendor, the reported indicators (or those in ``only``) of consecutive periods (oldest first).
+
+    The codes the service facts hold come from them; a source registered without facts (a new app's) is computed
+    through its own loader, loaded once per vendor for the whole window. Results read from the facts list no
+    records except the backlog's.
+    """
+    codes = frozenset(only) if only is not None else reported_codes()
+    read = fact_figures(
+        organisation=organisation, vendor_ids=vendor_ids, periods=periods, version=version, only=codes & FACT_CODES
+    )
+    others = [s for s in kpis.registry.sources(kpis.REPORT) if s.code in codes - FACT_CODES]
+    out = {}
+    for vendor_id, per_period in read.items():
+        loaded = None
+        if others:
+            window = Period(periods[0].start_at, periods[-1].end_at)
+            scope = kpis.Scope(
+                organisation_id=organisation.pk,
+                vendor_id=vendor_id,
+                version=version,
+                evaluated_at=_evaluated_at(window.end),
+            )
+            loaded = kpis.Facts(scope, window)
+        figures = []
+        for period, from_facts in zip(periods, per_period, strict=True):
+            results = dict(from_facts.results)
+            if others:
+                measured = kpis.Window(period.window, min(clock.now(), period.end_at))
+                results.update({source.code: kpis.compute(source, loaded, measured) for source in others})
+            figures.append(PeriodFigures(period=period, results=results, received=from_facts.received))
+        out[vendor_id] = figures
+    return out

@@ -29,6 +29,7 @@ from decimal import Decimal
 from oversight.contracts import services as contract_services
 from oversight.contracts.validation import Terms
 from oversight.core import clock
+from oversight.facts.services import facts_rebuild
 from oversight.feedback.models import Complaint
 from oversight.scorecards import services as scorecard_services
 from oversight.scorecards.models import EvaluationPeriod
@@ -206,6 +207,7 @@ def build(world, *, net_currency: str = "CNY") -> Scenario:
         updated_at=at(7),
     )
     period = evaluation(world, desk, score="88.50")
+    facts_rebuild(organisation=world.org)  # rows written directly above (complaints) announce nothing
     return Scenario(
         desk_contract=desk,
         net_contract=net,
@@ -220,3 +222,4 @@ def more_work_orders(world, count: int) -> None:
     for i in range(count):
         work_order(world, world.service, at(12) + i * HOUR, answer=5 * MIN, resolve=HOUR, key=f"X{i}")
         work_order(world, world.other_service, at(13) + i * HOUR, answer=5 * MIN, resolve=HOUR, key=f"Y{i}")
+    facts_rebuild(organisation=world.org)

@@ -18,8 +18,9 @@ What is counted (docs/reports.md has the reader's version)
 ----------------------------------------------------------
 The vendor's work orders, cancelled ones left out, within the scope of the contract version in force in the
 period (``contracts.selectors.contract_version_for_period``) for a contract report. Indicator figures come from
-``reports.metrics`` (the evaluation's own loader and formulas); volumes, breaches, recurring groups, complaints
-and the rest are a fixed number of aggregate queries whatever the number of work orders.
+``reports.metrics`` (the evaluation's formulas, read from the pre-aggregated service facts); volumes, breaches,
+recurring groups, complaints and the rest are a fixed number of aggregate queries whatever the number of work
+orders.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from oversight.core.zones import zone_of
 from oversight.feedback.choices import ComplaintStatus
 from oversight.feedback.selectors import complaint_list, rating_list
 from oversight.reports import content as c
-from oversight.reports.metrics import PeriodFigures, empty_facts, figures_for, vendor_figures
+from oversight.reports.metrics import PeriodFigures, empty_facts, fact_period_figures, figures_for
 from oversight.reports.periods import ReportPeriod, trailing_periods
 from oversight.scorecards.choices import DisputeStatus, PeriodKind
 from oversight.scorecards.facts_loader import RESOLVED_STATUSES, scope_q, work_order_queryset
@@ -133,7 +134,7 @@ def service_report(*, user, vendor_id: int, contract_id: int | None, period: Rep
     organisation = vendor.organisation
     trail = trailing_periods(period, organisation, TREND_LENGTH.get(period.kind, 6))
     if in_force:
-        figures = vendor_figures(organisation=organisation, vendor=vendor, periods=trail, version=version)
+        figures = _figures(organisation, vendor, trail, version)
     else:
         figures = [figures_for(empty_facts(trail), p) for p in trail]
     current, previous = figures[-1], figures[-2]
@@ -202,6 +203,20 @@ class _ScopeQuery:
 
 
 # ---- key figures and trends
+
+# What the trend shows of the earlier periods (``_trend_point``); the key figures compare the last two in full.
+TREND_CODES = frozenset({kpi.MTTR, kpi.RESPONSE_TIMELINESS, kpi.RESOLUTION_TIMELINESS, kpi.CSAT_MEAN, kpi.NPS})
+
+
+def _figures(organisation, vendor, trail: list[ReportPeriod], version) -> list[PeriodFigures]:
+    """The trend's periods from the service facts: the last two with every reported figure, the rest the trend's."""
+    earlier = fact_period_figures(
+        organisation=organisation, vendor_ids=[vendor.pk], periods=trail[:-2], version=version, only=TREND_CODES
+    )
+    last_two = fact_period_figures(
+        organisation=organisation, vendor_ids=[vendor.pk], periods=trail[-2:], version=version
+    )
+    return earlier[vendor.pk] + last_two[vendor.pk]
 
 
 def _indicator_value(figures: PeriodFigures, code: str):
