@@ -3,7 +3,9 @@
 ``WorkOrderFact`` records, for every work order that counts (not cancelled, consistent records), the key it is
 counted under and the local day of each thing the indicators count: its receipt, each SLA target's deadline and
 outcome, its current resolution, its first resolution. ``DailyFact`` holds the sums per organisation-local day and
-key (vendor, service, site, priority, category), plus the ratings and complaints of the day. A contract is not a
+key (vendor, service, site, priority, category), plus the ratings and complaints of the day, and
+``VendorDailyFact`` their totals per day and vendor (what vendor-wide reads sum: a few hundred rows for half a year,
+however many work orders). A contract is not a
 column: its scope is a set of services and sites, which are, so a report reads a contract's figures by filtering
 on them (and a new contract version never makes the stored rows stale).
 
@@ -82,29 +84,9 @@ class WorkOrderFact(models.Model):
         return f"{self.work_order_id} {self.received_on}"
 
 
-class DailyFact(models.Model):
-    """The sums of one organisation-local day for one key (vendor, service, site, priority, category)."""
+class DailyCounters(models.Model):
+    """The counters of one organisation-local day (what the indicators sum); the concrete tables add their key."""
 
-    organisation = models.ForeignKey(
-        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
-    )
-    day = models.DateField(_("day"))
-    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="+", verbose_name=_("vendor"))
-    service = models.ForeignKey(
-        "catalog.Service", on_delete=models.CASCADE, related_name="+", verbose_name=_("service")
-    )
-    site = models.ForeignKey(
-        "tenancy.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("site")
-    )
-    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
-    category = models.ForeignKey(
-        "catalog.ServiceCategory",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("category"),
-    )
     received = models.PositiveIntegerField(_("received"), default=0)
     response_met = models.PositiveIntegerField(_("responses met"), default=0)
     response_missed = models.PositiveIntegerField(_("responses missed"), default=0)
@@ -133,6 +115,37 @@ class DailyFact(models.Model):
     complaints = models.PositiveIntegerField(_("complaints"), default=0)
 
     class Meta:
+        abstract = True
+
+
+COUNTERS = tuple(f.name for f in DailyCounters._meta.fields)
+
+
+class DailyFact(DailyCounters):
+    """The sums of one organisation-local day for one key (vendor, service, site, priority, category)."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    day = models.DateField(_("day"))
+    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="+", verbose_name=_("vendor"))
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.CASCADE, related_name="+", verbose_name=_("service")
+    )
+    site = models.ForeignKey(
+        "tenancy.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("site")
+    )
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
+    category = models.ForeignKey(
+        "catalog.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+
+    class Meta:
         verbose_name = _("daily service fact")
         verbose_name_plural = _("daily service facts")
         indexes = [
@@ -142,3 +155,25 @@ class DailyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.vendor_id}/{self.service_id}/{self.site_id}/{self.priority}"
+
+
+class VendorDailyFact(DailyCounters):
+    """The sums of one organisation-local day for one vendor: its daily facts added up (vendor-wide reads)."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    day = models.DateField(_("day"))
+    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="+", verbose_name=_("vendor"))
+
+    class Meta:
+        verbose_name = _("daily vendor fact")
+        verbose_name_plural = _("daily vendor facts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "vendor", "day"], name="%(app_label)s_%(class)s_one_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.vendor_id}"

@@ -29,7 +29,7 @@ from django.db.models import Count, Q, Sum
 
 from oversight.core import clock
 from oversight.facts.choices import METRICS, Outcome
-from oversight.facts.models import DailyFact, WorkOrderFact
+from oversight.facts.models import COUNTERS, DailyFact, VendorDailyFact, WorkOrderFact
 from oversight import kpi
 from oversight.kpi.facts import WorkOrderFacts
 from oversight.kpi.results import mean
@@ -52,11 +52,7 @@ DAILY_CODES = frozenset(
 )
 SCANNED_CODES = frozenset({kpi.RESOLUTION_RATE, kpi.BACKLOG_MEAN_AGE, kpi.BACKLOG_MAX_AGE})
 CODES = DAILY_CODES | SCANNED_CODES
-_COUNTERS = tuple(
-    f.name
-    for f in DailyFact._meta.concrete_fields
-    if f.name not in ("id", "organisation", "day", "vendor", "service", "site", "priority", "category")
-)
+_COUNTERS = COUNTERS
 _TIMELINESS = {"response": kpi.RESPONSE_TIMELINESS, "onsite": kpi.ONSITE_TIMELINESS}
 _TIMELINESS["resolution"] = kpi.RESOLUTION_TIMELINESS
 
@@ -155,7 +151,7 @@ def _backlog(facts, vendor_ids, at: dt.datetime) -> dict[int, list[WorkOrderFact
 def vendors_with_work(*, organisation, vendor_ids, first: dt.date, last: dt.date) -> set[int]:
     """The vendors among ``vendor_ids`` that received a (not cancelled) work order between two local dates."""
     return set(
-        DailyFact.objects.filter(
+        VendorDailyFact.objects.filter(
             organisation=organisation, vendor_id__in=vendor_ids, day__gte=first, day__lte=last, received__gt=0
         )
         .values_list("vendor_id", flat=True)
@@ -181,8 +177,10 @@ def fact_figures(*, organisation, vendor_ids, periods: list, version=None, only=
     scope = scope_q(version)
     zone = zone_of(organisation)
     now = clock.now()
+    # Vendor-wide: the vendor totals (a row per day); within a contract's scope: the daily rows of its keys.
+    table = DailyFact if scope else VendorDailyFact
     daily = (
-        DailyFact.objects.filter(organisation=organisation, vendor_id__in=vendor_ids)
+        table.objects.filter(organisation=organisation, vendor_id__in=vendor_ids)
         .filter(scope)
         .filter(day__gte=periods[0].first, day__lte=periods[-1].last)
         .values("vendor_id", "day")

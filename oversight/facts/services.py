@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from oversight.facts.choices import METRICS, Outcome
-from oversight.facts.models import DailyFact, WorkOrderFact
+from oversight.facts.models import COUNTERS, DailyFact, VendorDailyFact, WorkOrderFact
 from oversight.feedback.models import Complaint, Rating
 from oversight.scorecards.facts_loader import build_work_orders
 from oversight.scorecards.services.common import local_midnight, zone_of
@@ -37,8 +37,7 @@ CHUNK = 20_000
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 _KEY_FIELDS = ("vendor_id", "service_id", "site_id", "priority", "category_id")
 _EXTRA_FIELDS = ("organisation_id", "vendor_id", "service_id", "site_id", "priority")
-_DIMENSIONS = ("id", "organisation", "day", "vendor", "service", "site", "priority", "category")
-_COUNTERS = tuple(f.name for f in DailyFact._meta.concrete_fields if f.name not in _DIMENSIONS)
+_COUNTERS = COUNTERS
 
 Key = tuple  # (vendor_id, service_id, site_id, priority, category_id)
 
@@ -232,6 +231,32 @@ def _daily_objects(organisation, rows: dict) -> list[DailyFact]:
     return out
 
 
+def _roll_up(organisation, *, vendor_days: dict[int, set[dt.date]] | None, since: dt.date | None) -> int:
+    """Replace the vendor totals of the given vendors' days (else of every day from ``since``, else all)."""
+    totals = VendorDailyFact.objects.filter(organisation=organisation)
+    daily = DailyFact.objects.filter(organisation=organisation)
+    if vendor_days is not None:
+        where = Q(pk__in=[])
+        for vendor_id, days in vendor_days.items():
+            where |= Q(vendor_id=vendor_id, day__in=sorted(days))
+        totals, daily = totals.filter(where), daily.filter(where)
+    elif since is not None:
+        totals, daily = totals.filter(day__gte=since), daily.filter(day__gte=since)
+    totals.delete()
+    rows = daily.values("vendor_id", "day").annotate(**{f"sum_{name}": Sum(name) for name in COUNTERS})
+    objects = [
+        VendorDailyFact(
+            organisation=organisation,
+            vendor_id=row["vendor_id"],
+            day=row["day"],
+            **{name: row[f"sum_{name}"] for name in COUNTERS},
+        )
+        for row in rows.order_by("day", "vendor_id")
+    ]
+    VendorDailyFact.objects.bulk_create(objects, batch_size=2000)
+    return len(objects)
+
+
 # --------------------------------------------------------------------------------------------------
 # the services
 # --------------------------------------------------------------------------------------------------
@@ -296,6 +321,10 @@ def facts_refresh_work_order(*, work_order_id: int) -> int:
         DailyFact.objects.bulk_create(
             _daily_objects(organisation, _aggregate(organisation, key=key, days=days, since=None))
         )
+    vendor_days: dict[int, set[dt.date]] = defaultdict(set)
+    for key, days in touched.items():
+        vendor_days[key[0]] |= days
+    _roll_up(organisation, vendor_days=vendor_days, since=None)
     return sum(len(days) for days in touched.values())
 
 
@@ -333,4 +362,5 @@ def facts_rebuild(*, organisation: Organisation, since: dt.date | None = None) -
         written += len(WorkOrderFact.objects.bulk_create(_work_order_facts(selected, zone), batch_size=2000))
     rows = _daily_objects(organisation, _aggregate(organisation, key=None, days=None, since=since))
     DailyFact.objects.bulk_create(rows, batch_size=2000)
-    return {"work_order_facts": written, "daily_rows": len(rows)}
+    vendor_rows = _roll_up(organisation, vendor_days=None, since=since)
+    return {"work_order_facts": written, "daily_rows": len(rows), "vendor_daily_rows": vendor_rows}

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from oversight.core import clock
-from oversight.facts.models import DailyFact, WorkOrderFact
+from oversight.facts.models import COUNTERS, DailyFact, VendorDailyFact, WorkOrderFact
 from oversight.facts.services import facts_rebuild, facts_refresh_work_order
 from oversight.feedback.models import Complaint, Rating
 from oversight.tickets.choices import ClockState, Status
@@ -27,7 +27,11 @@ def snapshot(organisation) -> tuple[list, list]:
         {k: v for k, v in row.items() if k != "id"}
         for row in DailyFact.objects.filter(organisation=organisation).order_by(*DAILY_ORDER).values()
     ]
-    return work_orders, daily
+    totals = [
+        {k: v for k, v in row.items() if k != "id"}
+        for row in VendorDailyFact.objects.filter(organisation=organisation).order_by("day", "vendor_id").values()
+    ]
+    return work_orders, daily, totals
 
 
 def test_rebuild_is_repeatable_and_a_partial_rebuild_equals_a_full_one(organisation):
@@ -41,6 +45,10 @@ def test_rebuild_is_repeatable_and_a_partial_rebuild_equals_a_full_one(organisat
     assert counts["work_order_facts"] == len(first[0]) > 500
     assert counts["daily_rows"] == len(first[1]) > 0
     assert sum(row["ratings"] for row in first[1]) == Rating.objects.filter(organisation=organisation).count()
+    # The vendor totals add up the daily rows of their day and vendor.
+    for name in COUNTERS:
+        assert sum(row[name] for row in first[2]) == sum(row[name] for row in first[1]), name
+    assert counts["vendor_daily_rows"] == len(first[2]) < len(first[1])
 
 
 def test_refreshing_changed_work_orders_equals_a_rebuild(organisation):
