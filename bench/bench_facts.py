@@ -49,6 +49,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--old-reps", type=int, default=2, help="Timed repetitions of today's variant (slow).")
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4), help="Generator processes.")
     parser.add_argument("--rebuild", action="store_true", help="Rebuild the facts even when they exist.")
+    parser.add_argument(
+        "--old-timeout", type=int, default=300, help="Seconds a query of today's variant may run (then: > that)."
+    )
     parser.add_argument("--documents", action="store_true", help="Also time the report's PDF and XLSX.")
     parser.add_argument("--worker", choices=("facts", "before"), help=argparse.SUPPRESS)
     parser.add_argument("--vendor", type=int, help=argparse.SUPPRESS)
@@ -109,6 +112,20 @@ def before_facts():
     finally:
         for module, name, value in saved:
             setattr(module, name, value)
+
+
+@contextlib.contextmanager
+def statement_timeout(seconds: int):
+    """Cancel any query of the block running longer than ``seconds`` (PostgreSQL's statement_timeout)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = %s", [seconds * 1000])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
 
 
 def report_period_bounds(organisation, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -197,7 +214,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import OperationalError, connection
     from django.test import Client
 
     from oversight.core import clock
@@ -246,10 +263,14 @@ def main() -> None:
                 fn()
                 facts_times.append((time.perf_counter() - started) * 1000)
             if rep < args.old_reps:
-                with before_facts():
-                    started = time.perf_counter()
-                    fn()
+                started = time.perf_counter()
+                try:
+                    with before_facts(), statement_timeout(args.old_timeout):
+                        fn()
                     before_times.append((time.perf_counter() - started) * 1000)
+                except OperationalError:
+                    # Cancelled by statement_timeout: today's code did not answer within the limit.
+                    before_times.append(math.inf)
         results.append((name, facts_times, before_times))
         print(f"  measured {name}", flush=True)
 
@@ -269,7 +290,13 @@ def main() -> None:
     for name, facts_times, before_times in results:
         f50, f95 = percentile(facts_times, 0.5), percentile(facts_times, 0.95)
         b50, b95 = percentile(before_times, 0.5), percentile(before_times, 0.95)
-        print(f"{name:24} {f50:10.1f} {f95:10.1f} {b50:11.1f} {b95:11.1f} {b50 / f50:10.1f} {b95 / f95:10.1f}")
+        slow = f">{args.old_timeout * 1000}"
+        b50s, b95s = (f"{b:11.1f}" if b != math.inf else f"{slow:>11}" for b in (b50, b95))
+        r50, r95 = (
+            f"{b / f:10.1f}" if b != math.inf else f"{'>' + format(args.old_timeout * 1000 / f, '.0f'):>10}"
+            for b, f in ((b50, f50), (b95, f95))
+        )
+        print(f"{name:24} {f50:10.1f} {f95:10.1f} {b50s} {b95s} {r50} {r95}")
     print(
         f"{'worker peak RSS (MB)':24} {rss['facts']:10.0f} {'':10} {rss['before']:11.0f} {'':11} "
         f"{rss['before'] / rss['facts']:10.1f}"
