@@ -88,6 +88,10 @@ lock:
 
 bench: install
 	$(PY) bench/bench_businesstime.py
+	@# The service facts against today's code: PostgreSQL only (a database of your own in BENCH_DATABASE_URL).
+	@if [[ "$$BENCH_DATABASE_URL" == postgres* ]]; then \
+		DATABASE_URL=$$BENCH_DATABASE_URL $(PY) bench/bench_facts.py --count $${BENCH_COUNT:-1000000}; \
+	else echo "bench_facts.py skipped: set BENCH_DATABASE_URL=postgres://user@host:port/database"; fi
 
 clean:
 	rm -rf var/test .pytest_cache

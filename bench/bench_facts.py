@@ -30,7 +30,6 @@ import datetime as dt
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -47,6 +46,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=1_000_000, help="Work orders the demo organisation must have.")
     parser.add_argument("--reps", type=int, default=20, help="Timed repetitions of the facts variant.")
     parser.add_argument("--old-reps", type=int, default=2, help="Timed repetitions of today's variant (slow).")
+    parser.add_argument(
+        "--recompute-reps", type=int, default=3, help="Timed repetitions of the evaluation recompute (each variant)."
+    )
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4), help="Generator processes.")
     parser.add_argument("--rebuild", action="store_true", help="Rebuild the facts even when they exist.")
     parser.add_argument(
@@ -161,6 +163,11 @@ def setup_world(args):
             f"in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for table in ("facts_workorderfact", "facts_dailyfact", "facts_vendordailyfact"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
     load_demo_contracts(organisation)
     biggest = (
         WorkOrder.objects.filter(organisation=organisation)
@@ -202,7 +209,10 @@ def worker(args) -> None:
     with before_facts() if args.worker == "before" else contextlib.nullcontext():
         assert client.get("/reports/dashboard/", {"period": month.key}).status_code == 200
         assert client.get(f"/reports/vendors/{vendor.pk}/{month.key}/").status_code == 200
-    print(json.dumps({"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    # VmHWM, not ru_maxrss: Linux carries a parent's peak into a child across fork and exec.
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print(json.dumps({"maxrss_mb": peak_kb / 1024}))
 
 
 def main() -> None:
@@ -257,12 +267,13 @@ def main() -> None:
     for name, fn in cases:
         fn()  # warm-up (templates, fonts, caches) outside the timing
         facts_times, before_times = [], []
-        for rep in range(max(args.reps, args.old_reps)):
-            if rep < args.reps:
-                started = time.perf_counter()
-                fn()
-                facts_times.append((time.perf_counter() - started) * 1000)
-            if rep < args.old_reps:
+        reps = args.recompute_reps if name == "evaluation recompute" else args.reps
+        old_reps = min(args.old_reps, reps)
+        for rep in range(reps):
+            started = time.perf_counter()
+            fn()
+            facts_times.append((time.perf_counter() - started) * 1000)
+            if rep < old_reps:
                 started = time.perf_counter()
                 try:
                     with before_facts(), statement_timeout(args.old_timeout):
@@ -302,8 +313,10 @@ def main() -> None:
         f"{rss['before'] / rss['facts']:10.1f}"
     )
     print(
-        f"\nms; ratio = before / facts. Facts: {args.reps} repetitions, before: {args.old_reps}. Targets: dashboard "
-        "and monthly report < 300 ms p95, evaluation recompute < 5,000 ms, worker < 300 MB."
+        f"\nms; ratio = before / facts. Facts: {args.reps} repetitions ({args.recompute_reps} of the recompute), "
+        f"before: {args.old_reps}. The recompute's facts column is this code's evaluation (it reads work orders, "
+        "through the scalable selection). Targets: dashboard and monthly report < 300 ms p95, evaluation recompute "
+        "< 5,000 ms, worker < 300 MB."
     )
 
 

@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from oversight.core import clock
+from oversight.demo.generator import generate_work_orders
 from oversight.facts.models import COUNTERS, DailyFact, VendorDailyFact, WorkOrderFact
-from oversight.facts.services import facts_rebuild, facts_refresh_work_order
+from oversight.facts.services import facts_add_missing, facts_rebuild, facts_refresh_work_order
 from oversight.feedback.models import Complaint, Rating
 from oversight.tickets.choices import ClockState, Status
 from oversight.tickets.models import SLAClock, WorkOrder
@@ -110,11 +111,24 @@ def test_refresh_after_a_work_order_is_deleted_removes_what_it_counted(organisat
         assert facts_refresh_work_order(work_order_id=10**9) == 0
 
 
+def test_adding_the_missing_work_orders_after_a_bulk_load_equals_a_rebuild(organisation):
+    with clock.frozen_at(NOW):
+        facts_rebuild(organisation=organisation)
+        generate_work_orders(organisation=organisation, count=80, seed=99, now=NOW, days=60)
+        counts = facts_add_missing(organisation=organisation)
+        added = snapshot(organisation)
+        assert facts_add_missing(organisation=organisation)["work_order_facts"] == 0
+        facts_rebuild(organisation=organisation)
+        assert snapshot(organisation) == added
+    assert 70 <= counts["work_order_facts"] <= 80  # the generated ones, less any cancelled
+
+
 def test_facts_rebuild_command(organisation):
     out = StringIO()
     with clock.frozen_at(NOW):
         call_command("facts_rebuild", organisation=organisation.code, stdout=out)
         call_command("facts_rebuild", organisation=organisation.code, since="2026-11-01", stdout=out)
+        call_command("facts_rebuild", organisation=organisation.code, missing=True, stdout=out)
     assert f"{organisation.code}:" in out.getvalue()
     assert DailyFact.objects.filter(organisation=organisation).exists()
     with pytest.raises(CommandError):

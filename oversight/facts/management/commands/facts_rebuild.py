@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight.facts.services import facts_rebuild
+from oversight.facts.services import facts_add_missing, facts_rebuild
 from oversight.tenancy.models import Organisation
 
 
@@ -19,8 +19,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--organisation", help="Code of the one organisation to rebuild.")
         parser.add_argument("--since", help="Rebuild the days from this local date (YYYY-MM-DD) on.")
+        parser.add_argument(
+            "--missing",
+            action="store_true",
+            help="Only add the work orders without facts (after a bulk load), then recompute the daily rows.",
+        )
 
-    def handle(self, *args, organisation=None, since=None, **options):
+    def handle(self, *args, organisation=None, since=None, missing=False, **options):
         try:
             since_day = dt.date.fromisoformat(since) if since else None
         except ValueError as exc:
@@ -32,7 +37,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No organisation with the code {organisation!r}.")
         for org in organisations:
             started = time.perf_counter()
-            counts = facts_rebuild(organisation=org, since=since_day)
+            if missing:
+                counts = facts_add_missing(organisation=org)
+            else:
+                counts = facts_rebuild(organisation=org, since=since_day)
             self.stdout.write(
                 f"{org.code}: {counts['work_order_facts']} work-order facts, {counts['daily_rows']} daily rows "
                 f"in {time.perf_counter() - started:.1f} s"
