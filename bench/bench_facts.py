@@ -121,7 +121,8 @@ def before_facts():
 
 def report_period_bounds(organisation, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The UTC instants bounding local dates ``first`` .. ``last`` of the organisation."""
-    from oversight.scorecards.services.common import local_midnight, zone_of
+    from oversight.core.zones import zone_of
+    from oversight.scorecards.services.common import local_midnight
 
     zone = zone_of(organisation)
     return local_midnight(first, zone), local_midnight(last + dt.timedelta(days=1), zone)

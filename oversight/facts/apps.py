@@ -7,3 +7,7 @@ class FactsConfig(AppConfig):
 
     name = "oversight.facts"
     verbose_name = _("Service facts")
+
+    def ready(self) -> None:
+        """Register the handlers that keep the facts current as work orders, ratings and complaints change."""
+        from oversight.facts import handlers  # noqa: F401

@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from oversight.core.zones import zone_of
 from oversight.facts.choices import METRICS, Outcome
 from oversight.facts.models import COUNTERS, DailyFact, VendorDailyFact, WorkOrderFact
 from oversight.feedback.models import Complaint, Rating
 from oversight.scorecards.facts_loader import build_work_orders
-from oversight.scorecards.services.common import local_midnight, zone_of
+from oversight.scorecards.services.common import local_midnight
 from oversight.tenancy.models import Organisation, Vendor
 from oversight.tickets.choices import ClockState, Status
 from oversight.tickets.models import SLAClock, WorkOrder
