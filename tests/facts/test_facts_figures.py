@@ -86,3 +86,30 @@ def test_vendors_with_work_are_those_with_a_received_work_order(organisation):
     )
     assert vendors_with_work(organisation=organisation, vendor_ids=ids, first=month.first, last=month.last) == expected
     assert expected
+
+
+def test_volumes_by_service_equal_the_work_order_counts(organisation):
+    from django.db.models import Count
+
+    from oversight.facts.selectors import volumes_by_service
+    from oversight.scorecards.facts_loader import RESOLVED_STATUSES, work_order_queryset
+
+    with clock.frozen_at(NOW):
+        facts_rebuild(organisation=organisation)
+        month = trailing_periods(period_containing(PeriodKind.MONTHLY, NOW.date(), organisation), organisation, 2)[0]
+    for vendor in Vendor.objects.filter(organisation=organisation):
+        base = work_order_queryset(organisation_id=organisation.pk, vendor_id=vendor.pk, version=None)
+        received = base.filter(created_at__gte=month.start_at, created_at__lt=month.end_at)
+        resolved = base.filter(
+            status__in=RESOLVED_STATUSES, resolved_at__gte=month.start_at, resolved_at__lt=month.end_at
+        )
+        expected = {}
+        for key, qs in ((0, received), (1, resolved)):
+            for row in qs.values("service_id").annotate(n=Count("pk")).order_by():
+                counts = expected.setdefault(row["service_id"], [0, 0])
+                counts[key] = row["n"]
+        got = volumes_by_service(
+            organisation_id=organisation.pk, vendor_id=vendor.pk, version=None, first=month.first, last=month.last
+        )
+        assert got == {pk: tuple(v) for pk, v in expected.items()}
+        assert got or not received.exists()

@@ -40,13 +40,14 @@ from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_list, contract_version_for_period
 from oversight.core import clock, kpis
 from oversight.core.zones import zone_of
+from oversight.facts.selectors import volumes_by_service
 from oversight.feedback.choices import ComplaintStatus
 from oversight.feedback.selectors import complaint_list, rating_list
 from oversight.reports import content as c
 from oversight.reports.metrics import PeriodFigures, empty_facts, fact_period_figures, figures_for
 from oversight.reports.periods import ReportPeriod, trailing_periods
 from oversight.scorecards.choices import DisputeStatus, PeriodKind
-from oversight.scorecards.facts_loader import RESOLVED_STATUSES, scope_q, work_order_queryset
+from oversight.scorecards.facts_loader import scope_q, work_order_queryset
 from oversight.scorecards.models import Dispute
 from oversight.scorecards.selectors import current_revisions, period_list
 from oversight.settlement.selectors import statement_list
@@ -329,50 +330,33 @@ def _name(name: str, name_en: str) -> str:
 
 
 def _volumes(scope: _ScopeQuery, period: ReportPeriod, breaches: list[_BreachRow]) -> list[c.VolumeRow]:
-    """Per service: received in the period, resolved in the period, work orders with a missed target."""
-    fields = ("service_id", "service__name", "service__name_en", "service__category_id")
-    fields += ("service__category__name", "service__category__name_en")
-    rows: dict[int, dict] = {}
-    received = scope.received(period).values(*fields).annotate(n=Count("pk")).order_by()
-    resolved = (
-        scope.work_orders()
-        .filter(status__in=RESOLVED_STATUSES, resolved_at__gte=period.start_at, resolved_at__lt=period.end_at)
-        .values(*fields)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for key, qs in (("received", received), ("resolved", resolved)):
-        for row in qs:
-            entry = rows.setdefault(row["service_id"], {**row, "received": 0, "resolved": 0})
-            entry[key] = row["n"]
-    breached = c.breached_by_key(breaches, lambda b: b.extra_service)
-    missing = set(breached) - set(rows)
-    if missing:
-        # A service with breaches only (received and resolved elsewhere): one more small query for its names.
-        for row in Service.objects.filter(pk__in=missing).values(
-            "pk", "name", "name_en", "category_id", "category__name", "category__name_en"
-        ):
-            rows[row["pk"]] = {
-                "service__name": row["name"],
-                "service__name_en": row["name_en"],
-                "service__category_id": row["category_id"],
-                "service__category__name": row["category__name"],
-                "service__category__name_en": row["category__name_en"],
-                "received": 0,
-                "resolved": 0,
-            }
-    out = [
-        c.VolumeRow(
-            key=sid,
-            name=_name(row["service__name"], row["service__name_en"]),
-            category_id=row["service__category_id"],
-            category=_name(row["service__category__name"], row["service__category__name_en"]),
-            received=row["received"],
-            resolved=row["resolved"],
-            breached=breached.get(sid, 0),
+    """Per service: received in the period, resolved in the period (service facts), work orders with a missed target."""
+    counts = {}
+    if scope.in_force:
+        counts = volumes_by_service(
+            organisation_id=scope.organisation_id,
+            vendor_id=scope.vendor_id,
+            version=scope.version,
+            first=period.first,
+            last=period.last,
         )
-        for sid, row in rows.items()
-    ]
+    breached = c.breached_by_key(breaches, lambda b: b.extra_service)
+    out = []
+    if counts or breached:
+        services = Service.objects.filter(pk__in=set(counts) | set(breached))
+        for row in services.values("pk", "name", "name_en", "category_id", "category__name", "category__name_en"):
+            received, resolved = counts.get(row["pk"], (0, 0))
+            out.append(
+                c.VolumeRow(
+                    key=row["pk"],
+                    name=_name(row["name"], row["name_en"]),
+                    category_id=row["category_id"],
+                    category=_name(row["category__name"], row["category__name_en"]),
+                    received=received,
+                    resolved=resolved,
+                    breached=breached.get(row["pk"], 0),
+                )
+            )
     return sorted(out, key=lambda r: (-r.received, r.name))
 
 
