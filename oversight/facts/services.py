@@ -264,8 +264,13 @@ def _roll_up(organisation, *, vendor_days: dict[int, set[dt.date]] | None, since
 
 
 def _lock_vendors(vendor_ids: Iterable[int]) -> None:
-    """Serialise the read-and-replace of daily rows per vendor (a row lock on each, in id order)."""
-    list(Vendor.objects.select_for_update().filter(pk__in=sorted(set(vendor_ids))).order_by("pk").values_list("pk"))
+    """Serialise the read-and-replace of daily rows per vendor (a row lock on each, in id order).
+
+    ``FOR NO KEY UPDATE``, not ``FOR UPDATE``: a work order written meanwhile checks its foreign key to the
+    vendor with ``FOR KEY SHARE``, which the weaker lock lets through, so a rebuild never stalls the desk.
+    """
+    vendors = Vendor.objects.select_for_update(no_key=True).filter(pk__in=sorted(set(vendor_ids))).order_by("pk")
+    list(vendors.values_list("pk"))
 
 
 @transaction.atomic
