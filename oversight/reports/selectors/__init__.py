@@ -284,8 +284,22 @@ def _breaches(scope: _ScopeQuery, period: ReportPeriod, evaluated_at: dt.datetim
     rows = (
         SLAClock.objects.filter(work_order__in=scope.work_orders().values("pk"))
         .annotate(due=due)
-        .filter(due__gte=period.start_at, due__lt=period.end_at)
-        .filter(Q(state=ClockState.BREACHED) | Q(state=ClockState.RUNNING, due_at__lte=evaluated_at))
+        # ``due`` in the period, spelt on the columns so the (state, due_at) index answers it.
+        .filter(
+            Q(state=ClockState.BREACHED, due_at__gte=period.start_at, due_at__lt=period.end_at)
+            | Q(
+                state=ClockState.BREACHED,
+                due_at__isnull=True,
+                breached_at__gte=period.start_at,
+                breached_at__lt=period.end_at,
+            )
+            | Q(
+                state=ClockState.RUNNING,
+                due_at__gte=period.start_at,
+                due_at__lt=period.end_at,
+                due_at__lte=evaluated_at,
+            )
+        )
         .values(
             "work_order_id",
             "work_order__number",
