@@ -18,10 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Priority
 from oversight.facts.choices import Outcome
+from oversight.tenancy.roles import MANAGEMENT_ROLES
+from oversight.tenancy.visibility import Visibility
+
+# Read like the service reports they feed: the client side of the organisation and the vendor's own manager.
+FACTS_VISIBILITY = Visibility(organisation="organisation", vendor="vendor", roles=MANAGEMENT_ROLES)
 
 
 class WorkOrderFact(models.Model):
     """What one work order contributes to the daily facts (the indicators' reading of it, with local days)."""
+
+    visibility = FACTS_VISIBILITY
 
     # No database constraint: when a work order is deleted its fact stays until the refresh, which reads it to
     # know which daily rows the work order was counted in, then removes it.
@@ -124,6 +131,8 @@ COUNTERS = tuple(f.name for f in DailyCounters._meta.fields)
 class DailyFact(DailyCounters):
     """The sums of one organisation-local day for one key (vendor, service, site, priority, category)."""
 
+    visibility = FACTS_VISIBILITY
+
     organisation = models.ForeignKey(
         "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
@@ -159,6 +168,8 @@ class DailyFact(DailyCounters):
 
 class VendorDailyFact(DailyCounters):
     """The sums of one organisation-local day for one vendor: its daily facts added up (vendor-wide reads)."""
+
+    visibility = FACTS_VISIBILITY
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
