@@ -1,3 +1,5 @@
+"""Service facts: per-day sums of what the indicators count, kept current by domain events."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -27,11 +27,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from oversight import kpi
 from oversight.core import clock
 from oversight.core.zones import zone_of
 from oversight.facts.choices import METRICS, Outcome
 from oversight.facts.models import COUNTERS, DailyFact, VendorDailyFact, WorkOrderFact
-from oversight import kpi
 from oversight.kpi.facts import WorkOrderFacts
 from oversight.kpi.results import mean
 from oversight.scorecards.facts_loader import scope_q

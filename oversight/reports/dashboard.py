@@ -481,7 +481,9 @@ def vendor_dashboard(*, user, period: ReportPeriod, organisation) -> Dashboard:
     evaluations = _scores(user=user, vendor_ids=ids, first=previous, last=period)
     statements = _statements(user=user, vendor_ids=ids, first=previous, last=period)
     columns = []
-    by_vendor = fact_period_figures(organisation=organisation, vendor_ids=ids, periods=trailing, only=kpis.registry.codes(kpis.DASHBOARD))
+    by_vendor = fact_period_figures(
+        organisation=organisation, vendor_ids=ids, periods=trailing, only=kpis.registry.codes(kpis.DASHBOARD)
+    )
     for vendor in vendors:
         figures = by_vendor[vendor.pk]
         own = [c for c in contracts if c.vendor_id == vendor.pk]
