@@ -270,6 +270,21 @@ class UnitCharge:
 # output
 # --------------------------------------------------------------------------------------------
 
+# The statement's figures, in the order they are stored, shown and exported: settlement's stored
+# figures, its admin, its API and ``Statement.as_dict`` all spell them from here.
+FIGURES = (
+    "base_fee",
+    "unit_charges",
+    "invoice_amount",
+    "band_deduction_raw",
+    "band_deduction",
+    "at_risk_amount",
+    "credits_uncapped",
+    "credits",
+    "floor_adjustment",
+    "total",
+)
+
 
 @dataclass(frozen=True)
 class StatementLine:
@@ -317,19 +332,7 @@ class Statement:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe form (Decimals as strings) for storage and exports."""
-        figures = (
-            "base_fee",
-            "unit_charges",
-            "invoice_amount",
-            "band_deduction_raw",
-            "band_deduction",
-            "at_risk_amount",
-            "credits_uncapped",
-            "credits",
-            "floor_adjustment",
-            "total",
-        )
-        return {"lines": [ln.as_dict() for ln in self.lines], **{f: str(getattr(self, f)) for f in figures}}
+        return {"lines": [ln.as_dict() for ln in self.lines], **{f: str(getattr(self, f)) for f in FIGURES}}
 
 
 # --------------------------------------------------------------------------------------------

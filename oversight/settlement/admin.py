@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from oversight.fees.calc import FIGURES
 from oversight.settlement.models import SettlementStatement, StatementLine
 from oversight.tenancy.admin_base import ReadOnlyInlineMixin, ReadOnlyModelAdmin
 
@@ -38,16 +39,7 @@ class SettlementStatementAdmin(ReadOnlyModelAdmin):
         "status",
         "currency",
         "score",
-        "base_fee",
-        "unit_charges",
-        "invoice_amount",
-        "band_deduction_raw",
-        "band_deduction",
-        "at_risk_amount",
-        "credits_uncapped",
-        "credits",
-        "floor_adjustment",
-        "total",
+        *FIGURES,
         "content_hash",
         "inputs",
         "result",

@@ -37,18 +37,6 @@ from oversight.settlement.models import SettlementStatement, StatementLine
 from oversight.settlement.permissions import may_operate
 
 COMMITMENT_REF = "commitment_result:"
-FIGURES = (
-    "base_fee",
-    "unit_charges",
-    "invoice_amount",
-    "band_deduction_raw",
-    "band_deduction",
-    "at_risk_amount",
-    "credits_uncapped",
-    "credits",
-    "floor_adjustment",
-    "total",
-)
 
 
 # ---------------------------------------------------------------------------------------------- permissions
@@ -164,7 +152,7 @@ def _settle(kwargs: dict) -> calc.Statement:
 
 
 def _figures(statement: calc.Statement) -> dict[str, Decimal]:
-    return {name: getattr(statement, name) for name in FIGURES}
+    return {name: getattr(statement, name) for name in calc.FIGURES}
 
 
 # ---------------------------------------------------------------------------------------------- prepare
@@ -309,7 +297,7 @@ def verify_statement(statement: SettlementStatement) -> Verification:
     fresh_lines = [(ln.code, ln.label_key, ln.amount, ln.explanation, ln.ref or "") for ln in recomputed.lines]
     if stored_lines != fresh_lines or [str(ln.amount) for ln in lines] != [str(ln.amount) for ln in recomputed.lines]:
         differences.append("lines")
-    for name in FIGURES:
+    for name in calc.FIGURES:
         if getattr(statement, name) != getattr(recomputed, name):
             differences.append(name)
     return Verification(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from oversight.fees.calc import FIGURES
 from oversight.settlement.models import SettlementStatement, StatementLine
 
 
@@ -58,16 +59,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "status",
             "currency",
             "score",
-            "base_fee",
-            "unit_charges",
-            "invoice_amount",
-            "band_deduction_raw",
-            "band_deduction",
-            "at_risk_amount",
-            "credits_uncapped",
-            "credits",
-            "floor_adjustment",
-            "total",
+            *FIGURES,
             "content_hash",
             "prepared_at",
             "prepared_by",
