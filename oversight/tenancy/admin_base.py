@@ -22,13 +22,10 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oversight.audit.services import audit_record, diff_snapshots, model_snapshot
+from oversight.audit.services import audit_row_saved, row_delete, row_snapshot, stored_row_snapshot
 from oversight.core import clock
 from oversight.core.admin_site import may_use_admin
 from oversight.tenancy.visibility import ADMINISTER, organisation_of, organisation_path, restrict
-
-# Never written to the audit trail, even masked: they say nothing an auditor needs.
-AUDIT_EXCLUDED_FIELDS = frozenset({"password", "last_login"})
 
 
 def scope_queryset(qs: models.QuerySet, user) -> models.QuerySet:
@@ -120,28 +117,6 @@ class ScopedInlineFormSet(BaseInlineFormSet):
             _check_same_organisation(form, organisation, skip=fk_name)
 
 
-def snapshot(obj: models.Model, m2m: tuple[str, ...] = ()) -> dict:
-    """An audit snapshot: concrete fields (secrets masked, passwords left out) plus chosen many-to-many ids."""
-    fields = [f.name for f in obj._meta.concrete_fields if f.name not in AUDIT_EXCLUDED_FIELDS]
-    data = model_snapshot(obj, fields=fields)
-    for name in m2m:
-        data[name] = sorted(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else []
-    return data
-
-
-def db_snapshot(obj: models.Model, m2m: tuple[str, ...] = ()) -> dict | None:
-    """The snapshot of the row as it is stored now (before the admin's unsaved changes)."""
-    if obj.pk is None:
-        return None
-    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
-    return snapshot(stored, m2m) if stored is not None else None
-
-
-def audit_action_name(obj_or_model, verb: str) -> str:
-    """A namespaced action such as `tenancy.user.changed`."""
-    return f"{obj_or_model._meta.label_lower}.{verb}"
-
-
 def mark_audited(obj: models.Model) -> None:
     """Tell the admin base that a service already audited this save (so it is not written twice)."""
     obj._oversight_audited = True
@@ -227,7 +202,7 @@ class AuditedModelAdmin(OversightModelAdmin):
             obj._audit_before = None
             obj.save()
             return
-        obj._audit_before = db_snapshot(obj, self.audit_m2m)
+        obj._audit_before = stored_row_snapshot(obj, self.audit_m2m)
         concrete = {f.name for f in obj._meta.concrete_fields}
         fields = [name for name in form.changed_data if name in concrete]
         if fields:
@@ -242,27 +217,14 @@ class AuditedModelAdmin(OversightModelAdmin):
 
     def audit_saved(self, request, obj, *, before: dict | None, change: bool) -> None:
         """Write the created/changed entry for the main object (only the fields that changed)."""
-        after = snapshot(obj, self.audit_m2m)
-        if change:
-            before_diff, after_diff = diff_snapshots(before or {}, after)
-            if not after_diff:
-                return
-            audit_record(
-                actor=request.user,
-                action=audit_action_name(obj, "changed"),
-                obj=obj,
-                organisation=organisation_of(obj),
-                before=before_diff,
-                after=after_diff,
-            )
-        else:
-            audit_record(
-                actor=request.user,
-                action=audit_action_name(obj, "created"),
-                obj=obj,
-                organisation=organisation_of(obj),
-                after=after,
-            )
+        # A change always diffs, even against nothing stored; only an add is recorded as created.
+        audit_row_saved(
+            actor=request.user,
+            obj=obj,
+            before=(before or {}) if change else None,
+            after=row_snapshot(obj, self.audit_m2m),
+            organisation=organisation_of(obj),
+        )
 
     def delete_model(self, request, obj):
         audit_deleted(request.user, obj, self.audit_m2m)
@@ -279,46 +241,24 @@ class AuditedModelAdmin(OversightModelAdmin):
             audit_deleted(request.user, obj)
         for obj in formset.new_objects:
             obj.save()
-            audit_record(
-                actor=request.user,
-                action=audit_action_name(obj, "created"),
-                obj=obj,
-                organisation=organisation_of(obj),
-                after=snapshot(obj),
+            audit_row_saved(
+                actor=request.user, obj=obj, before=None, after=row_snapshot(obj), organisation=organisation_of(obj)
             )
         for obj, _changed in formset.changed_objects:
-            before = db_snapshot(obj) or {}
+            before = stored_row_snapshot(obj) or {}
             obj.save()
-            before_diff, after_diff = diff_snapshots(before, snapshot(obj))
-            if after_diff:
-                audit_record(
-                    actor=request.user,
-                    action=audit_action_name(obj, "changed"),
-                    obj=obj,
-                    organisation=organisation_of(obj),
-                    before=before_diff,
-                    after=after_diff,
-                )
+            audit_row_saved(
+                actor=request.user, obj=obj, before=before, after=row_snapshot(obj), organisation=organisation_of(obj)
+            )
         formset.save_m2m()
 
 
 def audit_deleted(actor, obj: models.Model, m2m: tuple[str, ...] = ()) -> None:
     """Delete one object and record what it was."""
-    before = snapshot(obj, m2m)
     organisation = organisation_of(obj)
     if organisation is obj:  # an organisation's own deletion cannot point at the deleted row
         organisation = None
-    pk = obj.pk
-    repr_obj = obj
-    obj.delete()
-    audit_record(
-        actor=actor,
-        action=audit_action_name(repr_obj, "deleted"),
-        obj=repr_obj,
-        object_id=pk,
-        organisation=organisation,
-        before=before,
-    )
+    row_delete(actor=actor, obj=obj, organisation=organisation, m2m=m2m)
 
 
 class ReadOnlyModelAdmin(OversightModelAdmin):
