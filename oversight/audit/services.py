@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
@@ -105,6 +105,9 @@ def stored_row_snapshot(obj: models.Model, m2m: tuple[str, ...] = ()) -> dict | 
     return row_snapshot(stored, m2m) if stored is not None else None
 
 
+RowT = TypeVar("RowT", bound=models.Model)
+
+
 def row_save(
     *,
     obj: models.Model,
@@ -147,6 +150,16 @@ def audit_row_saved(*, actor, obj: models.Model, before: dict | None, after: dic
             before=before_diff,
             after=after_diff,
         )
+
+
+def row_save_audited(*, actor, obj: RowT, fields: list[str] | None, organisation) -> RowT:
+    """Save a row a form built or changed (`row_save`) and record it (`audit_row_saved`); returns the row.
+
+    The one save-then-audit sequence of the entity services' admin writes, inside their transaction.
+    """
+    before, after = row_save(obj=obj, fields=fields)
+    audit_row_saved(actor=actor, obj=obj, before=before, after=after, organisation=organisation)
+    return obj
 
 
 def row_delete(*, actor, obj: models.Model, organisation, m2m: tuple[str, ...] = ()) -> None:

@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import (
     audit_record,
-    audit_row_saved,
     diff_snapshots,
     model_snapshot,
     row_delete,
-    row_save,
+    row_save_audited,
     row_snapshot,
     stored_row_snapshot,
 )
@@ -362,17 +361,13 @@ def calendar_day_delete(*, actor, calendar: BusinessCalendar, day_id: int) -> No
 @transaction.atomic
 def sla_policy_update(*, actor, policy: SLAPolicy, fields: list[str]) -> SLAPolicy:
     """Rename a policy or change its code (its terms change only by a new version)."""
-    before, after = row_save(obj=policy, fields=fields)
-    audit_row_saved(actor=actor, obj=policy, before=before, after=after, organisation=policy.organisation)
-    return policy
+    return row_save_audited(actor=actor, obj=policy, fields=fields, organisation=policy.organisation)
 
 
 @transaction.atomic
 def service_category_save(*, actor, category: ServiceCategory, fields: list[str] | None) -> ServiceCategory:
     """Create (fields None) or change a reporting category of services."""
-    before, after = row_save(obj=category, fields=fields)
-    audit_row_saved(actor=actor, obj=category, before=before, after=after, organisation=category.organisation)
-    return category
+    return row_save_audited(actor=actor, obj=category, fields=fields, organisation=category.organisation)
 
 
 @transaction.atomic
@@ -384,9 +379,7 @@ def service_category_delete(*, actor, category: ServiceCategory) -> None:
 @transaction.atomic
 def service_save(*, actor, service: Service, fields: list[str] | None) -> Service:
     """Create (fields None) or change a service (its vendor, default SLA policy, category...)."""
-    before, after = row_save(obj=service, fields=fields)
-    audit_row_saved(actor=actor, obj=service, before=before, after=after, organisation=service.organisation)
-    return service
+    return row_save_audited(actor=actor, obj=service, fields=fields, organisation=service.organisation)
 
 
 @transaction.atomic
@@ -398,9 +391,7 @@ def service_delete(*, actor, service: Service) -> None:
 @transaction.atomic
 def priority_rule_save(*, actor, rule: PriorityRule, fields: list[str] | None) -> PriorityRule:
     """Create (fields None) or change one cell of the impact × urgency → priority matrix."""
-    before, after = row_save(obj=rule, fields=fields)
-    audit_row_saved(actor=actor, obj=rule, before=before, after=after, organisation=rule.organisation)
-    return rule
+    return row_save_audited(actor=actor, obj=rule, fields=fields, organisation=rule.organisation)
 
 
 @transaction.atomic

@@ -13,7 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from oversight.audit.services import audit_record, audit_row_saved, diff_snapshots, row_delete, row_save
+from oversight.audit.services import (
+    audit_record,
+    diff_snapshots,
+    row_delete,
+    row_save,
+    row_save_audited,
+)
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Organisation, Site, StaffMember, Team, User, Vendor
@@ -57,9 +63,7 @@ ROLE_FIELDS = ("role", "vendor", "organisation", "is_staff", "is_superuser")
 @transaction.atomic
 def organisation_save(*, actor, organisation: Organisation, fields: list[str] | None) -> Organisation:
     """Create (fields None) or change a client organisation."""
-    before, after = row_save(obj=organisation, fields=fields)
-    audit_row_saved(actor=actor, obj=organisation, before=before, after=after, organisation=organisation)
-    return organisation
+    return row_save_audited(actor=actor, obj=organisation, fields=fields, organisation=organisation)
 
 
 @transaction.atomic
@@ -71,9 +75,7 @@ def organisation_delete(*, actor, organisation: Organisation) -> None:
 @transaction.atomic
 def site_save(*, actor, site: Site, fields: list[str] | None) -> Site:
     """Create (fields None) or change a campus, building, department or room."""
-    before, after = row_save(obj=site, fields=fields)
-    audit_row_saved(actor=actor, obj=site, before=before, after=after, organisation=site.organisation)
-    return site
+    return row_save_audited(actor=actor, obj=site, fields=fields, organisation=site.organisation)
 
 
 @transaction.atomic
@@ -85,9 +87,7 @@ def site_delete(*, actor, site: Site) -> None:
 @transaction.atomic
 def vendor_save(*, actor, vendor: Vendor, fields: list[str] | None) -> Vendor:
     """Create (fields None) or change a vendor serving an organisation."""
-    before, after = row_save(obj=vendor, fields=fields)
-    audit_row_saved(actor=actor, obj=vendor, before=before, after=after, organisation=vendor.organisation)
-    return vendor
+    return row_save_audited(actor=actor, obj=vendor, fields=fields, organisation=vendor.organisation)
 
 
 @transaction.atomic
@@ -99,9 +99,7 @@ def vendor_delete(*, actor, vendor: Vendor) -> None:
 @transaction.atomic
 def team_save(*, actor, team: Team, fields: list[str] | None) -> Team:
     """Create (fields None) or change a vendor's dispatch team."""
-    before, after = row_save(obj=team, fields=fields)
-    audit_row_saved(actor=actor, obj=team, before=before, after=after, organisation=team.vendor.organisation)
-    return team
+    return row_save_audited(actor=actor, obj=team, fields=fields, organisation=team.vendor.organisation)
 
 
 @transaction.atomic
@@ -113,10 +111,8 @@ def team_delete(*, actor, team: Team) -> None:
 @transaction.atomic
 def staff_member_save(*, actor, staff_member: StaffMember, fields: list[str] | None) -> StaffMember:
     """Create (fields None) or change an entry of a vendor's staff roster."""
-    before, after = row_save(obj=staff_member, fields=fields)
     organisation = staff_member.vendor.organisation
-    audit_row_saved(actor=actor, obj=staff_member, before=before, after=after, organisation=organisation)
-    return staff_member
+    return row_save_audited(actor=actor, obj=staff_member, fields=fields, organisation=organisation)
 
 
 @transaction.atomic
