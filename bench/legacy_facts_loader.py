@@ -1,6 +1,6 @@
 """FROZEN COPY, for bench/bench_facts.py only: ``oversight/scorecards/facts_loader.py`` as it was before the
-service facts (commit 0af6f7e~1), so the benchmark can time today's code path and the new one in the same run.
-Never imported by the application. The original docstring follows.
+service facts, so the benchmark can time today's code path and the new one in the same run (only the imports
+follow the modules' new homes). Never imported by the application. The original docstring follows.
 
 ORM → facts: the plain records of `oversight.scorecards.facts` for one vendor, scope and period.
 
@@ -43,9 +43,9 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from oversight.contracts.selectors import contracted_staffing
 from oversight.feedback.models import Complaint, Rating
-from oversight.portfolio.selectors import contracted_staffing
-from oversight.scorecards.facts import (
+from oversight.kpi.facts import (
     NOT_APPLICABLE,
     ComplaintFacts,
     Period,
@@ -53,7 +53,7 @@ from oversight.scorecards.facts import (
     TargetOutcome,
     WorkOrderFacts,
 )
-from oversight.scorecards.staffing import CertificateFacts, StaffFacts
+from oversight.kpi.people import CertificateFacts, StaffFacts
 from oversight.tenancy.models import Certificate, Site, StaffMember
 from oversight.tickets.choices import Action, ClockState, EventKind, Status
 from oversight.tickets.models import SLAClock, WorkOrder, WorkOrderEvent
