@@ -222,6 +222,12 @@ def child(args) -> None:
     client = Client()
     client.force_login(supervisor)
     cases = dict(case_functions(args, client, vendor, month, period, supervisor))
+    # Killing this process at the limit does not stop its query on the server: let PostgreSQL end it too, so an
+    # abandoned "before" query never keeps a core busy under the next measurements.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', %s, false)", [str(args.old_timeout * 1000)])
     names = [args.case] if args.case else ["dashboard page", "monthly report page"]
     with before_facts() if args.worker == "before" else contextlib.nullcontext():
         started = time.perf_counter()
@@ -236,6 +242,7 @@ def run_child(args, variant: str, vendor_id: int, period_id: int, case: str = ""
     The peak is sampled from /proc (VmHWM) while it runs, so a worker killed at the limit still shows its size.
     """
     command = [sys.executable, __file__, "--worker", variant, "--vendor", str(vendor_id), "--period", str(period_id)]
+    command += ["--old-timeout", str(args.old_timeout)]
     if case:
         command += ["--case", case]
     if args.documents:
