@@ -1,8 +1,8 @@
 """The service facts follow the work orders, their ratings and complaints through the domain events.
 
 Each handler recomputes the rows one work order touches (``services.facts_refresh_work_order``): whole rows
-from the current state, so a redelivered or reordered event changes nothing twice. The SLA sweep's breach and a
-priority change move a work order's figures too, so they are followed like the status changes.
+from the current state, so a redelivered or reordered event changes nothing twice. The SLA sweep's breach, a
+priority change and an edited site move a work order's figures too, so they are followed like the status changes.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ WORK_ORDER_EVENTS = (
     "tickets.work_order.assigned",
     "tickets.work_order.transferred",
     "tickets.work_order.priority_changed",
+    "tickets.work_order.details_changed",
     "tickets.work_order.sla_breached",
     "feedback.rating.submitted",
     "feedback.complaint.opened",

@@ -72,6 +72,14 @@ WORK_ORDER_PRIORITY_CHANGED = define(
     "priority",
     doc="Impact or urgency changed; the priority follows the matrix and the SLA targets are those of the new one.",
 )
+WORK_ORDER_DETAILS_CHANGED = define(
+    "tickets.work_order.details_changed",
+    "work_order_id",
+    "actor_id",
+    "fields",
+    doc="Descriptive fields were edited (comma-separated names: title, site, asset tag, ...); a new site moves "
+    "the work order to another key of the service facts.",
+)
 WORK_ORDER_SLA_BREACHED = define(
     "tickets.work_order.sla_breached",
     "work_order_id",

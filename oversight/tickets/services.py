@@ -38,6 +38,7 @@ from oversight.tickets.events import (
     WORK_ORDER_CLOSED,
     WORK_ORDER_COMMENTED,
     WORK_ORDER_CREATED,
+    WORK_ORDER_DETAILS_CHANGED,
     WORK_ORDER_PRIORITY_CHANGED,
     WORK_ORDER_REOPENED,
     WORK_ORDER_RESOLVED,
@@ -548,6 +549,12 @@ def work_order_update_details(
     touch(locked, now, list(after))
     _append_event(locked, actor=actor, kind=EventKind.FIELDS_CHANGED, at=now, data={"before": before, "after": after})
     audit_record(actor=actor, action="tickets.workorder.updated", obj=locked, before=before, after=after)
+    publish(
+        WORK_ORDER_DETAILS_CHANGED,
+        work_order_id=locked.pk,
+        actor_id=getattr(actor, "pk", None),
+        fields=",".join(sorted(after)),
+    )
     return locked
 
 

@@ -46,3 +46,17 @@ def test_work_order_lifecycle_through_the_services_equals_a_rebuild(world, djang
         after = snapshot(world.org)
         facts_rebuild(organisation=world.org)
         assert snapshot(world.org) == after
+
+
+def test_a_site_edited_on_the_work_order_moves_its_facts(world, django_capture_on_commit_callbacks):
+    req, agent = world.users["requester"], world.users["vendor_agent"]
+    with clock.frozen_at(T), django_capture_on_commit_callbacks(execute=True):
+        wo = tickets.work_order_create(actor=req, service=world.service, title="PC", site=world.dept)
+    assert WorkOrderFact.objects.get(pk=wo.pk).site_id == world.dept.pk
+    with clock.frozen_at(T + HOUR), django_capture_on_commit_callbacks(execute=True):
+        wo = tickets.work_order_update_details(actor=agent, work_order=wo, changes={"site": world.other_dept})
+    assert WorkOrderFact.objects.get(pk=wo.pk).site_id == world.other_dept.pk
+    with clock.frozen_at(T + 2 * HOUR):
+        after = snapshot(world.org)
+        facts_rebuild(organisation=world.org)
+        assert snapshot(world.org) == after
