@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -187,6 +188,11 @@ CELERY_BEAT_SCHEDULE = {
     "contract-expiry": {"task": "oversight.contracts.tasks.expire_ended_contracts", "schedule": 3600.0},
     "evaluation-periods": {"task": "oversight.scorecards.tasks.compute_due_periods", "schedule": 3600.0},
     "scheduled-service-reports": {"task": "oversight.reports.tasks.send_due_reports", "schedule": 3600.0},
+    # The facts' nightly safety net, 03:30 in Beijing (the events keep them current during the day).
+    "facts-rebuild-recent": {
+        "task": "oversight.facts.tasks.rebuild_recent_facts",
+        "schedule": crontab(hour=19, minute=30),
+    },
 }
 
 CACHES = {

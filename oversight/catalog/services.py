@@ -27,6 +27,7 @@ from oversight.audit.services import (
 from oversight.businesstime.china import china_year_data
 from oversight.businesstime.engine import CalendarDataMissing
 from oversight.catalog.choices import CalendarYearSource, HolidaySource, Level, Priority, SLAMetric, Status
+from oversight.catalog.events import SERVICE_RECLASSIFIED
 from oversight.catalog.models import (
     BusinessCalendar,
     CalendarDay,
@@ -41,6 +42,7 @@ from oversight.catalog.models import (
 )
 from oversight.core import clock
 from oversight.core.errors import ApplicationError
+from oversight.core.events import publish
 
 # ITIL's usual matrix: priority from impact (rows) and urgency (columns), 1 = high.
 DEFAULT_PRIORITY_MATRIX = {
@@ -378,8 +380,18 @@ def service_category_delete(*, actor, category: ServiceCategory) -> None:
 
 @transaction.atomic
 def service_save(*, actor, service: Service, fields: list[str] | None) -> Service:
-    """Create (fields None) or change a service (its vendor, default SLA policy, category...)."""
-    return row_save_audited(actor=actor, obj=service, fields=fields, organisation=service.organisation)
+    """Create (fields None) or change a service (its vendor, default SLA policy, category...).
+
+    A new category is announced (``catalog.service.reclassified``): the figures already counted for the
+    service's work orders are filed by category and move with it.
+    """
+    before = None
+    if service.pk is not None:
+        before = Service.objects.filter(pk=service.pk).values_list("category_id", flat=True).first()
+    saved = row_save_audited(actor=actor, obj=service, fields=fields, organisation=service.organisation)
+    if before is not None and before != saved.category_id:
+        publish(SERVICE_RECLASSIFIED, service_id=saved.pk, actor_id=getattr(actor, "pk", None))
+    return saved
 
 
 @transaction.atomic

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from oversight.catalog.models import Service
+from oversight.core import clock
 from oversight.core.zones import zone_of
 from oversight.facts.choices import METRICS, Outcome
 from oversight.facts.models import COUNTERS, DailyFact, VendorDailyFact, WorkOrderFact
@@ -129,10 +131,18 @@ def _key_q(key: Key | None, prefix: str = "") -> Q:
     )
 
 
-def _aggregate(organisation: Organisation, *, key: Key | None, days: set[dt.date] | None, since: dt.date | None):
+def _aggregate(
+    organisation: Organisation,
+    *,
+    key: Key | None,
+    days: set[dt.date] | None,
+    since: dt.date | None,
+    service_id: int | None = None,
+):
     """The daily rows ``{(day, *key): {counter: value}}`` of one key (or all) from work-order facts and feedback.
 
-    The rows are limited to ``days`` when given, else to the days from ``since`` on (else to every day).
+    The rows are limited to ``days`` when given, else to the days from ``since`` on (else to every day), and to
+    one service's when ``service_id`` is given.
     """
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_COUNTERS, 0))
 
@@ -144,6 +154,8 @@ def _aggregate(organisation: Organisation, *, key: Key | None, days: set[dt.date
         return Q(**{f"{field}__isnull": False})
 
     facts = WorkOrderFact.objects.filter(organisation=organisation).filter(_key_q(key)).order_by()
+    if service_id is not None:
+        facts = facts.filter(service_id=service_id)
     for row in facts.filter(on("received_on")).values(*_KEY_FIELDS, "received_on").annotate(n=Count("pk")):
         rows[(row["received_on"], *(row[f] for f in _KEY_FIELDS))]["received"] += row["n"]
     for metric in METRICS:
@@ -169,11 +181,19 @@ def _aggregate(organisation: Organisation, *, key: Key | None, days: set[dt.date
         counters["first_resolved"] += row["n"]
         counters["first_time_fixed"] += row["fixed"]
         counters["reopened"] += row["reopened"]
-    _add_feedback(organisation, rows, key=key, days=days, since=since)
+    _add_feedback(organisation, rows, key=key, days=days, since=since, service_id=service_id)
     return rows
 
 
-def _add_feedback(organisation, rows: dict, *, key: Key | None, days: set[dt.date] | None, since: dt.date | None):
+def _add_feedback(
+    organisation,
+    rows: dict,
+    *,
+    key: Key | None,
+    days: set[dt.date] | None,
+    since: dt.date | None,
+    service_id: int | None = None,
+):
     """Add the ratings and complaints of the days to ``rows`` (their key: own vendor, their work order's rest)."""
     zone = zone_of(organisation)
     dims = ("work_order__service_id", "work_order__site_id", "work_order__priority", "work_order__service__category_id")
@@ -185,6 +205,8 @@ def _add_feedback(organisation, rows: dict, *, key: Key | None, days: set[dt.dat
     )
     for qs, field, extra in sources:
         qs = qs.filter(_key_q(key, "work_order__"))
+        if service_id is not None:
+            qs = qs.filter(work_order__service_id=service_id)
         if first is not None:
             qs = qs.filter(**{f"{field}__gte": local_midnight(first, zone)})
         if last is not None:
@@ -334,6 +356,37 @@ def facts_refresh_work_order(*, work_order_id: int) -> int:
     return sum(len(days) for days in touched.values())
 
 
+@transaction.atomic
+def facts_refresh_service(*, service_id: int) -> int:
+    """Refile one service's facts under its current reporting category; returns the daily rows written.
+
+    Every figure counted for the service's work orders (and their ratings and complaints) is keyed by the
+    service's category, so a reclassified service's rows are recomputed whole. Idempotent.
+    """
+    service = Service.objects.select_related("organisation").filter(pk=service_id).first()
+    if service is None:
+        return 0
+    organisation = service.organisation
+    old_rows = DailyFact.objects.filter(organisation=organisation, service_id=service_id)
+    vendor_days: dict[int, set[dt.date]] = defaultdict(set)
+    for vendor_id, day in old_rows.values_list("vendor_id", "day"):
+        vendor_days[vendor_id].add(day)
+    _lock_vendors(
+        set(vendor_days) | set(WorkOrderFact.objects.filter(service_id=service_id).values_list("vendor_id", flat=True))
+    )
+    WorkOrderFact.objects.filter(service_id=service_id).exclude(category_id=service.category_id).update(
+        category_id=service.category_id
+    )
+    old_rows.delete()
+    counted = _aggregate(organisation, key=None, days=None, since=None, service_id=service_id)
+    rows = _daily_objects(organisation, counted)
+    DailyFact.objects.bulk_create(rows, batch_size=2000)
+    for row in rows:
+        vendor_days[row.vendor_id].add(row.day)
+    _roll_up(organisation, vendor_days=vendor_days, since=None)
+    return len(rows)
+
+
 def _touching(base: QuerySet[WorkOrder], since: dt.datetime) -> QuerySet[WorkOrder]:
     """Work orders that can count on a day from ``since`` on: received since, open, resolved since, or due since."""
     due = SLAClock.objects.filter(work_order=OuterRef("pk"), due_at__gte=since)
@@ -370,6 +423,20 @@ def facts_rebuild(*, organisation: Organisation, since: dt.date | None = None) -
     DailyFact.objects.bulk_create(rows, batch_size=2000)
     vendor_rows = _roll_up(organisation, vendor_days=None, since=since)
     return {"work_order_facts": written, "daily_rows": len(rows), "vendor_daily_rows": vendor_rows}
+
+
+def facts_rebuild_recent() -> dict[str, int]:
+    """The nightly safety net: rebuild every organisation's facts from its local yesterday on.
+
+    The events keep the facts current; this catches what no event announced (a row edited in the database, a
+    handler that failed), so a figure is never wrong for more than a day. Returns daily rows written per
+    organisation code.
+    """
+    written = {}
+    for organisation in Organisation.objects.order_by("code"):
+        yesterday = clock.now().astimezone(zone_of(organisation)).date() - dt.timedelta(days=1)
+        written[organisation.code] = facts_rebuild(organisation=organisation, since=yesterday)["daily_rows"]
+    return written
 
 
 @transaction.atomic

@@ -21,7 +21,9 @@ from oversight.audit.services import (
     row_save_audited,
 )
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.events import publish
 from oversight.tenancy.choices import Role
+from oversight.tenancy.events import ORGANISATION_TIME_ZONE_CHANGED
 from oversight.tenancy.models import Organisation, Site, StaffMember, Team, User, Vendor
 
 
@@ -62,8 +64,18 @@ ROLE_FIELDS = ("role", "vendor", "organisation", "is_staff", "is_superuser")
 
 @transaction.atomic
 def organisation_save(*, actor, organisation: Organisation, fields: list[str] | None) -> Organisation:
-    """Create (fields None) or change a client organisation."""
-    return row_save_audited(actor=actor, obj=organisation, fields=fields, organisation=organisation)
+    """Create (fields None) or change a client organisation.
+
+    A new time zone is announced (``tenancy.organisation.time_zone_changed``): figures counted per local day
+    (the service facts) are recounted on the new days.
+    """
+    before = None
+    if organisation.pk is not None:
+        before = Organisation.objects.filter(pk=organisation.pk).values_list("time_zone", flat=True).first()
+    saved = row_save_audited(actor=actor, obj=organisation, fields=fields, organisation=organisation)
+    if before is not None and before != saved.time_zone:
+        publish(ORGANISATION_TIME_ZONE_CHANGED, organisation_id=saved.pk, actor_id=getattr(actor, "pk", None))
+    return saved
 
 
 @transaction.atomic
