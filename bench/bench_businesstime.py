@@ -55,7 +55,7 @@ from businesstimedelta import BusinessTimeDelta, HolidayRule, Rules, WorkDayRule
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oversight.businesstime import (  # noqa: E402 - path set up above
+from oversight.businesstime.engine import (  # noqa: E402 - path set up above
     CalendarSpec,
     add_business_many,
     add_business_seconds,

@@ -1,43 +1,5 @@
-"""Pure-Python business-time engine (no Django): exact, DST-aware, cached, vectorisable."""
+"""Pure-Python business-time engine (no Django): exact, DST-aware, cached, vectorisable.
 
-from oversight.businesstime.engine import (
-    MAX_BLOCK_YEARS,
-    MAX_HORIZON_YEARS,
-    CalendarDataMissing,
-    CalendarSpec,
-    DayIntervals,
-    add_business_many,
-    add_business_microseconds,
-    add_business_seconds,
-    business_microseconds_between,
-    business_microseconds_between_many,
-    business_seconds_between,
-    business_seconds_between_many,
-    clear_cache,
-    datetime_to_us,
-    is_business_time,
-    next_business_instant,
-    us_to_datetime,
-    working_segments,
-)
-
-__all__ = [
-    "MAX_BLOCK_YEARS",
-    "MAX_HORIZON_YEARS",
-    "CalendarDataMissing",
-    "CalendarSpec",
-    "DayIntervals",
-    "add_business_many",
-    "add_business_microseconds",
-    "add_business_seconds",
-    "business_microseconds_between",
-    "business_microseconds_between_many",
-    "business_seconds_between",
-    "business_seconds_between_many",
-    "clear_cache",
-    "datetime_to_us",
-    "is_business_time",
-    "next_business_instant",
-    "us_to_datetime",
-    "working_segments",
-]
+The public names live in :mod:`oversight.businesstime.engine` (one list of them, there); Chinese holiday data
+in :mod:`oversight.businesstime.china`.
+"""

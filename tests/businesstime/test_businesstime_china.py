@@ -7,19 +7,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from oversight.businesstime import (
-    CalendarDataMissing,
-    add_business_seconds,
-    business_seconds_between,
-    is_business_time,
-    working_segments,
-)
 from oversight.businesstime.china import (
     CalendarSourceMismatch,
     ChinaYearData,
     china_calendar_spec,
     china_year_data,
     cross_check_china_year,
+)
+from oversight.businesstime.engine import (
+    CalendarDataMissing,
+    add_business_seconds,
+    business_seconds_between,
+    is_business_time,
+    working_segments,
 )
 
 SH = ZoneInfo("Asia/Shanghai")

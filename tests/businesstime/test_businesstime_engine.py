@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oversight.businesstime import (
+from oversight.businesstime.engine import (
     CalendarDataMissing,
     CalendarSpec,
     add_business_many,

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oversight.businesstime import CalendarDataMissing, CalendarSpec
+from oversight.businesstime.engine import CalendarDataMissing, CalendarSpec
 from oversight.sla.clock_engine import ClockInput, ClockResult, Segment, compute_clock
 
 SH = ZoneInfo("Asia/Shanghai")
