@@ -81,6 +81,35 @@ class BusinessCalendar(models.Model):
         return self.name
 
 
+class CalendarRevision(models.Model):
+    """A calendar as it stood from one edit until the next (docs/adr/0015-effective-dated-calendars.md).
+
+    Written by every change (``calendar_bump_revision``): SLA clocks measure each instant on the calendar in
+    force at that instant, so time already counted keeps the calendar it was counted on.
+    """
+
+    visibility = Visibility.through("calendar")
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    revision = models.PositiveIntegerField(_("revision"))
+    effective_from = models.DateTimeField(_("in force from"))
+    # The engine's CalendarSpec as data: time zone, weekly hours, date overrides, covered years.
+    spec = models.JSONField(_("calendar as it stood"))
+
+    class Meta:
+        verbose_name = _("calendar revision")
+        verbose_name_plural = _("calendar revisions")
+        ordering = ["calendar", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "revision"], name="catalog_calendarrevision_unique_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} #{self.revision}"
+
+
 class CalendarInterval(models.Model):
     """One working interval of a weekday, in the calendar's local time (e.g. 08:00–12:00)."""
 

@@ -26,12 +26,14 @@ from oversight.audit.services import (
 )
 from oversight.businesstime.china import china_year_data
 from oversight.businesstime.engine import CalendarDataMissing
+from oversight.catalog.calendars import calendar_spec, spec_to_data
 from oversight.catalog.choices import CalendarYearSource, HolidaySource, Level, Priority, SLAMetric, Status
 from oversight.catalog.events import SERVICE_RECLASSIFIED
 from oversight.catalog.models import (
     BusinessCalendar,
     CalendarDay,
     CalendarInterval,
+    CalendarRevision,
     CalendarYear,
     PriorityRule,
     Service,
@@ -65,9 +67,16 @@ DEFAULT_PAUSE_STATUSES = {
 
 
 def calendar_bump_revision(calendar: BusinessCalendar) -> None:
-    """Mark a calendar as changed so every cached engine spec of it is rebuilt (call after any change)."""
+    """Mark a calendar as changed (call after any change): cached engine specs of it are rebuilt, and the new
+    state is kept as a revision in force from now, so clocks keep measuring earlier time on the earlier state."""
     BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1, revision_token=uuid.uuid4())
     calendar.refresh_from_db(fields=["revision", "revision_token"])
+    CalendarRevision.objects.create(
+        calendar=calendar,
+        revision=calendar.revision,
+        effective_from=clock.now(),
+        spec=spec_to_data(calendar_spec(calendar)),
+    )
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ WORK_ORDER_EVENTS = (
     "tickets.work_order.priority_changed",
     "tickets.work_order.details_changed",
     "tickets.work_order.sla_breached",
+    "tickets.work_order.clocks_recomputed",
     "feedback.rating.submitted",
     "feedback.complaint.opened",
 )

@@ -41,6 +41,15 @@ float fields are those microseconds divided by 10**6.
 
 Projections may need future calendar data: CalendarDataMissing propagates so the caller can ask
 for the year's holidays instead of showing a guessed deadline.
+
+Earlier calendars (effective-dated calendars, docs/adr/0015)
+-------------------------------------------------------------
+``earlier_calendars`` lists the calendar's earlier states as ``(replaced_at, spec)`` pairs, oldest
+first: each spec was in force until its ``replaced_at`` (from the previous pair's ``replaced_at``, the
+first from the beginning), and ``calendar`` is in force from the last ``replaced_at`` on (always, when
+the list is empty). Every instant is measured with the calendar in force at that instant, so time
+already counted keeps the calendar it was counted on and an edit applies from when it was made.
+Counting and deadlines cross the boundaries exactly.
 """
 
 from __future__ import annotations
@@ -88,6 +97,7 @@ class ClockInput:
     warning_ratio: Decimal | float
     calendar: CalendarSpec
     transitions: tuple[tuple[datetime, str], ...] = ()
+    earlier_calendars: tuple[tuple[datetime, CalendarSpec], ...] = ()
 
     def __post_init__(self) -> None:
         """Validate eagerly so bad timelines fail where they are built."""
@@ -114,6 +124,70 @@ class ClockInput:
                 raise ValueError("transitions must be ordered by time")
             prev = us
         object.__setattr__(self, "transitions", transitions)
+        earlier = tuple(tuple(item) for item in self.earlier_calendars)
+        prev = None
+        for item in earlier:
+            if len(item) != 2 or not isinstance(item[1], CalendarSpec):
+                raise ValueError(f"earlier calendar {item!r} must be a (replaced_at, CalendarSpec) pair")
+            us = datetime_to_us(item[0])
+            if prev is not None and us < prev:
+                raise ValueError("earlier calendars must be ordered by the time they were replaced")
+            prev = us
+        object.__setattr__(self, "earlier_calendars", earlier)
+
+
+class _InForce:
+    """Business time on the calendar in force at each instant: piece i is ``[bounds[i-1], bounds[i])`` on specs[i].
+
+    With no earlier calendars it is exactly the engine's single-calendar arithmetic.
+    """
+
+    def __init__(self, current: CalendarSpec, earlier: tuple[tuple[datetime, CalendarSpec], ...]) -> None:
+        self.bounds = [datetime_to_us(replaced_at) for replaced_at, _spec in earlier]
+        self.specs = [spec for _replaced_at, spec in earlier] + [current]
+
+    def _pieces(self, start_us: int, end_us: int):
+        """(spec, piece start, piece end) covering ``[start_us, end_us)`` in order."""
+        lo = start_us
+        for i, spec in enumerate(self.specs):
+            hi = self.bounds[i] if i < len(self.bounds) else end_us
+            if hi <= lo:
+                continue
+            piece_end = min(hi, end_us)
+            if piece_end > lo:
+                yield spec, lo, piece_end
+            lo = max(lo, piece_end)
+            if lo >= end_us:
+                return
+
+    def between(self, start: datetime, end: datetime) -> int:
+        """Business microseconds in ``[start, end)``."""
+        if not self.bounds:
+            return business_microseconds_between(self.specs[0], start, end)
+        start_us, end_us = datetime_to_us(start), datetime_to_us(end)
+        return sum(
+            business_microseconds_between(spec, us_to_datetime(a), us_to_datetime(b))
+            for spec, a, b in self._pieces(start_us, end_us)
+        )
+
+    def add(self, start: datetime, amount_us: int) -> datetime:
+        """The earliest instant at which ``amount_us`` of business time after ``start`` have passed."""
+        if not self.bounds:
+            return add_business_microseconds(self.specs[0], start, amount_us)
+        start_us = datetime_to_us(start)
+        for i, spec in enumerate(self.specs):
+            if i < len(self.bounds):
+                if self.bounds[i] <= start_us:
+                    continue
+                piece_start = us_to_datetime(start_us)
+                available = business_microseconds_between(spec, piece_start, us_to_datetime(self.bounds[i]))
+                if available >= amount_us:
+                    return add_business_microseconds(spec, piece_start, amount_us)
+                amount_us -= available
+                start_us = self.bounds[i]
+            else:
+                return add_business_microseconds(spec, us_to_datetime(start_us), amount_us)
+        raise AssertionError("unreachable: the current calendar is in force forever")
 
 
 @dataclass(frozen=True)
@@ -182,7 +256,7 @@ def _timeline(
 
 def compute_clock(inp: ClockInput, now: datetime) -> ClockResult:
     """Compute the clock's state, counted time and deadlines at `now` (exact, deterministic)."""
-    cal = inp.calendar
+    cal = _InForce(inp.calendar, inp.earlier_calendars)
     start_us = datetime_to_us(inp.started_at)
     now_us = datetime_to_us(now)
     target_us = inp.target_seconds * 1_000_000
@@ -190,16 +264,14 @@ def compute_clock(inp: ClockInput, now: datetime) -> ClockResult:
 
     if now_us < start_us:
         # Not started yet: nothing counted; deadlines projected from the start.
-        due = add_business_microseconds(cal, inp.started_at, target_us)
-        warn = add_business_microseconds(cal, inp.started_at, warning_us)
+        due = cal.add(inp.started_at, target_us)
+        warn = cal.add(inp.started_at, warning_us)
         return ClockResult(RUNNING, 0.0, 0.0, due, warn, None, None, target_us / 1e6, ())
 
     closed, cur_start, cur_state = _timeline(start_us, now_us, inp.transitions)
     # (start, end, state, business µs); the current segment is measured up to now.
-    measured = [
-        (s, e, st, business_microseconds_between(cal, us_to_datetime(s), us_to_datetime(e))) for s, e, st in closed
-    ]
-    cur_us = business_microseconds_between(cal, us_to_datetime(cur_start), now)
+    measured = [(s, e, st, cal.between(us_to_datetime(s), us_to_datetime(e))) for s, e, st in closed]
+    cur_us = cal.between(us_to_datetime(cur_start), now)
     measured.append((cur_start, now_us, cur_state, cur_us))
 
     elapsed_us = sum(b for _, _, st, b in measured if st == RUNNING)
@@ -213,13 +285,13 @@ def compute_clock(inp: ClockInput, now: datetime) -> ClockResult:
         cum = 0
         for s, _e, b in counted:
             if cum + b >= threshold_us:
-                return add_business_microseconds(cal, us_to_datetime(s), threshold_us - cum)
+                return cal.add(us_to_datetime(s), threshold_us - cum)
             cum += b
         if cur_state == RUNNING:
-            return add_business_microseconds(cal, now, threshold_us - elapsed_us)
+            return cal.add(now, threshold_us - elapsed_us)
         if cur_state == STOPPED:
             resume_us = counted[-1][1] if counted else start_us
-            return add_business_microseconds(cal, us_to_datetime(resume_us), threshold_us - elapsed_us)
+            return cal.add(us_to_datetime(resume_us), threshold_us - elapsed_us)
         return None  # paused and not reached: unknown until work resumes
 
     due_at = reach(target_us)

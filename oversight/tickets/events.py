@@ -85,3 +85,10 @@ WORK_ORDER_SLA_BREACHED = define(
     "work_order_id",
     doc="The escalation sweep found a running clock past its due time and recorded the breach.",
 )
+WORK_ORDER_CLOCKS_RECOMPUTED = define(
+    "tickets.work_order.clocks_recomputed",
+    "work_order_id",
+    "actor_id",
+    doc="An administrator applied a calendar change to the open work order: its SLA clocks were measured again "
+    "(counted time, deadlines and outcomes may move).",
+)

@@ -99,6 +99,10 @@ class WorkOrder(models.Model):
     sla_breached = models.BooleanField(_("SLA breached"), default=False)
     sla_next_due_at = models.DateTimeField(_("next SLA due"), null=True, blank=True)
     sla_next_warning_at = models.DateTimeField(_("next SLA warning"), null=True, blank=True)
+    # Calendar id -> instant: a calendar change an administrator applied to this (open) work order. Its clocks
+    # measure all time before that instant on the calendar as it stood then, not on the earlier states
+    # (docs/adr/0015-effective-dated-calendars.md).
+    calendar_rebases = models.JSONField(_("calendar changes applied"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("work order")

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from oversight.audit.services import audit_record
 from oversight.businesstime.engine import CalendarDataMissing
-from oversight.catalog.calendars import calendar_spec
-from oversight.catalog.choices import SLAMetric
-from oversight.catalog.models import SLATarget
+from oversight.catalog.calendars import calendar_earlier_specs, calendar_spec
+from oversight.catalog.choices import OPEN_STATUSES, SLAMetric
+from oversight.catalog.models import BusinessCalendar, SLATarget
 from oversight.core import clock
+from oversight.core.concurrency import lock_row
+from oversight.core.errors import NotAllowed
+from oversight.core.events import publish
 from oversight.sla.clock_engine import ClockInput, compute_clock
+from oversight.tenancy.visibility import ADMINISTER, is_visible
 from oversight.tickets.choices import ClockState, SLAState, Status
+from oversight.tickets.events import WORK_ORDER_CLOCKS_RECOMPUTED
 from oversight.tickets.models import SLAClock, WorkOrder
 
 STOPPED = "stopped"
@@ -77,6 +86,20 @@ def _jsonable_segments(result) -> list[dict]:
     ]
 
 
+def earlier_calendars(work_order: WorkOrder, calendar) -> tuple:
+    """The calendar's earlier states the work order's clocks measure earlier time on (see the clock engine).
+
+    A change an administrator applied to this work order (``calendar_rebases``) counts from the beginning for
+    it: the states it replaced are dropped, so the state in force at that instant is the oldest one left.
+    """
+    earlier = calendar_earlier_specs(calendar)
+    rebased = (work_order.calendar_rebases or {}).get(str(calendar.pk))
+    if rebased:
+        since = dt.datetime.fromisoformat(rebased)
+        earlier = tuple((replaced_at, spec) for replaced_at, spec in earlier if replaced_at > since)
+    return earlier
+
+
 def work_order_needs_onsite(work_order: WorkOrder) -> bool:
     """On-site clocks apply to offerings that need a visit, or once an engineer actually went."""
     return bool(work_order.offering_id and work_order.offering.requires_onsite) or work_order.arrived_at is not None
@@ -127,6 +150,7 @@ def compute_work_order_clocks(
                     warning_ratio=warning_ratio,
                     calendar=calendar_spec(target.calendar),
                     transitions=transitions,
+                    earlier_calendars=earlier_calendars(work_order, target.calendar),
                 ),
                 now,
             )
@@ -210,3 +234,48 @@ def live_sla_state(work_order: WorkOrder, now: dt.datetime | None = None) -> str
     ):
         return SLAState.WARNING
     return work_order.sla_state
+
+
+def _clock_figures(clocks) -> list[tuple]:
+    return sorted((c.metric, c.state, c.elapsed_seconds, c.due_at, c.breached_at) for c in clocks)
+
+
+@transaction.atomic
+def sla_apply_calendar_to_open_work_orders(*, actor, calendar: BusinessCalendar) -> dict[str, int]:
+    """Apply a calendar's current state to its open work orders retroactively (the explicit exception to
+    effective dating, docs/adr/0015): their clocks measure all earlier time on the calendar as it is now.
+
+    Only a client administrator of the calendar's organisation (or a superuser) may; audited with how many
+    work orders and clocks it changed. Returns ``{"work_orders": n, "clocks_changed": m}``.
+    """
+    if actor is not None and not is_visible(calendar, actor, ADMINISTER):
+        raise NotAllowed(_("Only a client administrator can apply a calendar change to open work orders."))
+    now = clock.now()
+    ids = list(
+        WorkOrder.objects.filter(status__in=OPEN_STATUSES, clocks__calendar=calendar)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    changed_clocks = 0
+    changed_orders = 0
+    for work_order in WorkOrder.objects.filter(pk__in=ids).order_by("pk"):
+        locked = lock_row(work_order, "sla_policy_version", "offering")
+        before = _clock_figures(locked.clocks.all())
+        locked.calendar_rebases = {**(locked.calendar_rebases or {}), str(calendar.pk): now.isoformat()}
+        WorkOrder.objects.filter(pk=locked.pk).update(calendar_rebases=locked.calendar_rebases)
+        after = sla_clocks_rebuild(work_order=locked, now=now)
+        moved = len(set(before) ^ set(_clock_figures(after))) // 2
+        if moved:
+            changed_clocks += moved
+            changed_orders += 1
+            publish(WORK_ORDER_CLOCKS_RECOMPUTED, work_order_id=locked.pk, actor_id=getattr(actor, "pk", None))
+    result = {"work_orders": len(ids), "work_orders_changed": changed_orders, "clocks_changed": changed_clocks}
+    audit_record(
+        actor=actor,
+        action="catalog.calendar.applied_to_open_work_orders",
+        obj=calendar,
+        organisation=calendar.organisation,
+        after={"revision": calendar.revision, **result},
+    )
+    return result
