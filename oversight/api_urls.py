@@ -3,7 +3,6 @@
 from django.http import JsonResponse
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
-from rest_framework.routers import SimpleRouter
 
 from oversight.audit.api.views import AuditEntryViewSet
 from oversight.catalog.api.views import (
@@ -14,6 +13,7 @@ from oversight.catalog.api.views import (
     SLAPolicyViewSet,
 )
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
+from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
 from oversight.notifications.api.views import NotificationViewSet
 from oversight.portfolio.api.views import (
@@ -44,9 +44,9 @@ from oversight.tickets.api.views import (
 
 app_name = "api"
 
-WORK_ORDER = r"work-orders/(?P<work_order_id>[^/.]+)"
+WORK_ORDER = r"work-orders/(?P<work_order_id>[^/.]+)"  # an id or a work-order number
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
 router.register(f"{WORK_ORDER}/events", WorkOrderEventViewSet, basename="work-order-event")
 router.register(f"{WORK_ORDER}/clocks", SLAClockViewSet, basename="work-order-clock")

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from oversight.core import clock
+from oversight.core.filters import parse_id
 from oversight.feedback import draw as draw_maths
 from oversight.feedback.models import Complaint, ComplaintEvent, PrizeDraw, Rating, RatingInvitation
 from oversight.feedback.services.draws import draw_participants
@@ -129,7 +130,7 @@ def prize_draw_get(*, user, pk) -> PrizeDraw:
 
 def participant_names(*, draw: PrizeDraw, ids: list[str]) -> dict[str, str]:
     """Display names of the given participants of a draw (client staff see winners by display name only)."""
-    numeric = [int(i) for i in ids if str(i).isdigit()]
+    numeric = [n for n in map(parse_id, ids) if n is not None]
     people = User.objects.filter(pk__in=numeric, organisation_id=draw.organisation_id)
     return {str(person.pk): str(person) for person in people}
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from oversight.core.filters import parse_id
 from oversight.core.views import HtmxTemplateMixin, paginate
 from oversight.notifications.selectors import notification_list
 from oversight.notifications.services import notification_mark_read
@@ -34,8 +35,8 @@ class NotificationMarkReadView(LoginRequiredMixin, View):
     """POST: mark one (``id``) or all of the user's own notifications as read."""
 
     def post(self, request):
-        raw = request.POST.get("id", "")
-        ids = [int(raw)] if raw.isdigit() else None
+        one = parse_id(request.POST.get("id"))
+        ids = [one] if one else None
         notification_mark_read(user=request.user, notification_ids=ids)
         if request.htmx and ids:
             notification = notification_list(user=request.user).filter(pk=ids[0]).first()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.models import Service
 from oversight.contracts.selectors import contracted_staffing
+from oversight.core.filters import parse_id
 from oversight.kpi.people import certificate_state  # the one rule, shared with the people indicators
 from oversight.portfolio.choices import CertificateState
 from oversight.portfolio.models import PortfolioSettings, ServiceQualification, VendorMonthlyScore, VendorTierChange
@@ -190,7 +191,8 @@ def organisation_settings(*, user, pk=None) -> PortfolioSettings:
         raise Http404(_("No such organisation."))
     target = user.organisation_id if pk is None else pk
     visible = restrict(Organisation.objects.all(), user)
-    organisation = visible.filter(pk=target).first() if str(target).isdigit() else None
+    target = parse_id(target)
+    organisation = visible.filter(pk=target).first() if target else None
     if organisation is None:
         raise Http404(_("No such organisation."))
     return settings_for(organisation)

@@ -39,6 +39,7 @@ from oversight.contracts.choices import FEE_PERIOD_MONTHS, IN_FORCE_STATUSES
 from oversight.contracts.selectors import base_fee_for, contract_list, contract_version_for_period
 from oversight.core import kpis
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.filters import parse_id
 from oversight.core.money import round_money
 from oversight.core.zones import local_today
 from oversight.facts.selectors import vendors_with_work
@@ -123,8 +124,8 @@ def dashboard_organisation(*, user, organisation_id=None) -> Organisation | None
     if user.organisation_id:
         return user.organisation
     qs = Organisation.objects.order_by("name")
-    if organisation_id and str(organisation_id).isdigit():
-        return qs.filter(pk=int(organisation_id)).first() or qs.first()
+    if pk := parse_id(organisation_id):
+        return qs.filter(pk=pk).first() or qs.first()
     return qs.first()
 
 

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_list
+from oversight.core.filters import FilterSet
 from oversight.scorecards.choices import PeriodKind, PeriodStatus
 from oversight.scorecards.models import EvaluationPeriod
 from oversight.tenancy.models import Vendor
 from oversight.tenancy.selectors import vendor_list
 
 
-class PeriodFilter(django_filters.FilterSet):
+class PeriodFilter(FilterSet):
     """Filter periods by contract, vendor, kind, status and year; by default only current revisions."""
 
     contract = django_filters.ModelChoiceFilter(label=_("Contract"), queryset=Contract.objects.none())

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Priority
 from oversight.catalog.models import Service
+from oversight.core.filters import FilterSet
 from oversight.tenancy.models import Site, User, Vendor
 from oversight.tickets.choices import OPEN_STATUSES, Channel, SLAState, Status, WorkOrderKind
 from oversight.tickets.selectors import breached_q
@@ -46,7 +47,7 @@ class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
         self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
-class WorkOrderFilter(django_filters.FilterSet):
+class WorkOrderFilter(FilterSet):
     """Filters for work-order lists; choice querysets are narrowed to what the user may see.
 
     Choice filters use distinct=False: they never join, and DISTINCT over every column cost ~5 ms at 1M rows.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level
 from oversight.catalog.selectors import offering_list, service_list
+from oversight.core.filters import parse_id
 from oversight.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
 from oversight.tenancy.choices import Role
 from oversight.tenancy.selectors import assignable_agents, site_list, team_list, user_list
@@ -160,7 +161,8 @@ class WorkOrderCreateForm(forms.Form):
         service_id = self.data.get(self.add_prefix("service")) if self.is_bound else self.initial.get("service")
         service_id = getattr(service_id, "pk", service_id)
         self.fields["offering"].queryset = offerings
-        if str(service_id or "").isdigit():
+        service_id = parse_id(service_id)
+        if service_id:
             self.fields["offering"].choices = [("", self.fields["offering"].empty_label)] + [
                 (o.pk, o.localized_name) for o in offerings.filter(service_id=service_id).order_by("name")
             ]

@@ -10,6 +10,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from oversight.audit.api.serializers import AuditEntrySerializer
 from oversight.audit.models import AuditEntry
 from oversight.audit.selectors import audit_entry_list, may_read_audit
+from oversight.core.filters import FilterSet
 
 
 class MayReadAudit(BasePermission):
@@ -21,7 +22,7 @@ class MayReadAudit(BasePermission):
         return may_read_audit(request.user)
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+class AuditEntryFilter(FilterSet):
     """Filter the audit trail by action, object, actor and time."""
 
     action = django_filters.CharFilter(help_text=_("Exact action, e.g. tickets.workorder.resolved."))

@@ -8,9 +8,10 @@ from oversight.catalog import selectors
 from oversight.catalog.api import serializers
 from oversight.catalog.models import BusinessCalendar, Offering, Service, ServiceCategory, SLAPolicy
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
+from oversight.core.filters import FilterSet
 
 
-class ServiceFilter(django_filters.FilterSet):
+class ServiceFilter(FilterSet):
     """Filter services by vendor, category (plain ids) and whether they are active."""
 
     vendor = django_filters.NumberFilter(field_name="vendor_id")
@@ -33,7 +34,7 @@ class ServiceViewSet(ScopedReadOnlyViewSet):
         return selectors.service_list(user=user)
 
 
-class OfferingFilter(django_filters.FilterSet):
+class OfferingFilter(FilterSet):
     """Filter offerings by service id."""
 
     service = django_filters.NumberFilter(field_name="service_id")

@@ -54,7 +54,7 @@ def _expected_version(request: Request) -> int | None:
     value = request.query_params.get("expected_version")
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValidationError({"expected_version": [_("A whole number.")]})
     return int(value)
 

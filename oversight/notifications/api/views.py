@@ -10,13 +10,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from oversight.core.filters import FilterSet
 from oversight.notifications import services
 from oversight.notifications.api import serializers
 from oversight.notifications.models import Notification
 from oversight.notifications.selectors import notification_list
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FilterSet):
     """Filter one's notifications by read state and kind."""
 
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")

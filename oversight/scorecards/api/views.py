@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.files import download_response
+from oversight.core.filters import parse_id
 from oversight.core.kpis import registry
 from oversight.scorecards import selectors, services
 from oversight.scorecards.api import serializers as s
@@ -67,7 +68,9 @@ def find_work_order(user, ref: str):
         return None
     try:
         return (
-            work_order_get(user=user, pk=int(ref)) if ref.isdigit() else work_order_get_by_number(user=user, number=ref)
+            work_order_get(user=user, pk=pk)
+            if (pk := parse_id(ref))
+            else work_order_get_by_number(user=user, number=ref)
         )
     except Http404 as exc:
         raise serializers.ValidationError({"work_order": [_("Unknown work order.")]}) from exc
@@ -404,9 +407,9 @@ class IndicatorSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         if getattr(self, "swagger_fake_view", False):
             return IndicatorScheme.objects.none()
         qs = selectors.scheme_list(user=self.request.user)
-        contract = self.request.query_params.get("contract")
-        if contract and contract.isdigit():
-            qs = qs.filter(contract_id=int(contract))
+        contract = parse_id(self.request.query_params.get("contract"))
+        if contract:
+            qs = qs.filter(contract_id=contract)
         return qs
 
     def get_object(self) -> IndicatorScheme:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from oversight.core.charts import Series, bar_chart, line_chart
+from oversight.core.filters import parse_id
 from oversight.core.views import RoleRequiredMixin
 from oversight.scorecards import selectors
 from oversight.scorecards.choices import PeriodKind
@@ -28,8 +29,7 @@ class TrendView(RoleRequiredMixin, TemplateView):
         kind = self.request.GET.get("kind") or PeriodKind.QUARTERLY
         if kind not in PeriodKind.values:
             kind = PeriodKind.QUARTERLY
-        vendor = self.request.GET.get("vendor") or ""
-        vendor_id = int(vendor) if vendor.isdigit() else None
+        vendor_id = parse_id(self.request.GET.get("vendor"))
         codes = selectors.trend_indicator_codes(user=user)
         indicator = self.request.GET.get("indicator") or ""
         if indicator not in {c for c, _n in codes}:

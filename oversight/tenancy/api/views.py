@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
+from oversight.core.filters import FilterSet
 from oversight.tenancy import selectors
 from oversight.tenancy.api import serializers
 from oversight.tenancy.choices import Role
@@ -25,7 +26,7 @@ class OrganisationViewSet(ScopedReadOnlyViewSet):
         return selectors.organisation_list(user=user)
 
 
-class SiteFilter(django_filters.FilterSet):
+class SiteFilter(FilterSet):
     """Filters for sites (plain ids: an unknown id simply matches nothing)."""
 
     parent = django_filters.NumberFilter(field_name="parent_id")
@@ -57,7 +58,7 @@ class VendorViewSet(ScopedReadOnlyViewSet):
         return selectors.vendor_list(user=user)
 
 
-class TeamFilter(django_filters.FilterSet):
+class TeamFilter(FilterSet):
     """Filter teams by vendor id."""
 
     vendor = django_filters.NumberFilter(field_name="vendor_id")
@@ -78,7 +79,7 @@ class TeamViewSet(ScopedReadOnlyViewSet):
         return selectors.team_list(user=user)
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     """Filter people by role, vendor id and whether they are active."""
 
     role = django_filters.MultipleChoiceFilter(choices=Role.choices)

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.errors import Conflict
 from oversight.core.files import download_response
+from oversight.core.filters import parse_id
 from oversight.tickets import permissions, selectors, services
 from oversight.tickets.api import serializers as s
 from oversight.tickets.filters import WorkOrderFilter
@@ -94,8 +95,8 @@ CHANGE_ERRORS = {
 def resolve_work_order(user, ref) -> WorkOrder:
     """A visible work order by id or by number (404 when it does not exist or is not visible)."""
     ref = str(ref)
-    if ref.isdigit():
-        return selectors.work_order_get(user=user, pk=int(ref))
+    if pk := parse_id(ref):
+        return selectors.work_order_get(user=user, pk=pk)
     return selectors.work_order_get_by_number(user=user, number=ref)
 
 
@@ -124,6 +125,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
     filterset_class = WorkOrderFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = "[^/.]+"  # an id or a work-order number (resolve_work_order)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from oversight.catalog.selectors import offering_list
 from oversight.core.errors import ApplicationError
+from oversight.core.filters import parse_id
 from oversight.core.views import HtmxTemplateMixin, paginate
 from oversight.tenancy.choices import Role
 from oversight.tickets import permissions
@@ -67,9 +68,9 @@ class WorkOrderCreateView(LoginRequiredMixin, View):
 
     def get_initial(self) -> dict:
         initial = {"site": self.request.user.department_id}
-        service = self.request.GET.get("service", "")
-        if service.isdigit():
-            initial["service"] = int(service)
+        service = parse_id(self.request.GET.get("service"))
+        if service:
+            initial["service"] = service
         return initial
 
     def render_form(self, form, status: int = 200):
@@ -156,10 +157,8 @@ class OfferingOptionsView(LoginRequiredMixin, View):
     """htmx: the <option>s of the offering select for the chosen service."""
 
     def get(self, request):
-        service = request.GET.get("service", "")
+        service = parse_id(request.GET.get("service"))
         offerings = offering_list(user=request.user).none()
-        if service.isdigit():
-            offerings = (
-                offering_list(user=request.user).filter(service_id=int(service), is_active=True).order_by("name")
-            )
+        if service:
+            offerings = offering_list(user=request.user).filter(service_id=service, is_active=True).order_by("name")
         return render(request, "tickets/partials/offering_options.html", {"offerings": offerings})
