@@ -262,6 +262,10 @@ SPECTACULAR_SETTINGS = {
         "QualificationRoleEnum": "oversight.portfolio.choices.QualificationRole",
         "RoleEnum": "oversight.tenancy.choices.Role",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "oversight.core.api.schema.add_standard_error_responses",
+    ],
 }
 
 LOGGING = {

@@ -95,3 +95,34 @@ def test_every_filterset_derives_from_the_bounded_base():
     assert len(ours) >= 10
     strays = [f"{cls.__module__}.{cls.__name__}" for cls in ours if not issubclass(cls, FilterSet)]
     assert strays == []
+
+
+def test_a_post_to_an_unknown_api_address_is_the_json_404_not_the_csrf_page(world):
+    """A session client without a CSRF cookie got Django's HTML 403 page from the catch-all route."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["client_supervisor"])
+    response = client.post("/api/v1/notifications/abc/read/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_download_error_is_json_and_says_so(api, world):
+    """?format=bin (or Accept: application/octet-stream) chose the file renderer: the JSON error was labelled a file."""
+    for url in ("/api/v1/attachments/987654321/download/?format=bin", "/api/v1/contract-documents/987654321/download/"):
+        response = api("client_supervisor").get(url, HTTP_ACCEPT="application/octet-stream")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_body_with_too_many_fields_is_a_json_400(api):
+    """More form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: Django's HTML 400 page answered the API client."""
+    body = "&".join(f"f{i}=1" for i in range(1200))
+    response = api("client_supervisor").post(
+        "/api/v1/notifications/read-all/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "invalid"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,7 +22,20 @@ def _body(code: str, message, fields=None) -> dict:
 
 
 def exception_handler(exc, context):
-    """Map domain errors, Django errors and DRF errors to the single API error body."""
+    """Map domain errors, Django errors and DRF errors to the single API error body, always sent as JSON."""
+    response = _error_response(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # A download negotiated `Accept: application/octet-stream` (or ?format=bin); its error is JSON and says so.
+        if getattr(request, "accepted_media_type", None) != "application/json":
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+    return response
+
+
+def _error_response(exc, context):
+    if isinstance(exc, SuspiciousOperation):
+        # e.g. more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: Django's HTML 400 page would answer otherwise.
+        return Response(_body("invalid", _("The request could not be read.")), status=400)
     if isinstance(exc, ApplicationError):
         body = _body(exc.code, exc.message)
         body["error"].update({k: v for k, v in exc.extra.items() if k not in body["error"]})
