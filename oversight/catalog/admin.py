@@ -53,7 +53,6 @@ from oversight.catalog.services import (
     calendar_set_weekly_intervals,
     priority_for,
     sla_policy_create,
-    sla_policy_version_create,
 )
 from oversight.core.errors import ApplicationError
 from oversight.core.forms import changed_fields
@@ -467,26 +466,11 @@ class SLAPolicyAdmin(AuditedModelAdmin):
             form = SLAPolicyVersionForm(request.POST, calendars=calendars, current=current)
             if form.is_valid():
                 try:
-                    version = sla_policy_version_create(
-                        actor=request.user,
-                        policy=policy,
-                        targets=form.cleaned_data["targets"],
-                        warning_percent=form.cleaned_data["warning_percent"],
-                        pause_statuses=form.cleaned_data["pause_statuses"],
-                        change_note=form.cleaned_data["change_note"],
-                    )
+                    version = form.publish(actor=request.user, policy=policy)
                 except ApplicationError as exc:
                     form.add_error(None, exc.message)
                 else:
-                    self.message_user(
-                        request,
-                        _(
-                            "Version %(number)s of %(policy)s is published; new work orders use it, existing ones "
-                            "keep the version they had."
-                        )
-                        % {"number": version.number, "policy": policy.name},
-                        messages.SUCCESS,
-                    )
+                    self.message_user(request, form.published_message(version), messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:catalog_slapolicy_change", args=[policy.pk]))
         else:
             form = SLAPolicyVersionForm(calendars=calendars, current=current)

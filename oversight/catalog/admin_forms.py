@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import OPEN_STATUSES, Priority, SLAMetric, Status
 from oversight.catalog.models import CalendarDay, CalendarInterval, SLAPolicyVersion
-from oversight.catalog.services import DEFAULT_PAUSE_STATUSES
+from oversight.catalog.services import DEFAULT_PAUSE_STATUSES, sla_policy_version_create
 from oversight.tenancy.admin_base import ScopedInlineFormSet
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
@@ -274,6 +274,25 @@ class SLAPolicyVersionForm(forms.Form):
         cleaned["targets"] = targets
         cleaned["pause_statuses"] = {m.value: list(cleaned.get(f"pause_{m.value}") or []) for m in SLAMetric}
         return cleaned
+
+    def publish(self, *, actor, policy) -> SLAPolicyVersion:
+        """Publish the valid form's terms as the policy's next version (`sla_policy_version_create`)."""
+        return sla_policy_version_create(
+            actor=actor,
+            policy=policy,
+            targets=self.cleaned_data["targets"],
+            warning_percent=self.cleaned_data["warning_percent"],
+            pause_statuses=self.cleaned_data["pause_statuses"],
+            change_note=self.cleaned_data["change_note"],
+        )
+
+    @staticmethod
+    def published_message(version: SLAPolicyVersion) -> str:
+        """What the administrator is told once a version is published."""
+        return _(
+            "Version %(number)s of %(policy)s is published; new work orders use it, existing ones "
+            "keep the version they had."
+        ) % {"number": version.number, "policy": version.policy.name}
 
     def pause_fields(self):
         """The pause checkboxes, one group per clock."""

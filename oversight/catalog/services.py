@@ -59,6 +59,11 @@ DEFAULT_PRIORITY_MATRIX = {
     (3, 3): Priority.P4,
 }
 
+#: The longest target a policy may set: a year of round-the-clock minutes (anything longer is a typing error).
+MAX_TARGET_MINUTES = 366 * 24 * 60
+#: Years a calendar may hold date overrides for (the business-time engine's data horizon).
+CALENDAR_YEARS = range(2000, 2101)
+
 DEFAULT_PAUSE_STATUSES = {
     SLAMetric.RESPONSE: [],
     SLAMetric.ONSITE: ["pending_requester"],
@@ -77,6 +82,11 @@ def calendar_bump_revision(calendar: BusinessCalendar) -> None:
         effective_from=clock.now(),
         spec=spec_to_data(calendar_spec(calendar)),
     )
+
+
+def _check_year(year: int) -> None:
+    if year not in CALENDAR_YEARS:
+        raise ApplicationError(_("Choose a year between 2000 and 2100."))
 
 
 @transaction.atomic
@@ -147,6 +157,7 @@ def calendar_load_china_year(*, actor, calendar: BusinessCalendar, year: int) ->
     Raises ApplicationError (never guesses) when the library has no data for the year; the
     administrator must then enter the days by hand and confirm the year.
     """
+    _check_year(year)
     if calendar.holiday_source != HolidaySource.CHINA:
         raise ApplicationError(_("This calendar does not observe China's public holidays."))
     try:
@@ -202,6 +213,8 @@ def calendar_set_day(
     name: str = "",
 ) -> CalendarDay:
     """Override one date by hand: a holiday, or a working day with given (or the usual Monday) hours."""
+    if date.year not in CALENDAR_YEARS:
+        raise ApplicationError(_("Choose a date between the years 2000 and 2100."))
     intervals = [list(i) for i in sorted(intervals)]
     for start, end in intervals:
         if not (0 <= start < end <= 1440):
@@ -223,6 +236,7 @@ def calendar_set_day(
 @transaction.atomic
 def calendar_confirm_year(*, actor, calendar: BusinessCalendar, year: int) -> CalendarYear:
     """Confirm by hand that a year's holidays and adjusted working days are complete."""
+    _check_year(year)
     covered, _created = CalendarYear.objects.update_or_create(
         calendar=calendar,
         year=year,
@@ -247,6 +261,30 @@ def sla_policy_create(*, actor, organisation, name: str, code: str) -> SLAPolicy
     policy = SLAPolicy.objects.create(organisation=organisation, name=name, code=code)
     audit_record(actor=actor, action="catalog.slapolicy.created", obj=policy, after=model_snapshot(policy))
     return policy
+
+
+def _check_target_order(targets: list[dict]) -> None:
+    """Within one priority, resolution may not be due before the response or the on-site arrival.
+
+    Compared only when both targets count on the same calendar (minutes of different calendars are not
+    comparable: 60 minutes round the clock can end before 30 working minutes do).
+    """
+    by_key = {(t["priority"], t["metric"]): t for t in targets}
+    labels = dict(SLAMetric.choices)
+    for priority in Priority.values:
+        resolution = by_key.get((priority, SLAMetric.RESOLUTION))
+        if resolution is None:
+            continue
+        for metric in (SLAMetric.RESPONSE, SLAMetric.ONSITE):
+            earlier = by_key.get((priority, metric))
+            if earlier is None or earlier["calendar"].pk != resolution["calendar"].pk:
+                continue
+            if int(earlier["target_minutes"]) > int(resolution["target_minutes"]):
+                raise ApplicationError(
+                    _("%(priority)s: the resolution target must not be shorter than the %(metric)s target.")
+                    % {"priority": priority, "metric": str(labels[metric]).lower()},
+                    code="target_order",
+                )
 
 
 @transaction.atomic
@@ -282,8 +320,11 @@ def sla_policy_version_create(
             raise ApplicationError(_("Unknown priority or metric in the targets."))
         if int(target["target_minutes"]) <= 0:
             raise ApplicationError(_("Targets must be positive."))
+        if int(target["target_minutes"]) > MAX_TARGET_MINUTES:
+            raise ApplicationError(_("A target cannot be longer than a year."))
         if target["calendar"].organisation_id != policy.organisation_id:
             raise ApplicationError(_("The calendar belongs to another organisation."))
+    _check_target_order(targets)
     locked = SLAPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = SLAPolicyVersion.objects.create(
@@ -367,6 +408,14 @@ def calendar_day_delete(*, actor, calendar: BusinessCalendar, day_id: int) -> No
     day.delete()
     calendar_bump_revision(calendar)
     audit_record(actor=actor, action="catalog.calendar.day_deleted", obj=calendar, before=before)
+
+
+@transaction.atomic
+def calendar_reset_day(*, actor, calendar: BusinessCalendar, date: dt.date) -> None:
+    """Return a date to the weekly pattern (remove its holiday or adjusted-working-day override, audited)."""
+    day_id = CalendarDay.objects.filter(calendar=calendar, date=date).values_list("pk", flat=True).first()
+    if day_id is not None:
+        calendar_day_delete(actor=actor, calendar=calendar, day_id=day_id)
 
 
 @transaction.atomic
