@@ -22,6 +22,7 @@ urlpatterns = [
     path("settlement/", include("oversight.settlement.urls")),
     path("portfolio/", include("oversight.portfolio.urls")),
     path("reports/", include("oversight.reports.urls")),
+    path("setup/", include("oversight.catalog.urls")),
     path("", include("oversight.tickets.urls")),
     path("", include("oversight.feedback.urls")),
     path("", include("oversight.tenancy.urls")),

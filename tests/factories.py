@@ -134,3 +134,12 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     service = factory.SubFactory(ServiceFactory)
     name = factory.Sequence(lambda n: f"Offering {n}")
     requires_onsite = False
+
+
+def signed_in(user):
+    """A Django test client signed in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

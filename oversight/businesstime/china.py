@@ -35,6 +35,7 @@ __all__ = [
     "CalendarSourceMismatch",
     "ChinaYearData",
     "china_calendar_spec",
+    "china_data_source",
     "china_year_data",
     "cross_check_china_year",
 ]
@@ -85,6 +86,16 @@ class ChinaYearData:
                 raise ValueError(f"adjusted working day {d} must be a weekend date in {self.year}")
         object.__setattr__(self, "holidays", hol)
         object.__setattr__(self, "adjusted_working_days", adj)
+
+
+def china_data_source() -> str:
+    """The maintained library the holiday data comes from, with its installed version ("chinesecalendar 1.11.0")."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"chinesecalendar {version('chinesecalendar')}"
+    except PackageNotFoundError:
+        return "chinesecalendar"
 
 
 def china_year_data(year: int, *, calendar: str = DEFAULT_CHINA_NAME) -> ChinaYearData:

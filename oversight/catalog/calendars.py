@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from oversight.businesstime.engine import CalendarSpec
+from oversight.businesstime.engine import CalendarSpec, add_business_seconds
 from oversight.catalog.choices import HolidaySource
 from oversight.catalog.models import BusinessCalendar, CalendarRevision
 
@@ -91,3 +91,11 @@ def calendar_earlier_specs(calendar: BusinessCalendar) -> tuple[tuple[dt.datetim
     with _lock:
         _earlier_cache[key] = result
     return result
+
+
+def target_deadline(target, start: dt.datetime) -> dt.datetime:
+    """When a target falls due for something received at `start`: the real engine adds its business minutes.
+
+    Raises CalendarDataMissing when the calendar has no holiday data for a year the count runs through.
+    """
+    return add_business_seconds(calendar_spec(target.calendar), start.astimezone(dt.UTC), target.target_minutes * 60)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import calendar as calendar_module
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from oversight.catalog.models import (
     BusinessCalendar,
@@ -13,7 +18,7 @@ from oversight.catalog.models import (
     SLAPolicyVersion,
 )
 from oversight.tenancy.roles import is_client, is_requester
-from oversight.tenancy.visibility import restrict
+from oversight.tenancy.visibility import ADMINISTER, restrict
 
 
 def service_list(*, user) -> QuerySet[Service]:
@@ -59,3 +64,69 @@ def calendar_years_missing(calendar: BusinessCalendar, years) -> list[int]:
         return []
     have = {covered.year for covered in calendar.years.all()}  # uses prefetched years when present
     return [y for y in years if y not in have]
+
+
+def calendar_administered(*, user, pk) -> BusinessCalendar:
+    """One calendar the user administers (their organisation's, as a client administrator); 404 otherwise."""
+    return get_object_or_404(
+        restrict(BusinessCalendar.objects.prefetch_related("intervals", "years"), user, ADMINISTER), pk=pk
+    )
+
+
+def sla_policy_administered(*, user, pk) -> SLAPolicy:
+    """One SLA policy the user administers; 404 otherwise."""
+    return get_object_or_404(restrict(SLAPolicy.objects.select_related("organisation"), user, ADMINISTER), pk=pk)
+
+
+def service_administered(*, user, pk) -> Service:
+    """One service the user administers; 404 otherwise."""
+    return get_object_or_404(restrict(Service.objects.select_related("organisation"), user, ADMINISTER), pk=pk)
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """One cell of a calendar's month view."""
+
+    date: dt.date
+    in_month: bool
+    kind: str  # "working", "off" (weekly pattern), "holiday", "adjusted" (调休 working day), "unknown" (no data)
+    hours: tuple[tuple[int, int], ...]
+    name: str
+    source: str  # "" (weekly pattern), "library" or "manual"
+
+
+def calendar_month(calendar: BusinessCalendar, year: int, month: int) -> list[list[MonthDay]]:
+    """The weeks (Monday first) of one month of a calendar: each date's weekly hours or its override."""
+    weekly: dict[int, list[tuple[int, int]]] = {d: [] for d in range(7)}
+    for interval in calendar.intervals.all():
+        weekly[interval.weekday].append((interval.start_minute, interval.end_minute))
+    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    overrides = {day.date: day for day in calendar.days.filter(date__range=(weeks[0][0], weeks[-1][-1]))}
+    covered = None if calendar.holiday_source == "none" else {y.year for y in calendar.years.all()}
+    standard = tuple(sorted(weekly[0])) or next((tuple(sorted(d)) for d in weekly.values() if d), ())
+    out = []
+    for week in weeks:
+        row = []
+        for date in week:
+            override = overrides.get(date)
+            if override is not None:
+                hours = tuple(tuple(i) for i in override.intervals) or standard
+                kind = "adjusted" if override.is_working else "holiday"
+                row.append(
+                    MonthDay(
+                        date,
+                        date.month == month,
+                        kind,
+                        hours if override.is_working else (),
+                        override.name,
+                        override.source,
+                    )
+                )
+                continue
+            hours = tuple(sorted(weekly[date.weekday()]))
+            kind = "working" if hours else "off"
+            if covered is not None and date.year not in covered:
+                kind = "unknown"
+            row.append(MonthDay(date, date.month == month, kind, hours, "", ""))
+        out.append(row)
+    return out

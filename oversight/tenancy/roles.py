@@ -24,6 +24,8 @@ STAFF_ROLES = CLIENT_ROLES | VENDOR_ROLES
 MANAGEMENT_ROLES = CLIENT_ROLES | {Role.VENDOR_MANAGER}
 #: Who reads the audit trail of their organisation.
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.CLIENT_ADMIN})
+#: Who administers their organisation's services, SLA policies, calendars and people on the product pages.
+ADMINISTRATORS = frozenset({Role.CLIENT_ADMIN})
 #: Every role.
 ALL_ROLES = frozenset(Role)
 

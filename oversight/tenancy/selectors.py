@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from oversight.tenancy.models import Organisation, Site, StaffMember, Team, User, Vendor
 from oversight.tenancy.roles import VENDOR_ROLES
-from oversight.tenancy.visibility import restrict
+from oversight.tenancy.visibility import ADMINISTER, restrict
 
 
 def organisation_list(*, user) -> QuerySet[Organisation]:
@@ -43,3 +44,23 @@ def staff_list(*, user) -> QuerySet[StaffMember]:
 def assignable_agents(*, vendor) -> QuerySet[User]:
     """Active vendor staff who can be given a work order of this vendor."""
     return User.objects.filter(vendor=vendor, is_active=True, role__in=sorted(VENDOR_ROLES)).order_by("username")
+
+
+def people_administered(*, user, q: str = "", role: str = "", status: str = "active") -> QuerySet[User]:
+    """The people of the organisation a client administrator manages, filtered by text, role and status."""
+    qs = restrict(User.objects.select_related("vendor", "department"), user, ADMINISTER).filter(is_superuser=False)
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q) | Q(display_name__icontains=q) | Q(email__icontains=q) | Q(last_name__icontains=q)
+        )
+    if role:
+        qs = qs.filter(role=role)
+    if status != "all":
+        qs = qs.filter(is_active=status != "inactive")
+    return qs.order_by("username")
+
+
+def person_administered(*, user, pk) -> User:
+    """One person the client administrator manages; 404 for anyone else (other organisations, superusers)."""
+    qs = restrict(User.objects.select_related("vendor", "department", "organisation"), user, ADMINISTER)
+    return get_object_or_404(qs.filter(is_superuser=False), pk=pk)

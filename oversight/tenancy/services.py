@@ -10,7 +10,14 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import (
@@ -25,6 +32,7 @@ from oversight.core.events import publish
 from oversight.tenancy.choices import Role
 from oversight.tenancy.events import ORGANISATION_TIME_ZONE_CHANGED
 from oversight.tenancy.models import Organisation, Site, StaffMember, Team, User, Vendor
+from oversight.tenancy.roles import VENDOR_ROLES
 
 
 def _may_change_preferences(actor, user: User) -> bool:
@@ -184,3 +192,135 @@ def user_password_changed(*, actor, user: User) -> None:
     audit_record(
         actor=actor, action="tenancy.user.password_changed", obj=user, after={"usable": user.has_usable_password()}
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# People managed by the client administrator (invite, role, deactivate): the product's user pages.
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_administers(actor, user: User) -> None:
+    """Only the organisation's client administrators (or superusers) manage its people; nobody a superuser."""
+    if actor is None or actor.is_superuser:
+        return
+    if actor.role != Role.CLIENT_ADMIN or actor.organisation_id is None:
+        raise NotAllowed(_("You are not allowed to do this."))
+    if user.organisation_id != actor.organisation_id or user.is_superuser:
+        raise NotAllowed(_("You are not allowed to do this."))
+
+
+def _check_role(*, role: str, vendor: Vendor | None, organisation_id) -> None:
+    """A known role; vendor staff belong to one vendor of the same organisation, nobody else to any."""
+    if role not in Role.values:
+        raise ApplicationError(_("Unknown role."))
+    if role in VENDOR_ROLES:
+        if vendor is None:
+            raise ApplicationError(_("Vendor staff must belong to a vendor."), extra={"field": "vendor"})
+        if vendor.organisation_id != organisation_id:
+            raise ApplicationError(_("The vendor belongs to another organisation."), extra={"field": "vendor"})
+    elif vendor is not None:
+        raise ApplicationError(_("Only vendor staff belong to a vendor."), extra={"field": "vendor"})
+
+
+def password_set_link(user: User) -> str:
+    """The absolute single-use link where a user sets their password (OVERSIGHT_BASE_URL, never the Host header)."""
+    base = str(getattr(settings, "OVERSIGHT_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base + path
+
+
+def user_send_invitation(*, user_id: int) -> None:
+    """E-mail an invited person the link to set their password, in their language (after the commit)."""
+    user = User.objects.select_related("organisation").filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return
+    with translation.override(user.language):
+        context = {"user": user, "link": password_set_link(user), "organisation": user.organisation}
+        subject = render_to_string("tenancy/email/invitation_subject.txt", context).strip()
+        body = render_to_string("tenancy/email/invitation_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor,
+    organisation: Organisation,
+    username: str,
+    email: str,
+    display_name: str = "",
+    role: str,
+    vendor: Vendor | None = None,
+    department: Site | None = None,
+    language: str = "zh-hans",
+) -> User:
+    """Create a person with a role and no usable password, and e-mail them a link to set one."""
+    user = User(
+        username=username,
+        email=email,
+        display_name=display_name,
+        organisation=organisation,
+        role=role,
+        vendor=vendor,
+        department=department,
+        language=language,
+        time_zone=organisation.time_zone,
+        is_staff=role == Role.CLIENT_ADMIN,
+    )
+    _check_administers(actor, user)
+    _check_role(role=role, vendor=vendor, organisation_id=organisation.pk)
+    if department is not None and department.organisation_id != organisation.pk:
+        raise ApplicationError(_("The department belongs to another organisation."), extra={"field": "department"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(_("This user name is taken."), extra={"field": "username"})
+    if not email:
+        raise ApplicationError(_("An invitation needs an e-mail address."), extra={"field": "email"})
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ApplicationError(_("Unknown language."))
+    user.set_unusable_password()
+    user_save(actor=actor, user=user, fields=None)
+    transaction.on_commit(lambda: user_send_invitation(user_id=user.pk))
+    return user
+
+
+@transaction.atomic
+def user_change_role(*, actor, user: User, role: str, vendor: Vendor | None = None) -> User:
+    """Give a person another role (and vendor); audited as tenancy.user.role_changed. Nobody changes their own."""
+    _check_administers(actor, user)
+    if actor is not None and actor.pk == user.pk:
+        raise NotAllowed(_("You cannot change your own role; ask another administrator."))
+    _check_role(role=role, vendor=vendor, organisation_id=user.organisation_id)
+    locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+    if locked.role == role and locked.vendor_id == (vendor.pk if vendor else None):
+        return locked
+    teams = None if role in VENDOR_ROLES and locked.vendor_id == (vendor.pk if vendor else None) else []
+    locked.role, locked.vendor = role, vendor
+    locked.is_staff = role == Role.CLIENT_ADMIN
+    return user_save(actor=actor, user=locked, fields=["role", "vendor", "is_staff"], teams=teams)
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """Deactivate a person (they can no longer sign in; their history stays) or reactivate them."""
+    _check_administers(actor, user)
+    if actor is not None and actor.pk == user.pk:
+        raise NotAllowed(_("You cannot deactivate your own account."))
+    locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+    if locked.is_active == active:
+        return locked
+    locked.is_active = active
+    locked.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="tenancy.user.reactivated" if active else "tenancy.user.deactivated",
+        obj=locked,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return locked

@@ -1,11 +1,21 @@
 """Web URLs of the user's own pages (names are global, as the templates and LOGIN_REDIRECT_URL use them)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from oversight.tenancy import views
+
+# The client administrator's people pages (namespace "people").
+people = [
+    path("", views.PeopleListView.as_view(), name="list"),
+    path("invite/", views.PersonInviteView.as_view(), name="invite"),
+    path("<int:pk>/", views.PersonView.as_view(), name="detail"),
+    path("<int:pk>/active/", views.PersonActiveView.as_view(), name="active"),
+]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("preferences/", views.PreferencesView.as_view(), name="preferences"),
     path("preferences/language/", views.LanguageSwitchView.as_view(), name="preferences_language"),
+    path("setup/people/", include((people, "people"))),
+    path("reset/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password_reset_confirm"),
 ]

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from oversight.core.errors import ApplicationError
 from oversight.core.forms import LanguageForm, PreferencesForm
-from oversight.core.views import safe_next, show_error
-from oversight.tenancy.roles import CLIENT_ROLES, VENDOR_ROLES
-from oversight.tenancy.services import user_update_preferences
+from oversight.core.views import RoleRequiredMixin, paginate, safe_next, show_error
+from oversight.tenancy import selectors
+from oversight.tenancy.forms import InviteForm, PeopleFilterForm, RoleForm
+from oversight.tenancy.roles import ADMINISTRATORS, CLIENT_ROLES, VENDOR_ROLES
+from oversight.tenancy.services import (
+    user_change_role,
+    user_invite,
+    user_password_changed,
+    user_set_active,
+    user_update_preferences,
+)
 
 
 def home_url_for(user) -> str:
@@ -23,6 +33,23 @@ def home_url_for(user) -> str:
     if user.role in VENDOR_ROLES:
         return reverse("tickets:workbench")
     return reverse("tickets:portal")
+
+
+class AdministratorMixin(RoleRequiredMixin):
+    """The client administrator's setup pages (services, SLA policies, calendars, people); others get 403.
+
+    Objects are looked up through the gate's "administer" action, so another organisation's are 404.
+    """
+
+    allowed_roles = ADMINISTRATORS
+
+    @property
+    def organisation(self):
+        """The organisation new rows are created in: the administrator's own."""
+        organisation = self.request.user.organisation
+        if organisation is None:  # a superuser without an organisation uses the Django admin
+            raise PermissionDenied(_("Your account belongs to no organisation: use the administration site."))
+        return organisation
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -75,3 +102,123 @@ class LanguageSwitchView(LoginRequiredMixin, View):
             except ApplicationError as exc:
                 show_error(request, exc)
         return redirect(safe_next(request, reverse("home")))
+
+
+# ---------------------------------------------------------------------------------------------- people
+
+
+class PeopleListView(AdministratorMixin, View):
+    """`/setup/people/`: the organisation's people, filtered by text, role and status."""
+
+    def get(self, request):
+        form = PeopleFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        qs = selectors.people_administered(
+            user=request.user,
+            q=(filters.get("q") or "").strip(),
+            role=filters.get("role") or "",
+            status=filters.get("status") or "active",
+        )
+        context = {"filter_form": form, "page": paginate(qs, request), "tab": "people"}
+        return render(request, "tenancy/people_list.html", context)
+
+
+class PersonInviteView(AdministratorMixin, View):
+    """`/setup/people/invite/`: create a person with a role; they get an e-mail to set their password."""
+
+    template_name = "tenancy/person_invite.html"
+
+    def get(self, request):
+        form = InviteForm(organisation=self.organisation)
+        return render(request, self.template_name, {"form": form, "tab": "people"})
+
+    def post(self, request):
+        form = InviteForm(request.POST, organisation=self.organisation)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                person = user_invite(
+                    actor=request.user,
+                    organisation=self.organisation,
+                    username=data["username"],
+                    email=data["email"],
+                    display_name=data["display_name"],
+                    role=data["role"],
+                    vendor=data["vendor"],
+                    department=data["department"],
+                    language=data["language"],
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.extra.get("field"), exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was invited; an e-mail with a link to set a password went to %(email)s.")
+                    % {"name": person, "email": person.email},
+                )
+                return redirect("people:detail", pk=person.pk)
+        return render(request, self.template_name, {"form": form, "tab": "people"}, status=400)
+
+
+def person_page(request, person, *, form=None, status=200):
+    """A person's page: who they are, their role (with the form to change it) and whether they may sign in."""
+    if form is None:
+        form = RoleForm(initial={"role": person.role, "vendor": person.vendor_id}, organisation=person.organisation)
+    context = {"person": person, "form": form, "is_self": person.pk == request.user.pk, "tab": "people"}
+    return render(request, "tenancy/person_detail.html", context, status=status)
+
+
+class PersonView(AdministratorMixin, View):
+    """`/setup/people/<pk>/`: a person; POST changes their role (`user_change_role`)."""
+
+    def get(self, request, pk):
+        return person_page(request, selectors.person_administered(user=request.user, pk=pk))
+
+    def post(self, request, pk):
+        person = selectors.person_administered(user=request.user, pk=pk)
+        form = RoleForm(request.POST, organisation=person.organisation)
+        if form.is_valid():
+            try:
+                user_change_role(
+                    actor=request.user, user=person, role=form.cleaned_data["role"], vendor=form.cleaned_data["vendor"]
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.extra.get("field"), exc.message)
+            else:
+                messages.success(request, _("The role of %(name)s was changed.") % {"name": person})
+                return redirect("people:detail", pk=person.pk)
+        return person_page(request, person, form=form, status=400)
+
+
+class PersonActiveView(AdministratorMixin, View):
+    """POST `/setup/people/<pk>/active/`: deactivate (no more sign-in) or reactivate a person."""
+
+    def post(self, request, pk):
+        person = selectors.person_administered(user=request.user, pk=pk)
+        active = request.POST.get("active") == "1"
+        try:
+            user_set_active(actor=request.user, user=person, active=active)
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            if active:
+                messages.success(request, _("%(name)s can sign in again.") % {"name": person})
+            else:
+                messages.success(request, _("%(name)s was deactivated and can no longer sign in.") % {"name": person})
+        return redirect("people:detail", pk=person.pk)
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The single-use link of an invitation (Django's reset token): the person chooses a password.
+
+    Named `password_reset_confirm` so that a later password-reset page shares it.
+    """
+
+    template_name = "registration/set_password.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_changed(actor=form.user, user=form.user)
+        messages.success(self.request, _("Your password is set. Sign in with it now."))
+        return response

@@ -5,7 +5,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.tenancy.choices import Role
-from oversight.tenancy.roles import AUDIT_READERS, CLIENT_ROLES, MANAGEMENT_ROLES, READ_ONLY_ROLES, VENDOR_ROLES
+from oversight.tenancy.roles import (
+    ADMINISTRATORS,
+    AUDIT_READERS,
+    CLIENT_ROLES,
+    MANAGEMENT_ROLES,
+    READ_ONLY_ROLES,
+    VENDOR_ROLES,
+)
 
 register = template.Library()
 
@@ -40,7 +47,14 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("tickets:intake_points", _("QR codes")))
     if user.is_superuser or role in AUDIT_READERS:
         items.append(("audit:list", _("Audit trail")))
+    if role in ADMINISTRATORS:
+        items.append((SETUP_ITEM, _("Setup")))
     return items
+
+
+#: The menu entry of the administrator's setup pages; every page of these namespaces marks it as current.
+SETUP_ITEM = "catalog:services"
+SETUP_NAMESPACES = ("catalog", "people")
 
 
 @register.simple_tag(takes_context=True)
@@ -55,5 +69,7 @@ def nav_items(context) -> list[dict]:
     for name, label in _nav_spec(request.user):
         url = reverse(name)
         active = current == name or (name == "tickets:portal" and current == "tickets:detail")
+        if name == SETUP_ITEM and match is not None and match.namespace in SETUP_NAMESPACES:
+            active = True
         items.append({"url": url, "label": label, "active": active})
     return items
