@@ -8,7 +8,6 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from oversight.catalog.admin_forms import SLAPolicyVersionForm, format_intervals, parse_intervals, target_field
 from oversight.catalog.choices import Priority, SLAMetric, Weekday
@@ -122,7 +121,7 @@ class CalendarForm(forms.ModelForm):
 
 DAY_KINDS = (
     ("holiday", _("Holiday (not worked)")),
-    ("working", pgettext_lazy("calendar day", "Adjusted working day (调休上班)")),
+    ("working", _("Adjusted working day")),
     ("normal", _("Back to the weekly pattern")),
 )
 

@@ -290,6 +290,20 @@ def user_invite(
 
 
 @transaction.atomic
+def user_resend_invitation(*, actor, user: User) -> None:
+    """Send an invited person a fresh set-password link (only while they have not set a password)."""
+    _check_administers(actor, user)
+    if not user.is_active:
+        raise ApplicationError(_("Reactivate the person before inviting them again."))
+    if user.has_usable_password():
+        raise ApplicationError(_("This person has set a password already."))
+    if not user.email:
+        raise ApplicationError(_("An invitation needs an e-mail address."), extra={"field": "email"})
+    audit_record(actor=actor, action="tenancy.user.invitation_sent", obj=user, after={"email": user.email})
+    transaction.on_commit(lambda: user_send_invitation(user_id=user.pk))
+
+
+@transaction.atomic
 def user_change_role(*, actor, user: User, role: str, vendor: Vendor | None = None) -> User:
     """Give a person another role (and vendor); audited as tenancy.user.role_changed. Nobody changes their own."""
     _check_administers(actor, user)

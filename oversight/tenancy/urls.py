@@ -10,6 +10,7 @@ people = [
     path("invite/", views.PersonInviteView.as_view(), name="invite"),
     path("<int:pk>/", views.PersonView.as_view(), name="detail"),
     path("<int:pk>/active/", views.PersonActiveView.as_view(), name="active"),
+    path("<int:pk>/invite-again/", views.PersonInviteAgainView.as_view(), name="invite_again"),
 ]
 
 urlpatterns = [

@@ -21,6 +21,7 @@ from oversight.tenancy.services import (
     user_change_role,
     user_invite,
     user_password_changed,
+    user_resend_invitation,
     user_set_active,
     user_update_preferences,
 )
@@ -205,6 +206,20 @@ class PersonActiveView(AdministratorMixin, View):
                 messages.success(request, _("%(name)s can sign in again.") % {"name": person})
             else:
                 messages.success(request, _("%(name)s was deactivated and can no longer sign in.") % {"name": person})
+        return redirect("people:detail", pk=person.pk)
+
+
+class PersonInviteAgainView(AdministratorMixin, View):
+    """POST `/setup/people/<pk>/invite-again/`: a fresh set-password link for someone who has not used theirs."""
+
+    def post(self, request, pk):
+        person = selectors.person_administered(user=request.user, pk=pk)
+        try:
+            user_resend_invitation(actor=request.user, user=person)
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("A new invitation went to %(email)s.") % {"email": person.email})
         return redirect("people:detail", pk=person.pk)
 
 

@@ -96,14 +96,18 @@ describe_app(
 describe_app(
     "people",
     models={"user": User},
-    gates={name: ADMINISTRATORS for name in ("people:list", "people:invite", "people:detail", "people:active")},
-    pk_models={"people:detail": "user", "people:active": "user"},
+    gates={
+        name: ADMINISTRATORS
+        for name in ("people:list", "people:invite", "people:detail", "people:active", "people:invite_again")
+    },
+    pk_models={"people:detail": "user", "people:active": "user", "people:invite_again": "user"},
     payloads={
         ("people:invite", "post"): _form(
             {"username": "pmx_invited", "email": "pmx@example.org", "role": Role.REQUESTER, "language": "en"}
         ),
         ("people:detail", "post"): _form({"role": Role.CLIENT_SUPERVISOR}),
         ("people:active", "post"): _form({"active": "0"}),
+        ("people:invite_again", "post"): _form({}),
     },
     excluded={
         "password_reset_confirm": "the public single-use link of an invitation (a token, no object of the matrix): "

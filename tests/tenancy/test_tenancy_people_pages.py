@@ -185,3 +185,23 @@ def test_the_list_filters_and_survives_hostile_parameters(world, admin):
         {"q": "x" * 500},
     ):
         assert admin.get(reverse("people:list"), params).status_code == 200
+
+
+def test_an_invitation_is_sent_again_only_while_no_password_is_set(world, admin, django_capture_on_commit_callbacks):
+    data = {"username": "late_nurse", "email": "late@example.org", "role": Role.REQUESTER, "language": "en"}
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(reverse("people:invite"), data)
+    person = User.objects.get(username="late_nurse")
+    url = reverse("people:invite_again", args=[person.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(url).status_code == 302
+    assert [m.to for m in mail.outbox] == [["late@example.org"], ["late@example.org"]]
+    assert AuditEntry.objects.filter(action="tenancy.user.invitation_sent", object_id=str(person.pk)).exists()
+    # Someone with a password already (here: the vendor agent) gets no invitation, only a message.
+    agent = world.users["vendor_agent"]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(reverse("people:invite_again", args=[agent.pk]))
+    assert len(mail.outbox) == 2
+    assert signed_in(world.users["client_supervisor"]).post(url).status_code == 403
+    assert signed_in(world.users["foreign_admin"]).post(url).status_code == 404
+    assert len(mail.outbox) == 2
