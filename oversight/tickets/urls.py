@@ -24,6 +24,7 @@ urlpatterns = [
     path("board/", views.BoardView.as_view(), name="board"),
     re_path(r"^board/export\.(?P<fmt>csv|xlsx)$", views.BoardExportView.as_view(), name="board_export"),
     path("intake-points/", views.IntakePointListView.as_view(), name="intake_points"),
+    path("setup/calendars/<int:pk>/apply/", views.CalendarApplyView.as_view(), name="calendar_apply"),
     re_path(
         r"^intake-points/(?P<pk>[0-9]+)/qr\.(?P<fmt>svg|png)$", views.IntakePointQRView.as_view(), name="intake_qr"
     ),

@@ -67,6 +67,7 @@ describe_app(
             "catalog:calendar_edit",
             "catalog:calendar_day",
             "catalog:calendar_year",
+            "tickets:calendar_apply",
         )
     },
     pk_models={
@@ -78,6 +79,7 @@ describe_app(
         "catalog:calendar_edit": "calendar",
         "catalog:calendar_day": "calendar",
         "catalog:calendar_year": "calendar",
+        "tickets:calendar_apply": "calendar",
     },
     payloads={
         ("catalog:service_create", "post"): _form(_service),
@@ -89,6 +91,7 @@ describe_app(
         ("catalog:calendar_edit", "post"): _form(_calendar),
         ("catalog:calendar_day", "post"): _form({"date": "2026-12-04", "kind": "holiday", "name": "PmxHoliday"}),
         ("catalog:calendar_year", "post"): _form({"year": "2099", "action": "confirm"}),
+        ("tickets:calendar_apply", "post"): _form({}),
     },
     tables=(Service, SLAPolicy, SLAPolicyVersion, BusinessCalendar, CalendarInterval, CalendarDay, CalendarYear),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from oversight.audit.models import AuditEntry
 from oversight.catalog.models import CalendarRevision
@@ -18,6 +19,7 @@ from oversight.tickets import services
 from oversight.tickets.choices import Action
 from oversight.tickets.models import WorkOrder
 from oversight.tickets.sla import sla_apply_calendar_to_open_work_orders, sla_clocks_rebuild
+from tests.factories import signed_in
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday; the world's calendar is 24x7 in UTC
 HOUR = dt.timedelta(hours=1)
@@ -86,3 +88,19 @@ def test_applying_an_edit_to_open_work_orders_is_explicit_and_audited(world):
     with frozen_at(T0 + DAY + 2 * HOUR):
         sla_clocks_rebuild(work_order=WorkOrder.objects.get(pk=wo.pk))
     assert resolution(wo).elapsed_seconds == 26 * 3600 - 15 * 3600
+
+
+def test_the_calendar_page_applies_an_edit_to_open_work_orders_for_the_client_administrator_only(world):
+    wo = create(world)
+    make_holiday(world, T0.date(), T0 + DAY)
+    url = reverse("tickets:calendar_apply", args=[world.calendar.pk])
+    assert signed_in(world.users["client_supervisor"]).post(url).status_code == 403
+    assert signed_in(world.users["foreign_admin"]).post(url).status_code == 404
+    assert not AuditEntry.objects.filter(action="catalog.calendar.applied_to_open_work_orders").exists()
+    with frozen_at(T0 + DAY + HOUR):
+        response = signed_in(world.users["client_admin"]).post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("catalog:calendar", args=[world.calendar.pk])
+    entry = AuditEntry.objects.get(action="catalog.calendar.applied_to_open_work_orders")
+    assert entry.actor == world.users["client_admin"] and entry.after["work_orders"] == 1
+    assert resolution(wo).elapsed_seconds == 25 * 3600 - 15 * 3600

@@ -4,6 +4,7 @@ the vendor workbench, the client supervision board with exports, and the QR inta
 Views only parse input and call tickets.services; what anyone may see comes from tickets.selectors.
 """
 
+from oversight.tickets.views.calendars import CalendarApplyView
 from oversight.tickets.views.intake import IntakePointListView, IntakePointQRView
 from oversight.tickets.views.lists import BoardExportView, BoardView, WorkbenchView
 from oversight.tickets.views.portal import IntakeView, OfferingOptionsView, PortalView, WorkOrderCreateView
@@ -24,6 +25,7 @@ __all__ = [
     "AssignView",
     "AttachmentDownloadView",
     "AttachmentUploadView",
+    "CalendarApplyView",
     "BoardExportView",
     "BoardView",
     "CommentView",
