@@ -19,11 +19,11 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from oversight.core import pdf
 from oversight.core.charts import percent_axis_floor
+from oversight.core.exports import XLSX_CONTENT_TYPE, neutralise
 from oversight.core.money import format_money
 from oversight.reports import selectors
 from oversight.reports.content import DASH, ServiceReport, format_duration
 from oversight.reports.pdf_charts import chart_drawing
-from oversight.tickets.exports import XLSX_CONTENT_TYPE, neutralise
 
 PDF_CONTENT_TYPE = "application/pdf"
 MONEY_FORMAT = "#,##0.00"

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from oversight.core.exports import XLSX_CONTENT_TYPE, neutralise
 from oversight.settlement.models import SettlementStatement
 from oversight.settlement.presentation import line_views, summary_rows
 from oversight.settlement.selectors import statement_lines
-from oversight.tickets.exports import XLSX_CONTENT_TYPE, neutralise
 
 MONEY_FORMAT = "#,##0.00"
 EXACT_FORMAT = "0.0000000000"
