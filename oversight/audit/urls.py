@@ -1,6 +1,6 @@
 """Web URLs of the audit app."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from oversight.audit import views
 
@@ -8,4 +8,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.AuditListView.as_view(), name="list"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.AuditExportView.as_view(), name="export"),
 ]

@@ -1,33 +1,58 @@
-"""The audit trail page: read-only, for auditors and client administrators, filtered and paginated."""
+"""The audit trail page and its exports: read-only, for auditors and client administrators, filtered by pickers."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django import forms
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
+from oversight.audit.actions import action_text, object_type_label
+from oversight.audit.presentation import readable_entries
 from oversight.audit.selectors import audit_entry_list
+from oversight.core import exports
 from oversight.core.views import HtmxTemplateMixin, RoleRequiredMixin, paginate
+from oversight.tenancy.models import User
 from oversight.tenancy.roles import AUDIT_READERS
+
+ALL = ("", _("All"))
+SYSTEM = "system"
+EXPORT_CHUNK = 500
+XLSX_MAX_ENTRIES = 100_000
 
 
 class AuditFilterForm(forms.Form):
-    """Narrow the trail by action, object, actor and date (dates in the reader's time zone)."""
+    """Narrow the trail by person, action, object type and dates (in the reader's zone); every choice a picker."""
 
-    action = forms.CharField(
-        label=_("Action"),
-        required=False,
-        max_length=100,
-        help_text=_("Beginning of the action, e.g. tickets.workorder"),
-    )
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
-    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    actor = forms.CharField(label=_("Actor"), required=False, max_length=150, help_text=_("User name"))
+    actor = forms.ChoiceField(label=_("Person"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Set by links from an object's page ("its history"), not a picker of its own.
+    object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        base = entries.order_by()
+        actions = base.values_list("action", flat=True).distinct()
+        self.fields["action"].choices = [ALL, *sorted(((a, action_text(a)) for a in actions), key=lambda c: c[1])]
+        types = base.exclude(object_type="").values_list("object_type", flat=True).distinct()
+        self.fields["object_type"].choices = [
+            ALL,
+            *sorted(((t, object_type_label(t)) for t in types), key=lambda c: c[1]),
+        ]
+        people = User.objects.filter(pk__in=base.exclude(actor=None).values("actor_id"))
+        self.fields["actor"].choices = [
+            ALL,
+            (SYSTEM, _("System")),
+            *sorted(((str(u.pk), str(u)) for u in people), key=lambda c: c[1]),
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -40,13 +65,15 @@ class AuditFilterForm(forms.Form):
         """The entries matching the filters (call after is_valid())."""
         data = self.cleaned_data
         if data.get("action"):
-            qs = qs.filter(action__startswith=data["action"].strip())
+            qs = qs.filter(action=data["action"])
         if data.get("object_type"):
-            qs = qs.filter(object_type=data["object_type"].strip().lower())
+            qs = qs.filter(object_type=data["object_type"])
         if data.get("object_id"):
             qs = qs.filter(object_id=data["object_id"].strip())
-        if data.get("actor"):
-            qs = qs.filter(actor_repr__iexact=data["actor"].strip())
+        if data.get("actor") == SYSTEM:
+            qs = qs.filter(actor=None)
+        elif data.get("actor"):
+            qs = qs.filter(actor_id=int(data["actor"]))
         zone = timezone.get_current_timezone()
         if data.get("date_from"):
             qs = qs.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=zone))
@@ -56,8 +83,18 @@ class AuditFilterForm(forms.Form):
         return qs
 
 
+def filtered_entries(request):
+    """(form, entries) for the request's filters; invalid filters give no entries (and the form's errors)."""
+    entries = audit_entry_list(user=request.user)
+    form = AuditFilterForm(request.GET or None, entries=entries)
+    qs = entries.order_by("-at", "-id")
+    if form.is_bound:
+        qs = form.apply(qs) if form.is_valid() else qs.none()
+    return form, qs
+
+
 class AuditListView(RoleRequiredMixin, HtmxTemplateMixin, TemplateView):
-    """`/audit/`: every recorded change of the reader's organisation, newest first."""
+    """`/audit/`: every recorded change of the reader's organisation, newest first, as the reader reads it."""
 
     allowed_roles = AUDIT_READERS
     template_name = "audit/list.html"
@@ -65,9 +102,80 @@ class AuditListView(RoleRequiredMixin, HtmxTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = AuditFilterForm(self.request.GET or None)
-        qs = audit_entry_list(user=self.request.user).order_by("-at", "-id")
-        if form.is_bound:
-            qs = form.apply(qs) if form.is_valid() else qs.none()
-        context.update(form=form, page=paginate(qs, self.request))
+        form, qs = filtered_entries(self.request)
+        page = paginate(qs, self.request)
+        page.items = readable_entries(page.items, user=self.request.user)
+        context.update(
+            form=form,
+            page=page,
+            zone_name=timezone.get_current_timezone_name(),
+            export_query=self.request.GET.urlencode(),
+        )
         return context
+
+
+def export_columns() -> list[str]:
+    """The header of the audit exports."""
+    return [
+        str(label)
+        for label in (
+            _("When"),
+            _("Person"),
+            _("Action"),
+            _("Object type"),
+            _("Object"),
+            _("Object id"),
+            _("Changes"),
+            _("Request"),
+        )
+    ]
+
+
+def export_rows(qs, *, user, limit: int | None = None) -> Iterator[list]:
+    """The header, then one row per entry (local times), read in chunks so any number of entries streams."""
+    yield export_columns()
+    chunk = []
+    for index, entry in enumerate(qs.iterator(chunk_size=EXPORT_CHUNK)):
+        if limit is not None and index >= limit:
+            break
+        chunk.append(entry)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _rows(chunk, user)
+            chunk = []
+    yield from _rows(chunk, user)
+
+
+def _rows(chunk, user) -> Iterator[list]:
+    for item in readable_entries(chunk, user=user):
+        yield [
+            item.entry.at,
+            item.actor_name,
+            item.action_label,
+            item.object_type_label,
+            item.object_label,
+            item.entry.object_id,
+            item.changes_text,
+            item.entry.request_id,
+        ]
+
+
+class AuditExportView(RoleRequiredMixin, View):
+    """CSV (streamed) or XLSX (bounded) of the filtered trail, in the reader's language and zone."""
+
+    allowed_roles = AUDIT_READERS
+
+    def get(self, request, fmt):
+        form, qs = filtered_entries(request)
+        if form.is_bound and not form.is_valid():
+            return HttpResponse(
+                _("Invalid filters; correct them on the audit trail first."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        qs = qs.select_related("actor")
+        filename = f"audit-trail-{exports.local_stamp()}.{fmt}"
+        user = request.user
+        if fmt == "xlsx":
+            rows = export_rows(qs, user=user, limit=XLSX_MAX_ENTRIES)
+            return exports.xlsx_response(rows, title=str(_("Audit trail")), filename=filename)
+        return exports.csv_response(lambda: export_rows(qs, user=user), filename=filename)

@@ -81,3 +81,18 @@ OPEN_STATUSES = frozenset(
         Status.PENDING_THIRD_PARTY,
     }
 )
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+AUDIT_ACTIONS = {
+    "catalog.calendar.created": _("Business calendar created"),
+    "catalog.calendar.changed": _("Business calendar changed"),
+    "catalog.calendar.deleted": _("Business calendar deleted"),
+    "catalog.calendar.hours_changed": _("Business calendar working hours changed"),
+    "catalog.calendar.year_loaded": _("Business calendar year loaded"),
+    "catalog.calendar.year_confirmed": _("Business calendar year confirmed"),
+    "catalog.calendar.day_set": _("Business calendar day set"),
+    "catalog.calendar.day_deleted": _("Business calendar day removed"),
+    "catalog.slapolicy.created": _("SLA policy created"),
+    "catalog.slapolicy.version_created": _("SLA policy version created"),
+}

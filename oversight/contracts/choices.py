@@ -106,3 +106,18 @@ ISO_4217_CODES = frozenset(
     """.split()
 )
 DEFAULT_CURRENCY = "CNY"
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+AUDIT_ACTIONS = {
+    "contracts.contract.created": _("Contract created"),
+    "contracts.contract.draft_updated": _("Contract draft updated"),
+    "contracts.contract.title_changed": _("Contract title changed"),
+    "contracts.contract.activated": _("Contract activated"),
+    "contracts.contract.amended": _("Contract amended"),
+    "contracts.contract.terminated": _("Contract terminated"),
+    "contracts.contract.expired": _("Contract expired"),
+    "contracts.contract.renewal_reminded": _("Contract renewal reminder sent"),
+    "contracts.contractversion.withdrawn": _("Contract amendment withdrawn"),
+    "contracts.contractdocument.created": _("Contract document uploaded"),
+}

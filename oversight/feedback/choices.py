@@ -124,3 +124,20 @@ class Quarter(models.IntegerChoices):
     Q2 = 2, _("Q2 (April–June)")
     Q3 = 3, _("Q3 (July–September)")
     Q4 = 4, _("Q4 (October–December)")
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+AUDIT_ACTIONS = {
+    "feedback.complaint.opened": _("Complaint opened"),
+    "feedback.complaint.assigned": _("Complaint assigned"),
+    "feedback.complaint.commented": _("Complaint commented"),
+    "feedback.complaint.investigate": _("Complaint investigation started"),
+    "feedback.complaint.resolve": _("Complaint resolved"),
+    "feedback.complaint.reopen": _("Complaint reopened"),
+    "feedback.complaint.close": _("Complaint closed"),
+    "feedback.prizedraw.drawn": _("Prize draw drawn"),
+    "feedback.prizedraw.published": _("Prize draw published"),
+    "feedback.ratinginvitation.issued": _("Rating invitation issued"),
+    "feedback.ratinginvitation.revoked": _("Rating invitation revoked"),
+    "feedback.rating.created": _("Rating received"),
+}

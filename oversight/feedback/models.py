@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -237,6 +238,9 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:complaint_detail", args=[self.pk])
+
     @property
     def title(self) -> str:
         """The summary, or for a complaint opened by a low rating "Rated n of 5 stars" in the reader's language."""
@@ -329,3 +333,6 @@ class PrizeDraw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:draw_detail", args=[self.pk])

@@ -32,3 +32,14 @@ class CertificateState(models.TextChoices):
     VALID = "valid", _("Valid")
     EXPIRING = "expiring", _("Expiring")
     EXPIRED = "expired", _("Expired")
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+AUDIT_ACTIONS = {
+    "portfolio.vendor.tier_changed": _("Vendor tier changed"),
+    "portfolio.monthly_score.computed": _("Monthly vendor score computed"),
+    "portfolio.monthly_score.entered": _("Monthly vendor score entered"),
+    "portfolio.qualification.created": _("Vendor qualification added"),
+    "portfolio.qualification.removed": _("Vendor qualification removed"),
+    "portfolio.settings.updated": _("Portfolio settings updated"),
+}

@@ -64,3 +64,15 @@ class SkipReason(models.TextChoices):
     REPORT_ERROR = "report_error", _("The report could not be built")
     MAIL_ERROR = "mail_error", _("The mail server refused the e-mail")
     INTERRUPTED = "interrupted", _("Sending was interrupted")
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+AUDIT_ACTIONS = {
+    "reports.reportschedule.created": _("Report schedule created"),
+    "reports.reportschedule.changed": _("Report schedule changed"),
+    "reports.reportschedule.activated": _("Report schedule activated"),
+    "reports.reportschedule.deactivated": _("Report schedule deactivated"),
+    "reports.reportdelivery.sent": _("Report delivered"),
+    "reports.reportdelivery.failed": _("Report delivery failed"),
+    "reports.reportdelivery.retried": _("Report delivery retried"),
+}

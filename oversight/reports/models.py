@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.reports.choices import DeliveryStatus, RecipientOutcome, SkipReason
@@ -109,6 +110,9 @@ class ReportSchedule(models.Model):
     def __str__(self) -> str:
         scope = self.contract.number if self.contract_id else self.vendor.name
         return f"{scope} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:schedule_detail", args=[self.pk])
 
 
 class ReportDelivery(models.Model):

@@ -158,3 +158,21 @@ class PeriodEventKind(models.TextChoices):
     SIGNATURE_WITHDRAWN = "signature_withdrawn", _("Client signature withdrawn")
     REVISED = "revised", _("Corrected by a revision")
     REVISION_OF = "revision_of", _("Revision created")
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+AUDIT_ACTIONS = {
+    "scorecards.indicatorscheme.created": _("Indicator scheme created"),
+    "scorecards.evaluationperiod.created": _("Evaluation period created"),
+    "scorecards.evaluationperiod.computed": _("Evaluation period computed"),
+    "scorecards.evaluationperiod.revised": _("Evaluation period revised"),
+    "scorecards.evaluationperiod.published": _("Evaluation period published to the vendor"),
+    "scorecards.evaluationperiod.disputed": _("Evaluation period disputed"),
+    "scorecards.evaluationperiod.signed_client": _("Evaluation period signed by the client"),
+    "scorecards.evaluationperiod.signed": _("Evaluation period signed by both sides"),
+    "scorecards.evaluationperiod.locked": _("Evaluation period locked"),
+    "scorecards.manualentry.created": _("Manual entry recorded"),
+    "scorecards.dispute.opened": _("Dispute opened"),
+    "scorecards.dispute.accepted": _("Dispute accepted"),
+    "scorecards.dispute.rejected": _("Dispute rejected"),
+}

@@ -76,3 +76,12 @@ def line_source(code: str) -> str:
 def line_label(label_key: str):
     """The translated label of a line (the key itself when unknown)."""
     return LINE_LABELS.get(label_key, label_key)
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+AUDIT_ACTIONS = {
+    "settlement.statement.prepared": _("Settlement statement prepared"),
+    "settlement.statement.recomputed": _("Settlement statement recomputed"),
+    "settlement.statement.verified": _("Settlement statement verified"),
+    "settlement.statement.approved": _("Settlement statement approved"),
+}

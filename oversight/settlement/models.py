@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.settlement.choices import LineSource, StatementStatus, line_label
@@ -113,6 +114,9 @@ class SettlementStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.number} {self.period.label}" if self.period_id else f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("settlement:detail", args=[self.pk])
 
     @property
     def is_approved(self) -> bool:

@@ -41,3 +41,13 @@ class StaffPosition(models.TextChoices):
     ONSITE_ENGINEER = "onsite_engineer", _("On-site engineer")
     SERVICE_DESK = "service_desk", _("Service desk agent")
     SPECIALIST = "specialist", _("Specialist")
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+AUDIT_ACTIONS = {
+    "tenancy.user.created": _("User created"),
+    "tenancy.user.changed": _("User changed"),
+    "tenancy.user.role_changed": _("User role changed"),
+    "tenancy.user.password_changed": _("User password set"),
+    "tenancy.user.preferences_changed": _("User preferences changed"),
+}

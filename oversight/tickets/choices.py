@@ -128,3 +128,28 @@ class SLAState(models.TextChoices):
     PAUSED = "paused", _("Paused")
     MET = "met", _("Met")
     UNKNOWN = "unknown", _("Unknown (calendar data missing)")
+
+
+# Readable names of the audit actions this app writes (oversight.audit.actions collects them); the
+# transitions are named `tickets.workorder.<action>` by WORK_ORDER_MACHINE.
+AUDIT_ACTIONS = {
+    "tickets.workorder.created": _("Work order received"),
+    "tickets.workorder.updated": _("Work order details changed"),
+    "tickets.workorder.assigned": _("Work order assigned"),
+    "tickets.workorder.transferred": _("Work order transferred to another vendor"),
+    "tickets.workorder.priority_changed": _("Work order priority changed"),
+    "tickets.workorder.dispatch": _("Work order dispatched"),
+    "tickets.workorder.accept": _("Work order accepted"),
+    "tickets.workorder.arrive": _("Arrival on site confirmed"),
+    "tickets.workorder.pause_requester": _("Work order paused: waiting for the requester"),
+    "tickets.workorder.pause_third_party": _("Work order paused: waiting for a third party"),
+    "tickets.workorder.resume": _("Work order resumed"),
+    "tickets.workorder.resolve": _("Work order resolved"),
+    "tickets.workorder.confirm": _("Work order confirmed and closed"),
+    "tickets.workorder.auto_close": _("Work order closed automatically"),
+    "tickets.workorder.reopen": _("Work order reopened"),
+    "tickets.workorder.cancel": _("Work order cancelled"),
+    "tickets.comment.created": _("Comment added"),
+    "tickets.attachment.created": _("Attachment added"),
+    "tickets.intakepoint.created": _("Intake point created"),
+}

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level, Priority, SLAMetric
@@ -128,6 +129,9 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.number])
 
     @property
     def etag(self) -> str:

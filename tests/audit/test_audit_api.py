@@ -31,3 +31,39 @@ def test_audit_entries_for_auditors_and_client_admins_only(world, api, make_work
     assert (
         api("client_admin").patch(f"{API}audit-entries/{entry_id}/", {"action": "x"}, format="json").status_code == 405
     )
+
+
+def test_audit_entries_api_adds_readable_fields(world, api, make_work_order):
+    work_order = make_work_order()
+    requester = world.users["requester"]
+    requester.display_name = "Nurse Li"
+    requester.save(update_fields=["display_name"])
+    row = api("auditor").get(f"{API}audit-entries/", {"action": "tickets.workorder.created"}).json()["results"][0]
+    # The stored fields stay as they were...
+    assert row["action"] == "tickets.workorder.created"
+    assert row["object_type"] == "tickets.workorder"
+    assert row["actor_repr"] == requester.username
+    assert isinstance(row["after"], dict)
+    # ...and the readable ones say the same for a person.
+    assert row["action_label"] == "Work order received"
+    assert row["actor_name"] == "Nurse Li"
+    assert row["object_type_label"] == "Work order"
+    assert row["object_label"].startswith(work_order.number)
+    assert row["object_url"] == f"/wo/{work_order.number}/"
+    changes = {c["field"]: c for c in row["changes"]}
+    assert changes["priority"]["label"] == "Priority"
+    assert changes["service"]["label"] == "Service"
+    assert changes["service"]["after"] == "Desktop"  # a related row by its name, not its id
+    assert row["at"].endswith("+08:00")  # the reader's zone
+    detail = api("auditor").get(f"{API}audit-entries/{row['id']}/").json()
+    assert detail["action_label"] == "Work order received"
+
+
+def test_audit_entries_api_labels_in_chinese(world, api, make_work_order):
+    make_work_order()
+    auditor = world.users["auditor"]
+    auditor.language = "zh-hans"
+    auditor.save(update_fields=["language"])
+    row = api("auditor").get(f"{API}audit-entries/", {"action": "tickets.workorder.created"}).json()["results"][0]
+    assert row["action_label"] == "工单已受理"
+    assert row["object_type_label"] == "工单"

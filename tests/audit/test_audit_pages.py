@@ -1,31 +1,202 @@
-"""The audit trail page: the organisation's entries with filters, read-only."""
+"""The audit trail page: readable names, links through the gate, before/after tables in the reader's zone,
+picker filters, CSV/XLSX exports, read-only and only for auditors and client administrators."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import html
+import io
+import re
+import zoneinfo
+
+import pytest
+from openpyxl import load_workbook
+
+from oversight.audit.models import AuditEntry
+from oversight.audit.presentation import readable_entries
+from oversight.audit.services import audit_record
+from oversight.tickets import services
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+TAG_RE = re.compile(r"<[^>]+>")
 
 
-def test_audit_page_lists_the_organisations_entries_with_filters(world, web, wo):
+def visible_text(page: str) -> str:
+    """The text a reader sees (no tags, attributes or option values)."""
+    body = page.split("<main", 1)[-1]
+    return html.unescape(TAG_RE.sub(" ", body))
+
+
+@pytest.fixture
+def trail(world, wo):
+    """A work order received, then its priority changed by the supervisor (display name set)."""
+    supervisor = world.users["client_supervisor"]
+    supervisor.display_name = "Wang Fang"
+    supervisor.save(update_fields=["display_name"])
     work_order = wo(title="Audited one")
+    work_order = services.work_order_change_priority(
+        actor=supervisor, work_order=work_order, impact=1, urgency=1, reason="ward down"
+    )
+    return work_order
+
+
+def test_audit_page_shows_names_people_links_and_a_before_after_table(world, web, wo, trail):
     wo(service=world.foreign_service, requester="foreign_requester", title="Foreign audited")
+    page = web("auditor").get("/audit/").content.decode()
+    text = visible_text(page)
+    assert "Work order received" in text
+    assert "Work order priority changed" in text
+    assert "tickets.workorder" not in text  # no action or object codes for the reader
+    assert "Wang Fang" in text and "super_a" not in text  # the person, not the login
+    assert f'href="/wo/{trail.number}/"' in page  # the object's page
+    assert "Foreign audited" not in page
+    assert "<h4>Before</h4>" not in page and "&quot;priority&quot;" not in page  # no raw JSON
+    assert re.search(r"<th scope=\"row\">Priority</th><td>P\d \w+</td><td>P1 critical</td>", page)
+    assert "Asia/Shanghai" in text  # times in the reader's zone, said so
+    entry = AuditEntry.objects.filter(action="tickets.workorder.priority_changed").get()
+    assert entry.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S") in page
+
+
+def test_audit_page_in_chinese(world, web, trail):
+    auditor = world.users["auditor"]
+    auditor.language = "zh-hans"
+    auditor.save(update_fields=["language"])
+    text = visible_text(web("auditor").get("/audit/").content.decode())
+    assert "工单已受理" in text
+    assert "工单优先级已变更" in text
+    assert "全部" in text
+    for word in ("Work order received", "Priority", "All", "priority_changed"):
+        assert word not in text, word
+
+
+def test_filters_are_pickers_with_all(world, web, trail):
     client = web("auditor")
     page = client.get("/audit/").content.decode()
-    assert "tickets.workorder.created" in page
-    assert work_order.number in page
-    assert "Foreign audited" not in page
-    filtered = client.get("/audit/?action=tenancy").content.decode()
-    assert "tickets.workorder.created" not in filtered
-    by_object = client.get(f"/audit/?object_type=tickets.workorder&object_id={work_order.pk}").content.decode()
-    assert work_order.number in by_object
-    by_actor = client.get("/audit/?actor=nurse_a").content.decode()
-    assert work_order.number in by_actor
-    assert work_order.number not in client.get("/audit/?actor=someone_else").content.decode()
-    today = work_order.created_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
-    assert work_order.number in client.get(f"/audit/?date_from={today}&date_to={today}").content.decode()
+    for name in ("actor", "action", "object_type"):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+        assert select, name
+        assert '<option value="" selected>All</option>' in select.group(1)
+    supervisor = world.users["client_supervisor"]
+    assert f'<option value="{supervisor.pk}">Wang Fang</option>' in page
+    assert '<option value="tickets.workorder.priority_changed">Work order priority changed</option>' in page
+    assert '<option value="tickets.workorder">Work order</option>' in page
+
+    by_action = visible_text(client.get("/audit/?action=tickets.workorder.priority_changed").content.decode())
+    assert "Work order priority changed" in by_action.split("Object")[-1]
+    assert "Work order received" not in by_action.split("Object")[-1]
+    by_actor = visible_text(client.get(f"/audit/?actor={world.users['requester'].pk}").content.decode())
+    assert "Work order received" in by_actor.split("Object")[-1]
+    assert "Work order priority changed" not in by_actor.split("Object")[-1]
+    by_type = client.get("/audit/?object_type=tickets.workorder").content.decode()
+    assert trail.number in by_type
+    today = trail.created_at.astimezone(SHANGHAI).date()
+    assert trail.number in client.get(f"/audit/?date_from={today}&date_to={today}").content.decode()
     later = today + dt.timedelta(days=1)
-    assert work_order.number not in client.get(f"/audit/?date_from={later}").content.decode()
-    bad = client.get(f"/audit/?date_from={later}&date_to={today}").content.decode()
-    assert "The start date is after the end date" in bad
+    assert trail.number not in client.get(f"/audit/?date_from={later}").content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date_from=2026-12-08&date_to=2026-12-01",
+        "actor=99999999999999999999999",
+        "actor=abc",
+        "action=%3Cscript%3E",
+        "object_type=tickets.nothing",
+        "date_from=20261301",
+    ],
+)
+def test_bad_filters_get_a_clear_error_not_a_500(world, web, trail, query):
+    response = web("auditor").get(f"/audit/?{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="error"' in page or "The start date is after the end date" in page
+    assert trail.number not in page.split('id="audit-results"')[-1]
+    assert "<script>" not in page
+    assert web("auditor").get(f"/audit/export.csv?{query}").status_code == 400
+
+
+def test_link_only_for_what_the_reader_may_see(world, trail):
+    other_agent = world.users["other_vendor_agent"]  # vendor 2 may not see vendor 1's work order
+    item = next(i for i in readable_entries(AuditEntry.objects.all(), user=other_agent) if i.entry.object_type)
+    assert item.object_url == ""
+    assert item.object_label.startswith(trail.number)
+    admin = world.users["client_admin"]
+    seen = readable_entries(AuditEntry.objects.filter(object_type="tickets.workorder"), user=admin)
+    assert {i.object_url for i in seen} == {f"/wo/{trail.number}/"}
+
+
+def test_a_deleted_object_keeps_its_recorded_name_without_a_link(world):
+    audit_record(
+        actor=None,
+        action="tickets.workorder.created",
+        object_type="tickets.workorder",
+        object_id=987654,
+        organisation=world.org,
+        after={"status": "new", "sla_breached": False},
+    )
+    item = readable_entries(AuditEntry.objects.filter(object_id="987654"), user=world.users["auditor"])[0]
+    assert item.object_url == ""
+    assert item.object_label == "Work order #987654"
+    assert item.actor_name == "System"
+    assert [(c.label, c.after) for c in item.changes] == [("Status", "New"), ("SLA breached", "No")]
+
+
+def test_csv_export_is_readable_local_and_formula_safe(world, web, trail, settings):
+    supervisor = world.users["client_supervisor"]
+    supervisor.display_name = "=HYPERLINK(1)"
+    supervisor.save(update_fields=["display_name"])
+    response = web("auditor").get("/audit/export.csv?action=tickets.workorder.priority_changed")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="tickets.workorder.priority_changed")
+    local = entry.at.astimezone(SHANGHAI)
+    disposition = response["Content-Disposition"]
+    assert re.search(r"audit-trail-\d{8}-\d{4}\.csv", disposition)
+    stamp = re.search(r"audit-trail-(\d{8}-\d{4})", disposition).group(1)
+    named = dt.datetime.strptime(stamp, "%Y%m%d-%H%M").replace(tzinfo=SHANGHAI)
+    assert abs(named - local) < dt.timedelta(minutes=5)
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["When", "Person", "Action", "Object type", "Object", "Object id", "Changes", "Request"]
+    assert len(rows) == 2
+    row = rows[1]
+    assert row[0] == local.strftime("%Y-%m-%d %H:%M:%S")
+    assert row[1] == "'=HYPERLINK(1)"
+    assert row[2] == "Work order priority changed"
+    assert row[3] == "Work order"
+    assert "Priority: P" in row[6] and "→ P1" in row[6]
+
+
+def test_xlsx_export_in_chinese_with_local_times(world, web, trail):
+    auditor = world.users["auditor"]
+    auditor.language = "zh-hans"
+    auditor.save(update_fields=["language"])
+    response = web("auditor").get("/audit/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("时间", "人员", "操作")
+    actions = {row[2] for row in rows[1:]}
+    assert {"工单已受理", "工单优先级已变更"} <= actions
+    entry = AuditEntry.objects.get(action="tickets.workorder.priority_changed")
+    times = {row[0] for row in rows[1:]}
+    assert entry.at.astimezone(SHANGHAI).replace(tzinfo=None, microsecond=0) in {
+        t.replace(microsecond=0) for t in times
+    }
+
+
+@pytest.mark.parametrize("role", ["client_supervisor", "executive", "vendor_manager", "vendor_agent", "requester"])
+def test_roles_that_may_not_read_the_trail_get_403(world, web, trail, role):
+    client = web(role)
+    for url in ("/audit/", "/audit/export.csv", "/audit/export.xlsx"):
+        assert client.get(url).status_code == 403, (role, url)
+
+
+def test_the_other_organisations_admin_sees_nothing_of_ours(world, web, trail):
+    page = web("foreign_admin").get("/audit/").content.decode()
+    assert trail.number not in page and "Wang Fang" not in page
+    body = b"".join(web("foreign_admin").get("/audit/export.csv").streaming_content).decode("utf-8-sig")
+    assert trail.number not in body
 
 
 def test_audit_page_is_read_only(world, web):

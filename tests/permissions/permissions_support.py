@@ -103,6 +103,7 @@ PAGE_GATES: dict[str, frozenset[str]] = {
     "tickets:create": CREATORS,
     "tickets:intake": CREATORS,
     "audit:list": AUDIT_READERS,
+    "audit:export": AUDIT_READERS,
     "api:audit-entry-list": AUDIT_READERS,
     "api:audit-entry-detail": AUDIT_READERS,
 }
@@ -113,6 +114,7 @@ PERSONAL_WRITES = {
     "api:notification-read",
     "api:notification-read-all",
     "notifications:mark_read",
+    "notification_settings",
     "preferences",
     "preferences_language",
 }
@@ -945,6 +947,7 @@ def write_payload(target: Target, method: str, matrix: Matrix) -> Payload | None
         ("tickets:comment", "post"): {"body": "PmxInjectedComment"},
         ("tickets:attach", "post"): {"files": png_upload()},
         ("notifications:mark_read", "post"): {"id": ""},
+        ("notification_settings", "post"): {"email": ["work_order"]},
         ("preferences", "post"): {"language": "en", "time_zone": "UTC"},
         ("preferences_language", "post"): {"language": "en"},
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.files import StoredFileBase
@@ -147,6 +148,9 @@ class EvaluationPeriod(models.Model):
     def __str__(self) -> str:
         label = f"{self.contract.number} {self.label}" if self.contract_id else self.label
         return label if self.revision == 1 else f"{label} r{self.revision}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scorecards:period", args=[self.pk])
 
     @property
     def label(self) -> str:
