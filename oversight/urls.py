@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from oversight.notifications import views as notification_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -16,6 +18,11 @@ urlpatterns = [
     path("api/v1/", include("oversight.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("oversight.notifications.urls")),
+    path(
+        "preferences/notifications/",
+        notification_views.EmailPreferencesView.as_view(),
+        name="notification_settings",
+    ),
     path("audit/", include("oversight.audit.urls")),
     path("contracts/", include("oversight.contracts.urls")),
     path("scorecards/", include("oversight.scorecards.urls")),

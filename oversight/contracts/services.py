@@ -46,7 +46,7 @@ from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.core.uploads import check_stored_upload
 from oversight.core.zones import local_today
-from oversight.notifications.services import notification_create
+from oversight.notifications.services import notification_create, notification_queue_email
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User, Vendor
 
@@ -619,12 +619,6 @@ def renewal_recipients(contract: Contract) -> list[User]:
     return list(people.order_by("pk"))
 
 
-def _queue_email(notification_id: int) -> None:
-    from oversight.notifications.tasks import send_notification_email
-
-    transaction.on_commit(lambda: send_notification_email.delay(notification_id))
-
-
 @transaction.atomic
 def _remind(contract: Contract, threshold: int, days_left: int, notice_days: int) -> int:
     sent = 0
@@ -655,7 +649,7 @@ def _remind(contract: Contract, threshold: int, days_left: int, notice_days: int
         )
         if created:
             sent += 1
-            _queue_email(notification.pk)
+            notification_queue_email(notification=notification)
     if sent:
         audit_record(
             actor=None,

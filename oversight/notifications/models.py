@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oversight.notifications.choices import Topic
 from oversight.tenancy.visibility import Visibility
 
 
@@ -39,3 +40,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class EmailPreference(models.Model):
+    """Whether one person wants one topic of notifications e-mailed (no row: yes, the default)."""
+
+    visibility = Visibility(organisation="user__organisation", person="user")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    email = models.BooleanField(_("send by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("e-mail notification setting")
+        verbose_name_plural = _("e-mail notification settings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="notifications_emailpreference_one_per_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_topic_display()}"

@@ -6,10 +6,14 @@ import logging
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
+from oversight.audit.services import row_save_audited
 from oversight.core import clock
+from oversight.core.errors import ApplicationError
 from oversight.core.preferences import user_preferences_override
-from oversight.notifications.models import Notification
+from oversight.notifications.choices import Topic, topic_of
+from oversight.notifications.models import EmailPreference, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +59,8 @@ def notification_send_email(*, notification_id: int) -> bool:
         )
         if notification is None or notification.emailed_at is not None or not notification.recipient.email:
             return False
+        if not email_wanted(user=notification.recipient, kind=notification.kind):
+            return False
         # Claim first: if sending fails we log it rather than risk a duplicate e-mail on retry.
         notification.emailed_at = clock.now()
         notification.save(update_fields=["emailed_at"])
@@ -72,3 +78,48 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=clock.now())
+
+
+def email_wanted(*, user, kind: str) -> bool:
+    """Whether the person wants notifications of this kind e-mailed (their settings; yes unless they said no)."""
+    return not EmailPreference.objects.filter(user=user, topic=topic_of(kind), email=False).exists()
+
+
+def notification_queue_email(*, notification: Notification) -> bool:
+    """After the commit, e-mail a new notification once, if its recipient wants this topic by e-mail.
+
+    The one way the notification handlers of every app send e-mail; returns whether it was queued."""
+    if not email_wanted(user=notification.recipient, kind=notification.kind):
+        return False
+    from oversight.notifications.tasks import send_notification_email
+
+    notification_id = notification.pk
+    transaction.on_commit(lambda: send_notification_email.delay(notification_id))
+    return True
+
+
+@transaction.atomic
+def email_preferences_set(*, actor, user, emailed) -> None:
+    """Save which topics the person receives by e-mail (the others stay in-app only); audited when changed.
+
+    Only the person themselves changes their settings."""
+    if actor is None or actor.pk != user.pk:
+        raise ApplicationError(_("You may change only your own notification settings."))
+    wanted = {str(topic) for topic in emailed}
+    unknown = wanted - set(Topic.values)
+    if unknown:
+        raise ApplicationError(_("Unknown notification topic."))
+    stored = {p.topic: p for p in EmailPreference.objects.select_for_update().filter(user=user)}
+    for topic in Topic.values:
+        email = topic in wanted
+        row = stored.get(topic)
+        if row is None and not email:
+            row_save_audited(
+                actor=actor,
+                obj=EmailPreference(user=user, topic=topic, email=False),
+                fields=None,
+                organisation=user.organisation,
+            )
+        elif row is not None and row.email != email:
+            row.email = email
+            row_save_audited(actor=actor, obj=row, fields=["email"], organisation=user.organisation)

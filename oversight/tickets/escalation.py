@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from oversight.core import clock
 from oversight.core.events import publish
 from oversight.core.preferences import local_time_text
-from oversight.notifications.services import notification_create
+from oversight.notifications.services import notification_create, notification_queue_email
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
 from oversight.tickets.choices import OPEN_STATUSES, Action, ClockState
@@ -29,12 +29,6 @@ def escalation_recipients(work_order: WorkOrder) -> list[User]:
         | Q(role=Role.CLIENT_SUPERVISOR, organisation_id=work_order.organisation_id)
     )
     return list(people.order_by("pk"))
-
-
-def _queue_email(notification_id: int) -> None:
-    from oversight.notifications.tasks import send_notification_email
-
-    transaction.on_commit(lambda: send_notification_email.delay(notification_id))
 
 
 def _escalate(clock_row: SLAClock, level: str) -> int:
@@ -71,7 +65,7 @@ def _escalate(clock_row: SLAClock, level: str) -> int:
         )
         if created:
             sent += 1
-            _queue_email(notification.pk)
+            notification_queue_email(notification=notification)
     return sent
 
 
@@ -138,5 +132,5 @@ def notify_event(*, work_order_id: int, kind: str) -> int:
         )
         if created:
             sent += 1
-            _queue_email(notification.pk)
+            notification_queue_email(notification=notification)
     return sent

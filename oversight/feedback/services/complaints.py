@@ -418,8 +418,7 @@ COMPLAINT_SUBJECTS = {
 
 def complaint_notify(*, complaint_id: int, kind: str) -> int:
     """Notify the people concerned by a complaint event, each exactly once (idempotent per version and person)."""
-    from oversight.notifications.services import notification_create
-    from oversight.notifications.tasks import send_notification_email
+    from oversight.notifications.services import notification_create, notification_queue_email
 
     complaint = Complaint.objects.select_related("work_order", "assignee", "rating").filter(pk=complaint_id).first()
     if complaint is None or kind not in COMPLAINT_SUBJECTS:
@@ -436,6 +435,5 @@ def complaint_notify(*, complaint_id: int, kind: str) -> int:
         )
         if created:
             sent += 1
-            notification_id = notification.pk
-            transaction.on_commit(lambda nid=notification_id: send_notification_email.delay(nid))
+            notification_queue_email(notification=notification)
     return sent
