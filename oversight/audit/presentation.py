@@ -65,6 +65,9 @@ EXTRA_KEY_LABELS = {
     "metric": gettext_lazy("Metric"),
     "calendar": gettext_lazy("Calendar"),
     "status": gettext_lazy("Status"),
+    "work_orders": gettext_lazy("Work orders"),
+    "work_orders_changed": gettext_lazy("Work orders changed"),
+    "clocks_changed": gettext_lazy("Clocks changed"),
 }
 
 

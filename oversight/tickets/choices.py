@@ -152,4 +152,6 @@ AUDIT_ACTIONS = {
     "tickets.comment.created": _("Comment added"),
     "tickets.attachment.created": _("Attachment added"),
     "tickets.intakepoint.created": _("Intake point created"),
+    # Written by tickets.sla when an administrator applies a calendar edit to the open work orders.
+    "catalog.calendar.applied_to_open_work_orders": _("Business calendar edit applied to open work orders"),
 }
