@@ -94,6 +94,11 @@ class ReadableEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
     @property
+    def pk(self):
+        """The entry's primary key (a readable entry stands for its entry in lists)."""
+        return self.entry.pk
+
+    @property
     def changes_text(self) -> str:
         """The changes on one line, for exports: "Status: New → Accepted; Priority: P3 → P1"."""
         return "; ".join(f"{c.label}: {c.before} → {c.after}" for c in self.changes)
