@@ -42,7 +42,7 @@ def test_audit_trail_on_a_phone_in_chinese(world, new_context):
     page.select_option("select[name=action]", "tickets.workorder.priority_changed")
     page.get_by_role("button", name=zh("Apply")).click()
     page.wait_for_url("**action=tickets.workorder.priority_changed**")
-    assert page.locator("#audit-results tbody > tr").count() == 1
+    assert page.locator("table.audit-table > tbody > tr").count() == 1
     assert page.evaluate(NO_SIDEWAYS)
 
 
