@@ -50,4 +50,7 @@ AUDIT_ACTIONS = {
     "tenancy.user.role_changed": _("User role changed"),
     "tenancy.user.password_changed": _("User password set"),
     "tenancy.user.preferences_changed": _("User preferences changed"),
+    "tenancy.user.invitation_sent": _("User invitation sent"),
+    "tenancy.user.deactivated": _("User deactivated"),
+    "tenancy.user.reactivated": _("User reactivated"),
 }
