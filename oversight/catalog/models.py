@@ -5,14 +5,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import CalendarYearSource, HolidaySource, Level, Priority, SLAMetric, Weekday
+from oversight.core.bilingual import BilingualName
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
 
 
-class BilingualNameMixin(models.Model):
+class BilingualNameMixin(BilingualName, models.Model):
     """A name in the organisation's language plus an optional English one for English users."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -23,13 +23,6 @@ class BilingualNameMixin(models.Model):
 
     def __str__(self) -> str:
         return self.localized_name
-
-    @property
-    def localized_name(self) -> str:
-        """The English name for English users when there is one, else the primary name."""
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class ServiceCategory(BilingualNameMixin):

@@ -91,7 +91,16 @@ class BandInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class CommitmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ContractCommitment
-    fields = ("code", "name", "sla_metric", "indicator", "target", "allocation_percent", "miss_share_percent")
+    fields = (
+        "code",
+        "name",
+        "name_en",
+        "sla_metric",
+        "indicator",
+        "target",
+        "allocation_percent",
+        "miss_share_percent",
+    )
     readonly_fields = fields
 
 

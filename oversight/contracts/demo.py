@@ -50,10 +50,21 @@ def _month_end(day: dt.date) -> dt.date:
     return fee_period_bounds("monthly", day)[1] - dt.timedelta(days=1)
 
 
+# The English name of each demo commitment (names that people type are kept in both languages).
+COMMITMENT_NAMES_EN = {
+    "响应及时率": "On-time response rate",
+    "解决及时率": "On-time resolution rate",
+    "到场及时率": "On-time arrival rate",
+    "用户满意率": "User satisfaction rate",
+    "有效投诉次数": "Valid complaints",
+}
+
+
 def _commitment(code, name, target, allocation, *, metric="", indicator="", versions=(), miss="100", steps=()):
     return CommitmentInput(
         code=code,
         name=name,
+        name_en=COMMITMENT_NAMES_EN[name],
         sla_metric=metric,
         indicator=indicator,
         target=D(target),

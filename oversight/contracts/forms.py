@@ -165,6 +165,7 @@ class CommitmentForm(forms.Form):
 
     code = forms.SlugField(label=_("Code"), max_length=40, required=False)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     sla_metric = forms.ChoiceField(label=_("SLA metric"), choices=[("", "—"), *SLAMetric.choices], required=False)
     indicator = forms.ChoiceField(
         label=_("Indicator"),
@@ -203,6 +204,7 @@ class CommitmentForm(forms.Form):
         return CommitmentInput(
             code=data.get("code") or "",
             name=data.get("name") or "",
+            name_en=data.get("name_en") or "",
             sla_metric=data.get("sla_metric") or "",
             indicator=data.get("indicator") or "",
             target=data.get("target") if data.get("target") is not None else "",
@@ -317,6 +319,7 @@ class TermsBundle:
                 {
                     "code": c.code,
                     "name": c.name,
+                    "name_en": c.name_en,
                     "sla_metric": c.sla_metric,
                     "indicator": "" if c.sla_metric else c.indicator,
                     "target": plain_decimal(c.target),

@@ -24,6 +24,7 @@ from oversight.contracts.choices import (
     FeePeriod,
     UnitRateKind,
 )
+from oversight.core.bilingual import BilingualName
 from oversight.core.files import StoredFileBase
 from oversight.core.kpis import source_label, validate_commitment_indicator
 from oversight.tenancy.choices import StaffPosition
@@ -223,7 +224,7 @@ class ContractScoreBand(models.Model):
         return f"[{self.lower if self.lower is not None else 0}, {self.upper})"
 
 
-class ContractCommitment(models.Model):
+class ContractCommitment(BilingualName, models.Model):
     """An SLA commitment (服务承诺) of a version: what is measured, the target, and its part of the at-risk pool.
 
     Met when the measured value reaches the target (at least the target for indicators where higher is
@@ -239,6 +240,7 @@ class ContractCommitment(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     sla_metric = models.CharField(_("SLA metric"), max_length=20, choices=SLAMetric.choices, blank=True)
     indicator = models.CharField(_("indicator"), max_length=40, validators=[validate_commitment_indicator])
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=4)
@@ -267,7 +269,7 @@ class ContractCommitment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     def get_indicator_display(self):
         """The indicator's label in the reader's language (indicators are registered, not a closed choice list)."""

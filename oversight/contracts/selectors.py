@@ -215,6 +215,7 @@ def version_terms(version: ContractVersion) -> Terms:
             CommitmentInput(
                 code=c.code,
                 name=c.name,
+                name_en=c.name_en,
                 target=c.target,
                 allocation_percent=c.allocation_percent,
                 indicator=c.indicator,

@@ -115,6 +115,7 @@ def _write_terms(version: ContractVersion, terms: Terms) -> None:
             position=position,
             code=c.code,
             name=c.name,
+            name_en=c.name_en,
             sla_metric=c.sla_metric,
             indicator=c.indicator,
             target=c.target,

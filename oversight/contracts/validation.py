@@ -81,6 +81,7 @@ class CommitmentInput:
     allocation_percent: Decimal
     indicator: str = ""
     sla_metric: str = ""
+    name_en: str = ""
     miss_share_percent: Decimal = _HUNDRED
     share_steps: tuple[ShareStepInput, ...] = ()
     sla_policy_versions: tuple = ()
@@ -293,6 +294,7 @@ def validate_commitment(commitment: CommitmentInput, row: int, allowed_policy_id
     """Check one commitment (code, indicator, target range, allocation, credit rule, linked policy versions)."""
     code = (commitment.code or "").strip()
     name = (commitment.name or "").strip()
+    name_en = (commitment.name_en or "").strip()
     if not code or len(code) > 40 or not all(c.isalnum() or c in "-_" for c in code) or not code.isascii():
         raise _error(
             _("Commitment %(row)s: the code must be letters, digits, - or _ (at most 40).") % {"row": row},
@@ -373,6 +375,7 @@ def validate_commitment(commitment: CommitmentInput, row: int, allowed_policy_id
     return CommitmentInput(
         code=code,
         name=name,
+        name_en=name_en,
         target=target,
         allocation_percent=allocation,
         indicator=indicator,
@@ -529,6 +532,7 @@ def terms_snapshot(terms: Terms) -> dict:
             {
                 "code": c.code,
                 "name": c.name,
+                "name_en": c.name_en,
                 "indicator": str(c.indicator),
                 "sla_metric": str(c.sla_metric),
                 "target": str(c.target),

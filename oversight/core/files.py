@@ -81,6 +81,26 @@ class StoredFileBase(models.Model):
         self.file.save(stored_file_name(sha256, now, suffix), upload, save=False)
 
 
+# Characters no file name may carry on Windows, macOS or Linux (plus control characters, checked apart).
+_UNSAFE_IN_NAMES = set('/\\:*?"<>|')
+
+
+def readable_filename(*parts, extension: str) -> str:
+    """A safe, readable file name from words in the reader's language, e.g. 服务报告-信息科技公司-2026-10.pdf.
+
+    Parts are joined with "-", empty ones skipped; characters that no file system accepts and control
+    characters become "_", runs of spaces one "_"; at most 120 characters before the extension. Non-ASCII
+    names reach the browser through ``content_disposition`` (RFC 5987 ``filename*``)."""
+    words = []
+    for part in parts:
+        text = "".join("_" if ch in _UNSAFE_IN_NAMES or not ch.isprintable() else ch for ch in str(part or "").strip())
+        text = "_".join(text.split())
+        if text:
+            words.append(text)
+    base = "-".join(words).strip(".") or "download"
+    return f"{base[:120]}.{extension}"
+
+
 def ascii_fallback(filename: str) -> str:
     """An ASCII stand-in for a file name (accents dropped, other characters as "_"), keeping the extension."""
     decomposed = unicodedata.normalize("NFKD", filename)

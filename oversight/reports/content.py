@@ -1,7 +1,8 @@
 """The content of a service report (服务报告) as plain records, and the pure helpers that group and format it.
 
-No Django here: ``reports.selectors`` fills these records from the database (scoped to the reader) and the web
-page, the PDF, the XLSX and the API only lay them out, so all four show the same numbers.
+No models here (durations take their translated units from ``core.durations``): ``reports.selectors`` fills
+these records from the database (scoped to the reader) and the web page, the PDF, the XLSX and the API only lay
+them out, so all four show the same numbers.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from oversight.core.durations import format_duration, format_hours
+
 DASH = "—"
-HOUR = Decimal(3600)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Breach:
 
     @property
     def late_text(self) -> str:
-        return format_duration(self.late_seconds)
+        return format_lateness(self.late_seconds)
 
 
 @dataclass(frozen=True)
@@ -191,33 +193,23 @@ class ServiceReport:
 
 
 def format_value(value: Decimal | int | None, unit: str) -> str:
-    """A figure for display: percent and NPS with one decimal, stars with two, durations in hours."""
+    """A figure for display: percent and NPS with one decimal, stars with two, durations in hours (translated unit)."""
     if value is None:
         return DASH
     if unit == "count":
         return str(int(value))
     number = Decimal(value)
     if unit == "seconds":
-        return f"{(number / HOUR).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} h"
+        return format_hours(number)
     if unit == "stars":
         return str(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     text = str(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
     return f"{text} %" if unit == "percent" else text
 
 
-def format_duration(seconds: int) -> str:
-    """A lateness as "2 d 3 h 05 min" (days only when there are any); under a minute late is "< 1 min", not 0."""
-    seconds = max(0, int(seconds))
-    if 0 < seconds < 60:
-        return "< 1 min"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days} d {hours} h {minutes:02d} min"
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min"
+def format_lateness(seconds: int) -> str:
+    """A lateness as "2 d 3 h 05 min" in the reader's language; under a minute late is "< 1 min", not 0."""
+    return format_duration(max(0, int(seconds)), with_minutes=True)
 
 
 def breached_by_key(breaches: Iterable[Breach], key_of) -> dict:

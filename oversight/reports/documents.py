@@ -20,13 +20,13 @@ from reportlab.platypus import KeepTogether, Spacer
 from oversight.core import pdf
 from oversight.core.charts import percent_axis_floor
 from oversight.core.exports import XLSX_CONTENT_TYPE, neutralise
-from oversight.core.money import format_money
+from oversight.core.files import readable_filename
+from oversight.core.money import format_money, money_number_format
 from oversight.reports import selectors
-from oversight.reports.content import DASH, ServiceReport, format_duration
+from oversight.reports.content import DASH, ServiceReport, format_lateness
 from oversight.reports.pdf_charts import chart_drawing
 
 PDF_CONTENT_TYPE = "application/pdf"
-MONEY_FORMAT = "#,##0.00"
 __all__ = [
     "PDF_CONTENT_TYPE",
     "XLSX_CONTENT_TYPE",
@@ -100,14 +100,9 @@ def chart_specs(report: ServiceReport) -> list[ChartSpec]:
 
 
 def report_filename(report: ServiceReport, extension: str) -> str:
-    """ASCII file name, e.g. service-report-desk-2026-10.pdf or service-report-desk-HT-1-2026-Q3.xlsx."""
-    parts = ["service-report", report.vendor.code]
-    if report.contract is not None:
-        parts.append(report.contract.number)
-    parts.append(report.period.key)
-    base = "-".join(parts)
-    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in base)
-    return f"{safe}.{extension}"
+    """Readable file name in the reader's language, e.g. 服务报告-信息科技公司-HT-1-2026-Q3.pdf (the vendor's name)."""
+    contract = report.contract.number if report.contract is not None else ""
+    return readable_filename(_("Service report"), report.vendor.name, contract, report.period.key, extension=extension)
 
 
 def _local(report: ServiceReport, value: dt.datetime | None) -> str:
@@ -179,7 +174,7 @@ def report_pdf(report: ServiceReport) -> bytes:
     if shown:
         rows = [[_("Work order"), _("Title"), _("Service"), _("Priority"), _("Target"), _("Due at"), _("Late by")]]
         for b in shown:
-            late = format_duration(b.late_seconds)
+            late = format_lateness(b.late_seconds)
             if b.achieved_at is None:
                 late = _("%(late)s, not achieved") % {"late": late}
             rows.append([b.number, b.title, b.service, b.priority, b.metric_label, _local(report, b.due_at), late])
@@ -229,16 +224,16 @@ def report_pdf(report: ServiceReport) -> bytes:
                     e.status_label,
                     DASH if e.score is None else str(e.score),
                     e.statement_status or DASH,
-                    format_money(e.base_fee),
-                    format_money(e.deductions),
-                    format_money(e.credits),
-                    f"{format_money(e.total)} {e.currency}".strip(),
+                    format_money(e.base_fee, e.currency),
+                    format_money(e.deductions, e.currency),
+                    format_money(e.credits, e.currency),
+                    format_money(e.total, e.currency),
                 ]
             )
         story.append(
             pdf.table(
                 rows,
-                col_widths=[w * width for w in (0.2, 0.12, 0.08, 0.12, 0.12, 0.12, 0.1, 0.14)],
+                col_widths=[w * width for w in (0.15, 0.1, 0.07, 0.11, 0.15, 0.14, 0.13, 0.15)],
                 right_cols=(2, 4, 5, 6, 7),
             )
         )
@@ -253,7 +248,8 @@ def report_pdf(report: ServiceReport) -> bytes:
         story.append(pdf.table(rows, col_widths=[w * width for w in (0.14, 0.28, 0.16, 0.42)]))
     else:
         story.append(pdf.para(_("No corrective action was recorded in the period."), st["body"]))
-    footer = f"{report.vendor.code} · {report.period.key} · {_('Generated at')} {_local(report, report.generated_at)}"
+    generated = f"{_('Generated at')} {_local(report, report.generated_at)}"
+    footer = f"{report.vendor.name} · {report.period.label()} · {generated}"
     return pdf.build(story, title=report.title, footer=footer)
 
 
@@ -295,7 +291,9 @@ def _cell(report: ServiceReport, value):
     return neutralise("" if value is None else str(value))
 
 
-def _sheet(workbook, report: ServiceReport, title: str, header: list, rows, *, widths=(), money_cols=()):
+def _sheet(
+    workbook, report: ServiceReport, title: str, header: list, rows, *, widths=(), money_cols=(), currency_col=None
+):
     sheet = workbook.create_sheet(str(title)[:31])
     sheet.append([_cell(report, h) for h in header])
     for cell in sheet[1]:
@@ -309,7 +307,8 @@ def _sheet(workbook, report: ServiceReport, title: str, header: list, rows, *, w
             if isinstance(cell.value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif cell.column in money_cols:
-                cell.number_format = MONEY_FORMAT
+                currency = sheet.cell(row=cell.row, column=currency_col).value if currency_col else ""
+                cell.number_format = money_number_format(currency or "")
     return sheet
 
 
@@ -480,6 +479,7 @@ def report_xlsx(report: ServiceReport) -> bytes:
             for e in report.evaluations
         ],
         money_cols=(7, 8, 9, 10),
+        currency_col=6,
     )
     _sheet(
         workbook,

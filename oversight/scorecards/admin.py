@@ -23,7 +23,7 @@ class SchemeIndicatorInline(ReadOnlyInlineMixin, admin.TabularInline):
     """The indicators of a scheme version."""
 
     model = SchemeIndicator
-    fields = ("position", "code", "name", "dimension", "weight", "source", "unit", "rule", "missing_policy")
+    fields = ("position", "code", "name", "name_en", "dimension", "weight", "source", "unit", "rule", "missing_policy")
     readonly_fields = fields
 
 

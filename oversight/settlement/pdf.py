@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from oversight.core import pdf
-from oversight.core.money import format_money
+from oversight.core.money import format_money, rmb_in_words
 from oversight.settlement.models import SettlementStatement
 from oversight.settlement.presentation import line_views, summary_rows
 from oversight.settlement.selectors import statement_lines
@@ -20,10 +20,19 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-def _who(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
+def signed_off_text(statement: SettlementStatement) -> str:
+    """Who prepared and who approved the statement, by the person's name, in the reader's language and zone."""
+    prepared = _("Prepared by %(who)s on %(when)s.") % {
+        "who": statement.prepared_by or _("System"),
+        "when": _when(statement.prepared_at),
+    }
+    if statement.approved_at is None:
+        return prepared + " " + _("Not approved yet.")
+    approved = _("Approved by %(who)s on %(when)s.") % {
+        "who": statement.approved_by or _("System"),
+        "when": _when(statement.approved_at),
+    }
+    return prepared + " " + approved
 
 
 def statement_pdf(statement: SettlementStatement) -> bytes:
@@ -61,7 +70,7 @@ def statement_pdf(statement: SettlementStatement) -> bytes:
     rows: list[list] = [["#", _("Item"), _("Explanation"), _("Amount")]]
     for view in line_views(statement, statement_lines(statement)):
         rows.append([str(view.line.position), view.label, view.explanation, view.amount])
-    rows.append(["", _("Total payable"), "", format_money(statement.total)])
+    rows.append(["", _("Total payable"), "", format_money(statement.total, statement.currency)])
     story.append(
         pdf.table(
             rows,
@@ -70,22 +79,14 @@ def statement_pdf(statement: SettlementStatement) -> bytes:
             bold_last_row=True,
         )
     )
+    if statement.currency == "CNY":
+        words = _("Total payable in Chinese capitals: %(words)s") % {"words": rmb_in_words(statement.total)}
+        story.append(pdf.para(words, st["body"]))
     story.append(pdf.para(_("Figures"), st["heading"]))
-    figures = [[label, format_money(value)] for label, value in summary_rows(statement)]
+    figures = [[label, format_money(value, statement.currency)] for label, value in summary_rows(statement)]
     story.append(pdf.table(figures, col_widths=[width * 0.5, width * 0.25], header_rows=0, right_cols=(1,)))
     story.append(Spacer(1, 3 * mm))
-    story.append(
-        pdf.para(
-            _("Prepared by %(who)s at %(when)s. Approved by %(approver)s at %(approved)s.")
-            % {
-                "who": _who(statement.prepared_by),
-                "when": _when(statement.prepared_at),
-                "approver": _who(statement.approved_by),
-                "approved": _when(statement.approved_at),
-            },
-            st["small"],
-        )
-    )
+    story.append(pdf.para(signed_off_text(statement), st["small"]))
     story.append(pdf.para(_("Content hash (SHA-256): %(hash)s") % {"hash": statement.content_hash}, st["small"]))
     story.append(pdf.para(_("Signatures"), st["heading"]))
     name_line = _("Name: ____________________")

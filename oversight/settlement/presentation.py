@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from oversight.core.money import format_money
+from oversight.contracts.templatetags.contracts_ui import score_range
+from oversight.core.money import format_money, round_money
 from oversight.settlement.models import SettlementStatement, StatementLine
 
 
@@ -22,25 +23,27 @@ def _num(value) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
-def _band_words(band: dict) -> str:
-    lower = band["lower"] if band["lower"] is not None else "0"
-    per_point = _pct(band["per_point"]) if band["per_point_basis"] == "percent" else format_money(band["per_point"])
-    words = _("band [%(lower)s, %(upper)s): %(points)s point(s) × %(per_point)s = %(amount)s") % {
-        "lower": _num(lower),
-        "upper": _num(band["upper"]),
+def _band_words(band: dict, money) -> str:
+    per_point = _pct(band["per_point"]) if band["per_point_basis"] == "percent" else money(band["per_point"])
+    words = _("band %(band)s: %(points)s point(s) × %(per_point)s = %(amount)s") % {
+        "band": score_range(band["upper"], band["lower"]),
         "points": _num(band["points_below"]),
         "per_point": per_point,
-        "amount": format_money(band["per_point_amount"]),
+        "amount": money(band["per_point_amount"]),
     }
     if Decimal(band["step_amount"]):
-        step = _pct(band["step"]) if band["step_basis"] == "percent" else format_money(band["step"])
-        words += "; " + _("one-off %(step)s = %(amount)s") % {"step": step, "amount": format_money(band["step_amount"])}
+        step = _pct(band["step"]) if band["step_basis"] == "percent" else money(band["step"])
+        words += "; " + _("one-off %(step)s = %(amount)s") % {"step": step, "amount": money(band["step_amount"])}
     return words
 
 
 def explain(line: StatementLine, statement: SettlementStatement) -> str:
-    """The line's explanation in the reader's language."""
+    """The line's explanation in the reader's language (amounts with the statement's currency)."""
     e = line.explanation or {}
+
+    def money(value) -> str:
+        return format_money(value, statement.currency)
+
     if line.code == "base_fee":
         return _("Fixed fee of contract %(contract)s version %(version)s for %(period)s (%(months)s month(s)).") % {
             "contract": statement.contract.number,
@@ -52,7 +55,7 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
         return _("%(count)s work order(s) of type “%(type)s” beyond the included quantity × %(rate)s.") % {
             "count": e.get("count"),
             "type": e.get("type"),
-            "rate": format_money(e.get("rate")),
+            "rate": money(e.get("rate")),
         }
     if line.code == "score_deduction":
         if not e.get("bands"):
@@ -60,15 +63,17 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
             if full is None:
                 return _("Score %(score)s: the contract has no score bands.") % {"score": e.get("score")}
             return _("Score %(score)s: the full fee is paid from %(full)s.") % {"score": e.get("score"), "full": full}
-        parts = [_band_words(b) for b in e["bands"]]
-        words = _("Score %(score)s (full fee from %(full)s): %(bands)s; exact %(raw)s.") % {
+        parts = [_band_words(b, money) for b in e["bands"]]
+        words = _("Score %(score)s (full fee from %(full)s): %(bands)s.") % {
             "score": e.get("score"),
             "full": e.get("full_fee_from"),
             "bands": " + ".join(parts),
-            "raw": e.get("raw"),
         }
+        raw = e.get("raw")
+        if raw is not None and Decimal(raw) != round_money(Decimal(raw)):
+            words += " " + _("Before rounding to the cent: %(raw)s.") % {"raw": _num(raw)}
         if e.get("capped"):
-            words += " " + _("Capped at the maximum deduction of %(cap)s.") % {"cap": format_money(e.get("cap"))}
+            words += " " + _("Capped at the maximum deduction of %(cap)s.") % {"cap": money(e.get("cap"))}
         return words
     if line.code.startswith("credit:"):
         name = line.commitment_result.name if line.commitment_result_id else e.get("commitment")
@@ -79,18 +84,18 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
             "name": name,
             "allocation": _pct(e.get("allocation_percent")),
             "share": _pct(e.get("share_percent")),
-            "at_risk": format_money(e.get("at_risk_amount")),
+            "at_risk": money(e.get("at_risk_amount")),
             "percent": _pct(e.get("at_risk_percent")),
-            "invoice": format_money(e.get("invoice_amount")),
+            "invoice": money(e.get("invoice_amount")),
         }
     if line.code == "credit_cap":
         return _("Service credits of %(credits)s are capped at the at-risk amount of %(at_risk)s.") % {
-            "credits": format_money(e.get("credits_uncapped")),
-            "at_risk": format_money(e.get("at_risk_amount")),
+            "credits": money(e.get("credits_uncapped")),
+            "at_risk": money(e.get("at_risk_amount")),
         }
     if line.code == "floor":
         return _("The subtotal of %(subtotal)s would be negative; the total is never below zero.") % {
-            "subtotal": format_money(e.get("subtotal"))
+            "subtotal": money(e.get("subtotal"))
         }
     return ""
 
@@ -107,7 +112,9 @@ class LineView:
 
 def line_views(statement: SettlementStatement, lines: list[StatementLine]) -> list[LineView]:
     """Every line of the statement with its words."""
-    return [LineView(ln, str(ln.label), explain(ln, statement), format_money(ln.amount)) for ln in lines]
+    return [
+        LineView(ln, str(ln.label), explain(ln, statement), format_money(ln.amount, statement.currency)) for ln in lines
+    ]
 
 
 def summary_rows(statement: SettlementStatement) -> list[tuple[str, Decimal]]:

@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.core.errors import ApplicationError, NotAllowed
-from oversight.core.files import download_response
+from oversight.core.files import download_response, readable_filename
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.scorecards.selectors import period_get
 from oversight.settlement import permissions, selectors, services
@@ -99,12 +99,11 @@ class ApproveView(LoginRequiredMixin, View):
 
 
 def filename(statement, extension: str) -> str:
-    """ASCII file name of a statement document, e.g. statement-HT-1-2026-Q3.pdf."""
-    base = f"statement-{statement.contract.number}-{statement.period.label}"
-    if statement.period.revision > 1:
-        base += f"-r{statement.period.revision}"
-    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in base)
-    return f"{safe}.{extension}"
+    """Readable file name of a statement document in the reader's language, e.g. 结算单-HT-1-2026-Q3.pdf."""
+    revision = f"r{statement.period.revision}" if statement.period.revision > 1 else ""
+    return readable_filename(
+        _("Settlement statement"), statement.contract.number, statement.period.label, revision, extension=extension
+    )
 
 
 class StatementPdfView(LoginRequiredMixin, View):

@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from oversight.core.exports import XLSX_CONTENT_TYPE, neutralise
+from oversight.core.money import money_number_format
 from oversight.settlement.models import SettlementStatement
 from oversight.settlement.presentation import line_views, summary_rows
 from oversight.settlement.selectors import statement_lines
 
-MONEY_FORMAT = "#,##0.00"
 EXACT_FORMAT = "0.0000000000"
 __all__ = ["XLSX_CONTENT_TYPE", "statement_xlsx"]
 
@@ -28,11 +28,11 @@ def _cell(value):
     return neutralise("" if value is None else str(value))
 
 
-def _append(sheet, values, *, money_cols=(), bold=False):
+def _append(sheet, values, *, money_cols=(), currency="", bold=False):
     sheet.append([_cell(v) for v in values])
     row = sheet.max_row
     for col in money_cols:
-        sheet.cell(row=row, column=col).number_format = MONEY_FORMAT
+        sheet.cell(row=row, column=col).number_format = money_number_format(currency)
     if bold:
         for cell in sheet[row]:
             cell.font = Font(bold=True)
@@ -66,11 +66,22 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
     _append(sheet, ["#", _("Code"), _("Item"), _("Explanation"), _("Amount")], bold=True)
     for view in line_views(statement, statement_lines(statement)):
         ln = view.line
-        _append(sheet, [ln.position, ln.code, view.label, view.explanation, ln.amount], money_cols=(5,))
-    _append(sheet, ["", "", _("Total payable"), "", statement.total], money_cols=(5,), bold=True)
+        _append(
+            sheet,
+            [ln.position, ln.code, view.label, view.explanation, ln.amount],
+            money_cols=(5,),
+            currency=statement.currency,
+        )
+    _append(
+        sheet,
+        ["", "", _("Total payable"), "", statement.total],
+        money_cols=(5,),
+        currency=statement.currency,
+        bold=True,
+    )
     sheet.append([])
     for label, value in summary_rows(statement):
-        _append(sheet, ["", "", label, "", value], money_cols=(5,))
+        _append(sheet, ["", "", label, "", value], money_cols=(5,), currency=statement.currency)
     for column, width in zip("ABCDE", (8, 24, 30, 90, 16), strict=True):
         sheet.column_dimensions[column].width = width
 
@@ -115,7 +126,7 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
     inputs.append([])
     _append(inputs, [_("Unit-rate charges"), _("Type"), _("Count"), _("Rate")], bold=True)
     for u in data["unit_charges"]:
-        _append(inputs, ["", u["code"], u["count"], Decimal(u["rate"])], money_cols=(4,))
+        _append(inputs, ["", u["code"], u["count"], Decimal(u["rate"])], money_cols=(4,), currency=statement.currency)
     inputs.append([])
     _append(inputs, [_("Inputs as stored (JSON)"), json.dumps(data, sort_keys=True, ensure_ascii=False)])
     inputs.column_dimensions["A"].width = 32

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
+from django.utils import translation
 
 from oversight.core import clock
 from oversight.facts.services import facts_rebuild
@@ -58,7 +59,10 @@ def test_key_figures_of_the_vendor_with_the_previous_month(world, rw):
     assert got["csat_satisfied_share"][0] == D(200) / D(3)
     assert got["nps"] == (D(0), D(100))
     assert got["complaint_count"] == (1, 0)
-    assert r.figure("mttr").text == "8.3 h"
+    with translation.override("en"):
+        assert r.figure("mttr").text == "8.3 h"
+    with translation.override("zh-hans"):
+        assert r.figure("mttr").text == "8.3 小时"
     assert r.figure("csat_mean").text == "3.67"
     assert r.period.key == "2026-09" and r.previous.key == "2026-08"
 
@@ -266,16 +270,21 @@ def test_accepted_disputes_are_improvement_actions_and_open_ones_are_not(world, 
 
 
 @pytest.mark.parametrize(
-    ("seconds", "text"),
+    ("seconds", "english", "chinese"),
     [
-        (0, "0 min"),
-        (59, "< 1 min"),
-        (60, "1 min"),
-        (3 * 3600 + 5 * 60 + 59, "3 h 05 min"),
-        (86400 + 60, "1 d 0 h 01 min"),
+        (0, "0 min", "0 分钟"),
+        (59, "< 1 min", "不足 1 分钟"),
+        (60, "1 min", "1 分钟"),
+        (8 * 60, "8 min", "8 分钟"),
+        (3 * 3600 + 5 * 60 + 59, "3 h 05 min", "3 小时 05 分钟"),
+        (86400 + 60, "1 d 0 h 01 min", "1 天 0 小时 01 分钟"),
+        (86400 + 3600 + 23 * 60, "1 d 1 h 23 min", "1 天 1 小时 23 分钟"),
     ],
 )
-def test_lateness_is_written_in_days_hours_minutes(seconds, text):
-    from oversight.reports.content import format_duration
+def test_lateness_is_written_in_days_hours_minutes_in_the_readers_language(seconds, english, chinese):
+    from oversight.reports.content import format_lateness
 
-    assert format_duration(seconds) == text
+    with translation.override("en"):
+        assert format_lateness(seconds) == english
+    with translation.override("zh-hans"):
+        assert format_lateness(seconds) == chinese

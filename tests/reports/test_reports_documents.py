@@ -43,7 +43,7 @@ def test_pdf_has_chinese_names_key_numbers_charts_and_an_embedded_font(world, rw
     reader, text = pdf_text(content)
     for word in (CLIENT_NAME, VENDOR_NAME, "打印设备", "电脑反复死机", "更换了主机并回访用户", "2026-09", "2026-08"):
         assert word in text, word
-    for number in ("50.0 %", "75.0 %", "8.3 h", "3.67", "66.7 %", "113,174.70", rw.wo["D"].number):
+    for number in ("50.0 %", "75.0 %", "8.3 h", "3.67", "66.7 %", "CN¥113,174.70", rw.wo["D"].number):
         assert number in text, number
     assert "Page 1 of" in text
     # The charts are drawn, not pasted: their titles and every trailing month are text in the PDF.
@@ -125,12 +125,15 @@ def test_xlsx_neutralises_formula_like_text(world, rw):
     assert any(str(t).endswith('=HYPERLINK("http://x")') for t in titles)
 
 
-def test_file_names_are_ascii(world, rw):
-    assert documents.report_filename(build(world), "pdf") == "service-report-desk-2026-09.pdf"
+def test_file_names_are_readable_and_safe_with_the_vendors_name(world, rw):
+    with translation.override("en"):
+        assert documents.report_filename(build(world), "pdf") == f"Service_report-{VENDOR_NAME}-2026-09.pdf"
     rw.contract.number = "合同/7"
     rw.contract.save(update_fields=["number"])
-    name = documents.report_filename(build(world, contract=rw.contract, key="2026-Q3"), "xlsx")
-    assert name == "service-report-desk-___7-2026-Q3.xlsx"
+    with translation.override("zh-hans"):
+        name = documents.report_filename(build(world, contract=rw.contract, key="2026-Q3"), "xlsx")
+    assert name == f"服务报告-{VENDOR_NAME}-合同_7-2026-Q3.xlsx"  # never the vendor's code (a slug)
+    assert world.vendor.code not in name
 
 
 def test_pdf_charts_draw_lone_values_gaps_and_empty_series():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from oversight.core import clock
-from tests.reports.conftest import NOW
+from oversight.core.files import content_disposition
+from tests.reports.conftest import NOW, VENDOR_NAME
 
 D = Decimal
 
@@ -61,7 +63,9 @@ def test_contract_page_and_documents(client, world, rw, at_now):
     assert figure_cells(response.content.decode())["received"] == "3"  # A, B in September and P in August
     pdf = client.get(reverse("reports:contract_pdf", args=[rw.contract.pk, "2026-Q3"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert 'filename="service-report-desk-HT-9-2026-Q3.pdf"' in pdf["Content-Disposition"]
+    # The vendor's name (not its code) in the reader's language; non-ASCII as RFC 5987 filename*.
+    assert pdf["Content-Disposition"] == content_disposition(f"Service_report-{VENDOR_NAME}-HT-9-2026-Q3.pdf")
+    assert f"filename*=UTF-8''Service_report-{quote(VENDOR_NAME)}-HT-9-2026-Q3.pdf" in pdf["Content-Disposition"]
     xlsx = client.get(reverse("reports:contract_xlsx", args=[rw.contract.pk, "2026-Q3"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
@@ -124,10 +128,15 @@ def test_picker_lists_visible_vendors_and_redirects_to_the_last_complete_month(c
 
 def test_api_json_matches_the_page(client, world, rw, at_now):
     user = world.users["client_supervisor"]
+    user.language = "en"  # the page follows the user's language; this API client (no session) its Accept-Language
+    user.save(update_fields=["language"])
     client.force_login(user)
     with translation.override("en"):
         html = client.get(reverse("reports:contract", args=[rw.contract.pk, "2026-09"])).content.decode()
-        response = api(user).get(f"/api/v1/service-reports/{world.vendor.pk}/?period=2026-09&contract={rw.contract.pk}")
+        response = api(user).get(
+            f"/api/v1/service-reports/{world.vendor.pk}/?period=2026-09&contract={rw.contract.pk}",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert response.status_code == 200
     data = response.json()
     assert data["contract"]["number"] == "HT-9" and data["period"]["key"] == "2026-09"

@@ -169,7 +169,12 @@ def test_the_scheme_page_and_the_template_button(client, world, contract):
     assert response.status_code == 302
     scheme = IndicatorScheme.objects.get(contract=contract)
     html = client.get(reverse("scorecards:scheme", args=[contract.pk])).content.decode()
-    assert "着装与工牌规范" in html and "100" in html
+    # Each indicator once, in the reader's language (this administrator reads English): no second name under it.
+    assert "Dress code and badge" in html and "着装与工牌规范" not in html and "100" in html
+    world.users["client_admin"].language = "zh-hans"
+    world.users["client_admin"].save(update_fields=["language"])
+    html = client.get(reverse("scorecards:scheme", args=[contract.pk])).content.decode()
+    assert "着装与工牌规范" in html and "Dress code and badge" not in html
     login(client, world, "vendor_manager")
     assert client.get(reverse("scorecards:scheme", args=[contract.pk])).status_code == 200
     assert client.get(reverse("scorecards:scheme_edit", args=[contract.pk])).status_code == 403

@@ -47,7 +47,7 @@ def test_pdf_has_the_chinese_names_the_amounts_and_an_embedded_font(approved):
         content = statement_pdf(approved)
     reader = PdfReader(io.BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for word in (CLIENT_NAME, VENDOR_NAME, "甲方", "乙方", "113,174.70", "-3,630.78", "121,026.00", "2026-Q3"):
+    for word in (CLIENT_NAME, VENDOR_NAME, "甲方", "乙方", "CN¥113,174.70", "-CN¥3,630.78", "CN¥121,026.00", "2026-Q3"):
         assert word in text, word
     assert "Page 1 of" in text
     fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
@@ -69,7 +69,8 @@ def test_xlsx_has_the_same_lines_and_amounts_as_numbers(approved):
         assert D(str(value)).quantize(D("0.01")) == expected[code]
     total = next(row for row in rows if row[2] == "Total payable")
     assert D(str(total[4])).quantize(D("0.01")) == D("113174.70")
-    assert sheet.cell(row=rows.index(total) + 1, column=5).number_format == "#,##0.00"
+    # A number shown with separators and the currency symbol (CN¥ for an English reader), not text.
+    assert sheet.cell(row=rows.index(total) + 1, column=5).number_format == '"CN¥"#,##0.00;-"CN¥"#,##0.00'
     assert rows[0][1] == CLIENT_NAME and rows[1][1] == VENDOR_NAME
     inputs = workbook.worksheets[1]
     assert D(str(inputs["B1"].value)) == D("120000.00")
@@ -93,7 +94,15 @@ def test_statement_page_shows_lines_sources_and_signatures(client, world, approv
     response = client.get(reverse("settlement:detail", args=[approved.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    for word in (CLIENT_NAME, VENDOR_NAME, "113174.70", "-3,630.78", "super_a", "admin_a", approved.content_hash):
+    for word in (
+        CLIENT_NAME,
+        VENDOR_NAME,
+        "CN¥113,174.70",
+        "-CN¥3,630.78",
+        "super_a",
+        "admin_a",
+        approved.content_hash,
+    ):
         assert word in html, word
     result = approved.lines.get(code="credit:response").commitment_result_id
     assert reverse("scorecards:commitment_result", args=[result]) in html
@@ -196,3 +205,45 @@ def test_openapi_schema_is_clean_and_lists_the_endpoints():
         "/api/v1/settlement-statements/{id}/xlsx/",
     ):
         assert f"{path}:" in schema, path
+
+
+def pdf_words(content: bytes) -> str:
+    """The PDF's text without spaces and line breaks (Chinese sentences wrap anywhere)."""
+    reader = PdfReader(io.BytesIO(content))
+    return "".join("\n".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_pdf_names_the_people_not_their_logins_and_says_plainly_when_not_approved(world, statement):
+    supervisor = world.users["client_supervisor"]
+    supervisor.display_name = "陈静"
+    supervisor.save(update_fields=["display_name"])
+    statement.refresh_from_db()
+    with translation.override("zh-hans"):
+        text = pdf_words(statement_pdf(statement))
+    assert "由陈静于" in text and "编制。尚未审批。" in text
+    assert supervisor.username not in text and "由—于—审批" not in text
+    # The total in Chinese capitals and every amount with the currency symbol.
+    assert "应付总额（大写）：人民币壹拾壹万叁仟壹佰柒拾肆元柒角" in text
+    assert "¥113,174.70" in text and "¥120,000.00" in text
+
+
+def test_approved_pdf_names_the_approver(world, approved):
+    with translation.override("en"):
+        text = pdf_words(statement_pdf(approved))
+    assert "Approvedbyadmin_aon" in text and "Notapprovedyet" not in text
+
+
+def test_statement_page_writes_money_one_way_with_the_amount_in_chinese_capitals(client, world, approved):
+    auditor = world.users["auditor"]
+    auditor.language = "zh-hans"
+    auditor.save(update_fields=["language"])
+    client.force_login(auditor)
+    html = client.get(reverse("settlement:detail", args=[approved.pk])).content.decode()
+    assert '<span class="stat-value" data-testid="total">¥113,174.70</span>' in html
+    assert '<td data-testid="total-in-words">人民币壹拾壹万叁仟壹佰柒拾肆元柒角</td>' in html
+    assert "CNY 113174.70" not in html and "113174.70" not in html and "10224.00000000" not in html
+    assert "¥120,000.00" in html  # a line and a figure: the same format
+    # Score bands in words for finance readers, never interval notation.
+    assert "[80, 90)" not in html and "80 分及以上、不足 90 分" in html
+    listing = client.get(reverse("settlement:list")).content.decode()
+    assert "¥113,174.70" in listing and "CNY 113174.70" not in listing

@@ -272,3 +272,16 @@ def test_a_recorded_breach_shows_no_countdown_that_could_look_on_track(world, we
     row = row[: row.index("</tr>")]
     assert "sla-breached" in row
     assert "data-due" not in row
+
+
+def test_export_file_names_carry_the_readers_local_time(world, web, wo):
+    """At 06:53 in Beijing (22:53 UTC the day before) the file is named …-20261207-0653, not …-20261206-2253."""
+    wo(title="Printer")
+    supervisor = world.users["client_supervisor"]
+    supervisor.time_zone = "Asia/Shanghai"
+    supervisor.save(update_fields=["time_zone"])
+    with clock.frozen_at(dt.datetime(2026, 12, 6, 22, 53, tzinfo=dt.UTC)):
+        csv_response = web("client_supervisor").get("/board/export.csv")
+        xlsx_response = web("client_supervisor").get("/board/export.xlsx")
+    assert 'filename="work-orders-20261207-0653.csv"' in csv_response["Content-Disposition"]
+    assert 'filename="work-orders-20261207-0653.xlsx"' in xlsx_response["Content-Disposition"]

@@ -54,6 +54,7 @@ class CommitmentInputSerializer(StrictInputSerializer):
 
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     sla_metric = serializers.ChoiceField(choices=SLAMetric.choices, required=False, allow_blank=True, default="")
     # Not a fixed enum: indicators are registered by apps (oversight.core.kpis); validation refuses unknown ones.
     indicator = serializers.CharField(
@@ -226,6 +227,7 @@ class CommitmentSerializer(serializers.Serializer):
 
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
+    name_en = serializers.CharField(read_only=True)
     sla_metric = serializers.ChoiceField(choices=SLAMetric.choices, read_only=True, allow_blank=True)
     indicator = serializers.CharField(read_only=True)
     target = serializers.DecimalField(read_only=True, max_digits=14, decimal_places=4)

@@ -7,7 +7,10 @@ import json
 from django import template
 from django.http import QueryDict
 from django.utils.html import json_script
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
+
+from oversight.core.durations import format_duration, unit_words
+from oversight.core.money import format_money, rmb_in_words
 
 register = template.Library()
 
@@ -28,30 +31,22 @@ def query_replace(context, **changes) -> str:
 
 @register.filter
 def duration(seconds, unit: str = "") -> str:
-    """Seconds as a short human duration: "2 d 3 h", "1 h 05 min", "12 min", "40 s".
+    """Seconds as a short human duration (``core.durations.format_duration``); `duration:"hours"` never makes days."""
+    return format_duration(seconds, hours_only=unit == "hours")
 
-    `duration:"hours"` never rolls hours into days: business time ("40 h 00 min") is not wall-clock days.
-    """
-    if seconds is None or seconds == "":
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """An amount as the reader writes it, e.g. ``{{ statement.total|money:statement.currency }}`` → ¥466,585.00."""
+    return format_money(value, currency)
+
+
+@register.filter
+def rmb_words(value, currency: str = "CNY") -> str:
+    """An amount in Chinese capitals (大写金额) when it is in renminbi; empty for another currency or no amount."""
+    if value is None or value == "" or (currency or "").upper() != "CNY":
         return ""
-    try:
-        total = int(round(float(seconds)))
-    except (TypeError, ValueError):
-        return ""
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    days, rest = (0, total) if unit == "hours" else divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        text = gettext("%(d)d d %(h)d h") % {"d": days, "h": hours}
-    elif hours:
-        text = gettext("%(h)d h %(m)02d min") % {"h": hours, "m": minutes}
-    elif minutes:
-        text = gettext("%(m)d min") % {"m": minutes}
-    else:
-        text = gettext("%(s)d s") % {"s": secs}
-    return sign + text
+    return rmb_in_words(value)
 
 
 @register.filter
@@ -89,10 +84,7 @@ def ui_strings():
         "on_track": gettext("On track"),
         "warning": gettext("At risk"),
         "breached": gettext("Breached"),
-        "d": pgettext("time unit: days", "d"),
-        "h": pgettext("time unit: hours", "h"),
-        "min": pgettext("time unit: minutes", "min"),
-        "s": pgettext("time unit: seconds", "s"),
+        **unit_words(),
         "confirm": gettext("Are you sure?"),
     }
     return json_script(strings, "ui-strings")

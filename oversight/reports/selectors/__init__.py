@@ -30,7 +30,7 @@ import datetime as dt
 from django.db.models import Count, DateTimeField, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight import kpi
@@ -39,6 +39,7 @@ from oversight.catalog.models import Service
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_list, contract_version_for_period
 from oversight.core import clock, kpis
+from oversight.core.bilingual import pick_name
 from oversight.core.zones import zone_of
 from oversight.facts.selectors import volumes_by_service
 from oversight.feedback.choices import ComplaintStatus
@@ -337,10 +338,8 @@ def _breaches(scope: _ScopeQuery, period: ReportPeriod, evaluated_at: dt.datetim
 
 
 def _name(name: str, name_en: str) -> str:
-    """The bilingual name rule of ``catalog.models.BilingualNameMixin`` for a values() row."""
-    if name_en and (get_language() or "").startswith("en"):
-        return name_en
-    return name or ""
+    """The bilingual name rule (``core.bilingual.pick_name``) for a values() row."""
+    return pick_name(name, name_en)
 
 
 def _volumes(scope: _ScopeQuery, period: ReportPeriod, breaches: list[_BreachRow]) -> list[c.VolumeRow]:

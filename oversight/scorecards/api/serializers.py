@@ -253,6 +253,7 @@ class CommitmentResultSerializer(_DrillMixin, serializers.ModelSerializer):
             "id",
             "code",
             "name",
+            "name_en",
             "indicator",
             "unit",
             "target",

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.bilingual import BilingualName
 from oversight.core.files import StoredFileBase
 from oversight.core.kpis import source_label, validate_scheme_source
 from oversight.core.models import TimelineEventBase
@@ -225,7 +226,7 @@ class IndicatorResult(models.Model):
         return source_label(self.source)
 
 
-class CommitmentResult(models.Model):
+class CommitmentResult(BilingualName, models.Model):
     """How one SLA commitment of the contract version came out: measured value, met, share of its allocation forfeited.
 
     `measured_exact` is the exact value (a decimal string) that settlement reads as the commitment's
@@ -243,6 +244,7 @@ class CommitmentResult(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     indicator = models.CharField(_("indicator"), max_length=40)
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=4)

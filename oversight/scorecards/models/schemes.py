@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.bilingual import BilingualName
 from oversight.core.kpis import source_label, validate_scheme_source
 from oversight.scorecards.choices import (
     MANUAL,
@@ -85,7 +86,7 @@ class IndicatorScheme(models.Model):
         return f"{self.name} v{self.number}"
 
 
-class SchemeIndicator(models.Model):
+class SchemeIndicator(BilingualName, models.Model):
     """One indicator of a scheme version: dimension, weight (of 100), source, scoring rule and missing policy."""
 
     visibility = Visibility.through("scheme")
@@ -121,7 +122,7 @@ class SchemeIndicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     @property
     def is_manual(self) -> bool:

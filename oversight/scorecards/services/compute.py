@@ -210,6 +210,7 @@ def evaluate(
                 position=position,
                 code=commitment.code,
                 name=commitment.name,
+                name_en=commitment.name_en,
                 indicator=commitment.indicator,
                 unit=spec.unit,
                 target=commitment.target,

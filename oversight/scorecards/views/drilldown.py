@@ -37,7 +37,7 @@ class ResultDrilldownView(LoginRequiredMixin, View):
     def get(self, request, pk):
         result = selectors.result_get(user=request.user, pk=pk)
         result.value_text = figure(result.value, result.unit)
-        return _drilldown(request, result, title=result.indicator.name)
+        return _drilldown(request, result, title=result.indicator.localized_name)
 
 
 class CommitmentDrilldownView(LoginRequiredMixin, View):
@@ -47,4 +47,4 @@ class CommitmentDrilldownView(LoginRequiredMixin, View):
         result = selectors.commitment_result_get(user=request.user, pk=pk)
         result.value_text = figure(result.measured_value, result.unit)
         result.groups = {}
-        return _drilldown(request, result, title=result.name)
+        return _drilldown(request, result, title=result.localized_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -135,7 +136,8 @@ class BoardExportView(RoleRequiredMixin, View):
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
-        stamp = clock.now().strftime("%Y%m%d-%H%M")
+        # The reader's local time (the active zone), as in the rows of the file.
+        stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
         if fmt == "xlsx":
             return exports.xlsx_response(filterset.qs, filename=f"work-orders-{stamp}.xlsx")
         return exports.csv_response(filterset.qs, filename=f"work-orders-{stamp}.csv")
