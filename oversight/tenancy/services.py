@@ -7,8 +7,6 @@ those fields) and audits it; `<entity>_delete(*, actor, <entity>)` deletes and a
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -29,6 +27,7 @@ from oversight.audit.services import (
 )
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.events import publish
+from oversight.core.zones import is_canonical_zone
 from oversight.tenancy.choices import Role
 from oversight.tenancy.events import ORGANISATION_TIME_ZONE_CHANGED
 from oversight.tenancy.models import Organisation, Site, StaffMember, Team, User, Vendor
@@ -51,7 +50,7 @@ def user_update_preferences(*, actor, user: User, language: str, time_zone: str)
     languages = {code for code, _name in settings.LANGUAGES}
     if language not in languages:
         raise ApplicationError(_("Unknown language."))
-    if time_zone not in zoneinfo.available_timezones():
+    if not is_canonical_zone(time_zone):
         raise ApplicationError(_("Unknown time zone."))
     locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     before = {"language": locked.language, "time_zone": locked.time_zone}

@@ -41,7 +41,7 @@ KEPT_WORDS = {
     "EUR",
     "NPS",
 }
-KEPT_PATTERNS = re.compile(r"^(P[1-4]|v\d+)$")
+KEPT_PATTERNS = re.compile(r"^(P[1-4]|v\d+|UTC[+-]\d\d)$")  # priorities, versions, UTC offsets of zones
 TIME_ZONES = zoneinfo.available_timezones()
 
 PAGES = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from oversight.audit.models import AuditEntry
@@ -48,3 +50,33 @@ def test_user_update_preferences_rules(world):
     count = AuditEntry.objects.filter(action="tenancy.user.preferences_changed").count()
     user_update_preferences(actor=requester, user=requester, language="en", time_zone="UTC")
     assert AuditEntry.objects.filter(action="tenancy.user.preferences_changed").count() == count  # no-op
+
+
+@pytest.mark.parametrize("zone", ["PRC", "W-SU", "Factory", "Etc/GMT+8", "US/Pacific", "Asia/Calcutta"])
+def test_preferences_refuse_legacy_zone_names_with_a_clear_error(world, web, zone):
+    response = web("requester").post("/preferences/", {"language": "en", "time_zone": zone})
+    assert response.status_code == 400
+    assert f"“{zone}” is not a time zone of the list" in response.content.decode()
+    with pytest.raises(ApplicationError):
+        user_update_preferences(
+            actor=world.users["requester"], user=world.users["requester"], language="en", time_zone=zone
+        )
+
+
+def test_preferences_offer_canonical_zones_common_first_named_in_the_readers_language(world, web):
+    requester = world.users["requester"]
+    requester.language = "zh-hans"
+    requester.save(update_fields=["language"])
+    page = web("requester").get("/preferences/").content.decode()
+    listed = re.search(r'<datalist id="([^"]+)">(.*?)</datalist>', page, re.S)
+    assert listed is not None and f'list="{listed.group(1)}"' in page  # searchable as the user types, no script
+    values = re.findall(r'<option value="([^"]+)">', listed.group(2))
+    assert values[:5] == ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Macau", "Asia/Singapore"]
+    assert "UTC" in values[:11] and "Europe/London" in values[:11]
+    assert {"PRC", "W-SU", "Factory", "Asia/Chongqing", "Etc/GMT+8", "US/Pacific"}.isdisjoint(values)
+    assert "America/Sao_Paulo" in values and "Asia/Kolkata" in values and len(values) > 300
+    assert '<option value="Asia/Shanghai">中国（北京时间） (UTC+08:00)</option>' in page
+    response = web("requester").post("/preferences/", {"language": "zh-hans", "time_zone": "Asia/Kolkata"})
+    assert response.status_code == 302
+    requester.refresh_from_db()
+    assert requester.time_zone == "Asia/Kolkata"
