@@ -360,3 +360,17 @@ def test_a_foreign_organisations_admin_cannot_use_our_vendor_or_services(api, wo
     assert set(response.json()["error"]["fields"]) == {"vendor", "terms"}
     assert not Contract.objects.exists()
     assert make_terms  # the shared builder stays importable for other test modules
+
+
+def test_a_commitment_takes_and_returns_a_name_in_both_languages(api, world):
+    client = api("client_admin")
+    data = body(world)
+    data["terms"]["commitments"][0].update(name="响应及时率", name_en="On-time response rate")
+    with clock.frozen_at(SIGNED_AT):
+        response = client.post("/api/v1/contracts/", data, format="json")
+    assert response.status_code == 201, response.content
+    contract_id = response.json()["id"]
+    version = client.get(f"/api/v1/contracts/{contract_id}/versions/").json()[0]
+    terms = client.get(f"/api/v1/contract-versions/{version['id']}/").json()
+    names = {c["code"]: (c["name"], c["name_en"]) for c in terms["commitments"]}
+    assert names == {"response": ("响应及时率", "On-time response rate"), "resolution": ("Resolution", "")}
