@@ -11,9 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.money import format_money
 from oversight.reports import dashboard
 from oversight.reports.periods import period_from_key
 from tests.factories import OfferingFactory, ServiceFactory, VendorFactory
@@ -279,8 +281,8 @@ def test_page_shows_the_hand_computed_figures(world, scenario, client):
     assert cell_text(content, "response_timeliness", desk).startswith("75.00 % (best)")
     assert "-25.00" in cell_text(content, "response_timeliness", desk)
     assert cell_text(content, "resolution_timeliness", net).startswith("66.67 % (best)")
-    assert cell_text(content, "cost_per_work_order", desk).startswith("CNY 24750.00")
-    assert cell_text(content, "cost_per_work_order", net).startswith("CNY 3333.33 (best)")
+    assert cell_text(content, "cost_per_work_order", desk).startswith("CN¥24,750.00")
+    assert cell_text(content, "cost_per_work_order", net).startswith("CN¥3,333.33 (best)")
     assert "88.50" in cell_text(content, "score", desk) and "HT-D" in cell_text(content, "score", desk)
     assert cell_text(content, "score", net).startswith("—")
     trend = re.search(r'data-testid="trend-chart">(.*?)</figure>', content, re.S).group(1)
@@ -292,7 +294,7 @@ def test_page_marks_currencies_and_quarter_switch(world, client):
     fx.build(world, net_currency="USD")
     content = get(client, world, "auditor", URL).content.decode()
     assert 'data-testid="mixed-currencies"' in content
-    assert cell_text(content, "cost", world.other_vendor.pk).startswith("USD 10000.00")
+    assert cell_text(content, "cost", world.other_vendor.pk).startswith("$10,000.00")
     quarter = get(client, world, "auditor", URL + "?kind=quarterly").content.decode()
     assert "2026 Q3" in quarter
 
@@ -338,7 +340,11 @@ def test_api_gives_the_page_figures(world, scenario, client):
     content = get(client, world, "client_supervisor", URL + "?period=2026-10").content.decode()
     for vendor in (world.vendor, world.other_vendor):
         for code in ("response_timeliness", "resolution_timeliness", "csat_mean", "nps", "cost_per_work_order"):
-            value = vendors[vendor.pk]["figures"][code]["value"]
+            figure = vendors[vendor.pk]["figures"][code]
+            value = figure["value"]
+            if value is not None and figure["currency"]:  # the page writes money one way, per language
+                with translation.override(world.users["client_supervisor"].language):
+                    value = format_money(value, figure["currency"])
             shown = cell_text(content, code, vendor.pk)
             assert (value in shown) if value is not None else shown.startswith("—")
 
