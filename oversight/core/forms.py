@@ -34,6 +34,11 @@ def time_zone_options() -> list[tuple[str, str]]:
     return common + rest
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The canonical zones as choices of a select (common ones first), e.g. a business calendar's zone."""
+    return time_zone_options()
+
+
 class TimeZoneInput(forms.TextInput):
     """A text box that suggests the canonical zones as the user types (a datalist: searchable, no script)."""
 
