@@ -38,3 +38,10 @@ class Conflict(ApplicationError):
 
     status_code = 412
     code = "conflict"
+
+
+class IdempotencyKeyReused(ApplicationError):
+    """An Idempotency-Key already used for a request with other content (payment APIs answer 422 too)."""
+
+    status_code = 422
+    code = "idempotency_key_reused"

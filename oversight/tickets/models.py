@@ -266,6 +266,8 @@ class IdempotencyKey(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="+")
+    # sha256 of what was asked for (services.work_order_fingerprint); empty for keys stored before it existed.
+    request_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField()
 
     class Meta:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 from typing import Any
 
@@ -18,7 +20,7 @@ from oversight.catalog.models import Offering, Service
 from oversight.catalog.services import priority_for
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
-from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
+from oversight.core.errors import ApplicationError, IdempotencyKeyReused, InvalidTransition, NotAllowed
 from oversight.core.events import publish
 from oversight.core.timeline import timeline_append
 from oversight.tenancy.choices import Role
@@ -113,10 +115,25 @@ def work_order_create(
     With an idempotency key, a key the user already used raises DuplicateSubmission carrying the first
     work order; callers normally go through `work_order_create_idempotent`, which handles that.
     """
+    fingerprint = ""
     if idempotency_key:
-        existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("work_order").first()
-        if existing:
-            raise DuplicateSubmission(existing.work_order)
+        fingerprint = work_order_fingerprint(
+            actor=actor,
+            service=service,
+            title=title,
+            description=description,
+            requester=requester,
+            offering=offering,
+            site=site,
+            kind=kind,
+            impact=impact,
+            urgency=urgency,
+            channel=channel,
+            location_detail=location_detail,
+            asset_tag=asset_tag,
+            contact_phone=contact_phone,
+        )
+        _raise_if_key_used(actor=actor, key=idempotency_key, fingerprint=fingerprint)
     permissions.require(permissions.may_create(actor), _("Your role cannot submit work orders."))
     requester = requester or actor
     if actor.role == Role.REQUESTER and requester.pk != actor.pk:
@@ -182,10 +199,13 @@ def work_order_create(
     if idempotency_key:
         try:
             with transaction.atomic():
-                IdempotencyKey.objects.create(user=actor, key=idempotency_key, work_order=work_order, created_at=now)
-        except IntegrityError as exc:
-            # A concurrent request with the same key won the race: undo ours, return theirs.
-            raise DuplicateSubmission(IdempotencyKey.objects.get(user=actor, key=idempotency_key).work_order) from exc
+                IdempotencyKey.objects.create(
+                    user=actor, key=idempotency_key, work_order=work_order, request_hash=fingerprint, created_at=now
+                )
+        except IntegrityError:
+            # A concurrent request with the same key won the race: undo ours, return theirs (or refuse it).
+            _raise_if_key_used(actor=actor, key=idempotency_key, fingerprint=fingerprint)
+            raise
     audit_record(
         actor=actor,
         action="tickets.workorder.created",
@@ -194,6 +214,28 @@ def work_order_create(
     )
     publish(WORK_ORDER_CREATED, work_order_id=work_order.pk, actor_id=_actor_id(actor))
     return work_order
+
+
+def work_order_fingerprint(*, actor: User, requester: User | None, title: str, **fields: Any) -> str:
+    """A digest of what a create request asked for, stored with its idempotency key to recognise a reuse."""
+    values = {name: getattr(value, "pk", value) for name, value in fields.items()}
+    values["requester"] = (requester or actor).pk
+    values["title"] = (title or "").strip()
+    encoded = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _raise_if_key_used(*, actor: User, key: str, fingerprint: str) -> None:
+    """Raise DuplicateSubmission for a key used with the same request, IdempotencyKeyReused for another one."""
+    existing = IdempotencyKey.objects.filter(user=actor, key=key).select_related("work_order").first()
+    if existing is None:
+        return
+    if existing.request_hash and existing.request_hash != fingerprint:
+        raise IdempotencyKeyReused(
+            _("This Idempotency-Key was already used for a different request; send a new key for a new request."),
+            extra={"work_order": existing.work_order.number},
+        )
+    raise DuplicateSubmission(existing.work_order)
 
 
 class DuplicateSubmission(Exception):  # noqa: N818 - control flow, not an error shown to users
@@ -205,13 +247,11 @@ class DuplicateSubmission(Exception):  # noqa: N818 - control flow, not an error
 
 
 def work_order_create_idempotent(**kwargs: Any) -> tuple[WorkOrder, bool]:
-    """Create a work order honouring an idempotency key; returns (work order, created)."""
-    key = kwargs.get("idempotency_key")
-    actor = kwargs["actor"]
-    if key:
-        existing = IdempotencyKey.objects.filter(user=actor, key=key).select_related("work_order").first()
-        if existing:
-            return existing.work_order, False
+    """Create a work order honouring an idempotency key; returns (work order, created).
+
+    The same key with the same request gives the first work order back; the same key with another request is
+    refused with IdempotencyKeyReused (422), so a client that reuses keys by mistake learns of it.
+    """
     try:
         return work_order_create(**kwargs), True
     except DuplicateSubmission as dup:

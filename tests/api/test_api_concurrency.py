@@ -17,13 +17,45 @@ def create(client, world, key=None, title="Monitor flickers"):
 def test_same_idempotency_key_twice_makes_one_work_order(world, api):
     client = api("requester")
     first = create(client, world, key="form-7f3a")
-    second = create(client, world, key="form-7f3a", title="Monitor flickers (double click)")
+    second = create(client, world, key="form-7f3a")
     assert first.status_code == 201
     assert second.status_code == 200
     assert first.json()["id"] == second.json()["id"]
     assert second["ETag"] == first["ETag"]
     assert WorkOrder.objects.count() == 1
     assert IdempotencyKey.objects.count() == 1
+
+
+def test_same_idempotency_key_with_another_body_is_refused_with_422(world, api):
+    client = api("requester")
+    first = create(client, world, key="form-7f3a")
+    second = create(client, world, key="form-7f3a", title="Monitor flickers (double click)")
+    assert first.status_code == 201
+    assert second.status_code == 422
+    error = second.json()["error"]
+    assert error["code"] == "idempotency_key_reused"
+    assert "different request" in error["message"]
+    assert WorkOrder.objects.get().title == "Monitor flickers"
+    # Whitespace around the title is not a different request; the first work order still comes back.
+    assert create(client, world, key="form-7f3a", title="  Monitor flickers ").status_code == 200
+
+
+def test_the_reused_key_error_is_translated(world, api):
+    client = api("requester")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    create(client, world, key="k-zh")
+    message = create(client, world, key="k-zh", title="Other").json()["error"]["message"]
+    assert "Idempotency-Key" in message
+    assert "different request" not in message
+
+
+def test_a_key_stored_before_fingerprints_still_returns_its_work_order(world, api):
+    client = api("requester")
+    first = create(client, world, key="old-key")
+    IdempotencyKey.objects.update(request_hash="")
+    again = create(client, world, key="old-key", title="Changed since")
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
 
 
 def test_same_key_from_two_users_makes_two_work_orders(world, api):

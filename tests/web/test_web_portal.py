@@ -273,3 +273,16 @@ def test_qr_intake_of_another_organisation_or_inactive_is_404(world, web):
 def test_qr_intake_for_read_only_roles_is_403(world, web):
     _intake(world)
     assert web("auditor").get("/q/ward3-printer/").status_code == 403
+
+
+def test_the_same_form_sent_again_with_other_text_is_refused_plainly(world, web):
+    client = web("requester")
+    key = form_value(client.get("/portal/new/").content.decode(), "idempotency_key")
+    first = client.post("/portal/new/", _submit_data(world, key))
+    again = client.post("/portal/new/", _submit_data(world, key, description="Something else entirely"))
+    number = WorkOrder.objects.get().number
+    assert first.status_code == 302
+    assert again.status_code == 400
+    page = again.content.decode()
+    assert f"already sent as {number}" in page
+    assert "Idempotency" not in page

@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.catalog.selectors import offering_list
-from oversight.core.errors import ApplicationError
+from oversight.core.errors import ApplicationError, IdempotencyKeyReused
 from oversight.core.filters import parse_id
 from oversight.core.views import HtmxTemplateMixin, paginate
 from oversight.tenancy.choices import Role
@@ -85,6 +85,10 @@ class WorkOrderCreateView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 work_order, created = self.submit(form)
+            except IdempotencyKeyReused as exc:
+                # Back button, changed text, sent again: the page's key already made a work order.
+                message = _("This form was already sent as %(number)s. Open a new form to report something else.")
+                form.add_error(None, message % {"number": exc.extra["work_order"]})
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
