@@ -105,7 +105,9 @@ class Team(models.Model):
 class User(AbstractUser):
     """A person who signs in: client staff, vendor staff or a requester, with exactly one role."""
 
-    visibility = Visibility(organisation="organisation", vendor="vendor", vendorless_shared=True, requester="pk")
+    # Vendor staff see their own vendor's people only; requesters themselves (issue 8: no directory of the
+    # client's staff and requesters for vendors; a requester's name and contact come with a work order).
+    visibility = Visibility(organisation="organisation", vendor="vendor", requester="pk")
 
     organisation = models.ForeignKey(
         Organisation,

@@ -31,9 +31,24 @@ def team_list(*, user) -> QuerySet[Team]:
 
 
 def user_list(*, user) -> QuerySet[User]:
-    """People the user may see: client staff see their organisation, vendor staff their colleagues
-    and the client staff and requesters they work with, requesters only themselves."""
+    """People the user may see: client staff see their organisation, vendor staff their own vendor's staff,
+    requesters only themselves (a requester's name and contact reach a vendor through a work order)."""
     return restrict(User.objects.select_related("organisation", "vendor", "department"), user)
+
+
+def caller_find(*, user, identifier: str) -> User | None:
+    """The caller a service desk names by exact user name or e-mail: an active person of the user's organisation
+    who is not vendor staff. Vendor staff list no such people (the gate), yet take calls on their behalf: an
+    exact name finds one person, nothing lists them."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    return (
+        User.objects.filter(organisation__in=organisation_list(user=user), is_active=True, vendor__isnull=True)
+        .filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+        .order_by("pk")
+        .first()
+    )
 
 
 def staff_list(*, user) -> QuerySet[StaffMember]:

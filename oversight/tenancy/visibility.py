@@ -14,8 +14,9 @@ What the fields of a declaration mean (every path is an ORM lookup from the mode
 * ``organisation`` — the owning organisation. Nobody but a superuser sees another organisation's rows.
 * ``vendor`` — what vendor staff (managers, agents) see: a path to a vendor means "the rows of their own
   vendor"; :data:`WHOLE_ORGANISATION` means "every row of their organisation" (shared reference data such as
-  sites and calendars); ``None`` means "nothing". With ``vendorless_shared`` the rows whose vendor is empty
-  are shared with every vendor of the organisation too (people: client staff and requesters).
+  sites and calendars); ``None`` means "nothing". People follow the same rule: vendor staff see their own
+  vendor's staff only; the client staff and requesters they work with reach them through a work order they
+  may see (its requester, its contact), never through a list of people.
 * ``requester`` — what requesters see: a path to a user means "the rows where that user is themselves";
   :data:`WHOLE_ORGANISATION` or ``None`` as for vendors. ``department`` adds paths to a site: a requester
   granted ``sees_department_work_orders`` also sees the rows of their department.
@@ -70,7 +71,6 @@ class Visibility:
     department: tuple[str, ...] = ()
     person: str | None = None
     roles: frozenset[str] = ALL_ROLES
-    vendorless_shared: bool = False
     parent: str | None = field(default=None, repr=False)
 
     GLOBAL: ClassVar[Visibility]
@@ -200,7 +200,7 @@ def visibility_q(model, user, action: str = VIEW) -> Q | None:
     if user.role in CLIENT_ROLES:
         return own_organisation
     if user.role in VENDOR_ROLES:
-        return _audience(own_organisation, rule.vendor, user.vendor_id, shared_empty=rule.vendorless_shared)
+        return _audience(own_organisation, rule.vendor, user.vendor_id)
     if user.role == Role.REQUESTER:
         q = _audience(own_organisation, rule.requester, user.pk)
         if rule.requester not in (None, WHOLE_ORGANISATION) and rule.department:
@@ -213,16 +213,13 @@ def visibility_q(model, user, action: str = VIEW) -> Q | None:
     return NOTHING
 
 
-def _audience(own_organisation: Q, path: str | None, own_id, *, shared_empty: bool = False) -> Q:
+def _audience(own_organisation: Q, path: str | None, own_id) -> Q:
     """What one audience (vendor staff, requesters) sees: nothing, all of the organisation, or its own rows."""
     if path is None or own_id is None:
         return NOTHING
     if path == WHOLE_ORGANISATION:
         return own_organisation
-    mine = Q(**{path: own_id})
-    if shared_empty:
-        mine |= Q(**{f"{path}__isnull": True})
-    return own_organisation & mine
+    return own_organisation & Q(**{path: own_id})
 
 
 def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:

@@ -7,7 +7,6 @@ from collections import OrderedDict
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level
@@ -15,7 +14,7 @@ from oversight.catalog.selectors import offering_list, service_list
 from oversight.core.filters import parse_id
 from oversight.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
 from oversight.tenancy.choices import Role
-from oversight.tenancy.selectors import assignable_agents, site_list, team_list, user_list
+from oversight.tenancy.selectors import assignable_agents, caller_find, site_list, team_list
 from oversight.tickets.choices import Action
 
 # Impact and urgency in the words a nurse or a clerk would use.
@@ -179,12 +178,7 @@ class WorkOrderCreateForm(forms.Form):
         value = (self.cleaned_data.get("requester") or "").strip()
         if not value:
             return None
-        match = (
-            user_list(user=self.user)
-            .filter(is_active=True, vendor__isnull=True)
-            .filter(Q(username__iexact=value) | Q(email__iexact=value))
-            .first()
-        )
+        match = caller_find(user=self.user, identifier=value)
         if match is None:
             raise forms.ValidationError(_("No person with this user name or e-mail."))
         return match

@@ -98,13 +98,15 @@ def test_shared_reference_data_is_seen_by_the_whole_organisation(world):
     assert seen(Vendor, world.users["requester"]) == set()
 
 
-def test_vendor_staff_see_their_colleagues_and_the_client_side_but_no_other_vendors_people(world):
-    people = seen(User, world.users["vendor_agent"])
-    assert world.users["vendor_agent_2"].pk in people
-    assert world.users["client_supervisor"].pk in people
-    assert world.users["requester"].pk in people
-    assert world.users["other_vendor_agent"].pk not in people
-    assert world.users["foreign_admin"].pk not in people
+def test_vendor_staff_see_only_their_own_vendors_people(world):
+    own_staff = {u.pk for u in world.users.values() if u.vendor_id == world.vendor.pk}
+    for role in ("vendor_agent", "vendor_manager"):
+        people = seen(User, world.users[role])
+        assert people == own_staff
+        assert world.users["client_supervisor"].pk not in people
+        assert world.users["requester"].pk not in people
+        assert world.users["other_vendor_agent"].pk not in people
+        assert world.users["foreign_admin"].pk not in people
     assert seen(User, world.users["requester"]) == {world.users["requester"].pk}
 
 
