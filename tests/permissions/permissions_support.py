@@ -444,8 +444,8 @@ def sees(matrix: Matrix, role: str, model: str, obj) -> bool:
     if model == "user":
         if who == "client":
             return True
-        if who == "vendor":
-            return obj.vendor_id is None or obj.vendor_id == user.vendor_id
+        if who == "vendor":  # own vendor's staff only; requesters reach a vendor through a work order (issue 8)
+            return obj.vendor_id == user.vendor_id
         return obj.pk == user.pk
     raise AssertionError(f"the oracle has no rule for {model}")
 
