@@ -219,11 +219,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "oversight.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "2000/min"},
 }
+# The OpenAPI schema and the API docs page: open to everyone in the embedded default, login required when set
+# (production sets it: oversight/settings_production.py). Checked by oversight.core.api.permissions.ApiDocsAccess.
+API_DOCS_REQUIRE_LOGIN = env_bool("API_DOCS_REQUIRE_LOGIN", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Oversight API",
     "DESCRIPTION": "Supervision of outsourced services: catalog, SLAs, work orders and their clocks.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["oversight.core.api.permissions.ApiDocsAccess"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from the local sidecar package: no CDN on hospital intranets.
     "SWAGGER_UI_DIST": "SIDECAR",

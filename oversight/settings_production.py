@@ -11,3 +11,5 @@ SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The API description is for signed-in users only (issue 8): anonymous clients get 401, the docs page the login.
+API_DOCS_REQUIRE_LOGIN = True

@@ -2,19 +2,16 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from oversight.core.api.docs import ApiDocsView, ApiSchemaView
 
 from oversight.notifications import views as notification_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
     # Swagger UI with its init script served from ?script and no inline style: it works under the page CSP.
-    path(
-        "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html"),
-        name="api-docs",
-    ),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema", template_name="api/docs.html"), name="api-docs"),
     path("api/v1/", include("oversight.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("oversight.notifications.urls")),

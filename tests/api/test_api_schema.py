@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
 
 from oversight.tickets import services
 from tests.query_counts import assert_flat, count_queries
@@ -82,6 +83,37 @@ def test_schema_and_docs_pages_are_served(world, api):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_schema_and_docs_are_open_in_the_embedded_default(world, settings):
+    assert settings.API_DOCS_REQUIRE_LOGIN is False
+    anonymous = APIClient()
+    assert anonymous.get("/api/schema/").status_code == 200
+    assert anonymous.get("/api/docs/").status_code == 200
+
+
+def test_schema_and_docs_need_a_login_when_required(world, api, settings):
+    settings.API_DOCS_REQUIRE_LOGIN = True
+    anonymous = APIClient()
+    schema = anonymous.get("/api/schema/")
+    assert schema.status_code == 401
+    assert b"not_authenticated" in schema.content
+    docs = anonymous.get("/api/docs/")
+    assert docs.status_code == 302
+    assert docs["Location"] == "/login/?next=/api/docs/"
+    signed_in = api("vendor_agent")
+    assert signed_in.get("/api/schema/").status_code == 200
+    assert signed_in.get("/api/docs/").status_code == 200
+
+
+def test_production_settings_require_a_login_for_the_api_description():
+    import oversight.settings as embedded
+    import oversight.settings_production as production
+
+    assert production.API_DOCS_REQUIRE_LOGIN is True
+    assert embedded.API_DOCS_REQUIRE_LOGIN is False
+    for module in (embedded, production):
+        assert module.SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] == ["oversight.core.api.permissions.ApiDocsAccess"]
 
 
 def _count_queries(client, url) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -21,3 +22,15 @@ class ReadOnlyRolesCannotWrite(BasePermission):
             return True
         user = request.user
         return bool(user and user.is_authenticated and (user.is_superuser or not getattr(user, "is_read_only", False)))
+
+
+class ApiDocsAccess(BasePermission):
+    """Who may read the OpenAPI schema and the API docs page: everyone, or with `API_DOCS_REQUIRE_LOGIN`
+    (production settings) signed-in users only. Read per request, so both settings paths can be tested."""
+
+    message = _("Sign in to read the API description.")
+
+    def has_permission(self, request, view) -> bool:
+        if not getattr(settings, "API_DOCS_REQUIRE_LOGIN", False):
+            return True
+        return bool(request.user and request.user.is_authenticated)
