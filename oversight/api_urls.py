@@ -33,7 +33,14 @@ from oversight.scorecards.api.views import (
     IndicatorSchemeViewSet,
 )
 from oversight.settlement.api.views import StatementViewSet
-from oversight.tenancy.api.views import OrganisationViewSet, SiteViewSet, TeamViewSet, UserViewSet, VendorViewSet
+from oversight.tenancy.api.views import (
+    ApiTokenViewSet,
+    OrganisationViewSet,
+    SiteViewSet,
+    TeamViewSet,
+    UserViewSet,
+    VendorViewSet,
+)
 from oversight.tickets.api.views import (
     AttachmentViewSet,
     CommentViewSet,
@@ -64,6 +71,7 @@ router.register("sites", SiteViewSet, basename="site")
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("teams", TeamViewSet, basename="team")
 router.register("users", UserViewSet, basename="user")
+router.register("tokens", ApiTokenViewSet, basename="api-token")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
 router.register("ratings", RatingViewSet, basename="rating")

@@ -31,8 +31,8 @@ class RequestIdMiddleware:
 class UserPreferencesMiddleware:
     """Activate the signed-in user's chosen language and time zone for the whole request.
 
-    API clients signed in with a token are not known yet here: `PreferencesTokenAuthentication` does the
-    same for them once DRF has authenticated the token.
+    API clients signed in with a token are not known yet here: `tenancy.api.authentication.ApiTokenAuthentication`
+    does the same for them once DRF has authenticated the token.
     """
 
     def __init__(self, get_response):

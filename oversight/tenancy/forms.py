@@ -1,4 +1,5 @@
-"""Forms of the client administrator's people pages: invite a person, change a role, filter the list.
+"""Forms of the client administrator's people pages (invite a person, change a role, filter the list) and of
+the user's API token page.
 
 They only parse input; the rules (who may manage whom, vendor staff belong to a vendor) are the tenancy
 services' (`user_invite`, `user_change_role`, `user_set_active`)."""
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Site, User, Vendor
 from oversight.tenancy.roles import VENDOR_ROLES
+from oversight.tenancy.services import API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS
 
 
 class RoleForm(forms.Form):
@@ -78,3 +80,20 @@ class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("search"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("role"), required=False, choices=[("", _("all roles")), *Role.choices])
     status = forms.ChoiceField(label=_("status"), required=False, choices=STATUS)
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: a name to recognise it by and how many days it lives."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use it, e.g. “nightly export script”."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=API_TOKEN_MAX_DAYS,
+        initial=API_TOKEN_DEFAULT_DAYS,
+        help_text=_("At most %(max)s days; create a new token before it expires.") % {"max": API_TOKEN_MAX_DAYS},
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from oversight.tenancy.models import Organisation, Site, StaffMember, Team, User, Vendor
+from oversight.tenancy.models import ApiToken, Organisation, Site, StaffMember, Team, User, Vendor
 from oversight.tenancy.roles import VENDOR_ROLES
 from oversight.tenancy.visibility import ADMINISTER, restrict
 
@@ -79,3 +79,13 @@ def person_administered(*, user, pk) -> User:
     """One person the client administrator manages; 404 for anyone else (other organisations, superusers)."""
     qs = restrict(User.objects.select_related("vendor", "department", "organisation"), user, ADMINISTER)
     return get_object_or_404(qs.filter(is_superuser=False), pk=pk)
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (nobody lists another person's tokens, superusers neither)."""
+    return restrict(ApiToken.objects.filter(owner_id=user.pk), user)
+
+
+def api_token_get(*, user, pk) -> ApiToken:
+    """One of the user's own tokens, or 404."""
+    return get_object_or_404(api_token_list(user=user), pk=pk)

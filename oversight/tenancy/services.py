@@ -7,10 +7,15 @@ those fields) and audits it; `<entity>_delete(*, actor, <entity>)` deletes and a
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -25,12 +30,13 @@ from oversight.audit.services import (
     row_save,
     row_save_audited,
 )
+from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.events import publish
 from oversight.core.zones import is_canonical_zone
 from oversight.tenancy.choices import Role
 from oversight.tenancy.events import ORGANISATION_TIME_ZONE_CHANGED
-from oversight.tenancy.models import Organisation, Site, StaffMember, Team, User, Vendor
+from oversight.tenancy.models import ApiToken, Organisation, Site, StaffMember, Team, User, Vendor
 from oversight.tenancy.roles import VENDOR_ROLES
 
 
@@ -337,3 +343,117 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
         after={"is_active": active},
     )
     return locked
+
+
+# ---------------------------------------------------------------------------------------------- API tokens
+
+#: Days a new token lives when no expiry is chosen, and the longest it may live (ADR 0016).
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 365
+#: What every secret starts with (so scanners and people recognise one), and how much of it stays visible.
+API_TOKEN_MARK = "ovs_"  # noqa: S105 - a public marker, not a secret
+API_TOKEN_PREFIX_LENGTH = 12
+#: Last use is written at most this often per token, not on every request.
+API_TOKEN_TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+class TokenRefused(ApplicationError):
+    """A presented API token is unknown, revoked or expired, or its owner may no longer sign in."""
+
+    status_code = 401
+    code = "authentication_failed"
+
+
+def api_token_hash(secret: str) -> str:
+    """The stored form of a token secret (sha256, hex): the secret itself is never stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _token_audit(token: ApiToken) -> dict:
+    return {"name": token.name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()}
+
+
+@transaction.atomic
+def api_token_create(*, actor, owner: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """Give a person a new API token; returns the token and its secret, which is shown this once only."""
+    if actor is not None and actor.pk != owner.pk:
+        raise NotAllowed(_("You can create API tokens for yourself only."))
+    if not owner.is_active:
+        raise ApplicationError(_("An inactive account cannot have API tokens."))
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the token a name, e.g. the program that will use it."))
+    if len(name) > 100:
+        raise ApplicationError(_("At most %(n)s characters.") % {"n": 100})
+    days = API_TOKEN_DEFAULT_DAYS if days is None else days
+    if not 1 <= days <= API_TOKEN_MAX_DAYS:
+        raise ApplicationError(
+            _("A token lives between 1 and %(max)s days.") % {"max": API_TOKEN_MAX_DAYS}, code="invalid_expiry"
+        )
+    secret = API_TOKEN_MARK + secrets.token_urlsafe(40)
+    now = clock.now()
+    token = ApiToken.objects.create(
+        owner=owner,
+        name=name,
+        prefix=secret[:API_TOKEN_PREFIX_LENGTH],
+        key_hash=api_token_hash(secret),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        action="tenancy.api_token.created",
+        obj=token,
+        organisation=owner.organisation,
+        after=_token_audit(token),
+    )
+    return token, secret
+
+
+def _may_revoke(actor, token: ApiToken) -> bool:
+    if actor is None or actor.is_superuser or actor.pk == token.owner_id:
+        return True
+    return actor.role == Role.CLIENT_ADMIN and actor.organisation_id == token.owner.organisation_id
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token at once (its owner, their client administrator or a superuser); a repeat changes nothing."""
+    if not _may_revoke(actor, token):
+        raise NotAllowed(_("You cannot revoke this token."))
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is not None:
+        return locked
+    locked.revoked_at = clock.now()
+    locked.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="tenancy.api_token.revoked",
+        obj=locked,
+        organisation=token.owner.organisation,
+        before={"revoked_at": None},
+        after={**_token_audit(locked), "revoked_at": locked.revoked_at.isoformat()},
+    )
+    return locked
+
+
+def api_token_authenticate(*, secret: str) -> ApiToken:
+    """The live token behind a presented secret (its owner loaded), or TokenRefused saying why not.
+
+    Records the last use at most once a minute per token (one conditional UPDATE, no audit entry).
+    """
+    token = ApiToken.objects.select_related("owner").filter(key_hash=api_token_hash(secret)).first()
+    if token is None:
+        raise TokenRefused(_("Invalid token."))
+    now = clock.now()
+    if token.revoked_at is not None:
+        raise TokenRefused(_("This token was revoked; create a new one under Preferences."), code="token_revoked")
+    if token.expires_at <= now:
+        raise TokenRefused(_("This token has expired; create a new one under Preferences."), code="token_expired")
+    if not token.owner.is_active:
+        raise TokenRefused(_("User inactive or deleted."))
+    if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_TOUCH_EVERY:
+        stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - API_TOKEN_TOUCH_EVERY)
+        ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

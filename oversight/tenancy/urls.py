@@ -19,4 +19,6 @@ urlpatterns = [
     path("preferences/language/", views.LanguageSwitchView.as_view(), name="preferences_language"),
     path("setup/people/", include((people, "people"))),
     path("reset/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password_reset_confirm"),
+    path("preferences/tokens/", views.ApiTokensView.as_view(), name="preferences_tokens"),
+    path("preferences/tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="preferences_token_revoke"),
 ]

@@ -1,4 +1,4 @@
-"""The signed-in user's own pages: where each role lands, and the language and time-zone preferences."""
+"""The signed-in user's own pages: where each role lands, the language and time-zone preferences, API tokens."""
 
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from oversight.core import clock
 from oversight.core.errors import ApplicationError
 from oversight.core.forms import LanguageForm, PreferencesForm
 from oversight.core.views import RoleRequiredMixin, paginate, safe_next, show_error
 from oversight.tenancy import selectors
-from oversight.tenancy.forms import InviteForm, PeopleFilterForm, RoleForm
+from oversight.tenancy.forms import ApiTokenForm, InviteForm, PeopleFilterForm, RoleForm
 from oversight.tenancy.roles import ADMINISTRATORS, CLIENT_ROLES, VENDOR_ROLES
+from oversight.tenancy.selectors import api_token_get, api_token_list
 from oversight.tenancy.services import (
+    api_token_create,
+    api_token_revoke,
     user_change_role,
     user_invite,
     user_password_changed,
@@ -237,3 +241,47 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         user_password_changed(actor=form.user, user=form.user)
         messages.success(self.request, _("Your password is set. Sign in with it now."))
         return response
+
+
+class ApiTokensView(LoginRequiredMixin, View):
+    """`/preferences/tokens/`: the user's API tokens; create one (its secret is shown on this answer only)."""
+
+    template_name = "tenancy/api_tokens.html"
+
+    def render_page(self, request, form, *, secret: str = "", status: int = 200):
+        context = {"form": form, "tokens": api_token_list(user=request.user), "secret": secret, "now": clock.now()}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self.render_page(request, ApiTokenForm())
+
+    def post(self, request):
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                _token, secret = api_token_create(
+                    actor=request.user,
+                    owner=request.user,
+                    name=form.cleaned_data["name"],
+                    days=form.cleaned_data["days"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                # Shown in this answer only (no redirect: the secret must not travel through the session).
+                return self.render_page(request, ApiTokenForm(), secret=secret)
+        return self.render_page(request, form, status=400)
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, View):
+    """POST `/preferences/tokens/<pk>/revoke/`: revoke one of the user's own tokens (another's is a 404)."""
+
+    def post(self, request, pk: int):
+        token = api_token_get(user=request.user, pk=pk)
+        try:
+            api_token_revoke(actor=request.user, token=token)
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+        return redirect("preferences_tokens")

@@ -172,11 +172,11 @@ def test_anonymous_callers_get_401(db, path):
 
 
 def test_token_authentication(world):
-    from rest_framework.authtoken.models import Token
+    from oversight.tenancy.services import api_token_create
 
-    token = Token.objects.create(user=world.users["vendor_agent"])
+    _token, secret = api_token_create(actor=None, owner=world.users["vendor_agent"], name="script")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     response = client.get("/api/v1/users/me/")
     assert response.status_code == 200
     assert response.json()["username"] == "agent_a"

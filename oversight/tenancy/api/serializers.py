@@ -1,10 +1,14 @@
-"""Output serializers for organisations, sites, vendors, teams and users (read-only over the API)."""
+"""Serializers for organisations, sites, vendors, teams and users (read-only over the API) and API tokens."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from oversight.tenancy.models import Organisation, Site, Team, User, Vendor
+from oversight.core import clock
+from oversight.core.api.serializers import StrictInputSerializer
+from oversight.tenancy.models import ApiToken, Organisation, Site, Team, User, Vendor
+from oversight.tenancy.services import API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -99,3 +103,36 @@ class CurrentUserSerializer(UserSerializer):
             "is_superuser",
         ]
         read_only_fields = fields
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """One of the user's API tokens (never its secret or hash); `is_active` is false once revoked or expired."""
+
+    is_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "is_active"]
+        read_only_fields = fields
+
+    def get_is_active(self, token: ApiToken) -> bool:
+        return token.revoked_at is None and token.expires_at > clock.now()
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    """A token just created, with its secret: shown this once, never again."""
+
+    secret = serializers.CharField(read_only=True, help_text=_("Send it as 'Authorization: Token <secret>'."))
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class ApiTokenInputSerializer(StrictInputSerializer):
+    """A name and how many days the new token lives (default 90, at most 365)."""
+
+    name = serializers.CharField(max_length=100)
+    days = serializers.IntegerField(
+        min_value=1, max_value=API_TOKEN_MAX_DAYS, default=API_TOKEN_DEFAULT_DAYS, help_text=_("Days until it expires.")
+    )

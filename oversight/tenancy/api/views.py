@@ -1,19 +1,21 @@
-"""Read-only API of organisations, sites, vendors, teams and users; administrators change them in the admin."""
+"""Read-only API of organisations, sites, vendors, teams and users (administrators change them in the admin),
+and each person's own API tokens (list, create, revoke)."""
 
 from __future__ import annotations
 
 import django_filters
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
 from oversight.core.filters import FilterSet
-from oversight.tenancy import selectors
+from oversight.tenancy import selectors, services
 from oversight.tenancy.api import serializers
 from oversight.tenancy.choices import Role
-from oversight.tenancy.models import Organisation, Site, Team, User, Vendor
+from oversight.tenancy.models import ApiToken, Organisation, Site, Team, User, Vendor
 
 
 class OrganisationViewSet(ScopedReadOnlyViewSet):
@@ -107,3 +109,35 @@ class UserViewSet(ScopedReadOnlyViewSet):
         """The signed-in user, including their role, organisation, vendor and preferences."""
         user = selectors.user_list(user=request.user).prefetch_related("teams").filter(pk=request.user.pk).first()
         return Response(serializers.CurrentUserSerializer(user or request.user).data)
+
+
+class ApiTokenViewSet(ScopedReadOnlyViewSet):
+    """The signed-in user's own API tokens: list, create (the secret is in the answer, once), revoke.
+
+    A token is personal, not business data: read-only roles (executive, auditor) may have one too.
+    """
+
+    serializer_class = serializers.ApiTokenSerializer
+    schema_model = ApiToken
+    read_only_roles_may_write = True
+
+    def select(self, user):
+        return selectors.api_token_list(user=user)
+
+    @extend_schema(request=serializers.ApiTokenInputSerializer, responses={201: serializers.ApiTokenCreatedSerializer})
+    def create(self, request: Request) -> Response:
+        """Create a token; copy its `secret` now: it is never shown again."""
+        data = serializers.ApiTokenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, secret = services.api_token_create(
+            actor=request.user, owner=request.user, name=data.validated_data["name"], days=data.validated_data["days"]
+        )
+        token.secret = secret
+        return Response(serializers.ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=serializers.ApiTokenSerializer)
+    @action(detail=True, methods=["post"], url_path="revoke")
+    def revoke(self, request: Request, pk=None) -> Response:
+        """Revoke a token at once (repeating it is harmless)."""
+        token = services.api_token_revoke(actor=request.user, token=self.get_object())
+        return Response(self.get_serializer(token).data)
