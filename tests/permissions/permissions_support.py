@@ -551,7 +551,10 @@ def forbidden_words(matrix: Matrix, role: str) -> dict[str, str]:
             words[obj.label] = f"intake point {obj.pk}"
             words[obj.token] = f"intake point {obj.pk}'s token"
     for obj in User.objects.all():
-        if not sees(matrix, role, "user", obj):
+        # The client's staff act on what its vendors see (who handles a complaint, published a period, receives a
+        # report): their names may appear there. The people directory with contacts may not (tests/tenancy).
+        acts_for_client = vendor_side and obj.organisation_id == user.organisation_id and obj.role in CLIENT_SIDE
+        if not sees(matrix, role, "user", obj) and not acts_for_client:
             for name in _names(obj) - shown:
                 words[name] = f"user {obj.pk}"
     for description in EXTENSIONS:

@@ -19,8 +19,10 @@ from oversight.catalog.models import BusinessCalendar
 from oversight.contracts.models import Contract
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
+from oversight.core.errors import NotAllowed
 from oversight.reports import services
 from oversight.reports.models import DeliveryRecipient, ReportDelivery, ReportSchedule
+from oversight.reports.permissions import may_manage_schedules
 from oversight.reports.schedule import MAX_WORKING_DAY, MIN_WORKING_DAY
 from oversight.reports.selectors import schedules as selectors
 from oversight.scorecards.choices import PeriodKind
@@ -195,6 +197,10 @@ class ReportScheduleViewSet(
         responses={201: ScheduleSerializer, **ERRORS},
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
+        # Refuse a role that never manages schedules before reading the body: the people and objects it names
+        # may be out of that role's sight (vendor staff see no client staff), which would read as a 400.
+        if not may_manage_schedules(request.user):
+            raise NotAllowed(_("Only the organisation's administrators and supervisors manage report schedules."))
         data = ScheduleInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
