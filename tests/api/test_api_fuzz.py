@@ -16,11 +16,12 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
+
+from oversight.tenancy.services import api_token_create
 
 EXAMPLES_PER_OPERATION = 1  # per role and generation mode: ~4 requests per operation, ~500 in all
 ROLES = ("vendor_agent", "client_supervisor")
@@ -32,7 +33,7 @@ def api_token(db):
     """`api_token(user)`: the Authorization header of a fresh API token of that user (the one place tokens are made)."""
 
     def make(user) -> str:
-        return f"Token {Token.objects.create(user=user).key}"
+        return f"Token {api_token_create(actor=user, owner=user, name='schemathesis')[1]}"
 
     return make
 
