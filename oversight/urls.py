@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from oversight.core.api.docs import ApiDocsView, ApiSchemaView
-
 from oversight.notifications import views as notification_views
 
 urlpatterns = [

@@ -53,4 +53,6 @@ AUDIT_ACTIONS = {
     "tenancy.user.invitation_sent": _("User invitation sent"),
     "tenancy.user.deactivated": _("User deactivated"),
     "tenancy.user.reactivated": _("User reactivated"),
+    "tenancy.api_token.created": _("API token created"),
+    "tenancy.api_token.revoked": _("API token revoked"),
 }
