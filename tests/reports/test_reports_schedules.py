@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from oversight.audit.models import AuditEntry
@@ -37,6 +38,13 @@ HAND_SPEC = CalendarSpec(
     covered_years=frozenset({2026}),
     name="hand",
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are matched on their English words: the default language is Chinese, and they are translated."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
