@@ -4,6 +4,7 @@ The embedded default (no environment at all) is SQLite under ``var/`` with backg
 in-process; production sets DATABASE_URL (PostgreSQL) and REDIS_URL (Celery broker).
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "axes",
     "oversight.core",
     "oversight.audit",
     "oversight.tenancy",
@@ -76,10 +78,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oversight.core.middleware.UserPreferencesMiddleware",
+    "oversight.core.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into Oversight's lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "oversight.urls"
@@ -125,6 +130,29 @@ AUTH_USER_MODEL = "tenancy.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes refuses sign-ins while locked out, then the model backend checks the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Password-reset links stay valid this long (and die once used: the token depends on the password).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 3600)))
+
+# Client addresses: with N reverse proxies in front (each appending to X-Forwarded-For), set
+# OVERSIGHT_TRUSTED_PROXIES=N; with 0 (the default) the header is ignored and REMOTE_ADDR is the client.
+# Used by the login lockout, the API throttles, the rating page and the password-reset limit alike.
+OVERSIGHT_TRUSTED_PROXIES = int(os.environ.get("OVERSIGHT_TRUSTED_PROXIES", "0"))
+
+# Sign-in lockout (django-axes; limits explained in oversight/tenancy/lockout.py, docs/security.md).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("OVERSIGHT_LOGIN_FAILURE_LIMIT", "5"))  # one account from one address
+OVERSIGHT_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("OVERSIGHT_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("OVERSIGHT_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "oversight.tenancy.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "oversight.tenancy.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "oversight.core.ratelimit.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # "try again in N minutes" stays true
+AXES_ENABLE_ADMIN = False  # unlocking is a user-admin action (scoped to the organisation, audited)
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -216,7 +244,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "oversight.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "2000/min"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "oversight.core.api.throttles.AnonThrottle",
+        "oversight.core.api.throttles.UserThrottle",
+        "oversight.core.api.throttles.ScopedThrottle",
+    ],
+    # "auth": endpoints that take credentials or issue tokens (views set throttle_scope = "auth").
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("OVERSIGHT_API_ANON_RATE", "60/min"),
+        "user": os.environ.get("OVERSIGHT_API_USER_RATE", "2000/min"),
+        "auth": os.environ.get("OVERSIGHT_API_AUTH_RATE", "10/min"),
+    },
 }
 # The OpenAPI schema and the API docs page: open to everyone in the embedded default, login required when set
 # (production sets it: oversight/settings_production.py). Checked by oversight.core.api.permissions.ApiDocsAccess.
@@ -314,3 +352,7 @@ OVERSIGHT_COMPLAINT_MAX_STARS = int(os.environ.get("OVERSIGHT_COMPLAINT_MAX_STAR
 OVERSIGHT_DRAW_WINNERS = int(os.environ.get("OVERSIGHT_DRAW_WINNERS", "3"))
 OVERSIGHT_RATING_RATE_LIMIT = int(os.environ.get("OVERSIGHT_RATING_RATE_LIMIT", "20"))  # requests per IP and window
 OVERSIGHT_RATING_RATE_WINDOW = int(os.environ.get("OVERSIGHT_RATING_RATE_WINDOW", "600"))  # seconds
+# Password reset: requests per client address and per e-mail address within the window (seconds).
+OVERSIGHT_PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("OVERSIGHT_PASSWORD_RESET_RATE_LIMIT", "5"))
+OVERSIGHT_PASSWORD_RESET_EMAIL_LIMIT = int(os.environ.get("OVERSIGHT_PASSWORD_RESET_EMAIL_LIMIT", "3"))
+OVERSIGHT_PASSWORD_RESET_RATE_WINDOW = int(os.environ.get("OVERSIGHT_PASSWORD_RESET_RATE_WINDOW", "3600"))

@@ -14,7 +14,6 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -26,9 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 
-from oversight.core import clock
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.files import download_response
+from oversight.core.ratelimit import client_ip, rate_limit_hit
 from oversight.core.views import paginate
 from oversight.core.zones import zone_or_default
 from oversight.feedback import permissions, selectors, services
@@ -67,24 +66,13 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def client_ip(request) -> str:
-    """The caller's address as the web server saw it (a proxy in front must set REMOTE_ADDR to the real client)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def rate_limited(request) -> bool:
-    """Count this request against its IP address; True when it is over the limit of the current window."""
-    limit = int(getattr(settings, "OVERSIGHT_RATING_RATE_LIMIT", 20))
-    window = int(getattr(settings, "OVERSIGHT_RATING_RATE_WINDOW", 600))
-    slot = int(clock.now().timestamp()) // window
-    key = f"feedback:rate:{client_ip(request)}:{slot}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count > limit
+    """Count this request against its client address; True when it is over the limit of the current window."""
+    return rate_limit_hit(
+        f"feedback:rate:{client_ip(request)}",
+        limit=int(getattr(settings, "OVERSIGHT_RATING_RATE_LIMIT", 20)),
+        window=int(getattr(settings, "OVERSIGHT_RATING_RATE_WINDOW", 600)),
+    )
 
 
 class NullOriginCsrfMiddleware(CsrfViewMiddleware):

@@ -185,7 +185,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             {"fields": ("organisation", "role", "vendor", "department", "sees_department_work_orders", "teams")},
         ),
         (_("Preferences"), {"fields": ("language", "time_zone")}),
-        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Access"),
+            {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -195,6 +198,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (_("Preferences"), {"fields": ("language", "time_zone")}),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ("unlock_sign_in",)
     list_display = ("username", "display_name", "role", "organisation", "vendor", "department", "is_active", "is_staff")
     list_filter = (
         "role",
@@ -229,6 +233,18 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def delete_model(self, request, obj):
         services.user_delete(actor=request.user, user=obj)
+
+    @admin.action(description=_("Unlock sign-in (clear failed sign-ins)"))
+    def unlock_sign_in(self, request, queryset):
+        """Lift the sign-in lockout of the chosen accounts (the queryset is already limited to this admin's)."""
+        for user in queryset:
+            services.user_unlock_sign_in(actor=request.user, user=user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("Sign-in unlocked for %(count)d user.", "Sign-in unlocked for %(count)d users.", count)
+            % {"count": count},
+        )
 
     def user_change_password(self, request, id, form_url=""):
         """Django's password form, plus an audit entry (never with the password or its hash)."""

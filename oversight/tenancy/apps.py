@@ -9,3 +9,11 @@ class TenancyConfig(AppConfig):
 
     name = "oversight.tenancy"
     verbose_name = _("Organisations and people")
+
+    def ready(self) -> None:
+        """Record sign-in lockouts (django-axes' signal) in the audit trail through the tenancy service."""
+        from axes.signals import user_locked_out
+
+        from oversight.tenancy.lockout import record_lockout
+
+        user_locked_out.connect(record_lockout, dispatch_uid="oversight.tenancy.record_lockout")

@@ -55,4 +55,7 @@ AUDIT_ACTIONS = {
     "tenancy.user.reactivated": _("User reactivated"),
     "tenancy.api_token.created": _("API token created"),
     "tenancy.api_token.revoked": _("API token revoked"),
+    "tenancy.user.login_locked_out": _("Sign-in locked after failed attempts"),
+    "tenancy.user.password_reset_requested": _("Password reset requested"),
+    "tenancy.user.sign_in_unlocked": _("Sign-in unlocked"),
 }

@@ -1,5 +1,5 @@
-"""Forms of the client administrator's people pages (invite a person, change a role, filter the list) and of
-the user's API token page.
+"""Forms of the client administrator's people pages (invite a person, change a role, filter the list), of
+the user's API token page, and the password-reset request.
 
 They only parse input; the rules (who may manage whom, vendor staff belong to a vendor) are the tenancy
 services' (`user_invite`, `user_change_role`, `user_set_active`)."""
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from oversight.tenancy.choices import Role
@@ -97,3 +99,12 @@ class ApiTokenForm(forms.Form):
         initial=API_TOKEN_DEFAULT_DAYS,
         help_text=_("At most %(max)s days; create a new token before it expires.") % {"max": API_TOKEN_MAX_DAYS},
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset request, with each e-mail written in its recipient's language (not the requester's)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        language = getattr(context.get("user"), "language", None) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)

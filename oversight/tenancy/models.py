@@ -136,6 +136,11 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when someone else chose the password: the user must choose their own at the next sign-in."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from axes.utils import reset as clear_failed_sign_ins
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -165,6 +166,9 @@ def user_save(*, actor, user: User, fields: list[str] | None, teams=None) -> Use
     entry; other changes are `tenancy.user.changed`; neither ever holds the password or its hash.
     """
     _check_user_grant(actor, user)
+    if user.pk is None and actor is not None:
+        # Whoever created the account chose its first password: the person replaces it at the first sign-in.
+        user.must_change_password = True
     values = None if teams is None else {"teams": teams}
     before, after = row_save(obj=user, fields=fields, m2m=("teams",), m2m_values=values)
     if before is None:
@@ -192,10 +196,30 @@ def user_delete(*, actor, user: User) -> None:
     row_delete(actor=actor, obj=user, organisation=user.organisation, m2m=("teams",))
 
 
-def user_password_changed(*, actor, user: User) -> None:
-    """Record that a user's password was set (by Django's password form); never the value or its hash."""
+PASSWORD_SET_BY_OWNER = ("changed", "link")
+
+
+@transaction.atomic
+def user_password_changed(*, actor, user: User, how: str = "set_by_admin") -> None:
+    """Record that a user's password was set (never the value or its hash) and whether they must change it.
+
+    `how` is "changed" (the user changed it themself), "link" (through an e-mailed invitation or reset link) or
+    "set_by_admin";
+    a password someone else chose must be replaced at the next sign-in, one the user chose clears that flag.
+    """
+    must_change = how not in PASSWORD_SET_BY_OWNER and not (actor is not None and actor.pk == user.pk)
+    if user.pk is not None and user.must_change_password != must_change:
+        User.objects.filter(pk=user.pk).update(must_change_password=must_change)
+        user.must_change_password = must_change
+    if how == "link":
+        # Whoever followed the e-mailed link controls the mailbox: the account's sign-in lockout ends too.
+        clear_failed_sign_ins(username=user.get_username())
     audit_record(
-        actor=actor, action="tenancy.user.password_changed", obj=user, after={"usable": user.has_usable_password()}
+        actor=actor,
+        action="tenancy.user.password_changed",
+        obj=user,
+        # "must_change", not the field's name: keys naming a password are masked in the trail.
+        after={"usable": user.has_usable_password(), "how": how, "must_change": must_change},
     )
 
 
@@ -457,3 +481,33 @@ def api_token_authenticate(*, secret: str) -> ApiToken:
         ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def password_reset_requested(*, email: str, users: list[User]) -> None:
+    """Record a password-reset request for each matching account (none matching: nothing to record)."""
+    for user in users:
+        audit_record(actor=None, action="tenancy.user.password_reset_requested", obj=user, after={"email": email})
+
+
+def login_locked_out(*, username: str, ip_address: str, path: str) -> None:
+    """Record that sign-in was locked after repeated failures (for an account, or a client address)."""
+    user = User.objects.filter(username=username).first() if username else None
+    audit_record(
+        actor=None,
+        action="tenancy.user.login_locked_out",
+        obj=user,
+        object_type=None if user else "tenancy.user",
+        object_id=None if user else "",
+        organisation=getattr(user, "organisation", None),
+        after={"username": username[:150], "ip_address": ip_address, "path": path[:200]},
+    )
+
+
+@transaction.atomic
+def user_unlock_sign_in(*, actor, user: User) -> int:
+    """Clear an account's failed sign-ins on every address, lifting its lockout; returns the rows removed."""
+    if actor is not None and not actor.is_superuser and actor.organisation_id != user.organisation_id:
+        raise NotAllowed(_("You are not allowed to do this."))
+    removed = clear_failed_sign_ins(username=user.get_username())
+    audit_record(actor=actor, action="tenancy.user.sign_in_unlocked", obj=user, after={"attempts_cleared": removed})
+    return removed

@@ -21,4 +21,7 @@ urlpatterns = [
     path("reset/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password_reset_confirm"),
     path("preferences/tokens/", views.ApiTokensView.as_view(), name="preferences_tokens"),
     path("preferences/tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="preferences_token_revoke"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
 ]

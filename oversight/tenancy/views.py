@@ -1,7 +1,12 @@
-"""The signed-in user's own pages: where each role lands, the language and time-zone preferences, API tokens."""
+"""The signed-in user's own pages: where each role lands, the language and time-zone preferences, API tokens,
+and passwords (change, required change, and reset by e-mail)."""
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,14 +19,16 @@ from django.views import View
 from oversight.core import clock
 from oversight.core.errors import ApplicationError
 from oversight.core.forms import LanguageForm, PreferencesForm
+from oversight.core.ratelimit import client_ip, rate_limit_hit
 from oversight.core.views import RoleRequiredMixin, paginate, safe_next, show_error
 from oversight.tenancy import selectors
-from oversight.tenancy.forms import ApiTokenForm, InviteForm, PeopleFilterForm, RoleForm
+from oversight.tenancy.forms import ApiTokenForm, InviteForm, PasswordResetForm, PeopleFilterForm, RoleForm
 from oversight.tenancy.roles import ADMINISTRATORS, CLIENT_ROLES, VENDOR_ROLES
 from oversight.tenancy.selectors import api_token_get, api_token_list
 from oversight.tenancy.services import (
     api_token_create,
     api_token_revoke,
+    password_reset_requested,
     user_change_role,
     user_invite,
     user_password_changed,
@@ -228,17 +235,15 @@ class PersonInviteAgainView(AdministratorMixin, View):
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The single-use link of an invitation (Django's reset token): the person chooses a password.
-
-    Named `password_reset_confirm` so that a later password-reset page shares it.
-    """
+    """The single-use link of an invitation or of a password reset (Django's reset token): the person chooses a
+    password; the link dies once used (the token depends on the password)."""
 
     template_name = "registration/set_password.html"
     success_url = reverse_lazy("login")
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        user_password_changed(actor=form.user, user=form.user)
+        user_password_changed(actor=form.user, user=form.user, how="link")
         messages.success(self.request, _("Your password is set. Sign in with it now."))
         return response
 
@@ -285,3 +290,83 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
         return redirect("preferences_tokens")
+
+
+# ------------------------------------------------------------------------------------------ passwords
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """`/password/change/`: the signed-in user chooses a new password (required first when someone else set it)."""
+
+    template_name = "tenancy/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["required"] = self.request.user.must_change_password
+        return context
+
+    def form_valid(self, form):
+        super().form_valid(form)  # sets the password and keeps this session signed in
+        user_password_changed(actor=self.request.user, user=self.request.user, how="changed")
+        messages.success(self.request, _("Your password was changed."))
+        return redirect(self.get_success_url())
+
+
+def _reset_base_url() -> str:
+    """Where links in e-mails point: the configured OVERSIGHT_BASE_URL, never the request's Host header."""
+    return settings.OVERSIGHT_BASE_URL.rstrip("/")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """`/password/reset/`: e-mail a single-use link; the same answer whether or not the address has an account.
+
+    Rate-limited per client address (a refusal says so) and per e-mail address (silently: the answer stays the
+    same, so nobody learns whether the address exists).
+    """
+
+    template_name = "tenancy/password_reset_form.html"
+    email_template_name = "tenancy/password_reset_email.txt"
+    subject_template_name = "tenancy/password_reset_subject.txt"
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        window = settings.OVERSIGHT_PASSWORD_RESET_RATE_WINDOW
+        if rate_limit_hit(
+            f"password-reset:ip:{client_ip(request)}", limit=settings.OVERSIGHT_PASSWORD_RESET_RATE_LIMIT, window=window
+        ):
+            form = self.get_form()
+            form.add_error(None, _("Too many password-reset requests from your network address. Try again later."))
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(window)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        if rate_limit_hit(
+            f"password-reset:email:{digest}",
+            limit=settings.OVERSIGHT_PASSWORD_RESET_EMAIL_LIMIT,
+            window=settings.OVERSIGHT_PASSWORD_RESET_RATE_WINDOW,
+        ):
+            return redirect(self.get_success_url())
+        password_reset_requested(email=email, users=list(form.get_users(email)))
+        parts = urlsplit(_reset_base_url())
+        form.save(
+            domain_override=parts.netloc,
+            use_https=parts.scheme == "https",
+            subject_template_name=self.subject_template_name,
+            email_template_name=self.email_template_name,
+            from_email=self.from_email,
+            request=None,  # nothing in the e-mail comes from the request (its Host header is not trusted)
+            extra_email_context={"base_url": _reset_base_url(), "site_name": settings.OVERSIGHT_SITE_NAME},
+        )
+        return redirect(self.get_success_url())
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    """`/password/reset/sent/`: "if the address has an account, a link is on its way"."""
+
+    template_name = "tenancy/password_reset_done.html"

@@ -143,3 +143,9 @@ def test_demo_logins_marks_changed_passwords(scenario):
     line = next(row for row in out.getvalue().splitlines() if row.startswith("auditor "))
     assert "(changed)" in line
     assert DEMO_PASSWORD not in line
+
+
+def test_demo_users_sign_in_without_a_required_password_change(scenario):
+    """The demo's people use the printed password as it is; none is sent to the change-password page."""
+    users = User.objects.filter(organisation=scenario.organisation)
+    assert users.exists() and not users.filter(must_change_password=True).exists()

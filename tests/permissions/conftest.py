@@ -32,6 +32,13 @@ def _media_and_mail(settings, matrix_media_root):
     settings.PASSWORD_HASHERS = FAST_HASHER
     # Thousands of signed-in requests: keep sessions in signed cookies instead of one table read each.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    # The matrix walks every endpoint as every role, far past the API throttles (those are tested in
+    # tests/api/test_api_throttles.py with the real rates).
+    unlimited = "1000000/min"
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": unlimited, "user": unlimited, "auth": unlimited},
+    }
 
 
 @pytest.fixture(scope="module")

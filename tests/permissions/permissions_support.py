@@ -117,6 +117,7 @@ PERSONAL_WRITES = {
     "notification_settings",
     "preferences",
     "preferences_language",
+    "password_change",
 }
 
 # ---------------------------------------------------------------------------------------------- data
@@ -624,6 +625,8 @@ EXCLUDED_NAMES = {
     "set_language": "Django's i18n view: sets a cookie, no data",
     "login": "the sign-in page itself (public by nature)",
     "logout": "sign-out (POST): ends one's own session, no data",
+    "password_reset": "public by nature (a signed-out user asks for a link); tests/tenancy/test_tenancy_passwords.py",
+    "password_reset_done": "public page saying a link may be on its way, no data",
 }
 # URL keywords that name an object, and the model each refers to (pk depends on the view: see pk_model).
 OBJECT_KWARGS = ("pk", "work_order_id", "number", "token")
@@ -953,6 +956,17 @@ def write_payload(target: Target, method: str, matrix: Matrix) -> Payload | None
         ("notification_settings", "post"): {"email": ["work_order"]},
         ("preferences", "post"): {"language": "en", "time_zone": "UTC"},
         ("preferences_language", "post"): {"language": "en"},
+        # A wrong current password: the form refuses, nothing changes (the matrix's users keep theirs).
+        ("password_change", "post"): {
+            "old_password": "PmxWrong",
+            "new_password1": "Pmx-New-1",
+            "new_password2": "Pmx-New-1",
+        },
+        ("password_change", "put"): {
+            "old_password": "PmxWrong",
+            "new_password1": "Pmx-New-1",
+            "new_password2": "Pmx-New-1",
+        },
     }
     if (name, method) in pages:
         data = dict(pages[(name, method)])

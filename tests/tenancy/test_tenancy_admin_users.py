@@ -141,7 +141,9 @@ def test_a_password_change_is_audited_without_the_hash(admin_client_a, world):
     user.refresh_from_db()
     assert user.check_password("another-Pw-2026")
     entry = AuditEntry.objects.get(action="tenancy.user.password_changed")
-    assert entry.after == {"usable": True}
+    # The administrator chose it: the person must replace it at the next sign-in.
+    assert entry.after == {"usable": True, "how": "set_by_admin", "must_change": True}
+    assert user.must_change_password
     assert user.password not in _all_audit_json()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -19,6 +20,20 @@ def _body(code: str, message, fields=None) -> dict:
     if fields:
         error["fields"] = fields
     return {"error": error}
+
+
+def _throttled_instead(exc, context):
+    """Count a refused anonymous request against the view's throttles (DRF checks them only after the
+    permissions, so requests without valid credentials — token guessing — would never be limited)."""
+    view = context.get("view")
+    request = context.get("request")
+    if view is None or request is None:
+        return exc
+    try:
+        view.check_throttles(request)
+    except exceptions.Throttled as throttled:
+        return throttled
+    return exc
 
 
 def exception_handler(exc, context):
@@ -43,6 +58,8 @@ def _error_response(exc, context):
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else None
         return Response(_body("invalid", "; ".join(exc.messages), fields), status=400)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        exc = _throttled_instead(exc, context)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -50,6 +67,20 @@ def _error_response(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, exceptions.Throttled):
+        # DRF sets Retry-After from exc.wait; the message says the same in the reader's language.
+        if exc.wait is None:
+            message = gettext("Too many requests. Please slow down and try again later.")
+        else:
+            message = ngettext(
+                "Too many requests. Try again in %(seconds)d second.",
+                "Too many requests. Try again in %(seconds)d seconds.",
+                exc.wait,
+            ) % {"seconds": exc.wait}
+        response.data = _body("throttled", message)
+        if exc.wait is not None:
+            response.data["error"]["retry_after"] = exc.wait
+        return response
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, dict):
