@@ -36,7 +36,7 @@ def test_browser_lockout_reset_and_required_change_on_a_phone_in_chinese(world, 
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
     axes_reset()
-    User.objects.filter(username="nurse_a2").update(must_change_password=True)
+    User.objects.filter(username="nurse_a2").update(must_change_password=True, language="zh-hans")
     login(page, world.users["requester_2"])
     assert "/password/change/" in page.url
     assert zh("Change password") in page.locator("h1").inner_text()
