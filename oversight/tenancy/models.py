@@ -252,3 +252,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SavedView(models.Model):
+    """A user's named filters and sort order of one list (a saved view), to open that list the same way again."""
+
+    visibility = Visibility(organisation="owner__organisation", person="owner")
+
+    owner = models.ForeignKey(User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="saved_views")
+    list_key = models.CharField(_("list"), max_length=60)
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters and sort order"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["owner", "list_key", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "list_key", "name"], name="tenancy_savedview_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="tenancy_savedview_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

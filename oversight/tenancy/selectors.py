@@ -1,11 +1,12 @@
-"""Reads of organisations, sites, vendors, teams and people, limited by the visibility gate (tenancy.visibility)."""
+"""Reads of organisations, sites, vendors, teams, people and saved views, limited by the gate (tenancy.visibility)."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from oversight.tenancy.models import ApiToken, Organisation, Site, StaffMember, Team, User, Vendor
+from oversight.tenancy.models import ApiToken, Organisation, SavedView, Site, StaffMember, Team, User, Vendor
 from oversight.tenancy.roles import VENDOR_ROLES
 from oversight.tenancy.visibility import ADMINISTER, restrict
 
@@ -89,3 +90,19 @@ def api_token_list(*, user) -> QuerySet[ApiToken]:
 def api_token_get(*, user, pk) -> ApiToken:
     """One of the user's own tokens, or 404."""
     return get_object_or_404(api_token_list(user=user), pk=pk)
+
+
+def saved_view_list(*, user, list_key: str | None = None) -> QuerySet[SavedView]:
+    """The user's own saved views (of one list when `list_key` is given), by name."""
+    qs = restrict(SavedView.objects.all(), user).filter(owner_id=user.pk)
+    if list_key is not None:
+        qs = qs.filter(list_key=list_key)
+    return qs.order_by("list_key", "name", "pk")
+
+
+def saved_view_get(*, user, pk) -> SavedView:
+    """One of the user's own saved views, or 404 (another person's views do not exist for them)."""
+    try:
+        return saved_view_list(user=user).get(pk=pk)
+    except (SavedView.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc

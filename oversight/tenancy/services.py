@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
+from urllib.parse import parse_qsl, urlencode
 
 from axes.utils import reset as clear_failed_sign_ins
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,7 +39,7 @@ from oversight.core.events import publish
 from oversight.core.zones import is_canonical_zone
 from oversight.tenancy.choices import Role
 from oversight.tenancy.events import ORGANISATION_TIME_ZONE_CHANGED
-from oversight.tenancy.models import ApiToken, Organisation, Site, StaffMember, Team, User, Vendor
+from oversight.tenancy.models import ApiToken, Organisation, SavedView, Site, StaffMember, Team, User, Vendor
 from oversight.tenancy.roles import VENDOR_ROLES
 
 
@@ -511,3 +513,103 @@ def user_unlock_sign_in(*, actor, user: User) -> int:
     removed = clear_failed_sign_ins(username=user.get_username())
     audit_record(actor=actor, action="tenancy.user.sign_in_unlocked", obj=user, after={"attempts_cleared": removed})
     return removed
+
+
+# ---------------------------------------------------------------------------------------------- saved views
+
+#: How many saved views one person keeps per list.
+MAX_SAVED_VIEWS_PER_LIST = 30
+_LIST_KEY = re.compile(r"^[a-z_]+:[a-z_]+$")
+# Parameters a saved view never keeps: the page number and the form's own fields.
+_NOT_SAVED = frozenset({"page", "csrfmiddlewaretoken"})
+
+
+def saved_view_query(raw: str) -> str:
+    """A list's query string as a saved view keeps it: without the page number, at most 2,000 characters."""
+    pairs = [(key, value) for key, value in parse_qsl(raw or "", keep_blank_values=False) if key not in _NOT_SAVED]
+    query = urlencode(pairs)
+    if len(query) > SavedView._meta.get_field("query").max_length:
+        raise ApplicationError(_("These filters are too long to save."))
+    return query
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise ApplicationError(_("Give the view a name."))
+    if len(cleaned) > SavedView._meta.get_field("name").max_length:
+        raise ApplicationError(_("The name is too long (at most 80 characters)."))
+    return cleaned
+
+
+def _require_owner(actor, saved_view: SavedView) -> None:
+    if actor is None or saved_view.owner_id != actor.pk:
+        raise NotAllowed(_("This saved view is not yours."))
+
+
+@transaction.atomic
+def saved_view_create(*, actor: User, list_key: str, name: str, query: str) -> SavedView:
+    """Save the current filters and sort order of a list under a name, for the actor only."""
+    if not _LIST_KEY.match(list_key or ""):
+        raise ApplicationError(_("This list cannot be saved."))
+    name = _clean_name(name)
+    query = saved_view_query(query)
+    if SavedView.objects.filter(owner=actor, list_key=list_key).count() >= MAX_SAVED_VIEWS_PER_LIST:
+        raise ApplicationError(
+            _("You already keep %(n)d views of this list; delete one first.") % {"n": MAX_SAVED_VIEWS_PER_LIST}
+        )
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            saved = SavedView.objects.create(
+                owner=actor, list_key=list_key, name=name, query=query, created_at=now, updated_at=now
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(_("You already have a view with this name.")) from exc
+    audit_record(
+        actor=actor,
+        action="tenancy.saved_view.created",
+        obj=saved,
+        organisation=actor.organisation,
+        after={"list": list_key, "name": name, "query": query},
+    )
+    return saved
+
+
+@transaction.atomic
+def saved_view_rename(*, actor: User, saved_view: SavedView, name: str) -> SavedView:
+    """Give one of the actor's saved views another name."""
+    _require_owner(actor, saved_view)
+    name = _clean_name(name)
+    if name == saved_view.name:
+        return saved_view
+    if SavedView.objects.filter(owner=actor, list_key=saved_view.list_key, name=name).exists():
+        raise ApplicationError(_("You already have a view with this name."))
+    before = {"name": saved_view.name}
+    saved_view.name = name
+    saved_view.updated_at = clock.now()
+    saved_view.save(update_fields=["name", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="tenancy.saved_view.renamed",
+        obj=saved_view,
+        organisation=actor.organisation,
+        before=before,
+        after={"name": name},
+    )
+    return saved_view
+
+
+@transaction.atomic
+def saved_view_delete(*, actor: User, saved_view: SavedView) -> None:
+    """Delete one of the actor's saved views."""
+    _require_owner(actor, saved_view)
+    before = {"list": saved_view.list_key, "name": saved_view.name, "query": saved_view.query}
+    audit_record(
+        actor=actor,
+        action="tenancy.saved_view.deleted",
+        obj=saved_view,
+        organisation=actor.organisation,
+        before=before,
+    )
+    saved_view.delete()

@@ -24,4 +24,8 @@ urlpatterns = [
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("views/", views.SavedViewListView.as_view(), name="saved_views"),
+    path("views/save/", views.SavedViewCreateView.as_view(), name="saved_view_create"),
+    path("views/<int:pk>/rename/", views.SavedViewRenameView.as_view(), name="saved_view_rename"),
+    path("views/<int:pk>/delete/", views.SavedViewDeleteView.as_view(), name="saved_view_delete"),
 ]

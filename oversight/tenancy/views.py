@@ -1,5 +1,5 @@
 """The signed-in user's own pages: where each role lands, the language and time-zone preferences, API tokens,
-and passwords (change, required change, and reset by e-mail)."""
+passwords (change, required change, and reset by e-mail) and saved views."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -24,11 +24,14 @@ from oversight.core.views import RoleRequiredMixin, paginate, safe_next, show_er
 from oversight.tenancy import selectors
 from oversight.tenancy.forms import ApiTokenForm, InviteForm, PasswordResetForm, PeopleFilterForm, RoleForm
 from oversight.tenancy.roles import ADMINISTRATORS, CLIENT_ROLES, VENDOR_ROLES
-from oversight.tenancy.selectors import api_token_get, api_token_list
+from oversight.tenancy.selectors import api_token_get, api_token_list, saved_view_get, saved_view_list
 from oversight.tenancy.services import (
     api_token_create,
     api_token_revoke,
     password_reset_requested,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_rename,
     user_change_role,
     user_invite,
     user_password_changed,
@@ -370,3 +373,64 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     """`/password/reset/sent/`: "if the address has an account, a link is on its way"."""
 
     template_name = "tenancy/password_reset_done.html"
+
+
+def saved_view_url(saved_view) -> str | None:
+    """Where a saved view opens: its list with its filters and sort order (None if the list is gone)."""
+    try:
+        base = reverse(saved_view.list_key)
+    except NoReverseMatch:
+        return None
+    return f"{base}?{saved_view.query}" if saved_view.query else base
+
+
+class SavedViewListView(LoginRequiredMixin, View):
+    """`/views/`: the user's own saved views of every list, to open, rename or delete."""
+
+    def get(self, request):
+        views = list(saved_view_list(user=request.user))
+        rows = [{"view": view, "url": saved_view_url(view)} for view in views]
+        return render(request, "tenancy/saved_views.html", {"rows": rows})
+
+
+class SavedViewCreateView(LoginRequiredMixin, View):
+    """POST from a list's filter panel: save its current filters and sort order under a name."""
+
+    def post(self, request):
+        back = safe_next(request, reverse("home"))
+        try:
+            saved = saved_view_create(
+                actor=request.user,
+                list_key=request.POST.get("list_key", ""),
+                name=request.POST.get("name", ""),
+                query=request.POST.get("query", ""),
+            )
+        except ApplicationError as exc:
+            show_error(request, exc)
+            return redirect(back)
+        messages.success(request, _("View “%(name)s” saved.") % {"name": saved.name})
+        return redirect(saved_view_url(saved) or back)
+
+
+class SavedViewRenameView(LoginRequiredMixin, View):
+    """POST: rename one of the user's saved views (another person's is a 404)."""
+
+    def post(self, request, pk):
+        saved = saved_view_get(user=request.user, pk=pk)
+        try:
+            saved_view_rename(actor=request.user, saved_view=saved, name=request.POST.get("name", ""))
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("View renamed."))
+        return redirect("saved_views")
+
+
+class SavedViewDeleteView(LoginRequiredMixin, View):
+    """POST: delete one of the user's saved views (another person's is a 404)."""
+
+    def post(self, request, pk):
+        saved = saved_view_get(user=request.user, pk=pk)
+        saved_view_delete(actor=request.user, saved_view=saved)
+        messages.success(request, _("View deleted."))
+        return redirect(safe_next(request, reverse("saved_views")))
