@@ -9,3 +9,9 @@ class ContractsConfig(AppConfig):
 
     name = "oversight.contracts"
     verbose_name = _("Contracts")
+
+    def ready(self) -> None:
+        """Register the contracts with the global search."""
+        from oversight.contracts.search import register_search
+
+        register_search()

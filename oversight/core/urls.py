@@ -1,4 +1,4 @@
-"""Web URLs of the core app: sign-in and sign-out (names are global: LOGIN_URL is "login")."""
+"""Web URLs of the core app: sign-in, sign-out and the global search (names are global: LOGIN_URL is "login")."""
 
 from django.urls import path
 
@@ -7,4 +7,5 @@ from oversight.core import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

@@ -15,7 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
+from oversight.core import search as global_search
 from oversight.core.errors import ApplicationError
 
 PAGE_SIZE = 50
@@ -137,3 +139,22 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Sign out (POST only, as Django requires) and return to the login page."""
+
+
+class SearchView(LoginRequiredMixin, TemplateView):
+    """`/search/?q=`: the global search box's results, grouped by kind, limited to what the user may see."""
+
+    template_name = "core/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        text = global_search.clean_text(self.request.GET.get("q"))
+        groups = global_search.search(user=self.request.user, text=text)
+        context.update(
+            text=text,
+            groups=groups,
+            total=sum(len(group.hits) for group in groups),
+            limit=global_search.LIMIT_PER_KIND,
+            max_length=global_search.MAX_TEXT,
+        )
+        return context

@@ -11,5 +11,8 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Work orders")
 
     def ready(self) -> None:
-        """Declare the work-order events and register the work-order notices that react to them."""
+        """Declare the work-order events, register the work-order notices that react to them and the search."""
         from oversight.tickets import events, handlers  # noqa: F401
+        from oversight.tickets.search import register_search
+
+        register_search()
