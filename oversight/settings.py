@@ -90,6 +90,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "oversight.urls"
 WSGI_APPLICATION = "oversight.wsgi.application"
 
+# Form widgets render through Django's templates with core's overrides (no "---------" empty choice).
+FORM_RENDERER = "oversight.core.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

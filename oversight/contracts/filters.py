@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.contracts.choices import ContractStatus
 from oversight.contracts.models import Contract
-from oversight.core.filters import FilterSet
+from oversight.core.listing import ListFilterSet
 from oversight.tenancy.models import Vendor
 from oversight.tenancy.selectors import vendor_list
 
 
-class ContractFilter(FilterSet):
+class ContractFilter(ListFilterSet):
     """Filter contracts by vendor, status and a text (number or title); the vendor choices are the user's."""
 
     q = django_filters.CharFilter(label=_("Number or title"), method="filter_text")

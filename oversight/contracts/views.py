@@ -31,11 +31,20 @@ from oversight.contracts.models import ContractVersion
 from oversight.contracts.permissions import may_manage_contracts
 from oversight.core.errors import ApplicationError
 from oversight.core.kpis import registry
+from oversight.core.listing import sort_list
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.core.zones import local_today
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import STAFF_ROLES
 
+# The contract list's column headers sort by these keys (core.listing.sort_list).
+CONTRACT_SORT_KEYS = {
+    "number": ("number",),
+    "title": ("title",),
+    "vendor": ("vendor__name",),
+    "status": ("status",),
+    "term": ("starts_on",),
+}
 WRITERS = frozenset({Role.CLIENT_ADMIN})
 UNIT_LABELS = {
     "percent": "%",
@@ -57,10 +66,12 @@ class ContractListView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         filterset = ContractFilter(self.request.GET or None, queryset=selectors.contract_list(user=user), user=user)
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.contract_list(user=user)
+        qs, sorting = sort_list(qs, self.request, keys=CONTRACT_SORT_KEYS, default=("number", "pk"))
         context.update(
             {
                 "filter": filterset,
-                "page": paginate(qs.order_by("number", "pk"), self.request),
+                "sorting": sorting,
+                "page": paginate(qs, self.request),
                 "may_manage": may_manage_contracts(user, user.organisation),
             }
         )

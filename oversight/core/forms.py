@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import django.forms
 from django import forms
 from django.conf import settings
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +67,25 @@ def clean_time_zone(value: str) -> str:
             code="unknown_time_zone",
         )
     return value
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form templates with Oversight's few overrides first (`core/form_templates`): an empty choice reads
+    "Choose…" in the reader's language instead of Django's "---------" in every form, admin included."""
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [
+                    Path(__file__).parent / "form_templates",
+                    Path(django.forms.__file__).parent / self.backend.app_dirname,
+                ],
+                "NAME": "oversightforms",
+                "OPTIONS": {},
+            }
+        )
 
 
 class LanguageForm(forms.Form):

@@ -6,14 +6,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.filters import FilterSet
+from oversight.core.listing import ListFilterSet
 from oversight.feedback.choices import OPEN_COMPLAINT_STATUSES, ComplaintSource, ComplaintStatus, RatingChannel
 from oversight.feedback.models import Complaint, Rating
 from oversight.tenancy.models import Vendor
 from oversight.tenancy.selectors import vendor_list
 
 
-class ComplaintFilter(FilterSet):
+class ComplaintFilter(ListFilterSet):
     """Filters for complaint lists; the vendor choices are narrowed to what the user may see."""
 
     status = django_filters.MultipleChoiceFilter(
@@ -54,7 +54,7 @@ class ComplaintFilter(FilterSet):
         return queryset
 
 
-class RatingFilter(FilterSet):
+class RatingFilter(ListFilterSet):
     """Filters for rating lists."""
 
     stars = django_filters.MultipleChoiceFilter(label=_("Stars"), choices=[(i, str(i)) for i in range(1, 6)])

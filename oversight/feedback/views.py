@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.files import download_response
+from oversight.core.listing import sort_list
 from oversight.core.ratelimit import client_ip, rate_limit_hit
 from oversight.core.views import paginate
 from oversight.core.zones import zone_or_default
@@ -229,6 +230,17 @@ class ComplaintAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+# The complaint list's column headers sort by these keys (core.listing.sort_list).
+COMPLAINT_SORT_KEYS = {
+    "number": ("id",),
+    "title": ("title",),
+    "work_order": ("work_order__number",),
+    "vendor": ("vendor__name",),
+    "status": ("status",),
+    "opened": ("opened_at",),
+}
+
+
 class ComplaintListView(ComplaintAccessMixin, View):
     """`/complaints/`: the complaints the user may see, newest first, with filters (open ones by default)."""
 
@@ -237,10 +249,12 @@ class ComplaintListView(ComplaintAccessMixin, View):
         if "status" not in data and not request.GET:
             data.setlist("status", ["active"])
         filterset = ComplaintFilter(data, queryset=selectors.complaint_list(user=request.user), user=request.user)
-        rows = filterset.qs.order_by("-opened_at", "-id") if filterset.is_valid() else filterset.queryset.none()
+        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        rows, sorting = sort_list(rows, request, keys=COMPLAINT_SORT_KEYS, default=("-opened_at", "-id"))
         page = paginate(rows, request)
         context = {
             "filterset": filterset,
+            "sorting": sorting,
             "page": page,
             "complaints": page.items,
             "unassigned": selectors.complaint_list(user=request.user)

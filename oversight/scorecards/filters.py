@@ -7,14 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_list
-from oversight.core.filters import FilterSet
+from oversight.core.listing import ListFilterSet
 from oversight.scorecards.choices import PeriodKind, PeriodStatus
 from oversight.scorecards.models import EvaluationPeriod
 from oversight.tenancy.models import Vendor
 from oversight.tenancy.selectors import vendor_list
 
 
-class PeriodFilter(FilterSet):
+class PeriodFilter(ListFilterSet):
     """Filter periods by contract, vendor, kind, status and year; by default only current revisions."""
 
     contract = django_filters.ModelChoiceFilter(label=_("Contract"), queryset=Contract.objects.none())
@@ -22,9 +22,7 @@ class PeriodFilter(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PeriodKind.choices)
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=PeriodStatus.choices)
     year = django_filters.NumberFilter(label=_("Year"), field_name="starts_on", lookup_expr="year")
-    all_revisions = django_filters.BooleanFilter(
-        label=_("Include replaced revisions"), method="filter_revisions", widget=django_filters.widgets.BooleanWidget
-    )
+    all_revisions = django_filters.BooleanFilter(label=_("Include replaced revisions"), method="filter_revisions")
 
     class Meta:
         model = EvaluationPeriod

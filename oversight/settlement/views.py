@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.files import download_response, readable_filename
+from oversight.core.listing import sort_list
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.scorecards.selectors import period_get
 from oversight.settlement import permissions, selectors, services
@@ -24,6 +25,16 @@ from oversight.settlement.pdf import PDF_CONTENT_TYPE, statement_pdf
 from oversight.settlement.presentation import line_views, summary_rows
 from oversight.settlement.xlsx import XLSX_CONTENT_TYPE, statement_xlsx
 from oversight.tenancy.roles import STAFF_ROLES
+
+# The statement list's column headers sort by these keys (core.listing.sort_list).
+STATEMENT_SORT_KEYS = {
+    "period": ("period__starts_on",),
+    "contract": ("contract__number",),
+    "vendor": ("vendor__name",),
+    "status": ("status",),
+    "score": ("score",),
+    "total": ("total",),
+}
 
 
 class StatementListView(RoleRequiredMixin, TemplateView):
@@ -36,9 +47,13 @@ class StatementListView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         may_operate = permissions.may_operate(user, user.organisation_id)
+        statements, sorting = sort_list(
+            selectors.statement_list(user=user), self.request, keys=STATEMENT_SORT_KEYS, default=("-created_at", "-id")
+        )
         context.update(
             {
-                "page": paginate(selectors.statement_list(user=user), self.request),
+                "page": paginate(statements, self.request),
+                "sorting": sorting,
                 "may_operate": may_operate,
                 "awaiting": list(selectors.periods_awaiting_statement(user=user)[:50]) if may_operate else [],
             }

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Priority
 from oversight.catalog.models import Service
-from oversight.core.filters import FilterSet
+from oversight.core import clock
+from oversight.core.listing import AnyYesNoWidget, ListFilterSet
 from oversight.tenancy.models import Site, User, Vendor
 from oversight.tickets.choices import OPEN_STATUSES, Channel, SLAState, Status, WorkOrderKind
 from oversight.tickets.selectors import breached_q
@@ -22,6 +25,25 @@ ORDERING_FIELDS = (
     ("sla_next_due_at", "sla_due"),
     ("number", "number"),
 )
+# The column headers of the HTML lists sort by these keys (`core.listing.sort_list`); anything else is ignored.
+SORT_KEYS = {
+    "number": ("number",),
+    "title": ("title",),
+    "status": ("status",),
+    "priority": ("priority",),
+    "sla": ("sla_next_due_at",),
+    "service": ("service__name",),
+    "vendor": ("vendor__name",),
+    "created": ("created_at",),
+}
+# "Due" filter of the lists: overdue now, or due within a window from now (open work orders only).
+DUE_WINDOWS = {"1h": dt.timedelta(hours=1), "4h": dt.timedelta(hours=4), "24h": dt.timedelta(hours=24)}
+DUE_CHOICES = [
+    ("overdue", _("Overdue")),
+    ("1h", _("Due within 1 hour")),
+    ("4h", _("Due within 4 hours")),
+    ("24h", _("Due within 24 hours")),
+]
 # Labels for both directions, so the sort menu reads naturally in every language (keys: field, "-param").
 ORDERING_LABELS = {
     "created_at": _("Received (oldest first)"),
@@ -39,15 +61,7 @@ ORDERING_LABELS = {
 }
 
 
-class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
-    """Yes / no / any (django-filter's default calls "any" "Unknown", which reads as a value of its own)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
-
-
-class WorkOrderFilter(FilterSet):
+class WorkOrderFilter(ListFilterSet):
     """Filters for work-order lists; choice querysets are narrowed to what the user may see.
 
     Choice filters use distinct=False: they never join, and DISTINCT over every column cost ~5 ms at 1M rows.
@@ -69,6 +83,7 @@ class WorkOrderFilter(FilterSet):
         method="filter_breached",
         widget=AnyYesNoWidget(),
     )
+    due = django_filters.ChoiceFilter(label=_("Due"), choices=DUE_CHOICES, method="filter_due")
     due_before = django_filters.IsoDateTimeFilter(
         label=_("Due before"), field_name="sla_next_due_at", lookup_expr="lte"
     )
@@ -110,6 +125,18 @@ class WorkOrderFilter(FilterSet):
         if value is None:
             return queryset
         return queryset.filter(breached_q()) if value else queryset.exclude(breached_q())
+
+    def filter_due(self, queryset, name, value):
+        """Overdue now (a target passed and still running), or the next target falls due within the window."""
+        now = clock.now()
+        if value == "overdue":
+            return queryset.filter(status__in=OPEN_STATUSES).filter(breached_q(now))
+        window = DUE_WINDOWS.get(value)
+        if window is None:
+            return queryset
+        return queryset.filter(
+            status__in=OPEN_STATUSES, sla_next_due_at__gt=now, sla_next_due_at__lte=now + window
+        ).exclude(breached_q(now))
 
     def filter_text(self, queryset, name, value):
         """Match the number exactly or the title (case-insensitive); kept to indexed-friendly lookups."""

@@ -14,7 +14,8 @@ from oversight.catalog.selectors import offering_list, service_list
 from oversight.core.filters import parse_id
 from oversight.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
 from oversight.tenancy.choices import Role
-from oversight.tenancy.selectors import assignable_agents, caller_find, site_list, team_list
+from oversight.tenancy.roles import VENDOR_ROLES
+from oversight.tenancy.selectors import assignable_agents, caller_find, site_list, team_list, user_list
 from oversight.tickets.choices import Action
 
 # Impact and urgency in the words a nurse or a clerk would use.
@@ -313,3 +314,80 @@ class AttachmentForm(PageFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not may_internal:
             del self.fields["is_internal"]
+
+
+MAX_BULK = 200
+
+
+class WorkOrderIdsField(forms.Field):
+    """The ticked work orders of a list: their ids (at most MAX_BULK; anything that is not an id is dropped)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        ids = []
+        for item in value or []:
+            try:
+                number = int(item)
+            except (TypeError, ValueError):
+                continue
+            if 0 < number < 2**63 and number not in ids:
+                ids.append(number)
+        return ids
+
+    def validate(self, value):
+        if not value:
+            raise forms.ValidationError(_("Tick at least one work order."))
+        if len(value) > MAX_BULK:
+            raise forms.ValidationError(_("Choose at most %(n)d work orders at a time.") % {"n": MAX_BULK})
+
+
+class BulkForm(forms.Form):
+    """One change for the ticked work orders of the board or a queue; each is then done by its single service."""
+
+    ACTIONS = (
+        ("assign", _("Assign")),
+        ("transfer", _("Transfer")),
+        ("priority", _("Change priority")),
+        ("export_csv", _("Export CSV")),
+        ("export_xlsx", _("Export XLSX")),
+    )
+
+    ids = WorkOrderIdsField()
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=None, required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    service = forms.ModelChoiceField(label=_("New service"), queryset=None, required=False)
+    impact = forms.TypedChoiceField(
+        label=_("Impact"), choices=[("", _("Choose…")), *Level.choices], coerce=int, required=False, empty_value=None
+    )
+    urgency = forms.TypedChoiceField(
+        label=_("Urgency"), choices=[("", _("Choose…")), *Level.choices], coerce=int, required=False, empty_value=None
+    )
+    reason = forms.CharField(label=_("Reason or note"), max_length=1000, required=False)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            user_list(user=user).filter(role__in=VENDOR_ROLES, is_active=True).select_related("vendor")
+        )
+        self.fields["assignee"].label_from_instance = lambda u: f"{u} — {u.vendor}"
+        self.fields["team"].queryset = team_list(user=user).select_related("vendor")
+        self.fields["team"].label_from_instance = lambda t: f"{t.name} — {t.vendor}"
+        services = service_list(user=user).filter(is_active=True).select_related("vendor")
+        self.fields["service"].queryset = services.order_by("category__code", "code")
+        self.fields["service"].label_from_instance = lambda s: f"{s.localized_name} — {s.vendor}"
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action == "assign" and not cleaned.get("assignee") and not cleaned.get("team"):
+            self.add_error("assignee", _("Choose an agent or a team."))
+        if action == "transfer" and not cleaned.get("service"):
+            self.add_error("service", _("Choose a service."))
+        if action == "priority" and (cleaned.get("impact") is None or cleaned.get("urgency") is None):
+            self.add_error("impact", _("Choose the impact and the urgency."))
+        if action in ("transfer", "priority") and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason."))
+        return cleaned

@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -556,6 +558,57 @@ def work_order_change_priority(
     audit_record(actor=actor, action="tickets.workorder.priority_changed", obj=locked, before=before, after=after)
     publish(WORK_ORDER_PRIORITY_CHANGED, work_order_id=locked.pk, actor_id=_actor_id(actor), priority=str(priority))
     return locked
+
+
+BULK_ACTIONS = ("assign", "transfer", "priority")
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What a bulk change did to one work order: done, or refused with the reason the single action gives."""
+
+    work_order: WorkOrder
+    done: bool
+    reason: str = ""
+
+
+def work_orders_bulk_change(
+    *,
+    actor: User,
+    work_orders: Iterable[WorkOrder],
+    action: str,
+    assignee: User | None = None,
+    team: Team | None = None,
+    service: Service | None = None,
+    impact: int | None = None,
+    urgency: int | None = None,
+    reason: str = "",
+) -> list[BulkOutcome]:
+    """Apply one change (assign, transfer, priority) to each work order through its single service, each in its
+    own transaction: a refusal (permission, state, input) is reported with its reason and the others go on."""
+    if action not in BULK_ACTIONS:
+        raise ApplicationError(_("Unknown bulk action."))
+    outcomes = []
+    for work_order in work_orders:
+        try:
+            with transaction.atomic():
+                if action == "assign":
+                    work_order_assign(actor=actor, work_order=work_order, assignee=assignee, team=team, note=reason)
+                elif action == "transfer":
+                    if service is None:
+                        raise ApplicationError(_("Choose a service."))
+                    work_order_transfer(actor=actor, work_order=work_order, service=service, reason=reason)
+                else:
+                    if impact is None or urgency is None:
+                        raise ApplicationError(_("Choose the impact and the urgency."))
+                    work_order_change_priority(
+                        actor=actor, work_order=work_order, impact=impact, urgency=urgency, reason=reason
+                    )
+        except ApplicationError as exc:
+            outcomes.append(BulkOutcome(work_order=work_order, done=False, reason=str(exc.message)))
+        else:
+            outcomes.append(BulkOutcome(work_order=work_order, done=True))
+    return outcomes
 
 
 EDITABLE_FIELDS = ("title", "description", "location_detail", "asset_tag", "contact_phone", "site")

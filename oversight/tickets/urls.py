@@ -22,6 +22,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("workbench/", views.WorkbenchView.as_view(), name="workbench"),
     path("board/", views.BoardView.as_view(), name="board"),
+    path("board/bulk/", views.BulkView.as_view(), name="bulk"),
     re_path(r"^board/export\.(?P<fmt>csv|xlsx)$", views.BoardExportView.as_view(), name="board_export"),
     path("intake-points/", views.IntakePointListView.as_view(), name="intake_points"),
     path("setup/calendars/<int:pk>/apply/", views.CalendarApplyView.as_view(), name="calendar_apply"),

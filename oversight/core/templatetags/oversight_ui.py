@@ -6,7 +6,7 @@ import json
 
 from django import template
 from django.http import QueryDict
-from django.utils.html import json_script
+from django.utils.html import format_html, json_script
 from django.utils.translation import gettext
 
 from oversight.core.durations import format_duration, unit_words
@@ -27,6 +27,48 @@ def query_replace(context, **changes) -> str:
             query[key] = str(value)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label, sorting=None) -> str:
+    """A sortable column header: a link that sorts by `key` (ascending first, then the other way), with aria-sort.
+
+    `sorting` (a `core.listing.Sorting`, default the context's `sorting`) is the list's current order; without
+    one the header is plain text. The link keeps the filters and drops the page number."""
+    sorting = sorting if sorting is not None else context.get("sorting")
+    if sorting is None:
+        return format_html('<th scope="col">{}</th>', label)
+    active = sorting.key == key
+    state = ("descending" if sorting.descending else "ascending") if active else "none"
+    target = f"-{key}" if active and not sorting.descending else key
+    href = query_replace(context, sort=target, page=None)
+    arrow = {"ascending": "\u25b2", "descending": "\u25bc"}.get(state, "\u21c5")
+    return format_html(
+        '<th scope="col" aria-sort="{}"><a class="sort-link" href="{}">{}<span class="sort-arrow" aria-hidden="true">{}'
+        "</span></a></th>",
+        state,
+        href,
+        label,
+        arrow,
+    )
+
+
+@register.simple_tag
+def filter_fields(form, skip: str = "") -> list:
+    """The bound fields of a filter form, without the names in `skip` (separated by spaces)."""
+    hidden = set(skip.split())
+    return [field for field in form if field.name not in hidden]
+
+
+@register.simple_tag
+def active_filter_count(form) -> int:
+    """How many filters of a bound form hold a value (shown on the folded filter panel)."""
+    if not form.is_bound:
+        return 0
+    data = form.data
+    return sum(
+        1 for field in form if any(data.getlist(field.name) if hasattr(data, "getlist") else [data.get(field.name)])
+    )
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.core.errors import ApplicationError
+from oversight.core.listing import sort_list
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.scorecards import permissions, selectors, services
 from oversight.scorecards.choices import EDITABLE_STATUSES, FROZEN_STATUSES, PeriodStatus
@@ -19,6 +20,16 @@ from oversight.scorecards.forms import DecisionForm, DisputeForm, ManualEntryFor
 from oversight.scorecards.views.display import figure, labelled_sets
 from oversight.tenancy.roles import STAFF_ROLES, VENDOR_ROLES
 from oversight.tickets.choices import WorkOrderKind
+
+# The period list's column headers sort by these keys (core.listing.sort_list).
+PERIOD_SORT_KEYS = {
+    "period": ("starts_on",),
+    "contract": ("contract__number",),
+    "vendor": ("vendor__name",),
+    "status": ("status",),
+    "score": ("total_score",),
+    "computed": ("computed_at",),
+}
 
 
 class PeriodListView(RoleRequiredMixin, TemplateView):
@@ -34,10 +45,14 @@ class PeriodListView(RoleRequiredMixin, TemplateView):
         filterset = PeriodFilter(self.request.GET or None, queryset=base, user=user)
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.current_revisions(base)
         may_open = permissions.is_client_operator(user, user.organisation_id)
+        qs, sorting = sort_list(
+            qs, self.request, keys=PERIOD_SORT_KEYS, default=("-starts_on", "contract__number", "-revision", "-pk")
+        )
         context.update(
             {
                 "filter": filterset,
-                "page": paginate(qs.order_by("-starts_on", "contract__number", "-revision"), self.request),
+                "sorting": sorting,
+                "page": paginate(qs, self.request),
                 "may_open": may_open,
                 "open_form": kwargs.get("open_form") or (PeriodOpenForm(user=user) if may_open else None),
             }

@@ -110,6 +110,30 @@
       for (var i = 0; i < forms.length; i++) { forms[i].removeAttribute("data-submitted"); }
     });
 
+    // On a phone the filter panels start folded (their summary counts the active filters); a click opens one.
+    if (window.matchMedia && window.matchMedia("(max-width: 720px)").matches) {
+      var panels = document.querySelectorAll("details.filters[open]");
+      for (var p = 0; p < panels.length; p++) { panels[p].removeAttribute("open"); }
+    }
+
+    // A "select all" checkbox (data-check-all="name") ticks every checkbox of that name in its form.
+    document.addEventListener("change", function (event) {
+      var el = event.target;
+      var name = el.getAttribute && el.getAttribute("data-check-all");
+      if (!name) { return; }
+      var boxes = document.querySelectorAll("input[type=checkbox][name='" + name + "']");
+      for (var b = 0; b < boxes.length; b++) { boxes[b].checked = el.checked; }
+    });
+
+    // A list refreshing itself would drop the ticked rows: skip the refresh while any row is ticked.
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      var source = event.detail && event.detail.elt;
+      if (source && source.hasAttribute && source.hasAttribute("hx-trigger") &&
+          source.querySelector && source.querySelector("input[name='ids']:checked")) {
+        event.preventDefault();
+      }
+    });
+
     // htmx swaps replace lists; the ticker reads the DOM each second, so new badges are picked up.
     tick();
     window.setInterval(tick, 1000);

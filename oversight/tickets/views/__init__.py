@@ -6,7 +6,7 @@ Views only parse input and call tickets.services; what anyone may see comes from
 
 from oversight.tickets.views.calendars import CalendarApplyView
 from oversight.tickets.views.intake import IntakePointListView, IntakePointQRView
-from oversight.tickets.views.lists import BoardExportView, BoardView, WorkbenchView
+from oversight.tickets.views.lists import BoardExportView, BoardView, BulkView, WorkbenchView
 from oversight.tickets.views.portal import IntakeView, OfferingOptionsView, PortalView, WorkOrderCreateView
 from oversight.tickets.views.work_order import (
     ActionView,
@@ -28,6 +28,7 @@ __all__ = [
     "CalendarApplyView",
     "BoardExportView",
     "BoardView",
+    "BulkView",
     "CommentView",
     "DetailsView",
     "IntakePointListView",
