@@ -113,8 +113,11 @@ def test_browser_board_filters_and_exports(world, new_context):
     assert_board_shows(page, world, by_vendor)
     page.wait_for_url(f"**vendor={world.vendor.pk}**")
 
-    # Then by priority (a multiple select: P1 and P3).
-    page.select_option("#id_priority", ["P1", "P3"])
+    # Then by priority (checkboxes in a disclosure that says "All" until some are ticked: P1 and P3).
+    expect(page.locator("#id_priority > summary")).to_have_text(en("All"))
+    page.locator("#id_priority > summary").click()
+    page.locator("#id_priority input[value='P1']").check()
+    page.locator("#id_priority input[value='P3']").check()
     page.locator("form.filter-grid button[type=submit]").click()
     filtered = expected_numbers(world, vendor=world.vendor, priority__in=["P1", "P3"])
     assert len(filtered) == 4
