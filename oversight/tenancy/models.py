@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.phones import validate_phone
 from oversight.tenancy.choices import Role, SiteKind, StaffPosition, VendorTier
 from oversight.tenancy.roles import CLIENT_ROLES, READ_ONLY_ROLES, VENDOR_ROLES
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
@@ -69,7 +70,7 @@ class Vendor(models.Model):
     code = models.SlugField(_("code"), max_length=30)
     tier = models.CharField(_("tier"), max_length=20, choices=VendorTier.choices, default=VendorTier.ORDINARY)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True, validators=[validate_phone])
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -131,7 +132,7 @@ class User(AbstractUser):
         help_text=_("A requester with this grant sees every work order of their department, not only their own."),
     )
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     language = models.CharField(
         _("language"), max_length=10, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
     )

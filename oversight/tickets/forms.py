@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.catalog.choices import Level
 from oversight.catalog.selectors import offering_list, service_list
 from oversight.core.filters import parse_id
+from oversight.core.phones import validate_phone
 from oversight.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_content_type
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import VENDOR_ROLES
@@ -118,7 +119,9 @@ class WorkOrderCreateForm(forms.Form):
         max_length=150,
         help_text=_("User name or e-mail of the caller; leave empty to submit for yourself."),
     )
-    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=40)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), required=False, max_length=40, validators=[validate_phone]
+    )
     service = forms.ModelChoiceField(label=_("Service"), queryset=None)
     offering = forms.ModelChoiceField(
         label=_("What do you need?"), queryset=None, required=False, empty_label=_("(other / not sure)")
@@ -275,7 +278,9 @@ class DetailsForm(VersionedForm):
     site = forms.ModelChoiceField(label=_("Location"), queryset=None, required=False)
     location_detail = forms.CharField(label=_("Room, bed or desk"), max_length=200, required=False)
     asset_tag = forms.CharField(label=_("Asset tag"), max_length=100, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), max_length=40, required=False, validators=[validate_phone]
+    )
 
     EDITABLE = ("title", "description", "site", "location_detail", "asset_tag", "contact_phone")
 

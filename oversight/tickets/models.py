@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.catalog.choices import Level, Priority, SLAMetric
 from oversight.core.files import StoredFileBase
 from oversight.core.models import TimelineEventBase
+from oversight.core.phones import validate_phone
 from oversight.tenancy.visibility import Visibility
 from oversight.tickets.choices import OPEN_STATUSES, Channel, ClockState, EventKind, SLAState, Status, WorkOrderKind
 
@@ -64,7 +65,7 @@ class WorkOrder(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PORTAL)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True, validators=[validate_phone])
     impact = models.PositiveSmallIntegerField(_("impact"), choices=Level.choices, default=Level.MEDIUM)
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Level.choices, default=Level.MEDIUM)
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices, default=Priority.P3)

@@ -286,3 +286,10 @@ def test_the_same_form_sent_again_with_other_text_is_refused_plainly(world, web)
     page = again.content.decode()
     assert f"already sent as {number}" in page
     assert "Idempotency" not in page
+
+
+def test_a_contact_phone_that_is_no_number_is_refused_on_the_page(world, web):
+    response = web("requester").post("/portal/new/", _submit_data(world, "k-phone", contact_phone="abc-not-a-phone"))
+    assert response.status_code == 400  # the form again, with the error at the field
+    assert "contact_phone" in response.context["form"].errors
+    assert not WorkOrder.objects.exists()

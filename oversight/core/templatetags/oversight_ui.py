@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from oversight.core.durations import format_duration, unit_words
 from oversight.core.money import format_money, rmb_in_words
 
+from oversight.core import phones
+
 register = template.Library()
 
 
@@ -130,3 +132,9 @@ def ui_strings():
         "confirm": gettext("Are you sure?"),
     }
     return json_script(strings, "ui-strings")
+
+
+@register.filter
+def tel_uri(value) -> str:
+    """`{{ number|tel_uri }}`: the tel: link of a stored phone number, "" when it is no phone number."""
+    return phones.tel_uri(value)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from oversight.catalog.choices import Level
 from oversight.catalog.selectors import offering_list, service_list
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
+from oversight.core.phones import validate_phone
 from oversight.tenancy.selectors import site_list, team_list, user_list
 from oversight.tickets import permissions
 from oversight.tickets.choices import Action, Channel, CreatableKind, SLAState
@@ -42,7 +43,9 @@ class WorkOrderCreateInputSerializer(StrictInputSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     location_detail = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     asset_tag = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+    contact_phone = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40, validators=[validate_phone]
+    )
 
 
 class WorkOrderUpdateInputSerializer(StrictInputSerializer):
@@ -52,7 +55,7 @@ class WorkOrderUpdateInputSerializer(StrictInputSerializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     location_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
     asset_tag = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=40, validators=[validate_phone])
     site = ScopedPrimaryKeyRelatedField(site_list, required=False, allow_null=True)
 
 
