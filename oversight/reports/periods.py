@@ -74,15 +74,31 @@ def period_containing(kind: str, day: dt.date, organisation) -> ReportPeriod:
 
 
 def period_from_key(key: str, organisation) -> ReportPeriod:
-    """Parse ``2026-10`` (a month) or ``2026-Q3`` (a quarter); a clear 400 error for anything else."""
+    """Parse ``2026-10`` (a month) or ``2026-Q3`` (a quarter); a clear 400 error for anything else.
+
+    A period that has not begun in the organisation's zone is refused too: it has no data, and a report of it
+    would look like a real one with zeros. The running month or quarter is allowed (a report so far).
+    """
     text = (key or "").strip().upper()
+    period = None
     match = _MONTH_KEY.match(text)
     if match and 1 <= int(match["month"]) <= 12:
-        return period_containing(PeriodKind.MONTHLY, dt.date(int(match["year"]), int(match["month"]), 1), organisation)
+        period = period_containing(
+            PeriodKind.MONTHLY, dt.date(int(match["year"]), int(match["month"]), 1), organisation
+        )
     match = _QUARTER_KEY.match(text)
     if match:
         month = (int(match["quarter"]) - 1) * 3 + 1
-        return period_containing(PeriodKind.QUARTERLY, dt.date(int(match["year"]), month, 1), organisation)
+        period = period_containing(PeriodKind.QUARTERLY, dt.date(int(match["year"]), month, 1), organisation)
+    if period is not None:
+        if period.first > local_today(organisation):
+            raise ApplicationError(
+                _("%(period)s has not begun yet: a report can cover only a month or quarter that has started.")
+                % {"period": period.label()},
+                code="period_future",
+                extra={"field": "period"},
+            )
+        return period
     raise ApplicationError(
         _("“%(key)s” is not a period: write a month as 2026-10 or a quarter as 2026-Q3.") % {"key": key},
         code="period_key",

@@ -191,8 +191,7 @@ class ServiceReportViewSet(viewsets.GenericViewSet):
         contract_id = None
         raw = (request.query_params.get("contract") or "").strip()
         if raw:
-            contract = selectors.report_contract_get(user=user, pk=raw)
-            contract_id = contract.pk
+            contract_id = selectors.report_contract_of_vendor(user=user, pk=raw, vendor_id=vendor.pk).pk
         key = (request.query_params.get("period") or "").strip()
         period = period_from_key(key, vendor.organisation) if key else last_complete_period(vendor.organisation)
         return selectors.service_report(user=user, vendor_id=vendor.pk, contract_id=contract_id, period=period)

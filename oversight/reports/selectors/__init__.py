@@ -40,6 +40,7 @@ from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_list, contract_version_for_period
 from oversight.core import clock, kpis
 from oversight.core.bilingual import pick_name
+from oversight.core.errors import ApplicationError
 from oversight.core.zones import zone_of
 from oversight.facts.selectors import volumes_by_service
 from oversight.feedback.choices import ComplaintStatus
@@ -112,6 +113,22 @@ def report_contract_get(*, user, pk) -> Contract:
         return report_contracts(user=user).get(pk=pk)
     except (Contract.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def report_contract_of_vendor(*, user, pk, vendor_id) -> Contract:
+    """The contract of a report asked for together with a vendor: 404 if unseen, 400 if it is another vendor's."""
+    contract = report_contract_get(user=user, pk=pk)
+    if str(contract.vendor_id) != str(vendor_id):
+        raise ApplicationError(
+            gettext(
+                "Contract %(contract)s belongs to %(vendor)s, not to the vendor you chose: "
+                "choose its vendor or no contract."
+            )
+            % {"contract": contract.number, "vendor": contract.vendor.name},
+            code="contract_vendor",
+            extra={"field": "contract"},
+        )
+    return contract
 
 
 # --------------------------------------------------------------------------------------------------

@@ -146,13 +146,16 @@ class ReportIndexView(RoleRequiredMixin, TemplateView):
         contract_pk = (request.GET.get("contract") or "").strip()
         vendor_pk = (request.GET.get("vendor") or "").strip()
         if contract_pk or vendor_pk:
-            if contract_pk:
-                target = selectors.report_contract_get(user=user, pk=contract_pk)
-                organisation, name, pk = target.organisation, "reports:contract", target.pk
-            else:
-                target = selectors.report_vendor_get(user=user, pk=vendor_pk)
-                organisation, name, pk = target.organisation, "reports:vendor", target.pk
             try:
+                if contract_pk and vendor_pk:
+                    vendor = selectors.report_vendor_get(user=user, pk=vendor_pk)
+                    target = selectors.report_contract_of_vendor(user=user, pk=contract_pk, vendor_id=vendor.pk)
+                elif contract_pk:
+                    target = selectors.report_contract_get(user=user, pk=contract_pk)
+                else:
+                    target = selectors.report_vendor_get(user=user, pk=vendor_pk)
+                organisation, pk = target.organisation, target.pk
+                name = "reports:contract" if contract_pk else "reports:vendor"
                 period = period_from_key(key, organisation) if key else last_complete_period(organisation, kind)
             except ApplicationError as exc:
                 return bad_period(request, exc)
