@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0002_workorder_tickets_wo_open_assignee_idx'),
+        ('tickets', '0003_workorder_calendar_rebases'),
     ]
 
     operations = [
