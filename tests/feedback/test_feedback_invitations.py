@@ -14,7 +14,7 @@ from oversight.audit.models import AuditEntry
 from oversight.core import clock
 from oversight.core.errors import InvalidTransition, NotAllowed
 from oversight.feedback import services as feedback
-from oversight.feedback.models import FeedbackSettings, RatingInvitation
+from oversight.feedback.models import FeedbackSettings, Rating, RatingInvitation
 from oversight.feedback.services import ratings as ratings_services
 from oversight.feedback.tasks import send_rating_invitation_email
 from oversight.notifications.models import Notification
@@ -148,3 +148,25 @@ def test_only_the_requester_gets_more_links_and_only_while_rating_is_open(world,
     open_order = tickets.work_order_create(actor=world.users["requester"], service=world.service, title="Open")
     with pytest.raises(InvalidTransition):
         feedback.rating_link_for_requester(actor=world.users["requester"], work_order=open_order)
+
+
+def test_repeated_rate_clicks_reuse_the_open_invitation_of_the_channel(world, resolve):
+    with clock.frozen_at(T0):
+        work_order = resolve()
+    requester = world.users["requester"]
+    before = RatingInvitation.objects.filter(work_order=work_order).count()  # the e-mail invitation of the resolve
+    with clock.frozen_at(T0 + dt.timedelta(hours=1)):
+        first = feedback.rating_link_for_requester(actor=requester, work_order=work_order)
+        again = feedback.rating_link_for_requester(actor=requester, work_order=work_order)
+        third = feedback.rating_link_for_requester(actor=requester, work_order=work_order)
+    assert first.invitation.pk == again.invitation.pk == third.invitation.pk
+    assert RatingInvitation.objects.filter(work_order=work_order).count() == before + 1
+    assert len({first.token, again.token, third.token}) == 3  # only hashes are stored: each click a new token
+    assert AuditEntry.objects.filter(action="feedback.ratinginvitation.reissued").count() == 2
+    # The newest token rates; the replaced ones are unknown.
+    with clock.frozen_at(T0 + dt.timedelta(hours=2)):
+        with pytest.raises(feedback.RatingLinkError) as refused:
+            feedback.rating_submit(token=first.token, stars=4)
+        assert refused.value.reason == "invalid"
+        feedback.rating_submit(token=third.token, stars=4)
+    assert Rating.objects.get(work_order=work_order).stars == 4

@@ -169,9 +169,12 @@ def _notify_rating_invitation(work_order: WorkOrder, invitation: RatingInvitatio
 
 @transaction.atomic
 def rating_link_for_requester(*, actor: User, work_order: WorkOrder, channel: str = RatingChannel.PORTAL) -> IssuedLink:
-    """A fresh link (for the work-order page or a printable QR code) for the signed-in requester.
+    """A link (for the work-order page or a printable QR code) for the signed-in requester.
 
-    Earlier links stay valid until one of them is used; the deadline is the same (days after resolution).
+    Repeated requests reuse the open invitation of the same channel instead of piling up new ones: it keeps its
+    row, deadline and history and gets a new token (only the token's hash is stored, so the old one cannot be
+    shown again; the link it replaces stops working). Links of other channels (the e-mail) stay valid until one
+    of them is used; the deadline is the same (days after resolution).
     """
     if channel not in (RatingChannel.PORTAL, RatingChannel.QR):
         raise ApplicationError(_("Unknown channel."))
@@ -186,7 +189,25 @@ def rating_link_for_requester(*, actor: User, work_order: WorkOrder, channel: st
     now = clock.now()
     if rating_deadline(work_order) <= now:
         raise RatingLinkError("expired")
-    return _create_invitation(work_order=work_order, channel=channel, actor=actor, now=now)
+    reusable = (
+        RatingInvitation.objects.select_for_update()
+        .filter(work_order=work_order, channel=channel, used_at__isnull=True, revoked_at__isnull=True)
+        .filter(expires_at__gt=now)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if reusable is None:
+        return _create_invitation(work_order=work_order, channel=channel, actor=actor, now=now)
+    token, reusable.token_hash = new_token()
+    reusable.save(update_fields=["token_hash"])
+    audit_record(
+        actor=actor,
+        action="feedback.ratinginvitation.reissued",
+        obj=reusable,
+        organisation=work_order.organisation,
+        after={"work_order": work_order.pk, "channel": channel, "expires_at": reusable.expires_at},
+    )
+    return IssuedLink(invitation=reusable, token=token)
 
 
 def invitation_problem(invitation: RatingInvitation | None, now: dt.datetime) -> str | None:
