@@ -140,9 +140,12 @@ class RateView(View):
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 return self.page(request, invitation, form, status=400)
-            return self.render_as_requester(
-                request, invitation, "feedback/rate_done.html", {"stars": rating.stars}, status=200
-            )
+            done = {
+                "stars": rating.stars,
+                "number": invitation.work_order.number,
+                "complaint_opened": hasattr(rating, "complaint"),  # a low rating opened one
+            }
+            return self.render_as_requester(request, invitation, "feedback/rate_done.html", done, status=200)
 
     def page(self, request, invitation, form, *, status: int = 200):
         work_order = invitation.work_order
@@ -152,6 +155,7 @@ class RateView(View):
             "service": work_order.service,
             "resolved_at": work_order.resolved_at,
             "expires_at": invitation.expires_at,
+            "complaint_max_stars": services.feedback_settings_for(work_order.organisation_id).complaint_max_stars,
         }
         return self.render_as_requester(request, invitation, "feedback/rate.html", context, status=status)
 

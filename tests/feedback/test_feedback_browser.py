@@ -52,3 +52,26 @@ def test_a_requester_rates_on_a_phone_without_signing_in(world, resolve, link, l
             browser.close()
     rating = Rating.objects.get(work_order=work_order)
     assert (rating.stars, rating.recommend, rating.comment) == (4, 9, "很快，谢谢")
+
+
+def test_choosing_two_stars_lights_the_first_two(world, resolve, link, live_server):
+    """Stars light 1..n by CSS alone (JavaScript off), so the choice reads as a rating, not a single mark."""
+    from playwright.sync_api import sync_playwright
+
+    token = link(resolve())
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            context = browser.new_context(viewport={"width": 375, "height": 812}, java_script_enabled=False)
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            page.goto(f"{live_server.url}/r/{token}/")
+            off = page.locator(".star-mark").nth(0).evaluate("el => getComputedStyle(el).color")
+            page.locator("label.star").nth(1).click()
+            page.mouse.move(0, 0)  # no hover preview
+            colours = page.locator(".star-mark").evaluate_all("els => els.map(el => getComputedStyle(el).color)")
+            assert [colour != off for colour in colours] == [True, True, False, False, False], colours
+        finally:
+            browser.close()

@@ -345,3 +345,24 @@ def test_a_browser_posting_with_origin_null_is_accepted_only_with_the_token(worl
     accepted = client.post(url(token), {"csrfmiddlewaretoken": csrf, "stars": "5"}, HTTP_ORIGIN="null")
     assert accepted.status_code == 200
     assert Rating.objects.count() == 1
+
+
+def test_the_page_says_a_low_rating_becomes_a_complaint_and_the_thank_you_page_links_back(world, resolve, link):
+    requester = world.users["requester"]
+    requester.language = "en"
+    requester.save(update_fields=["language"])
+    work_order = resolve()
+    token = link(work_order)
+    page, done = post_rating(csrf_client(), token, {"stars": "2"})
+    threshold = feedback.feedback_settings_for(world.org.pk).complaint_max_stars
+    assert threshold >= 2
+    note = re.search(r'data-testid="low-rating-note"><small>([^<]+)<', page.content.decode()).group(1)
+    assert f"{threshold} star" in note and "complaint" in note
+    html = done.content.decode()
+    assert done.status_code == 200
+    assert f'href="/wo/{work_order.number}/" data-testid="back-to-work-order"' in html
+    assert 'data-testid="complaint-note"' in html  # two stars opened a complaint, and the requester is told
+    assert Complaint.objects.filter(rating__work_order=work_order).exists()
+    high = resolve(title="Second")
+    _page, five = post_rating(csrf_client(), link(high), {"stars": "5"})
+    assert 'data-testid="complaint-note"' not in five.content.decode()
