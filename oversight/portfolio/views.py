@@ -55,7 +55,13 @@ class OverviewView(RoleRequiredMixin, TemplateView):
                     "warnings": warnings.get(vendor.pk, []),
                 }
             )
-        context.update({"rows": rows})
+        context.update(
+            {
+                "rows": rows,
+                "has_scores": any(row["score"] for row in rows),  # else four columns of dashes: left out
+                "min_vendors": selectors.settings_for(user.organisation).min_critical_vendors,
+            }
+        )
         return context
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
@@ -158,3 +159,36 @@ def test_the_schema_documents_the_portfolio_endpoints_without_warnings():
     components = schema["components"]["schemas"]
     assert components["ScoreDimensionEnum"]["enum"] == ["technical", "response", "cost"]
     assert components["DimensionEnum"]["enum"] == ["people", "resources", "processes", "technology"]
+
+
+def test_the_overview_leaves_out_empty_score_columns_and_marks_a_single_vendor_dependency(web, world, contract):
+    world.service.is_critical = True
+    world.service.save(update_fields=["is_critical"])
+    supervisor = world.users["client_supervisor"]
+    supervisor.language = "en"
+    supervisor.save(update_fields=["language"])
+    client = web("client_supervisor")
+    html = client.get(reverse("portfolio:overview")).content.decode()
+    # No monthly scores anywhere: no Month / Technical / Response / Cost columns of dashes, but a sentence why.
+    assert 'data-testid="no-scores"' in html
+    assert "Technical capability" not in html and "Response speed" not in html
+    # The critical service has its primary vendor only: explained in words and marked as a risk.
+    assert "Desktop: 1 qualified vendor, at least 2 needed" in html
+    assert 'data-testid="single-vendor-risk"' in html and "single-vendor dependency" in html
+    supervisor.language = "zh-hans"
+    supervisor.save(update_fields=["language"])
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(supervisor)
+    assert "单一服务商依赖" in chinese.get(reverse("portfolio:overview")).content.decode()
+    coverage = client.get(reverse("portfolio:coverage")).content.decode()
+    assert 'data-testid="single-vendor-risk"' in coverage
+    # Once a month is scored, the score columns are back.
+    services.monthly_score_enter(
+        actor=world.users["client_admin"],
+        vendor=world.vendor,
+        month=JULY,
+        dimension="technical",
+        value=Decimal("88"),
+        note="R",
+    )
+    assert 'data-testid="no-scores"' not in client.get(reverse("portfolio:overview")).content.decode()
