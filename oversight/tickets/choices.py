@@ -48,7 +48,7 @@ class Action(models.TextChoices):
 
     DISPATCH = "dispatch", _("Dispatch")
     ACCEPT = "accept", _("Accept")
-    ARRIVE = "arrive", _("Arrived on site")
+    ARRIVE = "arrive", _("Confirm arrival on site")
     PAUSE_REQUESTER = "pause_requester", _("Wait for requester")
     PAUSE_THIRD_PARTY = "pause_third_party", _("Wait for third party")
     RESUME = "resume", _("Resume")

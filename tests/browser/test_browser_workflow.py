@@ -101,7 +101,7 @@ def work_on_phone(page, world, work_order: WorkOrder) -> None:
     primary = page.get_by_test_id("primary-action")
     steps = (
         ("Accept", "Accepted", Status.ACCEPTED, "Accepted"),
-        ("Arrived on site", "On site", Status.ON_SITE, "Arrived on site"),
+        ("Confirm arrival on site", "On site", Status.ON_SITE, "Arrived on site"),
     )
     for button_label, status_label, status, timeline_label in steps:
         button = primary.locator("button[type=submit]")

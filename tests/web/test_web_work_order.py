@@ -216,7 +216,7 @@ def test_an_invalid_transition_is_a_clear_409(world, web, wo):
         f"/wo/{work_order.number}/act/arrive/", {"expected_version": work_order.version}
     )
     assert response.status_code == 409
-    assert "“Arrived on site” is not possible while the work order is “New”." in response.content.decode()
+    assert "“Confirm arrival on site” is not possible while the work order is “New”." in response.content.decode()
 
 
 def test_unknown_action_is_404_and_invisible_work_order_is_404(world, web, wo):
