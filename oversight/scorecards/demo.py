@@ -1,5 +1,8 @@
 """Demo evaluations: for each demo vendor's contract, the hospital template scheme, the two quarters before the
 current one signed by both sides and locked, and the current quarter open as a draft - all through the services.
+One exception, so that every journey of the README can be tried at once: the desk vendor's latest complete
+quarter was published two days ago and stays open for dispute (not signed), so its vendor manager can dispute
+an indicator right away without the supervisor publishing first.
 
 `load_demo_evaluations(organisation, actor)` is idempotent (a contract that has a scheme keeps it; a quarter
 that exists is left alone) and dates everything relative to today in the organisation's time zone. Each step
@@ -43,6 +46,8 @@ MANUAL_VALUES = {
     "his": [("0", "85", "80", "0"), ("0", "90", "90", "0"), ("1", "95", "95", "0")],
 }
 DEFAULT_VALUES = [("1", "90", "90", "0")] * 3
+# The vendor whose latest complete quarter stays published and open for dispute (README: desk_manager disputes).
+OPEN_FOR_DISPUTE = "desk"
 MANUAL_CODES = ("dress_badge", "spares_tools", "documentation", "missed_inspections")
 NOTES = {
     "dress_badge": "现场抽查记录：未佩戴工牌情况已拍照留存。",
@@ -87,8 +92,11 @@ def _breached_work_order(period) -> WorkOrder | None:
     return WorkOrder.objects.filter(pk__in=late[:1]).first()
 
 
-def _signed_quarter(contract, first: dt.date, *, step_at, supervisor, manager, values, dispute: str) -> None:
-    """Open, fill in, publish, (dispute,) sign, countersign and lock one past quarter."""
+def _signed_quarter(
+    contract, first: dt.date, *, step_at, supervisor, manager, values, dispute: str, sign: bool = True
+) -> None:
+    """Open, fill in, publish, (dispute,) sign, countersign and lock one past quarter (sign False: stop once
+    published and disputed, with the dispute window still open)."""
     with clock.frozen_at(step_at(0)):
         period, _created = services.period_open(
             contract=contract, kind=PeriodKind.QUARTERLY, day=first, actor=supervisor
@@ -132,6 +140,8 @@ def _signed_quarter(contract, first: dt.date, *, step_at, supervisor, manager, v
                 actor=supervisor,
                 reason="补录记录晚于抽查日期，按抽查当日结果计分。",
             )
+    if not sign:
+        return
     with clock.frozen_at(step_at(60)):
         period = services.period_sign(period=EvaluationPeriod.objects.get(pk=period.pk), actor=supervisor)
     if manager is not None:
@@ -169,6 +179,9 @@ def load_demo_evaluations(organisation, actor=None) -> list[EvaluationPeriod]:
                 continue
             ended = dt.datetime.combine(last, dt.time(10), tzinfo=zone) + dt.timedelta(days=3)
             base = min(ended, now - 120 * HOUR)
+            open_for_dispute = contract.vendor.code == OPEN_FOR_DISPUTE and first == newer
+            if open_for_dispute:
+                base = now - 50 * HOUR  # published 48 hours ago: the dispute window is still open
 
             def step_at(hours, base=base):
                 return base + hours * HOUR
@@ -181,6 +194,7 @@ def load_demo_evaluations(organisation, actor=None) -> list[EvaluationPeriod]:
                 manager=manager,
                 values=values[index],
                 dispute=dispute.get(contract.vendor.code, "") if first == newer else "",
+                sign=not open_for_dispute,
             )
         if not EvaluationPeriod.objects.filter(
             contract=contract, kind=PeriodKind.QUARTERLY, starts_on=current
