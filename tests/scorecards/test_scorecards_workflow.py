@@ -441,3 +441,27 @@ def test_every_service_audits(world, q3, fixture_data):
         "scorecards.dispute.opened",
         "scorecards.dispute.rejected",
     } <= actions
+
+
+def test_a_period_that_has_not_ended_is_published_only_with_an_explicit_confirmation(world, q3, client):
+    supervisor = world.users["client_supervisor"]
+    client.force_login(supervisor)
+    before_end = dt.datetime(2026, 9, 20, 2, 0, tzinfo=dt.UTC)  # Q3 runs until 30 September
+    with clock.frozen_at(before_end), pytest.raises(ApplicationError) as refused:
+        services.period_publish(period=q3, actor=supervisor)
+    assert refused.value.code == "period_not_ended"
+    assert reload(q3).status == "draft"
+    with clock.frozen_at(before_end):
+        page = client.get(f"/scorecards/periods/{q3.pk}/").content.decode()
+        assert 'data-testid="publish-early-warning"' in page and 'name="early"' in page
+        refused_page = client.post(f"/scorecards/periods/{q3.pk}/publish/")
+        assert refused_page.status_code == 400
+        assert reload(q3).status == "draft"
+        confirmed = client.post(f"/scorecards/periods/{q3.pk}/publish/", {"early": "1"})
+    assert confirmed.status_code == 302
+    assert reload(q3).status == "published"
+    entry = AuditEntry.objects.filter(action__contains="publish").order_by("-pk").first()
+    assert entry is not None and entry.after.get("early") is True
+    # After the end the warning and the confirmation are gone: an ordinary publication.
+    with clock.frozen_at(EVAL_AT):
+        assert 'name="early"' not in client.get(f"/scorecards/periods/{q3.pk}/").content.decode()

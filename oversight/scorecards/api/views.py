@@ -209,12 +209,17 @@ class EvaluationPeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("Publish to the vendor (opens the dispute window)"),
+        description=_(
+            'A period that has not ended is refused (400, code "period_not_ended") unless the body says '
+            '{"early": true}, which confirms publishing early.'
+        ),
         request=None,
         responses={200: s.PeriodSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk=None) -> Response:
-        return self._transition(services.period_publish)
+        early = request.data.get("early") in (True, "true", "1", 1) if hasattr(request.data, "get") else False
+        return self._transition(services.period_publish, early=early)
 
     @extend_schema(
         summary=_("Sign for your side"),

@@ -389,11 +389,38 @@ def _require_complete(period: EvaluationPeriod, actor=None) -> None:
         )
 
 
+def period_has_ended(period: EvaluationPeriod, now: dt.datetime | None = None) -> bool:
+    """Whether the period's last day is over in the organisation's time zone."""
+    today = (now or clock.now()).astimezone(zone_of(period.organisation)).date()
+    return today > period.ends_on
+
+
+def _require_ended_or_early(early: bool):
+    def guard(period: EvaluationPeriod, actor=None) -> None:
+        if not early and not period_has_ended(period):
+            raise ApplicationError(
+                _(
+                    "%(period)s runs until %(end)s: its figures can still change. Publish it only after it ends, "
+                    "or confirm that you publish it early."
+                )
+                % {"period": period.label, "end": period.ends_on.isoformat()},
+                code="period_not_ended",
+                extra={"field": "early"},
+            )
+
+    return guard
+
+
 @transaction.atomic
-def period_publish(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
-    """Publish a complete draft to the vendor; the dispute window opens now."""
+def period_publish(*, period: EvaluationPeriod, actor, early: bool = False) -> EvaluationPeriod:
+    """Publish a complete draft to the vendor; the dispute window opens now.
+
+    A period that has not ended yet is refused unless the operator confirms publishing early (`early`); an early
+    publication is recorded as such in the audit trail and the period's history.
+    """
     locked = lock_period(period)
     require_operator(actor, locked)
+    ended = period_has_ended(locked)
 
     def apply(p: EvaluationPeriod, now: dt.datetime) -> list[str]:
         p.published_at = now
@@ -404,9 +431,9 @@ def period_publish(*, period: EvaluationPeriod, actor) -> EvaluationPeriod:
         locked,
         PeriodAction.PUBLISH,
         actor,
-        guards=(_require_complete,),
+        guards=(_require_complete, _require_ended_or_early(early)),
         apply=apply,
-        data=lambda p: {"dispute_deadline": p.dispute_deadline.isoformat()},
+        data=lambda p: {"dispute_deadline": p.dispute_deadline.isoformat(), "early": not ended},
     )
     if not done.changed:
         return locked

@@ -158,6 +158,7 @@ def period_page(request, period, *, status: int = 200, forms: dict | None = None
         "disputes": disputes,
         "events": events,
         "actions": actions,
+        "period_ended": services.period_has_ended(period),
         "forms": forms,
         "is_vendor": user.role in VENDOR_ROLES,
         "revision": getattr(period, "revised_by", None) if period.is_revised else None,
@@ -219,7 +220,7 @@ class PublishView(PeriodActionView):
     """Publish the evaluation to the vendor, which opens the dispute window."""
 
     def perform(self, request, period, form):
-        services.period_publish(period=period, actor=request.user)
+        services.period_publish(period=period, actor=request.user, early=request.POST.get("early") == "1")
         return _("The evaluation was published to the vendor; the dispute window is open."), period.pk
 
 
