@@ -43,7 +43,8 @@ def test_a_published_period_is_left_alone(world, contract, simple_scheme, fixtur
     services.periods_compute_due(now=dt.datetime(2026, 9, 20, 2, tzinfo=dt.UTC))
     q3 = EvaluationPeriod.objects.get(starts_on=dt.date(2026, 7, 1))
     with clock.frozen_at(dt.datetime(2026, 9, 21, tzinfo=dt.UTC)):
-        services.period_publish(period=q3, actor=world.users["client_supervisor"])
+        # Published before the quarter ends: only with the explicit confirmation.
+        services.period_publish(period=q3, actor=world.users["client_supervisor"], early=True)
     computed_at = EvaluationPeriod.objects.get(pk=q3.pk).computed_at
     services.periods_compute_due(now=OCT_5)
     assert EvaluationPeriod.objects.get(pk=q3.pk).computed_at == computed_at
