@@ -194,23 +194,23 @@ def test_a_period_that_has_not_begun_is_refused_clearly(client, world, rw, at_no
         assert client.get(reverse("reports:vendor_pdf", args=[world.vendor.pk, "2027-Q1"])).status_code == 400
         picker = client.get(reverse("reports:index"), {"vendor": world.vendor.pk, "period": "2026-11"})
         assert picker.status_code == 400
-    body = api(world.users["client_supervisor"]).get(f"/api/v1/service-reports/{world.vendor.pk}/?period=2030-01")
-    assert body.status_code == 400
-    assert body.json()["error"]["code"] == "period_future"
-    # The running month (October 2026 while the clock says 20 October) is a report so far: allowed.
-    assert client.get(reverse("reports:vendor", args=[world.vendor.pk, "2026-10"])).status_code == 200
+        body = api(world.users["client_supervisor"]).get(f"/api/v1/service-reports/{world.vendor.pk}/?period=2030-01")
+        assert body.status_code == 400
+        assert body.json()["error"]["code"] == "period_future"
+        # The running month (October 2026 while the clock says 20 October) is a report so far: allowed.
+        assert client.get(reverse("reports:vendor", args=[world.vendor.pk, "2026-10"])).status_code == 200
 
 
 def test_a_contract_of_another_vendor_is_refused_not_ignored(client, world, rw, at_now):
     client.force_login(world.users["client_supervisor"])
     query = {"vendor": world.other_vendor.pk, "contract": rw.contract.pk, "period": "2026-09"}
-    with translation.override("en"):
+    with translation.override("en"):  # each request activates the user's language: restored after the block
         response = client.get(reverse("reports:index"), query)
-    assert response.status_code == 400
-    assert f"Contract {rw.contract.number} belongs to {world.vendor.name}" in response.content.decode()
-    # Its own vendor and the contract: the contract's report.
-    ok = client.get(reverse("reports:index"), query | {"vendor": world.vendor.pk})
-    assert ok["Location"] == reverse("reports:contract", args=[rw.contract.pk, "2026-09"])
-    url = f"/api/v1/service-reports/{world.other_vendor.pk}/?period=2026-09&contract={rw.contract.pk}"
-    refused = api(world.users["client_supervisor"]).get(url)
-    assert (refused.status_code, refused.json()["error"]["code"]) == (400, "contract_vendor")
+        assert response.status_code == 400
+        assert f"Contract {rw.contract.number} belongs to {world.vendor.name}" in response.content.decode()
+        # Its own vendor and the contract: the contract's report.
+        ok = client.get(reverse("reports:index"), query | {"vendor": world.vendor.pk})
+        assert ok["Location"] == reverse("reports:contract", args=[rw.contract.pk, "2026-09"])
+        url = f"/api/v1/service-reports/{world.other_vendor.pk}/?period=2026-09&contract={rw.contract.pk}"
+        refused = api(world.users["client_supervisor"]).get(url)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (400, "contract_vendor")
