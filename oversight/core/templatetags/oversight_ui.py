@@ -9,10 +9,9 @@ from django.http import QueryDict
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext
 
+from oversight.core import phones
 from oversight.core.durations import format_duration, unit_words
 from oversight.core.money import format_money, rmb_in_words
-
-from oversight.core import phones
 
 register = template.Library()
 
