@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from oversight.audit.models import AuditEntry
 from oversight.catalog import services as catalog_services
@@ -451,7 +452,7 @@ def test_a_period_that_has_not_ended_is_published_only_with_an_explicit_confirma
         services.period_publish(period=q3, actor=supervisor)
     assert refused.value.code == "period_not_ended"
     assert reload(q3).status == "draft"
-    with clock.frozen_at(before_end):
+    with clock.frozen_at(before_end), translation.override("en"):  # the requests' language does not leak
         page = client.get(f"/scorecards/periods/{q3.pk}/").content.decode()
         assert 'data-testid="publish-early-warning"' in page and 'name="early"' in page
         refused_page = client.post(f"/scorecards/periods/{q3.pk}/publish/")
@@ -463,5 +464,5 @@ def test_a_period_that_has_not_ended_is_published_only_with_an_explicit_confirma
     entry = AuditEntry.objects.filter(action__contains="publish").order_by("-pk").first()
     assert entry is not None and entry.after.get("early") is True
     # After the end the warning and the confirmation are gone: an ordinary publication.
-    with clock.frozen_at(EVAL_AT):
+    with clock.frozen_at(EVAL_AT), translation.override("en"):
         assert 'name="early"' not in client.get(f"/scorecards/periods/{q3.pk}/").content.decode()
