@@ -7,17 +7,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ('tickets', '0004_idempotencykey_request_hash'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, validators=[oversight.core.phones.validate_phone], verbose_name='phone'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
+            model_name='workorder',
             name='contact_phone',
             field=models.CharField(blank=True, max_length=40, validators=[oversight.core.phones.validate_phone], verbose_name='contact phone'),
         ),

@@ -7,12 +7,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0003_workorder_calendar_rebases'),
+        ('tenancy', '0004_user_must_change_password'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='workorder',
+            model_name='user',
+            name='phone',
+            field=models.CharField(blank=True, max_length=40, validators=[oversight.core.phones.validate_phone], verbose_name='phone'),
+        ),
+        migrations.AlterField(
+            model_name='vendor',
             name='contact_phone',
             field=models.CharField(blank=True, max_length=40, validators=[oversight.core.phones.validate_phone], verbose_name='contact phone'),
         ),
