@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0004_user_must_change_password'),
+        ('tenancy', '0005_saved_view'),
     ]
 
     operations = [
