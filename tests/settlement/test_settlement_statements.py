@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from oversight.audit.models import AuditEntry
 from oversight.core import clock
@@ -150,8 +151,8 @@ def test_a_corrected_period_gets_a_new_statement_linked_to_the_old_one(world, co
     assert new.band_deduction == D("0.00")
     old.refresh_from_db()
     assert old.total == D("113174.70")
-    # The replaced period is not settled again.
-    with pytest.raises(InvalidTransition, match="revision"):
+    # The replaced period is not settled again (the refusal read in English: Chinese is the default language).
+    with translation.override("en"), pytest.raises(InvalidTransition, match="revision"):
         prepare(world, period)
 
 
