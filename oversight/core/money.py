@@ -11,24 +11,17 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import get_language
 
-CENT = Decimal("0.01")
+from oversight.core.rounding import round_money
 
 # Symbols per language (CLDR's short symbols); a currency missing here is written with its ISO code.
 _SYMBOLS = {
     "zh": {"CNY": "¥", "USD": "US$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "JP¥", "TWD": "NT$", "MOP": "MOP$"},
     "en": {"CNY": "CN¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "¥", "TWD": "NT$", "MOP": "MOP$"},
 }
-
-
-def round_money(value: Decimal) -> Decimal:
-    """Round a Decimal amount to cents, half up (the documented rule for every money figure)."""
-    if not isinstance(value, Decimal):
-        raise TypeError("money must be Decimal, never float")
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def currency_symbol(currency: str) -> str:

@@ -138,6 +138,7 @@ AUDIT_ACTIONS = {
     "feedback.prizedraw.drawn": _("Prize draw drawn"),
     "feedback.prizedraw.published": _("Prize draw published"),
     "feedback.ratinginvitation.issued": _("Rating invitation issued"),
+    "feedback.ratinginvitation.reissued": _("Rating invitation sent again"),
     "feedback.ratinginvitation.revoked": _("Rating invitation revoked"),
     "feedback.rating.created": _("Rating received"),
 }

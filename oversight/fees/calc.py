@@ -20,7 +20,7 @@ Order of operations (the only one)
 5. **Total** ``T = B + U - D - C``, never below 0: if it would be negative a ``floor`` line adds
    back the difference.
 
-Rounding: ``ROUND_HALF_UP`` to the cent (``oversight.core.money.round_money``) exactly where
+Rounding: ``ROUND_HALF_UP`` to the cent (``oversight.core.rounding.round_money``) exactly where
 written above - each unit-charge line, the capped band deduction, the at-risk amount and each
 credit line; everything between is exact (the arithmetic runs in a context that raises
 ``decimal.Inexact``, so no hidden rounding can happen). The statement's lines always add up to
@@ -63,7 +63,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, Inexact, 
 from enum import StrEnum
 from typing import Any
 
-from oversight.core.money import round_money
+from oversight.core.rounding import round_money
 
 __all__ = [
     "Basis",

@@ -40,7 +40,7 @@ from oversight.contracts.selectors import base_fee_for, contract_list, contract_
 from oversight.core import kpis
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.filters import parse_id
-from oversight.core.money import round_money
+from oversight.core.rounding import round_money
 from oversight.core.zones import local_today
 from oversight.facts.selectors import vendors_with_work
 from oversight.portfolio.selectors import vendor_list

@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from oversight.contracts.templatetags.contracts_ui import score_range
-from oversight.core.money import format_money, round_money
+from oversight.core.money import format_money
+from oversight.core.rounding import round_money
 from oversight.settlement.models import SettlementStatement, StatementLine
 
 

@@ -45,6 +45,9 @@ class StaffPosition(models.TextChoices):
 
 # Readable names of the audit actions this app writes (oversight.audit.actions collects them).
 AUDIT_ACTIONS = {
+    "tenancy.saved_view.created": _("Saved view created"),
+    "tenancy.saved_view.renamed": _("Saved view renamed"),
+    "tenancy.saved_view.deleted": _("Saved view deleted"),
     "tenancy.user.created": _("User created"),
     "tenancy.user.changed": _("User changed"),
     "tenancy.user.role_changed": _("User role changed"),
