@@ -150,7 +150,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("OVERSIGHT_LOGIN_COO
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "oversight.tenancy.lockout.LoginLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "oversight.tenancy.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "oversight.core.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "oversight.core.ratelimit.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # "try again in N minutes" stays true
 AXES_ENABLE_ADMIN = False  # unlocking is a user-admin action (scoped to the organisation, audited)

@@ -39,6 +39,12 @@ def client_ip(request) -> str:
     return _valid_ip(forwarded[-min(proxies, len(forwarded))]) or remote
 
 
+def client_ip_address(request) -> str | None:
+    """``client_ip`` when it is an IP address, else None: what django-axes stores in its log, whose column is an
+    ``inet`` on PostgreSQL (a request without REMOTE_ADDR, such as the test client's ``force_login``, has none)."""
+    return _valid_ip(client_ip(request))
+
+
 def rate_limit_hit(key: str, *, limit: int, window: int) -> bool:
     """Count one request against `key` in the current fixed window of `window` seconds; True when over `limit`."""
     slot = int(clock.now().timestamp()) // window
