@@ -63,7 +63,7 @@ def test_browser_pages_htmx_charts_and_api_docs_work_under_the_csp(world, report
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     page.evaluate("document.getElementById('board-results').dataset.before = '1'")
-    page.locator("details.filters summary").click()
+    page.locator("details.filters > summary").click()
     page.locator("#id_q").fill("zzz-nothing")
     page.locator("form.filter-grid button[type=submit]").click()
     page.wait_for_url("**/board/?*q=zzz-nothing*")
