@@ -6,12 +6,15 @@ import json
 
 from django import template
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.html import format_html, json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from oversight.core import phones
 from oversight.core.durations import format_duration, unit_words
 from oversight.core.money import format_money, rmb_in_words
+from oversight.core.sections import rendered_sections
 
 register = template.Library()
 
@@ -137,3 +140,14 @@ def ui_strings():
 def tel_uri(value) -> str:
     """`{{ number|tel_uri }}`: the tel: link of a stored phone number, "" when it is no phone number."""
     return phones.tel_uri(value)
+
+
+@register.simple_tag(takes_context=True)
+def page_sections(context, page: str, obj=None) -> str:
+    """Render the sections other apps contribute to this page's slot `page` (see `oversight.core.sections`)."""
+    request = context.get("request")
+    parts = [
+        render_to_string(section.template, {**section_context, "section_obj": obj}, request=request)
+        for section, section_context in rendered_sections(page, request, obj)
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered, autoescaped template

@@ -1,0 +1,11 @@
+"""Problem management: problems behind recurring incidents, root causes, workarounds and known errors."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProblemsConfig(AppConfig):
+    """Problems that explain incidents, their root cause analysis, workarounds and known errors."""
+
+    name = "oversight.problems"
+    verbose_name = _("Problems")
