@@ -9,3 +9,7 @@ class ProblemsConfig(AppConfig):
 
     name = "oversight.problems"
     verbose_name = _("Problems")
+
+    def ready(self) -> None:
+        """Declare the problem events and register the handlers that react to work orders."""
+        from oversight.problems import events  # noqa: F401
