@@ -9,3 +9,7 @@ class ChangesConfig(AppConfig):
 
     name = "oversight.changes"
     verbose_name = _("Change management")
+
+    def ready(self) -> None:
+        """Declare the change events."""
+        from oversight.changes import events  # noqa: F401

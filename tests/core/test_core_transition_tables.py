@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from oversight.changes.choices import CHANGE_MACHINE, ChangeAction, ChangeStatus
+from oversight.changes.models import Change
 from oversight.contracts.choices import CONTRACT_MACHINE, ContractAction, ContractStatus
 from oversight.contracts.models import Contract
 from oversight.core.errors import InvalidTransition
@@ -105,6 +107,29 @@ MACHINES = {
         DisputeAction,
         {("accept", "open", "accepted"), ("reject", "open", "rejected")},
         {("accept", "accepted"): "scorecards.dispute.accepted", ("reject", "rejected"): "scorecards.dispute.rejected"},
+    ),
+    "change": (
+        CHANGE_MACHINE,
+        Change,
+        ChangeStatus,
+        ChangeAction,
+        {
+            ("assess", "new", "assessed"),
+            ("authorise", "new", "authorised"),
+            ("authorise", "assessed", "authorised"),
+            ("reject", "new", "rejected"),
+            ("reject", "assessed", "rejected"),
+            ("schedule", "new", "scheduled"),
+            ("schedule", "authorised", "scheduled"),
+            ("start", "scheduled", "implementing"),
+            ("record_unauthorised", "new", "implementing"),
+            ("record_unauthorised", "assessed", "implementing"),
+            ("record_unauthorised", "authorised", "implementing"),
+            ("complete", "implementing", "review"),
+            ("close", "review", "closed"),
+            *(("cancel", s, "cancelled") for s in ("new", "assessed", "authorised", "scheduled")),
+        },
+        {("authorise", "authorised"): "changes.change.authorise", ("close", "closed"): "changes.change.close"},
     ),
     "contract": (
         CONTRACT_MACHINE,
