@@ -9,7 +9,8 @@ import pytest
 from oversight.catalog import calendars
 from oversight.demo.generator import generate_work_orders
 from oversight.demo.scenario import build_scenario
-from oversight.scorecards.facts_loader import relevant_work_orders, work_order_queryset
+from oversight.scorecards import facts_loader
+from oversight.scorecards.facts_loader import build_work_orders, relevant_work_order_ids, work_order_queryset
 from oversight.tickets.choices import Status
 from oversight.tickets.models import SLAClock, WorkOrder
 
@@ -38,6 +39,19 @@ def _by_definition(base, lookback_days: int) -> set[int]:
     return out
 
 
+def _selected(organisation, vendor_id: int, lookback_days: int) -> set[int]:
+    ids = relevant_work_order_ids(
+        organisation_id=organisation.pk,
+        vendor_id=vendor_id,
+        version=None,
+        start=START,
+        end=END,
+        lookback_days=lookback_days,
+    )
+    assert ids == sorted(set(ids))
+    return set(ids)
+
+
 def test_selection_equals_its_definition_including_old_work_orders_due_in_the_period(organisation):
     vendor_id = WorkOrder.objects.filter(organisation=organisation).values_list("vendor_id", flat=True).first()
     base = work_order_queryset(organisation_id=organisation.pk, vendor_id=vendor_id, version=None)
@@ -46,11 +60,21 @@ def test_selection_equals_its_definition_including_old_work_orders_due_in_the_pe
     old = base.filter(created_at__lt=START - dt.timedelta(days=40), resolved_at__lt=START).order_by("pk").first()
     assert old is not None
     SLAClock.objects.filter(work_order=old, metric="resolution").update(due_at=START + dt.timedelta(days=2))
-    selected = set(relevant_work_orders(base, start=START, end=END, lookback_days=30).values_list("pk", flat=True))
+    selected = _selected(organisation, vendor_id, 30)
     assert old.pk in selected
     assert selected == _by_definition(base, 30)
     assert not WorkOrder.objects.filter(pk__in=selected, status=Status.CANCELLED).exists()
     # A shorter look-back drops received-only work orders, never the ones due or resolved in the period.
-    assert set(relevant_work_orders(base, start=START, end=END, lookback_days=0).values_list("pk", flat=True)) == (
-        _by_definition(base, 0)
-    )
+    assert _selected(organisation, vendor_id, 0) == _by_definition(base, 0)
+
+
+def test_reading_by_id_chunks_builds_the_same_work_orders_as_reading_by_filter(organisation, monkeypatch):
+    vendor_id = WorkOrder.objects.filter(organisation=organisation).values_list("vendor_id", flat=True).first()
+    base = work_order_queryset(organisation_id=organisation.pk, vendor_id=vendor_id, version=None)
+    ids = sorted(_selected(organisation, vendor_id, 30))
+    assert len(ids) > 20
+    by_filter = list(build_work_orders(base.filter(pk__in=ids), evaluated_at=NOW))
+    monkeypatch.setattr(facts_loader, "ID_CHUNK", 7)  # many chunks, each read on its own
+    by_chunks = list(build_work_orders(base, evaluated_at=NOW, ids=ids))
+    assert [built.row["pk"] for built in by_chunks] == [built.row["pk"] for built in by_filter]
+    assert by_chunks == by_filter
