@@ -22,6 +22,8 @@ from oversight.feedback.choices import (
     DrawStatus,
 )
 from oversight.feedback.models import Complaint, PrizeDraw
+from oversight.knowledge.choices import ARTICLE_MACHINE, ArticleAction, ArticleStatus
+from oversight.knowledge.models import Article
 from oversight.reports.choices import DELIVERY_MACHINE, DeliveryAction, DeliveryStatus
 from oversight.reports.models import ReportDelivery
 from oversight.scorecards.choices import (
@@ -163,6 +165,21 @@ MACHINES = {
         DrawAction,
         {("draw", "published", "drawn")},
         {("draw", "drawn"): "feedback.prizedraw.drawn"},
+    ),
+    "knowledge article": (
+        ARTICLE_MACHINE,
+        Article,
+        ArticleStatus,
+        ArticleAction,
+        {
+            ("submit", "draft", "review"),
+            ("publish", "review", "published"),
+            ("reject", "review", "draft"),
+            ("retire", "published", "retired"),
+            ("revise", "published", "draft"),
+            ("revise", "retired", "draft"),
+        },
+        {("publish", "published"): "knowledge.article.publish", ("retire", "retired"): "knowledge.article.retire"},
     ),
     "report delivery": (
         DELIVERY_MACHINE,
