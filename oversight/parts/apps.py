@@ -9,3 +9,7 @@ class PartsConfig(AppConfig):
 
     name = "oversight.parts"
     verbose_name = _("Spare parts")
+
+    def ready(self) -> None:
+        """Declare the stock events and register the low-stock alert handler."""
+        from oversight.parts import events, handlers  # noqa: F401
