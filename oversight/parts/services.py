@@ -352,7 +352,17 @@ def movement_record(
         reference=_clean_text(reference)[:100],
         reason=reason,
     )
-    audit_record(actor=actor, action=f"parts.movement.{kind}", obj=item, after=model_snapshot(movement))
+    # The action codes are written out so the audit labels can be checked against them.
+    for code, action in (
+        (MovementKind.ORDER, "parts.movement.order"),
+        (MovementKind.ORDER_CANCEL, "parts.movement.order_cancel"),
+        (MovementKind.RECEIVE, "parts.movement.receive"),
+        (MovementKind.CONSUME, "parts.movement.consume"),
+        (MovementKind.RETURN, "parts.movement.return"),
+        (MovementKind.ADJUST, "parts.movement.adjust"),
+    ):
+        if kind == code:
+            audit_record(actor=actor, action=action, obj=item, after=model_snapshot(movement))
     return movement
 
 
