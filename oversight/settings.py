@@ -226,6 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "contract-expiry": {"task": "oversight.contracts.tasks.expire_ended_contracts", "schedule": 3600.0},
     "evaluation-periods": {"task": "oversight.scorecards.tasks.compute_due_periods", "schedule": 3600.0},
     "scheduled-service-reports": {"task": "oversight.reports.tasks.send_due_reports", "schedule": 3600.0},
+    "change-approval-substitutes": {"task": "oversight.changes.tasks.ask_due_substitutes", "schedule": 300.0},
     # The facts' nightly safety net, 03:30 in Beijing (the events keep them current during the day).
     "facts-rebuild-recent": {
         "task": "oversight.facts.tasks.rebuild_recent_facts",

@@ -208,6 +208,9 @@ class ChangeEventKind(models.TextChoices):
     EDITED = "edited", _("Details changed")
     RISK = "risk", _("Risk assessed")
     REVIEWED = "reviewed", _("Review recorded")
+    VOTED = "voted", _("Vote recorded")
+    APPROVAL = "approval", _("Approval step decided")
+    CAB = "cab", _("CAB decision")
 
 
 # Readable names of the audit actions this app writes (oversight.audit.actions collects them); the transitions
@@ -229,3 +232,54 @@ AUDIT_ACTIONS = {
     "changes.changetemplate.created": _("Standard change template created"),
     "changes.changetemplate.updated": _("Standard change template changed"),
 }
+
+
+class ApprovalRule(models.TextChoices):
+    """How an approval step decides (`changes.approval`), in plain words."""
+
+    ALL = "all", _("Everyone must approve")
+    ANY = "any", _("Any one approval")
+    QUORUM = "quorum", _("At least n approvals")
+    PERCENT = "percent", _("At least p percent approve")
+    MAJORITY = "majority", _("Majority once everyone voted")
+
+
+class StepStatus(models.TextChoices):
+    """An approval step waits for the steps before it, is open while it collects votes, then is decided."""
+
+    WAITING = "waiting", _("Waiting for the previous step")
+    OPEN = "open", _("Collecting votes")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RequestStatus(models.TextChoices):
+    """One approver's request: pending until they (or their substitute) vote, or withdrawn when the step closes."""
+
+    PENDING = "pending", _("Awaiting vote")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CabDecision(models.TextChoices):
+    """What the CAB decided about one change on its agenda."""
+
+    AUTHORISE = "authorise", _("Authorise")
+    REJECT = "reject", _("Reject")
+    DEFER = "defer", _("Defer")
+
+
+AUDIT_ACTIONS.update(
+    {
+        "changes.approvalpolicy.set": _("Change approval steps set"),
+        "changes.approval.started": _("Change approval started"),
+        "changes.approval.voted": _("Vote on a change recorded"),
+        "changes.approval.step_decided": _("Change approval step decided"),
+        "changes.approval.withdrawn": _("Pending approval requests withdrawn"),
+        "changes.approval.substitute_asked": _("Substitute asked to vote after the deadline"),
+        "changes.cabmeeting.created": _("CAB meeting planned"),
+        "changes.cabmeeting.decided": _("CAB decision recorded"),
+    }
+)

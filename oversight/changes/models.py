@@ -10,11 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from oversight.changes.choices import (
     AWAITING_AUTHORISATION,
     FINAL_STATUSES,
+    ApprovalRule,
+    CabDecision,
     ChangeEventKind,
     ChangeStatus,
     ChangeType,
+    RequestStatus,
     ReviewOutcome,
     RiskLevel,
+    StepStatus,
 )
 from oversight.core.models import TimelineEventBase
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
@@ -233,3 +237,217 @@ class ChangeEvent(TimelineEventBase):
         verbose_name_plural = _("change events")
         ordering = ["change", "seq"]
         constraints = [models.UniqueConstraint(fields=["change", "seq"], name="changes_changeevent_unique_seq")]
+
+
+class ApprovalPolicy(models.Model):
+    """The organisation's approval steps for one type of change (the CAB, the ECAB), copied onto each change
+    when its approval starts."""
+
+    visibility = Visibility(organisation="organisation")
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    change_type = models.CharField(_("type of change"), max_length=20, choices=ChangeType.choices)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("approval policy")
+        verbose_name_plural = _("approval policies")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "change_type"], name="changes_approvalpolicy_unique"),
+            models.CheckConstraint(
+                condition=~Q(change_type=ChangeType.STANDARD), name="changes_approvalpolicy_not_standard"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.change_type}"
+
+
+class StepRuleFields(models.Model):
+    """The rule of an approval step and its deadline (shared by the policy's steps and the change's steps)."""
+
+    position = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=120)
+    rule = models.CharField(_("rule"), max_length=20, choices=ApprovalRule.choices)
+    quorum = models.PositiveSmallIntegerField(_("approvals needed (n)"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(_("share needed (%)"), null=True, blank=True)
+    deadline_hours = models.PositiveSmallIntegerField(
+        _("deadline (business hours)"),
+        null=True,
+        blank=True,
+        help_text=_("After this many business hours, each approver's substitute is asked. Empty: no deadline."),
+    )
+    calendar = models.ForeignKey(
+        "catalog.BusinessCalendar",
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ApprovalPolicyStep(StepRuleFields):
+    """One step of an approval policy."""
+
+    visibility = Visibility.through("policy")
+
+    policy = models.ForeignKey(ApprovalPolicy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="steps")
+
+    class Meta:
+        verbose_name = _("approval policy step")
+        verbose_name_plural = _("approval policy steps")
+        ordering = ["policy", "position"]
+        constraints = [models.UniqueConstraint(fields=["policy", "position"], name="changes_policystep_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApprovalPolicyMember(models.Model):
+    """An approver of a policy step, with the named substitute asked once the deadline has passed."""
+
+    visibility = Visibility.through("step")
+
+    step = models.ForeignKey(
+        ApprovalPolicyStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="members"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+"
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("substitute"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("approver")
+        verbose_name_plural = _("approvers")
+        ordering = ["step", "id"]
+        constraints = [models.UniqueConstraint(fields=["step", "approver"], name="changes_policymember_unique")]
+
+    def __str__(self) -> str:
+        return str(self.approver_id)
+
+
+class ApprovalStep(StepRuleFields):
+    """One approval step of a change, copied from the policy: waits, collects votes, then is decided."""
+
+    visibility = Visibility.through("change")
+
+    change = models.ForeignKey(Change, verbose_name=_("change"), on_delete=models.PROTECT, related_name="steps")
+    status = models.CharField(_("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.WAITING)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["change", "position"]
+        constraints = [models.UniqueConstraint(fields=["change", "position"], name="changes_approvalstep_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.change_id}/{self.position} {self.name}"
+
+
+class ApprovalRequest(models.Model):
+    """One approver's place in a step: pending until they vote (or their substitute, once asked), or withdrawn
+    when the step is decided without them."""
+
+    visibility = Visibility.through("step")
+
+    step = models.ForeignKey(ApprovalStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="requests")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+"
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("substitute"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    substitute_asked_at = models.DateTimeField(_("substitute asked at"), null=True, blank=True)
+    voted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    voted_at = models.DateTimeField(_("voted at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
+        ordering = ["step", "id"]
+        indexes = [models.Index(fields=["status", "step"], name="changes_request_status_idx")]
+        constraints = [models.UniqueConstraint(fields=["step", "approver"], name="changes_request_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} {self.approver_id} {self.status}"
+
+
+class CabMeeting(models.Model):
+    """A meeting of the change advisory board (CAB, 变更咨询委员会) with its agenda of changes to decide."""
+
+    visibility = Visibility(organisation="organisation")
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chair"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("CAB meeting")
+        verbose_name_plural = _("CAB meetings")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-starts_at"], name="changes_cab_org_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("changes:cab_detail", args=[self.pk])
+
+
+class CabAgendaItem(models.Model):
+    """One change on a CAB meeting's agenda and what the board decided about it."""
+
+    visibility = Visibility.through("meeting")
+
+    meeting = models.ForeignKey(CabMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="items")
+    change = models.ForeignKey(Change, verbose_name=_("change"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("order"))
+    decision = models.CharField(_("decision"), max_length=20, choices=CabDecision.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("CAB agenda item")
+        verbose_name_plural = _("CAB agenda items")
+        ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "change"], name="changes_cabitem_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.position}"

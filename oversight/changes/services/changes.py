@@ -9,10 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record, diff_snapshots, model_snapshot
-from oversight.audit.transitions import transition
 from oversight.changes import permissions, risk
 from oversight.changes.choices import (
-    CHANGE_ACTIONS_NEEDING_NOTE,
     CHANGE_MACHINE,
     RISK_WEIGHTS,
     ChangeAction,
@@ -21,14 +19,15 @@ from oversight.changes.choices import (
     ChangeType,
     ReviewOutcome,
 )
-from oversight.changes.events import CHANGE_CREATED, CHANGE_TRANSITIONED
-from oversight.changes.models import Change, ChangeCounter, ChangeEvent, ChangeTemplate
+from oversight.changes.events import CHANGE_CREATED
+from oversight.changes.models import Change, ChangeCounter, ChangeTemplate
+from oversight.changes.services import approvals
+from oversight.changes.services._common import actor_id, apply_transition, event
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError
 from oversight.core.events import publish
 from oversight.core.numbering import next_in_year
-from oversight.core.timeline import timeline_append
 
 #: The fields `change_update` may change (risk answers, the review and the status have their own services).
 EDITABLE_FIELDS = (
@@ -45,15 +44,6 @@ EDITABLE_FIELDS = (
 )
 #: Fields frozen once the change is authorised (what the CAB decided on), unless the client's operators edit.
 TEMPLATE_FIELDS = ("implementation_plan", "backout_plan", "test_plan", "expected_outage_minutes")
-
-
-def _actor_id(actor) -> int | None:
-    return getattr(actor, "pk", None)
-
-
-def _event(change: Change, *, actor, kind: str, at: dt.datetime, data: dict | None = None, body: str = ""):
-    """Append the next step to the change's timeline (the caller holds the change's row lock)."""
-    return timeline_append(ChangeEvent, change, actor=actor, kind=kind, at=at, data=data or {}, body=body)
 
 
 def _next_number(organisation, now: dt.datetime) -> str:
@@ -264,14 +254,16 @@ def change_create(
     _compute_risk(change, len(services))
     change.save()
     change.services.set(services)
-    _event(change, actor=actor, kind=ChangeEventKind.CREATED, at=now, data={"type": type, "risk": change.risk_level})
+    event(change, actor=actor, kind=ChangeEventKind.CREATED, at=now, data={"type": type, "risk": change.risk_level})
     audit_record(
         actor=actor,
         action="changes.change.created",
         obj=change,
         after={**model_snapshot(change), "services": sorted(s.pk for s in services)},
     )
-    publish(CHANGE_CREATED, change_id=change.pk, actor_id=_actor_id(actor))
+    publish(CHANGE_CREATED, change_id=change.pk, actor_id=actor_id(actor))
+    if type == ChangeType.EMERGENCY:
+        approvals.approval_start(change, actor=actor)
     return change
 
 
@@ -314,7 +306,7 @@ def change_update(*, actor, change: Change, expected_version: int | None = None,
     if "services" in new:
         locked.services.set(services)
     touch(locked, now, [f for f in new if f not in ("version", "updated_at", "services")])
-    _event(locked, actor=actor, kind=ChangeEventKind.EDITED, at=now, data={"fields": sorted(new)})
+    event(locked, actor=actor, kind=ChangeEventKind.EDITED, at=now, data={"fields": sorted(new)})
     audit_record(actor=actor, action="changes.change.updated", obj=locked, before=old, after=new)
     return locked
 
@@ -330,7 +322,7 @@ def change_assess_risk(*, actor, change: Change, answers: Mapping, expected_vers
     fields = _compute_risk(locked, locked.services.count())
     now = clock.now()
     touch(locked, now, ["risk_answers", *fields])
-    _event(
+    event(
         locked,
         actor=actor,
         kind=ChangeEventKind.RISK,
@@ -370,7 +362,7 @@ def change_review(
     now = clock.now()
     locked.outcome, locked.review_notes, locked.reviewed_by, locked.reviewed_at = outcome, notes, actor, now
     touch(locked, now, ["outcome", "review_notes", "reviewed_by", "reviewed_at"])
-    _event(locked, actor=actor, kind=ChangeEventKind.REVIEWED, at=now, data={"outcome": outcome}, body=notes)
+    event(locked, actor=actor, kind=ChangeEventKind.REVIEWED, at=now, data={"outcome": outcome}, body=notes)
     audit_record(
         actor=actor,
         action="changes.change.reviewed",
@@ -379,40 +371,6 @@ def change_review(
         after=model_snapshot(locked, ["outcome", "review_notes"]),
     )
     return locked
-
-
-def _needs(locked: Change, action: str, note: str) -> None:
-    """The business preconditions of a transition (after the table check and the type guards)."""
-    if action in CHANGE_ACTIONS_NEEDING_NOTE and not note:
-        raise ApplicationError(_("Give a reason."))
-    if action == ChangeAction.SCHEDULE and locked.planned_start is None:
-        raise ApplicationError(_("Plan the window (start and end) before scheduling the change."))
-    if action in (ChangeAction.SCHEDULE, ChangeAction.AUTHORISE, ChangeAction.ASSESS) and not (
-        locked.implementation_plan.strip() and locked.backout_plan.strip()
-    ):
-        raise ApplicationError(_("Describe the implementation plan and the backout plan first."))
-    if action == ChangeAction.CLOSE and not locked.outcome:
-        raise ApplicationError(_("Record the review's outcome before closing the change."))
-
-
-def _apply(locked: Change, action: str, now: dt.datetime) -> list[str]:
-    if action == ChangeAction.AUTHORISE:
-        locked.authorised_at = now
-        return ["authorised_at"]
-    if action == ChangeAction.START:
-        locked.actual_start = now
-        return ["actual_start"]
-    if action == ChangeAction.RECORD_UNAUTHORISED:
-        locked.unauthorised = True
-        locked.actual_start = locked.actual_start or now
-        return ["unauthorised", "actual_start"]
-    if action == ChangeAction.COMPLETE:
-        locked.actual_end = now
-        return ["actual_end"]
-    if action in (ChangeAction.CLOSE, ChangeAction.CANCEL, ChangeAction.REJECT):
-        locked.closed_at = now
-        return ["closed_at"]
-    return []
 
 
 @transaction.atomic
@@ -425,31 +383,19 @@ def change_transition(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Change:
-    """Move a change along its state machine (choices.CHANGE_MACHINE): the type decides the path."""
-    note = (note or "").strip()
-    done = transition(
+    """Move a change along its state machine (choices.CHANGE_MACHINE): the type decides the path. Assessing a
+    normal change starts its approval steps (the organisation's policy), cancelling withdraws them."""
+    done = apply_transition(
         change,
-        machine=CHANGE_MACHINE,
         action=action,
         actor=actor,
-        expected_version=expected_version,
         authorize=lambda locked: permissions.require(permissions.may_transition(actor, locked, action)),
-        guards=(lambda locked, _actor: _needs(locked, action, note),),
-        apply=lambda locked, now: _apply(locked, action, now),
+        expected_version=expected_version,
+        note=note,
         at=at,
-        timeline={"body": note},
-        audit_after={"note": note} if note else None,
-        announce=lambda outcome: [
-            (
-                CHANGE_TRANSITIONED,
-                {
-                    "change_id": outcome.obj.pk,
-                    "actor_id": _actor_id(actor),
-                    "action": action,
-                    "from_status": outcome.from_status,
-                    "to_status": outcome.to_status,
-                },
-            )
-        ],
     )
+    if done.changed and action == ChangeAction.ASSESS:
+        approvals.approval_start(done.obj, actor=actor)
+    elif done.changed and action in (ChangeAction.CANCEL, ChangeAction.RECORD_UNAUTHORISED):
+        approvals.approval_withdraw(done.obj, actor=actor)
     return done.obj

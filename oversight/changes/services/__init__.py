@@ -1,0 +1,36 @@
+"""Every write of the changes app: changes and their catalogue (`changes`), the approval engine and the CAB
+(`approvals`). Import the functions from here."""
+
+from oversight.changes.services.approvals import (
+    approval_ask_substitutes,
+    approval_policy_set,
+    approval_vote,
+    cab_decide,
+    cab_meeting_create,
+)
+from oversight.changes.services.changes import (
+    EDITABLE_FIELDS,
+    change_assess_risk,
+    change_create,
+    change_review,
+    change_template_create,
+    change_template_update,
+    change_transition,
+    change_update,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "approval_ask_substitutes",
+    "approval_policy_set",
+    "approval_vote",
+    "cab_decide",
+    "cab_meeting_create",
+    "change_assess_risk",
+    "change_create",
+    "change_review",
+    "change_template_create",
+    "change_template_update",
+    "change_transition",
+    "change_update",
+]
