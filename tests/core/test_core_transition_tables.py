@@ -9,6 +9,8 @@ import pytest
 
 from oversight.changes.choices import CHANGE_MACHINE, ChangeAction, ChangeStatus
 from oversight.changes.models import Change
+from oversight.configuration.choices import CI_MACHINE, CIAction, CIStatus
+from oversight.configuration.models import ConfigurationItem
 from oversight.contracts.choices import CONTRACT_MACHINE, ContractAction, ContractStatus
 from oversight.contracts.models import Contract
 from oversight.core.errors import InvalidTransition
@@ -180,6 +182,23 @@ MACHINES = {
             ("revise", "retired", "draft"),
         },
         {("publish", "published"): "knowledge.article.publish", ("retire", "retired"): "knowledge.article.retire"},
+    ),
+    "configuration item": (
+        CI_MACHINE,
+        ConfigurationItem,
+        CIStatus,
+        CIAction,
+        {
+            ("commission", "planned", "in_use"),
+            ("start_maintenance", "in_use", "maintenance"),
+            ("start_maintenance", "down", "maintenance"),
+            ("fail", "in_use", "down"),
+            ("fail", "maintenance", "down"),
+            ("restore", "maintenance", "in_use"),
+            ("restore", "down", "in_use"),
+            *(("retire", s, "retired") for s in ("planned", "in_use", "maintenance", "down")),
+        },
+        {("fail", "down"): "configuration.configurationitem.fail"},
     ),
     "report delivery": (
         DELIVERY_MACHINE,

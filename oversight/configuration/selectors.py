@@ -1,0 +1,156 @@
+"""Reads of configuration items, their classes, relations and impact, limited to what the acting user may see.
+
+Vendor staff see the CIs their vendor owns (and supports: a CI's support contract is its owner vendor's), the
+relations of those CIs in both directions, and the classes and redundancy groups of their organisation;
+requesters see none; the client's roles see their organisation's. Impact is computed on the organisation's
+whole graph (a failure travels through CIs the user may not see), and only what the user may see is shown.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from oversight.configuration import impact as impact_calc
+from oversight.configuration.choices import UNAVAILABLE_STATUSES, CIStatus
+from oversight.configuration.models import (
+    CIAttributeDefinition,
+    CIClass,
+    CIRelation,
+    ConfigurationItem,
+    RedundancyGroup,
+    RelationType,
+)
+from oversight.tenancy.visibility import restrict
+
+LIST_RELATED = ("ci_class", "vendor", "site")
+
+
+def ci_list(*, user, action: str = "view") -> QuerySet[ConfigurationItem]:
+    """CIs the user may see (or change), with what list pages need joined in."""
+    return restrict(ConfigurationItem.objects.select_related(*LIST_RELATED), user, action)
+
+
+def ci_get(*, user, pk) -> ConfigurationItem:
+    """One visible CI, or 404 (never 403)."""
+    try:
+        return ci_list(user=user).select_related("support_contract", "redundancy_group").get(pk=pk)
+    except (ConfigurationItem.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def ci_class_list(*, user) -> QuerySet[CIClass]:
+    """The CI classes of the user's organisation."""
+    return restrict(CIClass.objects.all(), user)
+
+
+def ci_class_get(*, user, pk) -> CIClass:
+    """One visible class, or 404."""
+    try:
+        return ci_class_list(user=user).get(pk=pk)
+    except (CIClass.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def attribute_definitions(*, user, ci_class: CIClass) -> QuerySet[CIAttributeDefinition]:
+    """The attribute definitions of a class, in their order."""
+    return restrict(CIAttributeDefinition.objects.filter(ci_class=ci_class), user)
+
+
+def relation_type_list(*, user) -> QuerySet[RelationType]:
+    """Every relation type (global reference data)."""
+    return restrict(RelationType.objects.all(), user)
+
+
+def redundancy_group_list(*, user) -> QuerySet[RedundancyGroup]:
+    """The redundancy groups of the user's organisation."""
+    return restrict(RedundancyGroup.objects.all(), user)
+
+
+def relation_list(*, user) -> QuerySet[CIRelation]:
+    """Relations the user may see: those of a CI they see, from either end."""
+    visible = ci_list(user=user).values("pk")
+    return CIRelation.objects.select_related(
+        "relation_type", "source", "source__ci_class", "target", "target__ci_class"
+    ).filter(Q(source__in=visible) | Q(target__in=visible))
+
+
+def relations_of(*, user, ci: ConfigurationItem) -> tuple[list[CIRelation], list[CIRelation]]:
+    """The visible relations of one CI: (outgoing, incoming), each with the other end joined in."""
+    qs = relation_list(user=user)
+    return list(qs.filter(source=ci).order_by("relation_type__code", "target__name")), list(
+        qs.filter(target=ci).order_by("relation_type__code", "source__name")
+    )
+
+
+def organisation_graph(organisation_id: int) -> tuple[impact_calc.Graph, frozenset, dict]:
+    """The whole dependency graph of an organisation for the impact walk (not limited by the gate: a failure
+    travels through every CI), its business services, and the status of each CI."""
+    edges = tuple(
+        impact_calc.Edge(source, target)
+        for source, target in CIRelation.objects.filter(
+            source__organisation_id=organisation_id, relation_type__propagates=True
+        )
+        .exclude(source__status=CIStatus.RETIRED)
+        .exclude(target__status=CIStatus.RETIRED)
+        .values_list("source_id", "target_id")
+    )
+    rows = list(
+        ConfigurationItem.objects.filter(organisation_id=organisation_id)
+        .exclude(status=CIStatus.RETIRED)
+        .values_list("pk", "status", "redundancy_group_id", "ci_class__is_business_service")
+    )
+    members: dict[int, set[int]] = {}
+    for pk, _status, group_id, _service in rows:
+        if group_id is not None:
+            members.setdefault(group_id, set()).add(pk)
+    groups = tuple(
+        impact_calc.Group(
+            members=frozenset(members.get(group.pk, ())),
+            min_up=group.min_up,
+            min_up_percent=group.min_up_percent,
+            key=group.pk,
+        )
+        for group in RedundancyGroup.objects.filter(organisation_id=organisation_id)
+    )
+    services = frozenset(pk for pk, _status, _group, service in rows if service)
+    statuses = {pk: status for pk, status, _group, _service in rows}
+    return impact_calc.Graph(edges=edges, groups=groups), services, statuses
+
+
+def _visible_ids(user, ids) -> set[int]:
+    return set(ci_list(user=user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def what_if_down(*, user, ci: ConfigurationItem) -> dict:
+    """What would be impacted if this CI went down, with everything else as it stands now, limited to what the
+    user may see: ``{"impacted": [ids], "services": [ids]}``."""
+    graph, services, statuses = organisation_graph(ci.organisation_id)
+    down = {pk for pk, status in statuses.items() if status in UNAVAILABLE_STATUSES}
+    before = impact_calc.impact(graph, down, services)
+    after = impact_calc.impact(graph, down | {ci.pk}, services)
+    added = (after.impacted | after.down) - before.unavailable - {ci.pk}
+    visible = _visible_ids(user, added)
+    return {
+        "impacted": sorted(visible),
+        "services": sorted(visible & services),
+    }
+
+
+def current_impact(*, user, organisation_id: int) -> dict:
+    """What the CIs that are down or under maintenance impact right now, limited to what the user may see."""
+    graph, services, statuses = organisation_graph(organisation_id)
+    down = {pk for pk, status in statuses.items() if status in UNAVAILABLE_STATUSES}
+    result = impact_calc.impact(graph, down, services)
+    visible = _visible_ids(user, result.down | result.impacted)
+    return {
+        "down": sorted(visible & result.down),
+        "impacted": sorted(visible & result.impacted),
+        "services": sorted(visible & result.services),
+    }
+
+
+def what_impacts(*, user, ci: ConfigurationItem) -> list[int]:
+    """Every CI this one needs, directly or through others (what could impact it), that the user may see."""
+    graph, _services, _statuses = organisation_graph(ci.organisation_id)
+    return sorted(_visible_ids(user, impact_calc.dependencies(graph, ci.pk)))
