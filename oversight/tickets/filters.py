@@ -74,9 +74,13 @@ class WorkOrderFilter(ListFilterSet):
     kind = django_filters.MultipleChoiceFilter(distinct=False, label=_("Type"), choices=WorkOrderKind.choices)
     channel = django_filters.MultipleChoiceFilter(distinct=False, label=_("Channel"), choices=Channel.choices)
     sla_state = django_filters.MultipleChoiceFilter(distinct=False, label=_("SLA state"), choices=SLAState.choices)
-    vendor = django_filters.ModelChoiceFilter(label=_("Vendor"), queryset=Vendor.objects.none())
-    service = django_filters.ModelChoiceFilter(label=_("Service"), queryset=Service.objects.none())
-    site = django_filters.ModelChoiceFilter(label=_("Location"), queryset=Site.objects.none())
+    # Several vendors, services or sites at once, as repeated parameters (`?vendor=1&vendor=2`); one value, as
+    # older links and saved views carry, still reads as that one.
+    vendor = django_filters.ModelMultipleChoiceFilter(distinct=False, label=_("Vendor"), queryset=Vendor.objects.none())
+    service = django_filters.ModelMultipleChoiceFilter(
+        distinct=False, label=_("Service"), queryset=Service.objects.none()
+    )
+    site = django_filters.ModelMultipleChoiceFilter(distinct=False, label=_("Location"), queryset=Site.objects.none())
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=User.objects.none())
     breached = django_filters.BooleanFilter(
         label=_("SLA breached"),

@@ -148,3 +148,52 @@ def test_workbench_filters_by_status_service_site_sla_state_and_due_time(world, 
         assert early.number in by_service
         nonsense = client.get("/workbench/?queue=unassigned&due=yesterday&service=abc")
         assert nonsense.status_code == 200
+
+
+def test_vendor_service_and_site_filters_take_several_values_as_repeated_parameters(world, web, wo):
+    desk = wo(title="On desk")
+    net = wo(title="On network", service=world.other_service)
+    elsewhere = wo(title="Other site", requester="other_requester")
+    client = web("client_supervisor")
+    both = client.get(f"/board/?vendor={world.vendor.pk}&vendor={world.other_vendor.pk}").content.decode()
+    assert {desk.number, net.number} <= set(numbers_in(both))
+    for pk in (world.vendor.pk, world.other_vendor.pk):
+        assert f'<input type="checkbox" name="vendor" value="{pk}" checked>' in both
+    one = numbers_in(client.get(f"/board/?vendor={world.other_vendor.pk}").content.decode())
+    assert net.number in one and desk.number not in one
+    services_both = client.get(f"/board/?service={world.service.pk}&service={world.other_service.pk}")
+    assert {desk.number, net.number} <= set(numbers_in(services_both.content.decode()))
+    sites = numbers_in(client.get(f"/board/?site={world.dept.pk}&site={world.other_dept.pk}").content.decode())
+    assert {desk.number, elsewhere.number} <= set(sites)
+    only_other_site = numbers_in(client.get(f"/board/?site={world.other_dept.pk}").content.decode())
+    assert elsewhere.number in only_other_site and desk.number not in only_other_site
+    # The workbench: its service and site filters are checkbox dropdowns too.
+    bench = web("vendor_agent").get(f"/workbench/?queue=unassigned&service={world.service.pk}").content.decode()
+    assert f'<input type="checkbox" name="service" value="{world.service.pk}" checked>' in bench
+    assert desk.number in numbers_in(bench)
+
+
+def test_a_saved_view_with_one_vendor_still_opens_the_same_list(world, web, wo):
+    from oversight.tenancy import services as tenancy_services
+
+    desk = wo(title="On desk")
+    net = wo(title="On network", service=world.other_service)
+    user = world.users["client_supervisor"]
+    view = tenancy_services.saved_view_create(
+        actor=user, list_key="tickets:board", name="Net only", query=f"vendor={world.other_vendor.pk}"
+    )
+    client = web(user)
+    shown = numbers_in(client.get(f"/board/?{view.query}").content.decode())
+    assert net.number in shown and desk.number not in shown
+
+
+def test_the_api_reads_repeated_vendor_parameters_and_refuses_foreign_ones(world, web, wo):
+    desk = wo(title="On desk")
+    net = wo(title="On network", service=world.other_service)
+    client = web("client_supervisor")
+    both = client.get(f"/api/v1/work-orders/?vendor={world.vendor.pk}&vendor={world.other_vendor.pk}").json()
+    assert {row["number"] for row in both["results"]} >= {desk.number, net.number}
+    one = client.get(f"/api/v1/work-orders/?vendor={world.vendor.pk}").json()
+    assert {row["number"] for row in one["results"]} == {desk.number}
+    assert client.get(f"/api/v1/work-orders/?vendor={world.foreign_vendor.pk}").status_code == 400
+    assert client.get("/api/v1/work-orders/?vendor=99999999999999999999").status_code == 400
