@@ -3,7 +3,8 @@
 Sorting: a list declares its keys (`{"number": ("number",), "vendor": ("vendor__name",)}`) and a default order;
 `sort_list` reads `?sort=key` or `?sort=-key`, ignores anything else (an unknown key is the default order, never
 an error) and always ends with the primary key, so pages never repeat or skip a row. `{% sort_header %}`
-(`oversight_ui`) draws the header link with `aria-sort`.
+(`oversight_ui`) draws the header link with `aria-sort`. A list computed in Python (rows that are not a queryset)
+sorts the same way with `sort_rows`, whose keys are functions of a row.
 
 Filters: a FilterSet built on `ListFilterSet` gets a form whose multiple choices are checkboxes in a
 disclosure (`ChoiceDropdown`, pure HTML, no script), whose single choices offer "All" instead of "---------",
@@ -13,7 +14,7 @@ whose yes/no filters read All/Yes/No and whose times are native date-time inputs
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import django_filters
@@ -63,6 +64,20 @@ def sort_list(queryset, request, *, keys: Mapping[str, Sequence[str]], default: 
     ]
     order.append("-pk" if sorting.descending else "pk")
     return queryset.order_by(*order), sorting
+
+
+def sort_rows(rows: Iterable, request, *, keys: Mapping[str, Callable]) -> tuple[list, Sorting]:
+    """Rows computed in Python ordered by `?sort=` (allowed keys only; a key's function reads the value of a row,
+    rows without a value (None) last both ways, ties in their given order), or in their given order."""
+    rows = list(rows)
+    sorting = parse_sort(request.GET.get(SORT_PARAM), keys)
+    if sorting.key is None:
+        return rows, sorting
+    value = keys[sorting.key]
+    present = [row for row in rows if value(row) is not None]
+    missing = [row for row in rows if value(row) is None]
+    present.sort(key=value, reverse=sorting.descending)  # stable both ways
+    return present + missing, sorting
 
 
 class ChoiceDropdown(forms.CheckboxSelectMultiple):

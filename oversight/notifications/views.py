@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from oversight.core.errors import ApplicationError
 from oversight.core.filters import parse_id
+from oversight.core.listing import sort_list
 from oversight.core.views import HtmxTemplateMixin, paginate
 from oversight.notifications.choices import Topic
 from oversight.notifications.grouping import group_notifications
@@ -22,6 +23,9 @@ from oversight.notifications.selectors import email_preferences, notification_li
 from oversight.notifications.services import email_preferences_set, notification_mark_read
 
 MAX_IDS = 1000
+# The orders the list offers (`?sort=key` or `?sort=-key`); by time the list is grouped by day and work order,
+# by any other key it is one flat list in that order.
+SORT_KEYS = {"time": ("created_at",), "subject": ("subject",), "work_order": ("work_order__number",)}
 
 
 def _list_context(request) -> dict:
@@ -29,11 +33,15 @@ def _list_context(request) -> dict:
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
+    qs, sorting = sort_list(qs, request, keys=SORT_KEYS, default=("-created_at", "-id"))
     page = paginate(qs, request)
+    grouped = sorting.key in (None, "time")
     today = timezone.localdate()
     return {
         "page": page,
-        "days": group_notifications(page.items),
+        "sorting": sorting,
+        "days": group_notifications(page.items) if grouped else [],
+        "flat": None if grouped else page.items,
         "unread_only": unread_only,
         "today": today,
         "yesterday": today - dt.timedelta(days=1),

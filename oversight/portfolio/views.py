@@ -18,12 +18,46 @@ from django.views.generic import TemplateView
 
 from oversight.core.charts import Series, line_chart
 from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.listing import sort_list, sort_rows
 from oversight.core.views import RoleRequiredMixin
 from oversight.core.zones import local_today
 from oversight.portfolio import permissions, selectors, services
 from oversight.portfolio.forms import PortfolioSettingsForm, QualificationForm
-from oversight.tenancy.choices import Role
+from oversight.tenancy.choices import Role, VendorTier
 from oversight.tenancy.roles import CLIENT_ROLES
+
+# The sortable columns of each portfolio table (`?sort=key` or `?sort=-key`; anything else is the default order).
+TIER_RANK = {value: rank for rank, value in enumerate(VendorTier.values)}  # strategic first
+OVERVIEW_SORT_KEYS = {
+    "vendor": lambda row: row["vendor"].name,
+    "tier": lambda row: TIER_RANK.get(row["vendor"].tier),
+    "month": lambda row: row["score"].month if row["score"] else None,
+    "technical": lambda row: row["score"].technical if row["score"] else None,
+    "response": lambda row: row["score"].response if row["score"] else None,
+    "cost": lambda row: row["score"].cost if row["score"] else None,
+    "compliance": lambda row: row["compliance"].figure,
+    "coverage": lambda row: len(row["warnings"]),
+}
+COVERAGE_SORT_KEYS = {
+    "service": lambda row: row.service.name,
+    "primary": lambda row: row.primary.name if row.primary else None,
+    "qualified": lambda row: row.count,
+    "status": lambda row: row.ok,
+}
+COMPLIANCE_SORT_KEYS = {
+    "position": lambda row: str(row.label),
+    "contracted": lambda row: row.contracted,
+    "active": lambda row: row.active,
+    "qualified": lambda row: row.qualified,
+    "filled": lambda row: row.filled,
+}
+SCORE_SORT_KEYS = {
+    "month": ("month",),
+    "technical": ("technical",),
+    "response": ("response",),
+    "cost": ("cost",),
+    "cost_per_work_order": ("cost_per_work_order",),
+}
 
 
 def _today(user):
@@ -55,9 +89,11 @@ class OverviewView(RoleRequiredMixin, TemplateView):
                     "warnings": warnings.get(vendor.pk, []),
                 }
             )
+        rows, sorting = sort_rows(rows, self.request, keys=OVERVIEW_SORT_KEYS)
         context.update(
             {
                 "rows": rows,
+                "sorting": sorting,
                 "has_scores": any(row["score"] for row in rows),  # else four columns of dashes: left out
                 "min_vendors": selectors.settings_for(user.organisation).min_critical_vendors,
             }
@@ -75,10 +111,12 @@ class VendorDetailView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         vendor = selectors.vendor_get(user=user, pk=kwargs["pk"])
-        scores = list(selectors.monthly_scores(user=user, vendor=vendor))
+        newest_first = selectors.monthly_scores(user=user, vendor=vendor)
+        scores, sorting = sort_list(newest_first, self.request, keys=SCORE_SORT_KEYS, default=("-month",))
+        scores = list(scores)
         chart = ""
         if scores:
-            ordered = list(reversed(scores))
+            ordered = sorted(scores, key=lambda score: score.month)
             chart = mark_safe(  # noqa: S308 - built by oversight.core.charts, every text escaped
                 line_chart(
                     categories=[s.month.strftime("%Y-%m") for s in ordered],
@@ -98,6 +136,7 @@ class VendorDetailView(RoleRequiredMixin, TemplateView):
                 "vendor": vendor,
                 "changes": list(selectors.tier_changes(user=user, vendor=vendor)),
                 "scores": scores,
+                "sorting": sorting,
                 "chart": chart,
             }
         )
@@ -128,8 +167,10 @@ def coverage_page(request, *, status: int = 200, bound: QualificationForm | None
         if row.may_manage:
             is_bound = bound is not None and bound_service is not None and bound_service.pk == row.service.pk
             row.form = bound if is_bound else _qualification_form(user, row.service)
+    rows, sorting = sort_rows(rows, request, keys=COVERAGE_SORT_KEYS)
     context = {
         "rows": rows,
+        "sorting": sorting,
         "on": today,
         "settings": selectors.settings_for(user.organisation) if user.organisation_id else None,
     }
@@ -240,5 +281,6 @@ class ComplianceView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         vendor = selectors.vendor_get(user=self.request.user, pk=kwargs["pk"], compliance=True)
         result = selectors.staff_compliance(vendor, local_today(vendor.organisation))
-        context.update({"vendor": vendor, "result": result})
+        positions, sorting = sort_rows(result.positions, self.request, keys=COMPLIANCE_SORT_KEYS)
+        context.update({"vendor": vendor, "result": result, "positions": positions, "sorting": sorting})
         return context

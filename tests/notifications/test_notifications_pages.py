@@ -48,3 +48,35 @@ def test_unread_only_filter(world, web):
     Notification.objects.filter(pk=seen.pk).update(read_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     page = web("requester").get("/notifications/?unread=1").content.decode()
     assert "Note 2" in page and "Note 1" not in page
+
+
+def test_the_list_sorts_by_subject_or_work_order_flat_and_by_time_grouped(world, web, wo):
+    import re
+
+    user = world.users["vendor_agent"]
+    first, second = wo(title="First"), wo(title="Second")
+    _notify(user, 3, work_order=first)
+    _notify(user, 1, work_order=second)
+    _notify(user, 2)
+    client = web("vendor_agent")
+
+    def subjects(html):
+        return re.findall(r">(Note \d)<", html)
+
+    default = client.get("/notifications/").content.decode()
+    assert subjects(default) == ["Note 2", "Note 1", "Note 3"]  # newest first
+    assert 'class="notice-day"' in default
+    by_subject = client.get("/notifications/?sort=subject").content.decode()
+    assert subjects(by_subject) == ["Note 1", "Note 2", "Note 3"]
+    assert 'class="notice-day"' not in by_subject  # a flat list in the chosen order
+    assert re.search(r'href="\?sort=-subject" data-sort-state="ascending" aria-current="true">Subject', by_subject)
+    reverse = client.get("/notifications/?sort=-subject").content.decode()
+    assert subjects(reverse) == ["Note 3", "Note 2", "Note 1"]
+    by_work_order = client.get("/notifications/?sort=work_order").content.decode()
+    assert subjects(by_work_order) == ["Note 3", "Note 1", "Note 2"]  # no work order last
+    oldest = client.get("/notifications/?sort=time").content.decode()
+    assert subjects(oldest) == ["Note 3", "Note 1", "Note 2"]
+    for bad in ("recipient__password", "-", "x" * 300):
+        response = client.get("/notifications/", {"sort": bad})
+        assert response.status_code == 200
+        assert subjects(response.content.decode()) == ["Note 2", "Note 1", "Note 3"]

@@ -57,6 +57,29 @@ def sort_header(context, key: str, label, sorting=None) -> str:
     )
 
 
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, label, sorting=None) -> str:
+    """A sort control for a list that is not a table (aria-sort belongs to column headers only): the same link as
+    `sort_header`, with aria-current on the active order and its direction said in words to screen readers."""
+    sorting = sorting if sorting is not None else context.get("sorting")
+    active = sorting is not None and sorting.key == key
+    state = ("descending" if sorting.descending else "ascending") if active else "none"
+    target = f"-{key}" if active and not sorting.descending else key
+    href = query_replace(context, sort=target, page=None)
+    arrow = {"ascending": "\u25b2", "descending": "\u25bc"}.get(state, "\u21c5")
+    words = {"ascending": gettext("sorted ascending"), "descending": gettext("sorted descending")}.get(state)
+    return format_html(
+        '<a class="sort-link" href="{}" data-sort-state="{}"{}>{}<span class="sort-arrow" aria-hidden="true">{}'
+        "</span>{}</a>",
+        href,
+        state,
+        mark_safe(' aria-current="true"') if active else "",  # noqa: S308 - a constant
+        label,
+        arrow,
+        format_html(' <span class="visually-hidden">({})</span>', words) if words else "",
+    )
+
+
 @register.simple_tag
 def filter_fields(form, skip: str = "") -> list:
     """The bound fields of a filter form, without the names in `skip` (separated by spaces)."""
