@@ -11,5 +11,5 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Change management")
 
     def ready(self) -> None:
-        """Declare the change events."""
-        from oversight.changes import events  # noqa: F401
+        """Declare the change events and register the handlers."""
+        from oversight.changes import events, handlers  # noqa: F401

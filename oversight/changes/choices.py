@@ -211,6 +211,8 @@ class ChangeEventKind(models.TextChoices):
     VOTED = "voted", _("Vote recorded")
     APPROVAL = "approval", _("Approval step decided")
     CAB = "cab", _("CAB decision")
+    CONFLICT = "conflict", _("Calendar conflict found")
+    EXCEPTION = "exception", _("Blackout exception approved")
 
 
 # Readable names of the audit actions this app writes (oversight.audit.actions collects them); the transitions
@@ -281,5 +283,33 @@ AUDIT_ACTIONS.update(
         "changes.approval.substitute_asked": _("Substitute asked to vote after the deadline"),
         "changes.cabmeeting.created": _("CAB meeting planned"),
         "changes.cabmeeting.decided": _("CAB decision recorded"),
+    }
+)
+
+
+class WindowKind(models.TextChoices):
+    """A blackout window (no changes) or a maintenance window (changes go here)."""
+
+    BLACKOUT = "blackout", _("Blackout window")
+    MAINTENANCE = "maintenance", _("Maintenance window")
+
+
+class ConflictCode(models.TextChoices):
+    """Why a change conflicts on the calendar (`changes.conflicts`)."""
+
+    BLACKOUT = "blackout", _("In a blackout window")
+    OUTSIDE_WINDOW = "outside_window", _("Outside every maintenance window")
+    EXCEEDS_WINDOW = "exceeds_window", _("Runs beyond its maintenance window")
+    SAME_CI = "same_ci", _("Same configuration item as another change")
+    RELATED_CI = "related_ci", _("Parent or child item of another change's item")
+    DOUBLE_BOOKED = "double_booked", _("Implementer booked for another change at the same time")
+
+
+AUDIT_ACTIONS.update(
+    {
+        "changes.changewindow.created": _("Change calendar window added"),
+        "changes.changewindow.updated": _("Change calendar window changed"),
+        "changes.change.exception_approved": _("Blackout exception approved for a change"),
+        "changes.change.conflicts_found": _("Calendar conflicts found for a scheduled change"),
     }
 )

@@ -17,3 +17,9 @@ CHANGE_TRANSITIONED = define(
     "to_status",
     doc="Any status change of a change along its transition table.",
 )
+WINDOW_CREATED = define(
+    "changes.window.created",
+    "window_id",
+    "actor_id",
+    doc="A blackout or maintenance window was added to the change calendar (scheduled changes are re-checked).",
+)

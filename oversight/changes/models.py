@@ -19,6 +19,7 @@ from oversight.changes.choices import (
     ReviewOutcome,
     RiskLevel,
     StepStatus,
+    WindowKind,
 )
 from oversight.core.models import TimelineEventBase
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
@@ -152,6 +153,19 @@ class Change(models.Model):
         _("questionnaire risk"), choices=RiskLevel.choices, null=True, blank=True
     )
     risk_level = models.PositiveSmallIntegerField(_("risk"), choices=RiskLevel.choices, default=RiskLevel.LOW)
+    sites = models.ManyToManyField("tenancy.Site", verbose_name=_("affected sites"), blank=True, related_name="+")
+    # The calendar: the conflicts found when last checked (codes), and a soft blackout's exception approval.
+    conflict_codes = models.JSONField(_("calendar conflicts"), default=list, blank=True)
+    conflicts_checked_at = models.DateTimeField(_("conflicts checked at"), null=True, blank=True)
+    exception_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("blackout exception approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exception_approved_at = models.DateTimeField(_("blackout exception approved at"), null=True, blank=True)
     # Implemented without authorisation (recorded by the supervisor): counted by the unauthorised-changes KPI.
     unauthorised = models.BooleanField(_("implemented without authorisation"), default=False)
     # Post-implementation review.
@@ -451,3 +465,50 @@ class CabAgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}/{self.position}"
+
+
+class ChangeWindow(models.Model):
+    """A window on the change calendar: a blackout (hard: no scheduling; soft: only with an exception approval)
+    or a maintenance window, once or recurring (RRULE), for the whole organisation or some services, items,
+    vendors or sites."""
+
+    # Every vendor sees the calendar it must plan around.
+    visibility = Visibility(organisation="organisation", vendor=WHOLE_ORGANISATION)
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=WindowKind.choices)
+    hard = models.BooleanField(
+        _("hard blackout"), default=True, help_text=_("Hard: changes are refused. Soft: they need an exception.")
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    rrule = models.CharField(
+        _("repeats (RRULE)"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example FREQ=WEEKLY;BYDAY=SU for every Sunday. Empty: once."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    services = models.ManyToManyField("catalog.Service", verbose_name=_("services"), blank=True, related_name="+")
+    vendors = models.ManyToManyField("tenancy.Vendor", verbose_name=_("vendors"), blank=True, related_name="+")
+    sites = models.ManyToManyField("tenancy.Site", verbose_name=_("sites"), blank=True, related_name="+")
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("calendar window")
+        verbose_name_plural = _("calendar windows")
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["organisation", "active", "start"], name="changes_window_org_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="changes_changewindow_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

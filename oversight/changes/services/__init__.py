@@ -8,6 +8,12 @@ from oversight.changes.services.approvals import (
     cab_decide,
     cab_meeting_create,
 )
+from oversight.changes.services.calendar import (
+    change_approve_exception,
+    change_recheck_calendar,
+    window_create,
+    window_deactivate,
+)
 from oversight.changes.services.changes import (
     EDITABLE_FIELDS,
     change_assess_risk,
@@ -26,11 +32,15 @@ __all__ = [
     "approval_vote",
     "cab_decide",
     "cab_meeting_create",
+    "change_approve_exception",
     "change_assess_risk",
+    "change_recheck_calendar",
     "change_create",
     "change_review",
     "change_template_create",
     "change_template_update",
     "change_transition",
     "change_update",
+    "window_create",
+    "window_deactivate",
 ]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.transitions import transition
+from oversight.changes import calendar_check
 from oversight.changes.choices import CHANGE_ACTIONS_NEEDING_NOTE, CHANGE_MACHINE, ChangeAction, StepStatus
 from oversight.changes.events import CHANGE_TRANSITIONED
 from oversight.changes.models import Change, ChangeEvent
@@ -38,6 +39,8 @@ def _needs(locked: Change, action: str, note: str, by_engine: bool) -> None:
         raise ApplicationError(_("The approval steps decide this change; vote there, or decide it at the CAB."))
     if action == ChangeAction.SCHEDULE and locked.planned_start is None:
         raise ApplicationError(_("Plan the window (start and end) before scheduling the change."))
+    if action == ChangeAction.SCHEDULE:
+        check_calendar(locked)
     if action in (ChangeAction.SCHEDULE, ChangeAction.AUTHORISE, ChangeAction.ASSESS) and not (
         locked.implementation_plan.strip() and locked.backout_plan.strip()
     ):
@@ -46,7 +49,23 @@ def _needs(locked: Change, action: str, note: str, by_engine: bool) -> None:
         raise ApplicationError(_("Record the review's outcome before closing the change."))
 
 
+def check_calendar(locked: Change) -> None:
+    """Refuse a window in a hard blackout, or in a soft one without an approved exception; other conflicts are
+    recorded on the change and shown, not refused."""
+    report = calendar_check.conflict_report(locked)
+    if report.refused:
+        raise ApplicationError(_("The planned window falls in a blackout window: choose another time."))
+    if report.needs_exception and locked.exception_approved_at is None:
+        raise ApplicationError(
+            _("The planned window falls in a soft blackout window: it needs an approved exception first.")
+        )
+    locked.conflict_codes = calendar_check.codes_of(report)
+
+
 def _apply(locked: Change, action: str, now: dt.datetime) -> list[str]:
+    if action == ChangeAction.SCHEDULE:
+        locked.conflicts_checked_at = now
+        return ["conflict_codes", "conflicts_checked_at"]
     if action == ChangeAction.AUTHORISE:
         locked.authorised_at = now
         return ["authorised_at"]

@@ -22,7 +22,7 @@ from oversight.changes.choices import (
 from oversight.changes.events import CHANGE_CREATED
 from oversight.changes.models import Change, ChangeCounter, ChangeTemplate
 from oversight.changes.services import approvals
-from oversight.changes.services._common import actor_id, apply_transition, event
+from oversight.changes.services._common import actor_id, apply_transition, check_calendar, event
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError
@@ -305,6 +305,9 @@ def change_update(*, actor, change: Change, expected_version: int | None = None,
     now = clock.now()
     if "services" in new:
         locked.services.set(services)
+    if locked.status == ChangeStatus.SCHEDULED and {"planned_start", "planned_end", "services"} & set(new):
+        check_calendar(locked)  # a scheduled change moved: the calendar is checked again
+        new["conflict_codes"] = locked.conflict_codes
     touch(locked, now, [f for f in new if f not in ("version", "updated_at", "services")])
     event(locked, actor=actor, kind=ChangeEventKind.EDITED, at=now, data={"fields": sorted(new)})
     audit_record(actor=actor, action="changes.change.updated", obj=locked, before=old, after=new)
