@@ -247,7 +247,10 @@ def run_child(args, variant: str, vendor_id: int, period_id: int, case: str = ""
         command += ["--case", case]
     if args.documents:
         command.append("--documents")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    env = dict(os.environ)
+    if variant == "before":  # today's code reads timestamps through Django's stock backend (bench/settings_before.py)
+        env["DJANGO_SETTINGS_MODULE"] = "bench.settings_before"
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     deadline, peak_kb = time.monotonic() + args.old_timeout, 0
     while process.poll() is None and time.monotonic() < deadline:
         with contextlib.suppress(OSError, StopIteration, ValueError):

@@ -122,6 +122,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, reading timestamps in C (oversight/core/dbbackends/postgresql/base.py says why).
+    DATABASES["default"]["ENGINE"] = "oversight.core.dbbackends.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded server and in-process jobs write side by side.
     DATABASES["default"]["OPTIONS"] = {

@@ -11,4 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from oversight.core import checks  # noqa: F401  (registers the system checks)
+        from oversight.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            lookups,  # noqa: F401  (registers the ``__in_ids`` lookup)
+        )
