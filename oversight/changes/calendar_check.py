@@ -9,6 +9,7 @@ import datetime as dt
 from oversight.changes import conflicts, recurrence
 from oversight.changes.choices import ON_CALENDAR_STATUSES, WindowKind
 from oversight.changes.models import Change, ChangeWindow
+from oversight.configuration.models import CIRelation
 from oversight.core.zones import zone_of
 
 #: How far back a recurring window's first occurrence is read from (a weekly rule set years ago still counts).
@@ -30,8 +31,8 @@ def change_scope(change: Change) -> conflicts.Scope:
 
 
 def ci_ids(change: Change) -> list[int]:
-    """The configuration items the change affects (none until the configuration database is linked)."""
-    return []
+    """The configuration items the change affects."""
+    return [ci.pk for ci in change.cis.all()]
 
 
 def window_occurrences(organisation, since: dt.datetime, until: dt.datetime, *, windows=None):
@@ -71,7 +72,7 @@ def conflict_report(change: Change, *, start: dt.datetime | None = None, end: dt
             planned_end__gt=start,
         )
         .exclude(pk=change.pk)
-        .prefetch_related("services", "sites")
+        .prefetch_related("services", "sites", "cis")
     )
     bookings = [
         conflicts.Booking(change_id=o.pk, start=o.planned_start, end=o.planned_end, scope=change_scope(o))
@@ -86,8 +87,11 @@ def conflict_report(change: Change, *, start: dt.datetime | None = None, end: dt
 
 
 def ci_relations(organisation_id: int) -> list[tuple[int, int]]:
-    """(child, parent) pairs of the organisation's configuration items (none until the CMDB is linked)."""
-    return []
+    """(child, parent) pairs of the organisation's configuration items: the source of a relation ("the HIS
+    application runs on server 1") is the child of its target."""
+    return list(
+        CIRelation.objects.filter(source__organisation_id=organisation_id).values_list("source_id", "target_id")
+    )
 
 
 def codes_of(report) -> list[dict]:

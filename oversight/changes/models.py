@@ -154,6 +154,12 @@ class Change(models.Model):
     )
     risk_level = models.PositiveSmallIntegerField(_("risk"), choices=RiskLevel.choices, default=RiskLevel.LOW)
     sites = models.ManyToManyField("tenancy.Site", verbose_name=_("affected sites"), blank=True, related_name="+")
+    cis = models.ManyToManyField(
+        "configuration.ConfigurationItem",
+        verbose_name=_("affected configuration items"),
+        blank=True,
+        related_name="changes",
+    )
     # The calendar: the conflicts found when last checked (codes), and a soft blackout's exception approval.
     conflict_codes = models.JSONField(_("calendar conflicts"), default=list, blank=True)
     conflicts_checked_at = models.DateTimeField(_("conflicts checked at"), null=True, blank=True)

@@ -47,3 +47,7 @@ def template(world):
         service=world.service,
         expected_outage_minutes=5,
     )
+
+
+# The configuration tests' CI fixtures (classes, relation types, a CI maker), for changes that affect items.
+from tests.configuration.conftest import ci, classes, relation  # noqa: E402, F401

@@ -41,6 +41,7 @@ EDITABLE_FIELDS = (
     "planned_end",
     "contract",
     "services",
+    "cis",
 )
 #: Fields frozen once the change is authorised (what the CAB decided on), unless the client's operators edit.
 TEMPLATE_FIELDS = ("implementation_plan", "backout_plan", "test_plan", "expected_outage_minutes")
@@ -56,6 +57,13 @@ def _check_window(start, end) -> None:
         raise ApplicationError(_("Give both the start and the end of the planned window, or neither."))
     if start is not None and end <= start:
         raise ApplicationError(_("The planned window must end after it starts."))
+
+
+def _check_cis(organisation, cis: Iterable) -> list:
+    found = list(cis)
+    if any(ci.organisation_id != organisation.pk for ci in found):
+        raise ApplicationError(_("Choose configuration items of your own organisation."))
+    return found
 
 
 def _check_references(*, organisation, implementer, contract, services: Iterable) -> list:
@@ -86,18 +94,13 @@ def _clean_answers(answers: Mapping | None) -> dict[str, int]:
     return cleaned
 
 
-def _ci_count(change: Change) -> int:
-    """How many configuration items the change affects (counted by the rule-based risk score)."""
-    return 0
-
-
-def _compute_risk(change: Change, service_count: int) -> list[str]:
+def _compute_risk(change: Change, service_count: int, ci_count: int) -> list[str]:
     """Store both risk scores and the higher of the two on the (unsaved) change; returns the changed fields."""
     rule = risk.rule_score(
         change_type=change.type,
         outage_minutes=change.expected_outage_minutes,
         services=service_count,
-        cis=_ci_count(change),
+        cis=ci_count,
         has_backout_plan=bool(change.backout_plan.strip()),
         has_test_plan=bool(change.test_plan.strip()),
     )
@@ -192,6 +195,7 @@ def change_create(
     template: ChangeTemplate | None = None,
     description: str = "",
     services: Iterable = (),
+    cis: Iterable = (),
     implementation_plan: str = "",
     backout_plan: str = "",
     test_plan: str = "",
@@ -229,6 +233,7 @@ def change_create(
     elif template is not None:
         raise ApplicationError(_("Only a standard change is made from a template."))
     _check_window(planned_start, planned_end)
+    cis = _check_cis(organisation, cis)
     now = created_at or clock.now()
     change = Change(
         organisation=organisation,
@@ -251,15 +256,20 @@ def change_create(
         created_at=now,
         updated_at=now,
     )
-    _compute_risk(change, len(services))
+    _compute_risk(change, len(services), len(cis))
     change.save()
     change.services.set(services)
+    change.cis.set(cis)
     event(change, actor=actor, kind=ChangeEventKind.CREATED, at=now, data={"type": type, "risk": change.risk_level})
     audit_record(
         actor=actor,
         action="changes.change.created",
         obj=change,
-        after={**model_snapshot(change), "services": sorted(s.pk for s in services)},
+        after={
+            **model_snapshot(change),
+            "services": sorted(s.pk for s in services),
+            "cis": sorted(ci.pk for ci in cis),
+        },
     )
     publish(CHANGE_CREATED, change_id=change.pk, actor_id=actor_id(actor))
     if type == ChangeType.EMERGENCY:
@@ -268,7 +278,11 @@ def change_create(
 
 
 def _snapshot(change: Change) -> dict:
-    return {**model_snapshot(change), "services": sorted(change.services.values_list("pk", flat=True))}
+    return {
+        **model_snapshot(change),
+        "services": sorted(change.services.values_list("pk", flat=True)),
+        "cis": sorted(change.cis.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic
@@ -282,6 +296,7 @@ def change_update(*, actor, change: Change, expected_version: int | None = None,
     check_version(locked, expected_version, CHANGE_MACHINE.stale)
     before = _snapshot(locked)
     services = changes.pop("services", None)
+    cis = changes.pop("cis", None)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     if not locked.title:
@@ -297,18 +312,25 @@ def change_update(*, actor, change: Change, expected_version: int | None = None,
         contract=locked.contract,
         services=locked.services.all() if services is None else services,
     )
-    _compute_risk(locked, len(services))
-    after = {**model_snapshot(locked), "services": sorted(s.pk for s in services)}
+    cis = _check_cis(locked.organisation, locked.cis.all() if cis is None else cis)
+    _compute_risk(locked, len(services), len(cis))
+    after = {
+        **model_snapshot(locked),
+        "services": sorted(s.pk for s in services),
+        "cis": sorted(ci.pk for ci in cis),
+    }
     old, new = diff_snapshots(before, after)
     if not new:
         return locked
     now = clock.now()
     if "services" in new:
         locked.services.set(services)
-    if locked.status == ChangeStatus.SCHEDULED and {"planned_start", "planned_end", "services"} & set(new):
+    if "cis" in new:
+        locked.cis.set(cis)
+    if locked.status == ChangeStatus.SCHEDULED and {"planned_start", "planned_end", "services", "cis"} & set(new):
         check_calendar(locked)  # a scheduled change moved: the calendar is checked again
         new["conflict_codes"] = locked.conflict_codes
-    touch(locked, now, [f for f in new if f not in ("version", "updated_at", "services")])
+    touch(locked, now, [f for f in new if f not in ("version", "updated_at", "services", "cis")])
     event(locked, actor=actor, kind=ChangeEventKind.EDITED, at=now, data={"fields": sorted(new)})
     audit_record(actor=actor, action="changes.change.updated", obj=locked, before=old, after=new)
     return locked
@@ -322,7 +344,7 @@ def change_assess_risk(*, actor, change: Change, answers: Mapping, expected_vers
     check_version(locked, expected_version, CHANGE_MACHINE.stale)
     before = model_snapshot(locked, ["risk_answers", "risk_level"])
     locked.risk_answers = _clean_answers(answers)
-    fields = _compute_risk(locked, locked.services.count())
+    fields = _compute_risk(locked, locked.services.count(), locked.cis.count())
     now = clock.now()
     touch(locked, now, ["risk_answers", *fields])
     event(
