@@ -213,6 +213,8 @@ class ChangeEventKind(models.TextChoices):
     CAB = "cab", _("CAB decision")
     CONFLICT = "conflict", _("Calendar conflict found")
     EXCEPTION = "exception", _("Blackout exception approved")
+    INCIDENT_LINKED = "incident_linked", _("Incident caused by the change linked")
+    INCIDENT_UNLINKED = "incident_unlinked", _("Incident unlinked")
 
 
 # Readable names of the audit actions this app writes (oversight.audit.actions collects them); the transitions
@@ -311,5 +313,11 @@ AUDIT_ACTIONS.update(
         "changes.changewindow.updated": _("Change calendar window changed"),
         "changes.change.exception_approved": _("Blackout exception approved for a change"),
         "changes.change.conflicts_found": _("Calendar conflicts found for a scheduled change"),
+    }
+)
+AUDIT_ACTIONS.update(
+    {
+        "changes.change.incident_linked": _("Incident linked to the change that caused it"),
+        "changes.change.incident_unlinked": _("Incident unlinked from a change"),
     }
 )

@@ -518,3 +518,29 @@ class ChangeWindow(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChangeIncident(models.Model):
+    """An incident (a work order) caused by a change, linked in the post-implementation review: who, when."""
+
+    visibility = Visibility.through("change")
+
+    change = models.ForeignKey(
+        Change, verbose_name=_("change"), on_delete=models.PROTECT, related_name="incident_links"
+    )
+    work_order = models.ForeignKey(
+        "tickets.WorkOrder", verbose_name=_("work order"), on_delete=models.CASCADE, related_name="+"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("linked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked at"))
+
+    class Meta:
+        verbose_name = _("incident caused by a change")
+        verbose_name_plural = _("incidents caused by changes")
+        ordering = ["change", "linked_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["change", "work_order"], name="changes_changeincident_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.change_id} → {self.work_order_id}"

@@ -20,7 +20,7 @@ from oversight.changes.choices import (
     ReviewOutcome,
 )
 from oversight.changes.events import CHANGE_CREATED
-from oversight.changes.models import Change, ChangeCounter, ChangeTemplate
+from oversight.changes.models import Change, ChangeCounter, ChangeIncident, ChangeTemplate
 from oversight.changes.services import approvals
 from oversight.changes.services._common import actor_id, apply_transition, check_calendar, event
 from oversight.core import clock
@@ -424,3 +424,42 @@ def change_transition(
     elif done.changed and action in (ChangeAction.CANCEL, ChangeAction.RECORD_UNAUTHORISED):
         approvals.approval_withdraw(done.obj, actor=actor)
     return done.obj
+
+
+@transaction.atomic
+def change_link_incidents(*, actor, change: Change, work_orders: Iterable) -> list[ChangeIncident]:
+    """Record incidents (work orders of the change's organisation) caused by the change; a link already made is
+    kept as it was."""
+    locked = lock_row(change)
+    permissions.require(permissions.may_manage(actor, locked))
+    found = list(work_orders)
+    if any(wo.organisation_id != locked.organisation_id for wo in found):
+        raise ApplicationError(_("Only work orders of the change's organisation can be linked."))
+    if locked.status in (ChangeStatus.NEW, ChangeStatus.ASSESSED, ChangeStatus.AUTHORISED, ChangeStatus.REJECTED):
+        raise ApplicationError(_("Only a change that was implemented can cause incidents."))
+    known = set(locked.incident_links.values_list("work_order_id", flat=True))
+    now = clock.now()
+    made = [
+        ChangeIncident(change=locked, work_order=wo, linked_by=actor, linked_at=now)
+        for wo in dict.fromkeys(found)
+        if wo.pk not in known
+    ]
+    ChangeIncident.objects.bulk_create(made)
+    if made:
+        ids = [link.work_order_id for link in made]
+        event(locked, actor=actor, kind=ChangeEventKind.INCIDENT_LINKED, at=now, data={"work_orders": ids})
+        audit_record(actor=actor, action="changes.change.incident_linked", obj=locked, after={"work_orders": ids})
+    return made
+
+
+@transaction.atomic
+def change_unlink_incident(*, actor, change: Change, work_order) -> None:
+    """Remove the link of an incident wrongly attributed to the change."""
+    locked = lock_row(change)
+    permissions.require(permissions.may_manage(actor, locked))
+    deleted, _rows = ChangeIncident.objects.filter(change=locked, work_order=work_order).delete()
+    if deleted:
+        now = clock.now()
+        data = {"work_order": work_order.pk}
+        event(locked, actor=actor, kind=ChangeEventKind.INCIDENT_UNLINKED, at=now, data=data)
+        audit_record(actor=actor, action="changes.change.incident_unlinked", obj=locked, before=data)
