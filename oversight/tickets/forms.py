@@ -18,6 +18,7 @@ from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import VENDOR_ROLES
 from oversight.tenancy.selectors import assignable_agents, caller_find, site_list, team_list, user_list
 from oversight.tickets.choices import Action
+from oversight.tickets.services import MAX_BULK
 
 # Impact and urgency in the words a nurse or a clerk would use.
 IMPACT_CHOICES = [
@@ -319,9 +320,6 @@ class AttachmentForm(PageFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not may_internal:
             del self.fields["is_internal"]
-
-
-MAX_BULK = 200
 
 
 class WorkOrderIdsField(forms.Field):

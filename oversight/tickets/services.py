@@ -561,6 +561,8 @@ def work_order_change_priority(
 
 
 BULK_ACTIONS = ("assign", "transfer", "priority")
+#: How many work orders one bulk change takes (the lists' ticked rows, the API's ids).
+MAX_BULK = 200
 
 
 @dataclass(frozen=True)
@@ -570,6 +572,7 @@ class BulkOutcome:
     work_order: WorkOrder
     done: bool
     reason: str = ""
+    code: str = ""  # the refusal's error code (permission_denied, invalid_transition, invalid...)
 
 
 def work_orders_bulk_change(
@@ -605,7 +608,7 @@ def work_orders_bulk_change(
                         actor=actor, work_order=work_order, impact=impact, urgency=urgency, reason=reason
                     )
         except ApplicationError as exc:
-            outcomes.append(BulkOutcome(work_order=work_order, done=False, reason=str(exc.message)))
+            outcomes.append(BulkOutcome(work_order=work_order, done=False, reason=str(exc.message), code=exc.code))
         else:
             outcomes.append(BulkOutcome(work_order=work_order, done=True))
     return outcomes

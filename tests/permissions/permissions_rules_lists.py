@@ -4,6 +4,8 @@ Rules: a saved view is its owner's alone (everyone else, whatever the role, neit
 read-only role keeps views of its own, a personal write; its name is in the audit trail for the auditors).
 The bulk change of the board and the queues is open to the roles of those lists; each work order in it is
 then checked by its single action's guard, and a read-only role may export a selection but change nothing.
+The bulk API (`api:work-order-bulk`) is open to every signed-in user like the single actions it repeats: each
+id is read through the gate (an invisible one is reported as not found) and each change is the single action's.
 The global search page is open to every signed-in user and finds only what the visibility gate shows (its
 hits are checked by the matrix's hidden words).
 """
@@ -83,5 +85,6 @@ describe_app(
         ("saved_view_rename", "post"): lambda target, matrix: Payload({"name": "PmxRenamed"}),
         ("saved_view_delete", "post"): lambda target, matrix: Payload({}),
         ("tickets:bulk", "post"): _bulk,
+        ("api:work-order-bulk", "post"): lambda target, matrix: Payload(_bulk(target, matrix).data, json=True),
     },
 )

@@ -10,11 +10,13 @@ from rest_framework import serializers
 from oversight.catalog.choices import Level
 from oversight.catalog.selectors import offering_list, service_list
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
+from oversight.core.filters import INT64_MAX
 from oversight.core.phones import validate_phone
 from oversight.tenancy.selectors import site_list, team_list, user_list
 from oversight.tickets import permissions
 from oversight.tickets.choices import Action, Channel, CreatableKind, SLAState
 from oversight.tickets.models import Attachment, Comment, SLAClock, WorkOrder, WorkOrderEvent
+from oversight.tickets.services import MAX_BULK
 from oversight.tickets.sla import live_sla_state
 
 # Actions a client may request over the API (auto-close is the system's own).
@@ -91,6 +93,56 @@ class PriorityInputSerializer(StrictInputSerializer):
     impact = serializers.ChoiceField(choices=Level.choices)
     urgency = serializers.ChoiceField(choices=Level.choices)
     reason = serializers.CharField(max_length=4000)
+
+
+BULK_API_ACTIONS = [
+    ("assign", _("Dispatch or reassign")),
+    ("transfer", _("Transfer to another service")),
+    ("priority", _("Change impact and urgency")),
+]
+
+
+class BulkChangeInputSerializer(StrictInputSerializer):
+    """One change for several work orders; each is then done by its single action, with that action's input."""
+
+    action = serializers.ChoiceField(choices=BULK_API_ACTIONS)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=INT64_MAX),
+        allow_empty=False,
+        max_length=MAX_BULK,
+        help_text=_("The work orders' ids (at most 200); a repeated id counts once."),
+    )
+    assignee = ScopedPrimaryKeyRelatedField(_vendor_staff_list, required=False, allow_null=True)
+    team = ScopedPrimaryKeyRelatedField(team_list, required=False, allow_null=True)
+    service = ScopedPrimaryKeyRelatedField(service_list, required=False, allow_null=True)
+    impact = serializers.ChoiceField(choices=Level.choices, required=False, allow_null=True)
+    urgency = serializers.ChoiceField(choices=Level.choices, required=False, allow_null=True)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4000,
+        help_text=_(
+            "The note of an assignment, the reason of a transfer or of a priority change (required for those)."
+        ),
+    )
+
+    def validate_ids(self, value: list[int]) -> list[int]:
+        return list(dict.fromkeys(value))
+
+    def validate(self, attrs):
+        action, errors = attrs["action"], {}
+        if action == "assign" and not attrs.get("assignee") and not attrs.get("team"):
+            errors["assignee"] = [_("Choose an agent or a team.")]
+        if action == "transfer" and not attrs.get("service"):
+            errors["service"] = [_("Choose a service.")]
+        if action == "priority" and (attrs.get("impact") is None or attrs.get("urgency") is None):
+            errors["impact"] = [_("Choose the impact and the urgency.")]
+        if action in ("transfer", "priority") and not attrs.get("reason", "").strip():
+            errors["reason"] = [_("Give a reason.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class CommentInputSerializer(StrictInputSerializer):
@@ -230,6 +282,29 @@ class WorkOrderDetailSerializer(WorkOrderListSerializer):
             "transfer": permissions.may_transfer(user, obj),
             "change_priority": permissions.may_change_priority(user, obj),
         }
+
+
+class BulkItemSerializer(serializers.Serializer):
+    """What the bulk change did to one of the ids sent: done, or refused with the single action's reason."""
+
+    id = serializers.IntegerField(help_text=_("The id as sent."))
+    number = serializers.CharField(allow_null=True, help_text=_("The work order's number; null when not found."))
+    done = serializers.BooleanField()
+    code = serializers.CharField(
+        help_text=_(
+            "Empty when done; else why not: not_found, permission_denied, invalid_transition, conflict, invalid."
+        )
+    )
+    reason = serializers.CharField(help_text=_("Empty when done; else the refusal in the reader's language."))
+
+
+class BulkResultSerializer(serializers.Serializer):
+    """The outcome of a bulk change, item by item in the order the ids were sent."""
+
+    action = serializers.ChoiceField(choices=BULK_API_ACTIONS)
+    done = serializers.IntegerField(help_text=_("How many work orders were changed (or already were as asked)."))
+    refused = serializers.IntegerField(help_text=_("How many were refused or not found."))
+    results = BulkItemSerializer(many=True)
 
 
 class WorkOrderEventSerializer(serializers.ModelSerializer):

@@ -299,6 +299,51 @@ class WorkOrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return self._detail(work_order.pk)
 
+    @extend_schema(
+        summary=_("Change several work orders at once"),
+        description=_(
+            "Dispatch or reassign, transfer, or change the priority of up to 200 work orders. Each work order goes "
+            "through its own action with that action's rules and audit, as if it were changed alone, in its own "
+            "transaction: the answer lists, in the order sent, what was done and what was refused and why. An id "
+            "that does not exist or that you may not see is reported as not_found, the same for both. Repeating "
+            "the same change is harmless where the single action is (an assignment to the same person, the same "
+            "priority)."
+        ),
+        request=s.BulkChangeInputSerializer,
+        responses={200: s.BulkResultSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        data = self._input(s.BulkChangeInputSerializer)
+        ids = data["ids"]
+        rows = {wo.pk: wo for wo in selectors.work_order_list(user=request.user).filter(pk__in=ids)}
+        outcomes = services.work_orders_bulk_change(
+            actor=request.user,
+            work_orders=[rows[pk] for pk in ids if pk in rows],
+            action=data["action"],
+            assignee=data.get("assignee"),
+            team=data.get("team"),
+            service=data.get("service"),
+            impact=data.get("impact"),
+            urgency=data.get("urgency"),
+            reason=data["reason"],
+        )
+        by_id = {outcome.work_order.pk: outcome for outcome in outcomes}
+        not_found = str(_("Not found, or not visible to you."))
+        results = []
+        for pk in ids:
+            outcome = by_id.get(pk)
+            if outcome is None:
+                results.append({"id": pk, "number": None, "done": False, "code": "not_found", "reason": not_found})
+            else:
+                number = outcome.work_order.number
+                results.append(
+                    {"id": pk, "number": number, "done": outcome.done, "code": outcome.code, "reason": outcome.reason}
+                )
+        done = sum(1 for item in results if item["done"])
+        body = {"action": data["action"], "done": done, "refused": len(results) - done, "results": results}
+        return Response(s.BulkResultSerializer(body).data)
+
 
 class WorkOrderChildViewSet(viewsets.GenericViewSet):
     """Base for a work order's sub-resources: the work order must be visible (else 404)."""
