@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from oversight.contracts.selectors import contract_list, settlement_inputs, version_queryset
+from oversight.core.bilingual import pick_name
 from oversight.core.kpis import RecordKind, registry
 from oversight.scorecards.choices import (
     RECORD_WORK_ORDER,
@@ -318,16 +319,17 @@ def indicator_unit(code: str) -> str:
 
 
 def trend_indicator_codes(*, user) -> list[tuple[str, str]]:
-    """(code, name) of the indicators that appear in visible periods (for the trend page's choice)."""
+    """(code, name) of the indicators that appear in visible periods (for the trend page's choice), each named in
+    the reader's language (`core.bilingual`)."""
     seen: dict[str, str] = {}
     rows = (
         IndicatorResult.objects.filter(period__in=period_list(user=user))
-        .values_list("code", "indicator__name")
+        .values_list("code", "indicator__name", "indicator__name_en")
         .order_by("code")
         .distinct()
     )
-    for code, name in rows:
-        seen.setdefault(code, name)
+    for code, name, name_en in rows:
+        seen.setdefault(code, pick_name(name, name_en))
     return sorted(seen.items())
 
 

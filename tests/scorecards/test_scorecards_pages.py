@@ -271,3 +271,51 @@ def test_trend_charts_are_inline_svg(client, world, q3):
 def test_the_navigation_has_an_evaluations_entry(client, world, role):
     html = login(client, world, role).get(reverse("scorecards:list")).content.decode()
     assert f'href="{reverse("scorecards:list")}"' in html
+
+
+def _name_indicators(period):
+    """Give the period's indicators a Chinese primary name and an English one."""
+    for result in period.results.select_related("indicator"):
+        indicator = result.indicator
+        indicator.name, indicator.name_en = f"指标{indicator.code}", f"Indicator {indicator.code}"
+        indicator.save(update_fields=["name", "name_en"])
+
+
+def test_the_trends_page_names_indicators_in_the_readers_language(client, world, q3):
+    from django.utils import translation
+
+    _name_indicators(q3)
+    user = world.users["client_supervisor"]
+    for language, expected, other in (("en", "Indicator response", "指标response"), ("zh-hans", "指标response", None)):
+        user.language = language
+        user.save(update_fields=["language"])
+        with translation.override("en"):
+            html = login(client, world, "client_supervisor").get(reverse("scorecards:trends")).content.decode()
+        assert expected in html, language
+        if other:
+            assert other not in html
+
+
+def test_a_missing_value_is_named_in_the_readers_language_on_the_period_page(client, world, q3):
+    from django.utils import translation
+
+    _name_indicators(q3)
+    # As a period computed before the English names were stored: the problem carries the primary name only.
+    EvaluationPeriod.objects.filter(pk=q3.pk).update(
+        problems=[{"code": "missing_value", "indicator": "csat", "name": "指标csat"}]
+    )
+    user = world.users["client_supervisor"]
+    user.language = "en"
+    user.save(update_fields=["language"])
+    with translation.override("en"):
+        html = (
+            login(client, world, "client_supervisor").get(reverse("scorecards:period", args=[q3.pk])).content.decode()
+        )
+        problems = html[html.index('data-testid="problems"') :]
+        problems = problems[: problems.index("</div>")]
+        assert "“Indicator csat” has no value yet." in problems and "指标csat" not in problems
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+    with translation.override("en"):
+        chinese = login(client, world, "client_supervisor").get(reverse("scorecards:period", args=[q3.pk]))
+    assert "“指标csat”" in chinese.content.decode()

@@ -190,7 +190,7 @@ def evaluate(
         out.results.append(row)
     for code in blocking:
         ind = next(i for i in indicators if i.code == code)
-        out.problems.append({"code": "missing_value", "indicator": code, "name": ind.name})
+        out.problems.append({"code": "missing_value", "indicator": code, "name": ind.name, "name_en": ind.name_en})
     if not out.problems:
         out.total = score.total
         out.total_exact = score.total_exact

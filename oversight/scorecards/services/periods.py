@@ -33,6 +33,7 @@ from oversight.contracts.choices import ContractStatus
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_version_for_period, fee_period_bounds, version_queryset
 from oversight.core import clock, kpis
+from oversight.core.bilingual import pick_name
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.core.events import publish
 from oversight.core.preferences import local_time_text
@@ -382,7 +383,10 @@ def period_compute(*, period: EvaluationPeriod, actor, note: str = "") -> Evalua
 
 def _require_complete(period: EvaluationPeriod, actor=None) -> None:
     if period.total_score is None or period.problems:
-        names = ", ".join(p.get("name") or p.get("number") or p.get("code", "") for p in period.problems)
+        names = ", ".join(
+            pick_name(p.get("name") or "", p.get("name_en") or "") or p.get("number") or p.get("code", "")
+            for p in period.problems
+        )
         raise ApplicationError(
             _("The evaluation is not complete: %(problems)s.") % {"problems": names or _("not computed yet")},
             code="incomplete",

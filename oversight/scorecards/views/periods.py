@@ -148,8 +148,17 @@ def period_page(request, period, *, status: int = 200, forms: dict | None = None
         (WorkOrderKind(kind).label if kind in WorkOrderKind.values else kind, count)
         for kind, count in (period.unit_counts or {}).items()
     ]
+    # A missing value names its indicator in the reader's language (stored problems carry the primary name only).
+    names = {r.code: r.indicator.localized_name for r in results}
+    problems = [
+        {**problem, "name": names.get(problem.get("indicator"), problem.get("name"))}
+        if problem.get("code") == "missing_value"
+        else problem
+        for problem in period.problems or []
+    ]
     context = {
         "period": period,
+        "problems": problems,
         "unit_counts": unit_counts,
         "blocks": selectors.results_by_dimension(results),
         "commitments": commitments,
