@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from oversight.contracts.choices import UnitRateKind
 from oversight.contracts.templatetags.contracts_ui import score_range
 from oversight.core.money import format_money
 from oversight.core.rounding import round_money
@@ -38,6 +39,31 @@ def _band_words(band: dict, money) -> str:
     return words
 
 
+def kind_label(kind) -> str:
+    """A unit rate's work-order type in words (the stored value itself only when it is no longer a known type)."""
+    return str(dict(UnitRateKind.choices).get(kind, kind or ""))
+
+
+def commitment_name(line: StatementLine) -> str:
+    """A credit line's commitment, named in the reader's language."""
+    if line.commitment_result_id:
+        return line.commitment_result.localized_name
+    return str((line.explanation or {}).get("commitment") or "")
+
+
+def line_name(line: StatementLine) -> str:
+    """The line's name in words: its kind, and for a credit or a unit-rate charge which commitment or work-order
+    type it is about (never the stored code such as `credit:response`)."""
+    label = str(line.label)
+    if line.code.startswith("credit:"):
+        name = commitment_name(line)
+    elif line.code.startswith("unit:"):
+        name = kind_label((line.explanation or {}).get("type") or line.code.removeprefix("unit:"))
+    else:
+        return label
+    return _("%(line)s: %(name)s") % {"line": label, "name": name} if name else label
+
+
 def explain(line: StatementLine, statement: SettlementStatement) -> str:
     """The line's explanation in the reader's language (amounts with the statement's currency)."""
     e = line.explanation or {}
@@ -55,7 +81,7 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
     if line.code.startswith("unit:"):
         return _("%(count)s work order(s) of type “%(type)s” beyond the included quantity × %(rate)s.") % {
             "count": e.get("count"),
-            "type": e.get("type"),
+            "type": kind_label(e.get("type")),
             "rate": money(e.get("rate")),
         }
     if line.code == "score_deduction":
@@ -77,7 +103,7 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
             words += " " + _("Capped at the maximum deduction of %(cap)s.") % {"cap": money(e.get("cap"))}
         return words
     if line.code.startswith("credit:"):
-        name = line.commitment_result.name if line.commitment_result_id else e.get("commitment")
+        name = commitment_name(line)
         return _(
             "%(name)s missed: allocation %(allocation)s × share forfeited %(share)s × at-risk amount %(at_risk)s "
             "(%(percent)s of the invoice %(invoice)s)."
@@ -114,7 +140,7 @@ class LineView:
 def line_views(statement: SettlementStatement, lines: list[StatementLine]) -> list[LineView]:
     """Every line of the statement with its words."""
     return [
-        LineView(ln, str(ln.label), explain(ln, statement), format_money(ln.amount, statement.currency)) for ln in lines
+        LineView(ln, line_name(ln), explain(ln, statement), format_money(ln.amount, statement.currency)) for ln in lines
     ]
 
 

@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from oversight.core.bilingual import pick_name
 from oversight.core.exports import XLSX_CONTENT_TYPE, neutralise
 from oversight.core.money import money_number_format
+from oversight.settlement.choices import LineSource
 from oversight.settlement.models import SettlementStatement
-from oversight.settlement.presentation import line_views, summary_rows
+from oversight.settlement.presentation import kind_label, line_views, summary_rows
 from oversight.settlement.selectors import statement_lines
+from oversight.settlement.services import COMMITMENT_REF
 
 EXACT_FORMAT = "0.0000000000"
 __all__ = ["XLSX_CONTENT_TYPE", "statement_xlsx"]
@@ -36,6 +39,13 @@ def _append(sheet, values, *, money_cols=(), currency="", bold=False):
     if bold:
         for cell in sheet[row]:
             cell.font = Font(bold=True)
+
+
+def _source(ref: str | None) -> str:
+    """Where a commitment's figures come from, in words (the stored reference is `commitment_result:<id>`)."""
+    if ref and ref.startswith(COMMITMENT_REF):
+        return f"{LineSource.COMMITMENT.label} #{ref.removeprefix(COMMITMENT_REF)}"
+    return ref or ""
 
 
 def statement_xlsx(statement: SettlementStatement) -> bytes:
@@ -63,26 +73,27 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
     for label, value in header:
         _append(sheet, [label, value if isinstance(value, Decimal | int) else str(value)])
     sheet.append([])
-    _append(sheet, ["#", _("Code"), _("Item"), _("Explanation"), _("Amount")], bold=True)
+    # Lines by their names in words, as on the statement page and in the PDF (the stored codes stay in the JSON).
+    _append(sheet, ["#", _("Item"), _("Explanation"), _("Amount")], bold=True)
     for view in line_views(statement, statement_lines(statement)):
         ln = view.line
         _append(
             sheet,
-            [ln.position, ln.code, view.label, view.explanation, ln.amount],
-            money_cols=(5,),
+            [ln.position, view.label, view.explanation, ln.amount],
+            money_cols=(4,),
             currency=statement.currency,
         )
     _append(
         sheet,
-        ["", "", _("Total payable"), "", statement.total],
-        money_cols=(5,),
+        ["", _("Total payable"), "", statement.total],
+        money_cols=(4,),
         currency=statement.currency,
         bold=True,
     )
     sheet.append([])
     for label, value in summary_rows(statement):
-        _append(sheet, ["", "", label, "", value], money_cols=(5,), currency=statement.currency)
-    for column, width in zip("ABCDE", (8, 24, 30, 90, 16), strict=True):
+        _append(sheet, ["", label, "", value], money_cols=(4,), currency=statement.currency)
+    for column, width in zip("ABCD", (8, 40, 90, 16), strict=True):
         sheet.column_dimensions[column].width = width
 
     inputs = workbook.create_sheet(str(_("Inputs"))[:31])
@@ -119,14 +130,31 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
         )
     inputs.append([])
     _append(
-        inputs, [_("Commitments"), _("Code"), _("Allocation (%)"), _("Share forfeited (%)"), _("Source")], bold=True
+        inputs,
+        [_("Commitments"), _("Commitment"), _("Allocation (%)"), _("Share forfeited (%)"), _("Source")],
+        bold=True,
     )
+    names = {c.code: pick_name(c.name, c.name_en) for c in statement.contract_version.commitments.all()}
     for c in data["commitments"]:
-        _append(inputs, ["", c["code"], Decimal(c["allocation_percent"]), Decimal(c["share_percent"]), c["ref"] or ""])
+        _append(
+            inputs,
+            [
+                "",
+                names.get(c["code"], c["code"]),
+                Decimal(c["allocation_percent"]),
+                Decimal(c["share_percent"]),
+                _source(c["ref"]),
+            ],
+        )
     inputs.append([])
     _append(inputs, [_("Unit-rate charges"), _("Type"), _("Count"), _("Rate")], bold=True)
     for u in data["unit_charges"]:
-        _append(inputs, ["", u["code"], u["count"], Decimal(u["rate"])], money_cols=(4,), currency=statement.currency)
+        _append(
+            inputs,
+            ["", kind_label(u["code"]), u["count"], Decimal(u["rate"])],
+            money_cols=(4,),
+            currency=statement.currency,
+        )
     inputs.append([])
     _append(inputs, [_("Inputs as stored (JSON)"), json.dumps(data, sort_keys=True, ensure_ascii=False)])
     inputs.column_dimensions["A"].width = 32

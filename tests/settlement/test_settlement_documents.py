@@ -61,19 +61,46 @@ def test_xlsx_has_the_same_lines_and_amounts_as_numbers(approved):
         workbook = openpyxl.load_workbook(io.BytesIO(statement_xlsx(approved)))
     sheet = workbook.worksheets[0]
     rows = [row for row in sheet.iter_rows(values_only=True)]
-    lines = {row[1]: row[4] for row in rows if isinstance(row[0], int)}
-    expected = {ln.code: ln.amount for ln in approved.lines.all()}
+    lines = {row[0]: row[3] for row in rows if isinstance(row[0], int)}
+    expected = {ln.position: ln.amount for ln in approved.lines.all()}
     assert set(lines) == set(expected)
-    for code, value in lines.items():
+    for position, value in lines.items():
         assert isinstance(value, int | float)
-        assert D(str(value)).quantize(D("0.01")) == expected[code]
-    total = next(row for row in rows if row[2] == "Total payable")
-    assert D(str(total[4])).quantize(D("0.01")) == D("113174.70")
+        assert D(str(value)).quantize(D("0.01")) == expected[position]
+    total = next(row for row in rows if row[1] == "Total payable")
+    assert D(str(total[3])).quantize(D("0.01")) == D("113174.70")
     # A number shown with separators and the currency symbol (CN¥ for an English reader), not text.
-    assert sheet.cell(row=rows.index(total) + 1, column=5).number_format == '"CN¥"#,##0.00;-"CN¥"#,##0.00'
+    assert sheet.cell(row=rows.index(total) + 1, column=4).number_format == '"CN¥"#,##0.00;-"CN¥"#,##0.00'
     assert rows[0][1] == CLIENT_NAME and rows[1][1] == VENDOR_NAME
     inputs = workbook.worksheets[1]
     assert D(str(inputs["B1"].value)) == D("120000.00")
+
+
+def test_the_xlsx_names_lines_in_words_never_by_their_codes(world, approved):
+    codes = {ln.code for ln in approved.lines.all()}
+    assert {"base_fee", "credit:response", "credit:resolution", "unit:incident"} <= codes
+    approved.period.commitment_results.filter(code="response").update(name_en="Response on time")
+    approved.contract_version.commitments.filter(code="response").update(name_en="Response on time")
+    for language, names in (
+        ("en", ["Base fee", "Unit-rate charge: Incident", "Service credit: Response on time"]),
+        ("zh-hans", ["基本服务费", "按单计费：故障", "服务抵扣：响应及时率", "服务抵扣：解决及时率"]),
+    ):
+        with translation.override(language):
+            workbook = openpyxl.load_workbook(io.BytesIO(statement_xlsx(approved)))
+        cells = [
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            if not str(row[0] or "").startswith(("Inputs as stored", "已保存的输入"))  # the stored JSON, as stored
+            for cell in row
+            if cell is not None
+        ]
+        assert not codes & set(cells), language
+        assert not [cell for cell in cells if cell.startswith(("credit:", "unit:", "commitment_result:"))]
+        assert {"Code", "代码", "response", "resolution", "csat", "incident"}.isdisjoint(cells), language
+        items = [row[1] for row in workbook.worksheets[0].iter_rows(values_only=True) if isinstance(row[0], int)]
+        for name in names:
+            assert name in items, (language, name, items)
 
 
 def test_formula_like_text_is_neutralised_in_the_xlsx(world, approved):
