@@ -25,9 +25,9 @@ GENERIC_ROW_ACTIONS = {
 
 
 @functools.cache
-def declared_actions() -> dict[str, object]:
-    """Every `AUDIT_ACTIONS` entry of the installed apps' `choices` modules (code -> lazy label)."""
-    labels: dict[str, object] = {}
+def declared(attribute: str) -> dict:
+    """The merged mapping `attribute` of every installed app's `choices` module (apps declare, audit reads)."""
+    merged: dict = {}
     for config in apps.get_app_configs():
         name = f"{config.name}.choices"
         try:
@@ -36,8 +36,13 @@ def declared_actions() -> dict[str, object]:
             if exc.name == name:
                 continue
             raise
-        labels.update(getattr(module, "AUDIT_ACTIONS", {}))
-    return labels
+        merged.update(getattr(module, attribute, {}))
+    return merged
+
+
+def declared_actions() -> dict[str, object]:
+    """Every `AUDIT_ACTIONS` entry of the installed apps' `choices` modules (code -> lazy label)."""
+    return declared("AUDIT_ACTIONS")
 
 
 def model_of(object_type: str) -> type[models.Model] | None:

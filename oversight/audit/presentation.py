@@ -6,6 +6,13 @@ related model for the names in the before/after values, each through the visibil
 given only for what the reader may see; anything else keeps the name recorded with the entry (or "#id").
 Values read as the reader expects: choices by their label, yes/no, money with separators, instants in the
 reader's zone, related rows by name.
+
+Nested values are read the same way where an app declares what they hold, in its `choices` module:
+`AUDIT_NESTED_VALUES` maps `<object type>.<key>` to the model whose rows the value lists (an SLA version's
+`targets` are SLA targets: priority, metric and calendar by their names) or to a pair of fields whose choices
+name the keys and the values of a mapping (the statuses that pause each clock). `AUDIT_OBJECT_PAGES` maps an
+object type without a page of its own to a function `(user=, ids=) -> {id: url}` that gives the page where the
+reader may open it (a vendor: its portfolio page, for the roles that may open it).
 """
 
 from __future__ import annotations
@@ -19,11 +26,12 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import number_format
+from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from oversight.audit.actions import action_text, model_of, object_type_label
+from oversight.audit.actions import action_text, declared, model_of, object_type_label
 from oversight.audit.models import AuditEntry
 from oversight.core.money import format_money
 from oversight.core.preferences import local_time_text
@@ -199,22 +207,79 @@ def _label(model, key: str) -> str:
     return _key_label(key)
 
 
+def _field_named(path: str):
+    """The model field `app_label.model.field` (None when it no longer exists)."""
+    object_type, _dot, name = path.rpartition(".")
+    return _field(model_of(object_type), name)
+
+
+def _nested_spec(object_type: str, key: str):
+    """What an app declared the value under `key` of this object type's entries holds (None: nothing)."""
+    return declared("AUDIT_NESTED_VALUES").get(f"{object_type}.{key}")
+
+
+def _rows_value(nested_model, value, names: dict) -> str:
+    """A list of rows of `nested_model` (or one row), each "Label: value; …", fields read by their kind."""
+    rows = value if isinstance(value, list) else [value]
+    parts = []
+    for row in rows:
+        if not isinstance(row, dict):
+            parts.append(_plain(row))
+            continue
+        parts.append(
+            "; ".join(f"{_label(nested_model, k)}: {_value(_field(nested_model, k), v, names)}" for k, v in row.items())
+        )
+    return " | ".join(parts)
+
+
+def _mapping_value(key_field, value_field, value) -> str:
+    """A mapping whose keys and values are choices of two fields: "Response: On hold, Awaiting customer; …"."""
+    if not isinstance(value, dict):
+        return _plain(value)
+    parts = []
+    for k, v in value.items():
+        label = _value(key_field, k, {}) if key_field is not None else _key_label(k)
+        items = v if isinstance(v, list) else [v]
+        parts.append(f"{label}: {', '.join(_value(value_field, item, {}) for item in items) or EMPTY}")
+    return "; ".join(parts)
+
+
+def _any_value(entry: AuditEntry, model, key: str, value, names: dict) -> str:
+    """One before/after value: a declared nested value by its parts, else by the model's field of that name."""
+    spec = _nested_spec(entry.object_type, key)
+    if spec is None or value is None or value in ("", [], {}):
+        return _value(_field(model, key), value, names)
+    if isinstance(spec, tuple):
+        return _mapping_value(_field_named(spec[0]), _field_named(spec[1]), value)
+    return _rows_value(model_of(spec), value, names)
+
+
 def _changes(entry: AuditEntry, model, names: dict) -> list[FieldChange]:
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     keys = list(dict.fromkeys([*before, *after]))
     out = []
     for key in keys:
-        model_field = _field(model, key)
         out.append(
             FieldChange(
                 name=key,
                 label=_label(model, key),
-                before=_value(model_field, before.get(key), names) if key in before else EMPTY,
-                after=_value(model_field, after.get(key), names) if key in after else EMPTY,
+                before=_any_value(entry, model, key, before.get(key), names) if key in before else EMPTY,
+                after=_any_value(entry, model, key, after.get(key), names) if key in after else EMPTY,
             )
         )
     return out
+
+
+def _relations(model, snapshot: dict):
+    """(related model, id) of every relation in one snapshot of `model`'s fields."""
+    for key, value in snapshot.items():
+        model_field = _field(model, key)
+        if model_field is None or not model_field.is_relation or model_field.related_model is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int | str) and not isinstance(item, bool):
+                yield model_field.related_model, item
 
 
 def _related_names(entries: list[AuditEntry], user) -> dict:
@@ -225,13 +290,16 @@ def _related_names(entries: list[AuditEntry], user) -> dict:
         for snapshot in (entry.before, entry.after):
             if not isinstance(snapshot, dict):
                 continue
-            for key, value in snapshot.items():
-                model_field = _field(model, key)
-                if model_field is None or not model_field.is_relation or model_field.related_model is None:
+            for related, pk in _relations(model, snapshot):
+                wanted[related].add(pk)
+            for key, value in snapshot.items():  # the rows of a declared nested value (an SLA target's calendar)
+                spec = _nested_spec(entry.object_type, key)
+                if not isinstance(spec, str):
                     continue
-                for item in value if isinstance(value, list) else [value]:
-                    if isinstance(item, int | str) and not isinstance(item, bool):
-                        wanted[model_field.related_model].add(item)
+                for row in value if isinstance(value, list) else [value]:
+                    if isinstance(row, dict):
+                        for related, pk in _relations(model_of(spec), row):
+                            wanted[related].add(pk)
     return {model: _visible(model, pks, user) for model, pks in wanted.items()}
 
 
@@ -241,9 +309,17 @@ def _object_urls(entries: list[AuditEntry], user) -> dict[tuple[str, str], str]:
     for entry in entries:
         by_type[entry.object_type].add(entry.object_id)
     urls = {}
+    pages = declared("AUDIT_OBJECT_PAGES")
     for object_type, ids in by_type.items():
         model = model_of(object_type)
-        if model is None or not hasattr(model, "get_absolute_url"):
+        if model is None:
+            continue
+        if object_type in pages:  # a page another app gives it, for the readers who may open that page
+            resolver = import_string(pages[object_type])
+            for pk, url in resolver(user=user, ids=_pks(model, ids)).items():
+                urls[(object_type, str(pk))] = url
+            continue
+        if not hasattr(model, "get_absolute_url"):
             continue
         for pk, obj in _visible(model, ids, user).items():
             urls[(object_type, pk)] = obj.get_absolute_url()

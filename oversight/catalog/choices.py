@@ -84,6 +84,12 @@ OPEN_STATUSES = frozenset(
 
 
 # Readable names of the audit actions this app writes (oversight.audit.actions collects them).
+# What nested audit values hold, so the audit trail reads them by name (oversight.audit.presentation).
+AUDIT_NESTED_VALUES = {
+    "catalog.slapolicy.targets": "catalog.slatarget",  # an SLA version's targets: rows of SLA targets
+    "catalog.slapolicy.pause_statuses": ("catalog.slatarget.metric", "tickets.workorder.status"),
+}
+
 AUDIT_ACTIONS = {
     "catalog.calendar.created": _("Business calendar created"),
     "catalog.calendar.changed": _("Business calendar changed"),

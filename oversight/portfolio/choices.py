@@ -34,6 +34,9 @@ class CertificateState(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+# The page of a vendor named in the audit trail: its portfolio page, for the readers who may open it.
+AUDIT_OBJECT_PAGES = {"tenancy.vendor": "oversight.portfolio.selectors.vendor_page_urls"}
+
 # Readable names of the audit actions this app writes (oversight.audit.actions collects them).
 AUDIT_ACTIONS = {
     "portfolio.vendor.tier_changed": _("Vendor tier changed"),

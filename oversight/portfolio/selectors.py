@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.models import Service
@@ -41,6 +42,14 @@ def vendor_list(*, user, compliance: bool = False) -> QuerySet[Vendor]:
     if compliance and user.is_authenticated and user.role == Role.VENDOR_MANAGER:
         return qs
     return qs.none()
+
+
+def vendor_page_urls(*, user, ids) -> dict[int, str]:
+    """The portfolio page of each of these vendors that the user may open (for links in the audit trail)."""
+    return {
+        pk: reverse("portfolio:vendor", args=[pk])
+        for pk in vendor_list(user=user).filter(pk__in=ids).values_list("pk", flat=True)
+    }
 
 
 def vendor_get(*, user, pk, compliance: bool = False) -> Vendor:
