@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django import forms
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,43 +17,41 @@ from oversight.audit.actions import action_text, object_type_label
 from oversight.audit.presentation import readable_entries
 from oversight.audit.selectors import audit_entry_list
 from oversight.core import exports
+from oversight.core.listing import adapt_filter_form
 from oversight.core.views import HtmxTemplateMixin, RoleRequiredMixin, paginate
 from oversight.tenancy.models import User
 from oversight.tenancy.roles import AUDIT_READERS
 
-ALL = ("", _("All"))
 SYSTEM = "system"
 EXPORT_CHUNK = 500
 XLSX_MAX_ENTRIES = 100_000
 
 
 class AuditFilterForm(forms.Form):
-    """Narrow the trail by person, action, object type and dates (in the reader's zone); every choice a picker."""
+    """Narrow the trail by people, actions, object types and dates (in the reader's zone), with the shared list
+    controls (`core.listing`): several choices as checkboxes, "All" when none is ticked, native date inputs."""
 
-    actor = forms.ChoiceField(label=_("Person"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False)
-    object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    # Set by links from an object's page ("its history"), not a picker of its own.
+    actor = forms.MultipleChoiceField(label=_("Person"), required=False)
+    action = forms.MultipleChoiceField(label=_("Action"), required=False)
+    object_type = forms.MultipleChoiceField(label=_("Object type"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+    # Set by links from an object's page ("its history"), not a picker of its own (kept by the form, not shown).
     object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)
         base = entries.order_by()
         actions = base.values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [ALL, *sorted(((a, action_text(a)) for a in actions), key=lambda c: c[1])]
+        self.fields["action"].choices = sorted(((a, action_text(a)) for a in actions), key=lambda c: c[1])
         types = base.exclude(object_type="").values_list("object_type", flat=True).distinct()
-        self.fields["object_type"].choices = [
-            ALL,
-            *sorted(((t, object_type_label(t)) for t in types), key=lambda c: c[1]),
-        ]
+        self.fields["object_type"].choices = sorted(((t, object_type_label(t)) for t in types), key=lambda c: c[1])
         people = User.objects.filter(pk__in=base.exclude(actor=None).values("actor_id"))
         self.fields["actor"].choices = [
-            ALL,
             (SYSTEM, _("System")),
             *sorted(((str(u.pk), str(u)) for u in people), key=lambda c: c[1]),
         ]
+        adapt_filter_form(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -65,15 +64,17 @@ class AuditFilterForm(forms.Form):
         """The entries matching the filters (call after is_valid())."""
         data = self.cleaned_data
         if data.get("action"):
-            qs = qs.filter(action=data["action"])
+            qs = qs.filter(action__in=data["action"])
         if data.get("object_type"):
-            qs = qs.filter(object_type=data["object_type"])
+            qs = qs.filter(object_type__in=data["object_type"])
         if data.get("object_id"):
             qs = qs.filter(object_id=data["object_id"].strip())
-        if data.get("actor") == SYSTEM:
-            qs = qs.filter(actor=None)
-        elif data.get("actor"):
-            qs = qs.filter(actor_id=int(data["actor"]))
+        if data.get("actor"):
+            people = [int(value) for value in data["actor"] if value != SYSTEM]
+            chosen = Q(actor_id__in=people)
+            if SYSTEM in data["actor"]:
+                chosen |= Q(actor=None)
+            qs = qs.filter(chosen)
         zone = timezone.get_current_timezone()
         if data.get("date_from"):
             qs = qs.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=zone))
@@ -107,6 +108,7 @@ class AuditListView(RoleRequiredMixin, HtmxTemplateMixin, TemplateView):
         page.items = readable_entries(page.items, user=self.request.user)
         context.update(
             form=form,
+            keep={"object_id": self.request.GET.get("object_id", "")},
             page=page,
             zone_name=timezone.get_current_timezone_name(),
             export_query=self.request.GET.urlencode(),

@@ -71,17 +71,30 @@ def test_audit_page_in_chinese(world, web, trail):
         assert word not in text, word
 
 
-def test_filters_are_pickers_with_all(world, web, trail):
+def checkbox(name: str, value, label: str, checked: bool = False) -> str:
+    """One choice of the shared checkbox dropdown (core.listing.ChoiceDropdown)."""
+    tick = " checked" if checked else ""
+    return f'<input type="checkbox" name="{name}" value="{value}"{tick}> <span>{label}</span>'
+
+
+def test_filters_are_the_shared_list_controls_with_all(world, web, trail):
     client = web("auditor")
     page = client.get("/audit/").content.decode()
     for name in ("actor", "action", "object_type"):
-        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
-        assert select, name
-        assert '<option value="" selected>All</option>' in select.group(1)
+        dropdown = re.search(rf'data-filter="{name}">\s*<summary><span class="choice-summary">([^<]+)</span>', page)
+        assert dropdown and dropdown.group(1) == "All", name
+    assert "<select" not in page.split("<main", 1)[1].split('id="audit-results"')[0]
+    assert 'class="card filters"' in page and '<input type="date" name="date_from"' in page
     supervisor = world.users["client_supervisor"]
-    assert f'<option value="{supervisor.pk}">Wang Fang</option>' in page
-    assert '<option value="tickets.workorder.priority_changed">Work order priority changed</option>' in page
-    assert '<option value="tickets.workorder">Work order</option>' in page
+    assert checkbox("actor", supervisor.pk, "Wang Fang") in page
+    assert checkbox("action", "tickets.workorder.priority_changed", "Work order priority changed") in page
+    assert checkbox("object_type", "tickets.workorder", "Work order") in page
+    # Several people at once, as repeated parameters; the chosen ones are ticked and named in the summary.
+    both = client.get(f"/audit/?actor={supervisor.pk}&actor={world.users['requester'].pk}").content.decode()
+    assert checkbox("actor", supervisor.pk, "Wang Fang", checked=True) in both
+    results = visible_text(both).split("Object")[-1]
+    assert "Work order received" in results and "Work order priority changed" in results
+    assert 'data-testid="active-filters">1<' in both
 
     by_action = visible_text(client.get("/audit/?action=tickets.workorder.priority_changed").content.decode())
     assert "Work order priority changed" in by_action.split("Object")[-1]
