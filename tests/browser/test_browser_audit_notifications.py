@@ -33,13 +33,14 @@ def test_audit_trail_on_a_phone_in_chinese(world, new_context):
     login(page, _chinese(world.users["auditor"]))
     page.goto("/audit/")
     assert page.locator("#audit-results").get_by_text(zh("Work order priority changed")).is_visible()
-    page.locator("details.card.filters summary").click()
+    page.locator("details.card.filters > summary").click()
     page.locator("#audit-results details summary").first.click()
     page.locator("#audit-results details summary").nth(1).click()
     page.screenshot(path=artifact("audit-phone-zh.png"), full_page=True)
     assert page.evaluate(NO_SIDEWAYS), page.evaluate("document.documentElement.scrollWidth")
-    # A picker filter, applied over htmx.
-    page.select_option("select[name=action]", "tickets.workorder.priority_changed")
+    # A checkbox filter of the shared list form, applied over htmx.
+    page.locator("#id_action > summary").click()
+    page.locator("#id_action input[value='tickets.workorder.priority_changed']").check()
     page.get_by_role("button", name=zh("Apply")).click()
     page.wait_for_url("**action=tickets.workorder.priority_changed**")
     assert page.locator("table.audit-table > tbody > tr").count() == 1
