@@ -16,6 +16,7 @@ from oversight.catalog.api.views import (
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
 from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
+from oversight.knowledge.api.views import ArticleViewSet
 from oversight.notifications.api.views import NotificationViewSet
 from oversight.portfolio.api.views import (
     CoverageViewSet,
@@ -85,6 +86,7 @@ router.register("evaluation-disputes", DisputeViewSet, basename="evaluation-disp
 router.register("evaluation-evidence", EvidenceViewSet, basename="evaluation-evidence")
 router.register("indicator-schemes", IndicatorSchemeViewSet, basename="indicator-scheme")
 router.register("settlement-statements", StatementViewSet, basename="settlement-statement")
+router.register("articles", ArticleViewSet, basename="knowledge-article")
 router.register("portfolio-vendors", PortfolioVendorViewSet, basename="portfolio-vendor")
 router.register("portfolio-coverage", CoverageViewSet, basename="portfolio-coverage")
 router.register("portfolio-qualifications", QualificationViewSet, basename="portfolio-qualification")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("scorecards/", include("oversight.scorecards.urls")),
     path("settlement/", include("oversight.settlement.urls")),
     path("portfolio/", include("oversight.portfolio.urls")),
+    path("knowledge/", include("oversight.knowledge.urls")),
     path("reports/", include("oversight.reports.urls")),
     path("setup/", include("oversight.catalog.urls")),
     path("", include("oversight.tickets.urls")),

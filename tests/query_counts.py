@@ -48,6 +48,9 @@ QUERY_COUNTS: dict[str, Pin] = {
     "feedback.api.complaints": GROWS_NOT,
     # contracts
     "contracts.api.contracts": GROWS_NOT,
+    # knowledge
+    "knowledge.api.articles": GROWS_NOT,
+    "knowledge.search": GROWS_NOT,
     # scorecards
     "scorecards.api.periods": GROWS_NOT,
     "scorecards.load_facts": Pin(ceiling=12),

@@ -9,3 +9,23 @@ class KnowledgeConfig(AppConfig):
 
     name = "oversight.knowledge"
     verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        """Register the KPI sources and the sections the knowledge base adds to the work-order pages."""
+        from oversight.core.sections import contribute
+        from oversight.knowledge import kpis, sections
+
+        kpis.register()
+        contribute(
+            "tickets.work_order_form",
+            name="knowledge.suggestions",
+            template="knowledge/sections/work_order_form.html",
+            context=sections.work_order_form_context,
+        )
+        contribute(
+            "tickets.work_order_side",
+            name="knowledge.write_from_work_order",
+            template="knowledge/sections/work_order_side.html",
+            context=sections.work_order_side_context,
+            order=200,
+        )

@@ -126,7 +126,7 @@ class Article(models.Model):
         return f"{self.number} {self.localized_title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("knowledge:detail", args=[self.number])
+        return reverse("knowledge:detail", args=[self.pk])
 
     @property
     def localized_title(self) -> str:

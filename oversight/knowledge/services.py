@@ -296,6 +296,7 @@ def _resolution_text(work_order: WorkOrder) -> str:
 def article_from_work_order(*, actor, work_order: WorkOrder) -> Article:
     """A draft prefilled from a resolved work order (its title, description and resolution, its service and
     category), linked to it as the article's source."""
+    permissions.require(permissions.may_write(actor))
     if work_order.organisation_id != getattr(actor, "organisation_id", None):
         raise ApplicationError(_("Only a work order of your own organisation can become an article."))
     if work_order.status not in RESOLVED_STATUSES:
@@ -327,6 +328,7 @@ def _problem_text(problem) -> str:
 def article_from_problem(*, actor, problem) -> Article:
     """A draft prefilled from a problem (symptom, root cause, workaround, permanent fix), linked to its service
     and to its known error when it has one."""
+    permissions.require(permissions.may_write(actor))
     if problem.organisation_id != getattr(actor, "organisation_id", None):
         raise ApplicationError(_("Only a problem of your own organisation can become an article."))
     body = _problem_text(problem)

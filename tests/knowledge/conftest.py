@@ -22,3 +22,18 @@ def article(world):
         return made
 
     return make
+
+
+@pytest.fixture
+def incident_resolved(world):
+    """A work order of the desk vendor's service, resolved by its agent."""
+    from oversight.tickets import services as tickets
+
+    wo = tickets.work_order_create(
+        actor=world.users["requester"], service=world.service, title="Printer jammed", description="Tray 2 jams"
+    )
+    agent = world.users["vendor_agent"]
+    wo = tickets.work_order_transition(actor=agent, work_order=wo, action="accept")
+    return tickets.work_order_transition(
+        actor=agent, work_order=wo, action="resolve", resolution="Removed a torn label from the rollers"
+    )

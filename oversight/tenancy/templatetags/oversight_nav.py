@@ -33,6 +33,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("tickets:create", _("New request")))
     if user.is_superuser or role != Role.REQUESTER:
         items.append(("feedback:complaints", _("Complaints")))
+    items.append(("knowledge:list", _("Knowledge base")))
     if user.is_superuser or role in CLIENT_ROLES:
         items.append(("feedback:draws", _("Prize draws")))
     if user.is_superuser or role in MANAGEMENT_ROLES:

@@ -11,6 +11,7 @@ from oversight.contracts.demo import load_demo_contracts
 from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
 from oversight.feedback.demo import load_demo_draw, load_demo_ratings
+from oversight.knowledge.demo import load_demo_knowledge
 from oversight.reports.demo import load_demo_schedules
 from oversight.scorecards.demo import load_demo_evaluations
 from oversight.settlement.demo import load_demo_settlements
@@ -78,6 +79,8 @@ class Command(BaseCommand):
         changes = load_demo_changes(organisation)
         self.stdout.write(f"Changes: {len(changes)} (every state, a CAB meeting and a blackout conflict)")
         self.stdout.write(f"Report schedules: {len(schedules)} (e-mailed from their next sending day on)")
+        articles = load_demo_knowledge(organisation)
+        self.stdout.write(f"Knowledge base: {articles} articles written")
         self.stdout.write(
             f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
             f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "

@@ -1,0 +1,104 @@
+"""Serializers of the knowledge API: separate input (strict, scoped to what the user may see) and output."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from oversight.catalog.selectors import category_list, service_list
+from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
+from oversight.knowledge.choices import ArticleAction, Audience
+from oversight.knowledge.models import Article, ArticleVersion
+from oversight.problems.selectors import known_error_list
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    """An article in a list."""
+
+    category = ObjectRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "number", "title", "title_en", "status", "audience", "category", "updated_at", "version"]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(serializers.ModelSerializer):
+    """An article with its text and links."""
+
+    category = ObjectRefSerializer(read_only=True, allow_null=True)
+    services = ObjectRefSerializer(many=True, read_only=True)
+    known_errors = ObjectRefSerializer(many=True, read_only=True)
+    owner = ObjectRefSerializer(read_only=True)
+    approver = ObjectRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "number",
+            "title",
+            "title_en",
+            "body",
+            "body_en",
+            "status",
+            "audience",
+            "category",
+            "services",
+            "known_errors",
+            "owner",
+            "approver",
+            "created_at",
+            "updated_at",
+            "published_at",
+            "retired_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ArticleInputSerializer(StrictInputSerializer):
+    """What a writer sends to create or change an article (a PATCH sends only what changes)."""
+
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+    title_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    body_en = serializers.CharField(required=False, allow_blank=True)
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False)
+    category = ScopedPrimaryKeyRelatedField(category_list, required=False, allow_null=True)
+    services = ScopedPrimaryKeyRelatedField(service_list, many=True, required=False)
+    known_errors = ScopedPrimaryKeyRelatedField(known_error_list, many=True, required=False)
+
+
+class TransitionInputSerializer(StrictInputSerializer):
+    """One step of an article's review."""
+
+    action = serializers.ChoiceField(choices=ArticleAction.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RestoreInputSerializer(StrictInputSerializer):
+    """The version whose text becomes the article's next version."""
+
+    version = serializers.IntegerField(min_value=1, help_text=_("The number of the version to restore."))
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    """One saved text of an article."""
+
+    author = ObjectRefSerializer(read_only=True)
+
+    class Meta:
+        model = ArticleVersion
+        fields = ["number", "kind", "restored_from", "title", "title_en", "body", "body_en", "author", "created_at"]
+        read_only_fields = fields
+
+
+class SearchHitSerializer(serializers.Serializer):
+    """One search result: the article and how it scored."""
+
+    article = ArticleListSerializer(read_only=True)
+    score = serializers.FloatField(read_only=True)
+    relevance = serializers.FloatField(read_only=True)
+    category_match = serializers.BooleanField(read_only=True)
+    solved = serializers.IntegerField(read_only=True)

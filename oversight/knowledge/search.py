@@ -1,0 +1,134 @@
+"""The one search of the knowledge base: `article_search` (the suggestions while a work order is typed, the
+search box of the article list, the API).
+
+1. The text becomes search terms (`knowledge.segment`: jieba search mode for Chinese, words for English).
+2. Candidates: the published articles the user may read (`selectors.article_published`) that contain at least
+   one of the terms. On PostgreSQL this is a full-text match (``@@``) of the pre-segmented columns as a
+   ``simple`` tsvector, served by the GIN index of migration 0002; elsewhere (SQLite) it is a containment test
+   of `` term `` in the same columns. Both select exactly the same articles (ADR 0025).
+3. The candidates are ranked by `knowledge.ranking` (BM25 over title and text, title weighted, boosted for the
+   category asked for and for articles that solved work orders before), with the corpus statistics (how many
+   articles, their mean length) read from the same readable published articles. Same inputs, same order, on
+   both databases.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Avg, BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from oversight.knowledge import ranking, segment, selectors
+from oversight.knowledge.models import Article, ArticleWorkOrder, Deflection
+
+#: The most distinct terms of a typed text that are searched (a long description is cut, not refused).
+MAX_TERMS = 48
+#: The default and the largest number of articles returned.
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 50
+
+# The expression of the GIN index (migration 0002), so that PostgreSQL can use it.
+_TSVECTOR = "to_tsvector('simple'::regconfig, knowledge_article.search_title || ' ' || knowledge_article.search_body)"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One article found, with its score and the parts of the score."""
+
+    article: Article
+    score: float
+    relevance: float
+    category_match: bool
+    solved: int
+
+
+def query_terms(text: str) -> list[str]:
+    """The distinct search terms of a typed text, in order, at most MAX_TERMS."""
+    return list(dict.fromkeys(segment.terms(text)))[:MAX_TERMS]
+
+
+def uses_full_text() -> bool:
+    """Whether candidates are selected by PostgreSQL's full-text search (else the portable containment test)."""
+    return connection.vendor == "postgresql"
+
+
+def candidates_full_text(articles: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
+    """PostgreSQL: the articles whose term vector matches any of the terms (GIN index)."""
+    # Terms hold only CJK characters or [a-z0-9] (knowledge.segment), so quoting each one is enough.
+    query = " | ".join(f"'{term}'" for term in terms)
+    sql = f"{_TSVECTOR} @@ to_tsquery('simple'::regconfig, %s)"  # constant SQL; the query is a bound parameter
+    match = RawSQL(sql, [query], output_field=BooleanField())  # noqa: S611
+    return articles.alias(term_match=match).filter(term_match=True)
+
+
+def candidates_portable(articles: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
+    """Any database: the articles whose stored terms contain any of the terms (as a whole term)."""
+    wanted = Q()
+    for term in terms:
+        wanted |= Q(search_title__contains=f" {term} ") | Q(search_body__contains=f" {term} ")
+    return articles.filter(wanted)
+
+
+def solved_counts(ids: list[int]) -> Counter[int]:
+    """Per article, the work orders it solved before: linked as their solution, or avoided (deflections)."""
+    counts: Counter[int] = Counter()
+    for model in (ArticleWorkOrder, Deflection):
+        rows = model.objects.filter(article_id__in=ids).values("article_id").annotate(n=Count("pk"))
+        counts.update({row["article_id"]: row["n"] for row in rows})
+    return counts
+
+
+def _id_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def article_search(*, user, text: str, category=None, limit: int = DEFAULT_LIMIT, full_text: bool | None = None):
+    """The best published articles the user may read for a typed text, best first (see the module docstring).
+
+    ``category`` (a `catalog.ServiceCategory` or its id) boosts the articles of that category; ``full_text``
+    forces the candidate selection (None: PostgreSQL's full text where available)."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    limit = max(1, min(int(limit or DEFAULT_LIMIT), MAX_LIMIT))
+    readable = selectors.article_published(user=user).order_by()
+    stats = readable.aggregate(size=Count("pk"), average=Avg("search_length"))
+    if not stats["size"]:
+        return []
+    use_full_text = uses_full_text() if full_text is None else full_text
+    select = candidates_full_text if use_full_text else candidates_portable
+    rows = list(select(readable, terms).values_list("pk", "search_title", "search_body", "category_id"))
+    solved = solved_counts([row[0] for row in rows])
+    documents = [
+        ranking.Document(
+            id=pk, title_terms=title.split(), body_terms=body.split(), category_id=category_id, solved=solved[pk]
+        )
+        for pk, title, body, category_id in rows
+    ]
+    category_id = _id_or_none(getattr(category, "pk", category))
+    ranked = ranking.rank(
+        terms,
+        documents,
+        size=stats["size"],
+        average_length=float(stats["average"] or 0),
+        category_id=category_id,
+        limit=limit,
+    )
+    by_pk = Article.objects.select_related("category").in_bulk([r.id for r in ranked])
+    return [
+        Hit(
+            article=by_pk[r.id],
+            score=r.score,
+            relevance=r.relevance,
+            category_match=r.category_match,
+            solved=r.solved,
+        )
+        for r in ranked
+        if r.id in by_pk
+    ]
