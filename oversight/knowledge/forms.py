@@ -58,7 +58,7 @@ class SuggestForm(forms.Form):
 
     title = forms.CharField(required=False)
     description = forms.CharField(required=False)
-    service = forms.IntegerField(required=False)
+    service = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
     def text(self) -> str:
         """The title and the description as one text to search (a long description is cut, not refused)."""

@@ -14,12 +14,12 @@ search box of the article list, the API).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Avg, BooleanField, Count, Q, QuerySet
+from django.db.models import Avg, BooleanField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from oversight.knowledge import ranking, segment, selectors
 from oversight.knowledge.models import Article, ArticleWorkOrder, Deflection
@@ -72,13 +72,16 @@ def candidates_portable(articles: QuerySet[Article], terms: list[str]) -> QueryS
     return articles.filter(wanted)
 
 
-def solved_counts(ids: list[int]) -> Counter[int]:
-    """Per article, the work orders it solved before: linked as their solution, or avoided (deflections)."""
-    counts: Counter[int] = Counter()
-    for model in (ArticleWorkOrder, Deflection):
-        rows = model.objects.filter(article_id__in=ids).values("article_id").annotate(n=Count("pk"))
-        counts.update({row["article_id"]: row["n"] for row in rows})
-    return counts
+def _count_of(model) -> Coalesce:
+    """How many rows of ``model`` point at the outer article (0 when none)."""
+    rows = model.objects.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
+
+
+def with_solved(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """The articles with ``solved``: the work orders each solved before (linked as their solution, or avoided by
+    a requester: deflections), counted in the same query."""
+    return articles.annotate(solved=_count_of(ArticleWorkOrder) + _count_of(Deflection))
 
 
 def _id_or_none(value) -> int | None:
@@ -103,13 +106,16 @@ def article_search(*, user, text: str, category=None, limit: int = DEFAULT_LIMIT
         return []
     use_full_text = uses_full_text() if full_text is None else full_text
     select = candidates_full_text if use_full_text else candidates_portable
-    rows = list(select(readable, terms).values_list("pk", "search_title", "search_body", "category_id"))
-    solved = solved_counts([row[0] for row in rows])
+    found = list(with_solved(select(readable, terms)).select_related("category"))
     documents = [
         ranking.Document(
-            id=pk, title_terms=title.split(), body_terms=body.split(), category_id=category_id, solved=solved[pk]
+            id=a.pk,
+            title_terms=a.search_title.split(),
+            body_terms=a.search_body.split(),
+            category_id=a.category_id,
+            solved=a.solved,
         )
-        for pk, title, body, category_id in rows
+        for a in found
     ]
     category_id = _id_or_none(getattr(category, "pk", category))
     ranked = ranking.rank(
@@ -120,15 +126,8 @@ def article_search(*, user, text: str, category=None, limit: int = DEFAULT_LIMIT
         category_id=category_id,
         limit=limit,
     )
-    by_pk = Article.objects.select_related("category").in_bulk([r.id for r in ranked])
+    by_pk = {a.pk: a for a in found}
     return [
-        Hit(
-            article=by_pk[r.id],
-            score=r.score,
-            relevance=r.relevance,
-            category_match=r.category_match,
-            solved=r.solved,
-        )
+        Hit(article=by_pk[r.id], score=r.score, relevance=r.relevance, category_match=r.category_match, solved=r.solved)
         for r in ranked
-        if r.id in by_pk
     ]

@@ -28,6 +28,8 @@ from oversight.tickets.selectors import work_order_get
 
 #: How many articles the list shows without a search.
 LIST_LIMIT = 100
+#: The largest id a query parameter may name (a larger number names nothing and is not sent to the database).
+MAX_ID = 2**63 - 1
 
 
 def paragraphs(text: str) -> list[list[str]]:
@@ -58,7 +60,7 @@ class ArticleListView(LoginRequiredMixin, TemplateView):
             qs = selectors.article_list(user=user)
             if status in ArticleStatus.values:
                 qs = qs.filter(status=status)
-            if category.isdigit():
+            if category.isdigit() and int(category) <= MAX_ID:
                 qs = qs.filter(category_id=int(category))
             articles = list(qs[:LIST_LIMIT])
         context.update(

@@ -119,3 +119,29 @@ def test_both_candidate_paths_select_the_same_articles(world, shelf):
         for text in texts:
             by_index = search.article_search(user=world.users["requester"], text=text, full_text=True)
             assert by_index == search.article_search(user=world.users["requester"], text=text, full_text=False)
+
+
+def test_postgresql_has_the_gin_index_and_uses_it(world, shelf):
+    """On PostgreSQL the candidates come from the GIN index of migration 0002 (elsewhere there is no index)."""
+    from django.db import connection
+
+    from oversight.knowledge.models import Article
+
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assert search.uses_full_text() is False
+            return
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'knowledge_article_search_gin'")
+        (definition,) = cursor.fetchone()
+        assert "gin" in definition.lower() and "to_tsvector" in definition
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        qs = search.candidates_full_text(Article.objects.all(), ["打印机", "vpn"])
+        plan = qs.explain()
+        assert "knowledge_article_search_gin" in plan
+        assert {a.title for a in qs} == {
+            "病房打印机卡纸怎么办",
+            "腕带打印机打印模糊",
+            "VPN 连不上",
+            "打印机驱动的内部部署说明",
+            "打印机卡纸（草稿）",
+        }
