@@ -34,6 +34,12 @@ def audience_rule(user) -> Q:
     return Q(pk__in=[])
 
 
+def shows_people(user) -> bool:
+    """Whether the reader is told who wrote and approved an article (and its vendor): the client's staff only.
+    Vendor staff and requesters meet people only through a work order they may see (the gate's rule for people)."""
+    return is_client(user)
+
+
 def article_list(*, user) -> QuerySet[Article]:
     """Articles the user may read, with what list pages need joined in."""
     return restrict(Article.objects.select_related(*LIST_RELATED), user).filter(audience_rule(user))

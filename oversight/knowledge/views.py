@@ -104,6 +104,7 @@ class ArticleDetailView(LoginRequiredMixin, TemplateView):
                 "may_edit": permissions.may_edit(user, article) and article.status == ArticleStatus.DRAFT,
                 "may_deflect": is_requester(user),
                 "typed": SuggestForm(self.request.GET).data,
+                "show_people": selectors.shows_people(user),
             }
         )
         return context
@@ -252,6 +253,7 @@ class ArticleVersionsView(LoginRequiredMixin, TemplateView):
                 "rows": rows,
                 "changed": diffing.changed(rows),
                 "may_restore": permissions.may_edit(user, article) and article.status == ArticleStatus.DRAFT,
+                "show_people": selectors.shows_people(user),
             }
         )
         return context

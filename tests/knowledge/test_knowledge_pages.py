@@ -40,6 +40,12 @@ def test_list_search_and_detail_render_safely(world, printer, article):
     assert "<script>alert(1)</script>" not in detail and "&lt;script&gt;alert(1)&lt;/script&gt;" in detail
     assert "打开后盖。<br>取出卡纸。" in detail
     assert reverse("knowledge:deflect", args=[printer.pk]) in detail
+    # Authors and approvers are named to the client's staff only.
+    assert world.users["client_supervisor"].username not in detail
+    assert (
+        world.users["client_supervisor"].username
+        in client_for(world.users["auditor"]).get(printer.get_absolute_url()).content.decode()
+    )
     # Another organisation's reader: 404, not 403.
     assert client_for(world.users["foreign_admin"]).get(printer.get_absolute_url()).status_code == 404
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oversight.catalog.selectors import category_list, service_list
@@ -23,14 +24,21 @@ class ArticleListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _person(serializer, person) -> dict | None:
+    """A person as a reference, when the reader is told who it is (`selectors.shows_people`)."""
+    if person is None or not serializer.context.get("show_people"):
+        return None
+    return ObjectRefSerializer(person).data
+
+
 class ArticleDetailSerializer(serializers.ModelSerializer):
     """An article with its text and links."""
 
     category = ObjectRefSerializer(read_only=True, allow_null=True)
     services = ObjectRefSerializer(many=True, read_only=True)
     known_errors = ObjectRefSerializer(many=True, read_only=True)
-    owner = ObjectRefSerializer(read_only=True)
-    approver = ObjectRefSerializer(read_only=True, allow_null=True)
+    owner = serializers.SerializerMethodField(help_text=_("Shown to the client's staff only; otherwise null."))
+    approver = serializers.SerializerMethodField(help_text=_("Shown to the client's staff only; otherwise null."))
 
     class Meta:
         model = Article
@@ -56,6 +64,14 @@ class ArticleDetailSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(ObjectRefSerializer(allow_null=True))
+    def get_owner(self, obj) -> dict | None:
+        return _person(self, obj.owner)
+
+    @extend_schema_field(ObjectRefSerializer(allow_null=True))
+    def get_approver(self, obj) -> dict | None:
+        return _person(self, obj.approver)
+
 
 class ArticleInputSerializer(StrictInputSerializer):
     """What a writer sends to create or change an article (a PATCH sends only what changes)."""
@@ -70,28 +86,32 @@ class ArticleInputSerializer(StrictInputSerializer):
     known_errors = ScopedPrimaryKeyRelatedField(known_error_list, many=True, required=False)
 
 
-class TransitionInputSerializer(StrictInputSerializer):
+class ArticleTransitionInputSerializer(StrictInputSerializer):
     """One step of an article's review."""
 
     action = serializers.ChoiceField(choices=ArticleAction.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class RestoreInputSerializer(StrictInputSerializer):
+class ArticleRestoreInputSerializer(StrictInputSerializer):
     """The version whose text becomes the article's next version."""
 
     version = serializers.IntegerField(min_value=1, help_text=_("The number of the version to restore."))
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class ArticleVersionSerializer(serializers.ModelSerializer):
     """One saved text of an article."""
 
-    author = ObjectRefSerializer(read_only=True)
+    author = serializers.SerializerMethodField(help_text=_("Shown to the client's staff only; otherwise null."))
 
     class Meta:
         model = ArticleVersion
         fields = ["number", "kind", "restored_from", "title", "title_en", "body", "body_en", "author", "created_at"]
         read_only_fields = fields
+
+    @extend_schema_field(ObjectRefSerializer(allow_null=True))
+    def get_author(self, obj) -> dict | None:
+        return _person(self, obj.author)
 
 
 class SearchHitSerializer(serializers.Serializer):

@@ -73,7 +73,8 @@ class ArticleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _detail(self, article: Article, *, status_code=status.HTTP_200_OK) -> Response:
         article = selectors.article_get_by_pk(user=self.request.user, pk=article.pk)
-        response = Response(s.ArticleDetailSerializer(article).data, status=status_code)
+        context = {"show_people": selectors.shows_people(self.request.user)}
+        response = Response(s.ArticleDetailSerializer(article, context=context).data, status=status_code)
         response["ETag"] = article.etag
         return response
 
@@ -104,7 +105,7 @@ class ArticleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._detail(article)
 
     @extend_schema(
-        request=s.TransitionInputSerializer,
+        request=s.ArticleTransitionInputSerializer,
         parameters=[IF_MATCH],
         responses={200: s.ArticleDetailSerializer, **CHANGE_ERRORS},
     )
@@ -112,7 +113,7 @@ class ArticleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def transition(self, request, pk=None):
         """Submit, approve and publish, return (with a note), retire or revise an article."""
         article = self.get_object()
-        data = self._input(s.TransitionInputSerializer)
+        data = self._input(s.ArticleTransitionInputSerializer)
         article = services.article_transition(
             actor=request.user,
             article=article,
@@ -122,15 +123,17 @@ class ArticleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return self._detail(article)
 
-    @extend_schema(responses={200: s.VersionSerializer(many=True), **ERRORS})
+    @extend_schema(responses={200: s.ArticleVersionSerializer(many=True), **ERRORS})
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
         """Every version of the article's text, newest first."""
         article = self.get_object()
-        return Response(s.VersionSerializer(selectors.article_versions(article=article), many=True).data)
+        context = {"show_people": selectors.shows_people(request.user)}
+        versions = selectors.article_versions(article=article)
+        return Response(s.ArticleVersionSerializer(versions, many=True, context=context).data)
 
     @extend_schema(
-        request=s.RestoreInputSerializer,
+        request=s.ArticleRestoreInputSerializer,
         parameters=[IF_MATCH],
         responses={200: s.ArticleDetailSerializer, **CHANGE_ERRORS},
     )
@@ -138,7 +141,7 @@ class ArticleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def restore(self, request, pk=None):
         """Restore an earlier version's text as the article's next version."""
         article = self.get_object()
-        data = self._input(s.RestoreInputSerializer)
+        data = self._input(s.ArticleRestoreInputSerializer)
         article = services.article_restore(
             actor=request.user,
             article=article,
