@@ -24,6 +24,7 @@ from oversight.portfolio.api.views import (
     PortfolioVendorViewSet,
     QualificationViewSet,
 )
+from oversight.problems.api.views import KnownErrorViewSet, ProblemSuggestionViewSet, ProblemViewSet
 from oversight.reports.api.dashboard import VendorDashboardViewSet
 from oversight.reports.api.reports import ServiceReportViewSet
 from oversight.reports.api.schedules import ReportDeliveryViewSet, ReportScheduleViewSet
@@ -95,6 +96,9 @@ router.register("vendor-dashboard", VendorDashboardViewSet, basename="vendor-das
 router.register("report-schedules", ReportScheduleViewSet, basename="report-schedule")
 router.register("report-deliveries", ReportDeliveryViewSet, basename="report-delivery")
 router.register("service-reports", ServiceReportViewSet, basename="service-report")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("known-errors", KnownErrorViewSet, basename="known-error")
+router.register("problem-suggestions", ProblemSuggestionViewSet, basename="problem-suggestion")
 
 
 @csrf_exempt  # it changes nothing; a POST to an unknown address is a JSON 404, not the HTML CSRF page

@@ -230,6 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-periods": {"task": "oversight.scorecards.tasks.compute_due_periods", "schedule": 3600.0},
     "scheduled-service-reports": {"task": "oversight.reports.tasks.send_due_reports", "schedule": 3600.0},
     "change-approval-substitutes": {"task": "oversight.changes.tasks.ask_due_substitutes", "schedule": 300.0},
+    "problem-suggestions": {"task": "oversight.problems.tasks.detect_problem_suggestions", "schedule": 3600.0},
     # The facts' nightly safety net, 03:30 in Beijing (the events keep them current during the day).
     "facts-rebuild-recent": {
         "task": "oversight.facts.tasks.rebuild_recent_facts",
@@ -284,6 +285,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One stable schema name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
+        "ProblemStatusEnum": "oversight.problems.choices.ProblemStatus",
+        "ProblemSuggestionStatusEnum": "oversight.problems.choices.SuggestionStatus",
         "WorkOrderKindEnum": "oversight.tickets.choices.WorkOrderKind",
         "CreatableKindEnum": "oversight.tickets.choices.CreatableKind",
         "EventKindEnum": "oversight.tickets.choices.EventKind",

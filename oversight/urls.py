@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("audit/", include("oversight.audit.urls")),
     path("contracts/", include("oversight.contracts.urls")),
+    path("problems/", include("oversight.problems.urls")),
     path("scorecards/", include("oversight.scorecards.urls")),
     path("settlement/", include("oversight.settlement.urls")),
     path("portfolio/", include("oversight.portfolio.urls")),

@@ -11,5 +11,8 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problems")
 
     def ready(self) -> None:
-        """Declare the problem events and register the handlers that react to work orders."""
-        from oversight.problems import events  # noqa: F401
+        """Declare the problem events and register the handlers and the sections shown on work-order pages."""
+        from oversight.problems import events, handlers, kpis, sections  # noqa: F401 - importing registers them
+
+        kpis.register()
+        sections.register()

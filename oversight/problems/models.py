@@ -200,7 +200,7 @@ class Problem(models.Model):
         return f"{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("problems:detail", args=[self.number])
+        return reverse("problems:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

@@ -47,6 +47,7 @@ from oversight.problems.models import (
     ProblemSuggestion,
 )
 from oversight.tickets.choices import OPEN_STATUSES, WorkOrderKind
+from oversight.tickets.models import WorkOrder
 from oversight.tickets.services import comment_create
 
 #: The fields `problem_update` may change (the analysis has its own service, the status its transitions).
@@ -582,3 +583,42 @@ def problem_settings_save(*, actor, organisation, min_incidents, window_days, ca
         found.save(update_fields=list(new))
         audit_record(actor=actor, action="problems.problemsettings.changed", obj=found, before=old, after=new)
     return found
+
+
+def suggestion_title(suggestion: ProblemSuggestion) -> str:
+    """A new problem's title from what the suggested incidents share (in the active language)."""
+    shared = suggestion.service or suggestion.category
+    if shared is None:
+        return gettext("Recurring incidents")
+    return gettext("Recurring incidents: %(shared)s") % {"shared": shared}
+
+
+@transaction.atomic
+def suggestion_accept(*, actor, suggestion: ProblemSuggestion) -> Problem:
+    """Open a problem from a suggestion: its service, its incidents that are not linked to another problem yet,
+    and the suggestion closed as accepted (a repeat returns the problem already opened)."""
+    permissions.require(
+        permissions.may_decide_suggestions(actor) and actor.organisation_id == suggestion.organisation_id
+    )
+    locked = lock_row(suggestion)
+    if locked.status == SuggestionStatus.ACCEPTED and locked.problem_id:
+        return locked.problem
+    if locked.status != SuggestionStatus.OPEN:
+        raise ApplicationError(_("This suggestion has already been decided."))
+    taken = ProblemIncident.objects.filter(work_order_id__in=locked.work_order_ids).values("work_order_id")
+    incidents = list(
+        WorkOrder.objects.filter(
+            organisation_id=locked.organisation_id, pk__in=locked.work_order_ids, kind=WorkOrderKind.INCIDENT
+        )
+        .exclude(pk__in=taken)
+        .order_by("created_at", "pk")
+    )
+    lines = [f"{wo.number} {wo.title}" for wo in incidents]
+    return problem_create(
+        actor=actor,
+        title=suggestion_title(locked),
+        description="\n".join(lines),
+        service=locked.service,
+        work_orders=incidents,
+        suggestion=locked,
+    )

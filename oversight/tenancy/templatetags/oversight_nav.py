@@ -41,6 +41,8 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("scorecards:list", _("Evaluations")))
         items.append(("settlement:list", _("Settlements")))
         items.append(("reports:index", _("Service reports")))
+    if user.is_superuser or role in CLIENT_ROLES | VENDOR_ROLES:
+        items.append(("problems:list", _("Problems")))
     if user.is_superuser or role in CLIENT_ROLES:
         items.append(("portfolio:overview", _("Vendor portfolio")))
         items.append(("reports:dashboard", _("Vendor dashboard")))

@@ -7,7 +7,6 @@ concurrency from ETag / If-Match (a stale If-Match is a 412).
 
 from __future__ import annotations
 
-import re
 from functools import cached_property
 
 from django.http import FileResponse
@@ -24,8 +23,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from oversight.core.api.etags import if_match_version
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
-from oversight.core.errors import Conflict
 from oversight.core.files import download_response
 from oversight.core.filters import parse_id
 from oversight.tickets import permissions, selectors, services
@@ -35,7 +34,6 @@ from oversight.tickets.models import Attachment, Comment, SLAClock, WorkOrder, W
 
 IDEMPOTENCY_KEY_MAX = 100
 API_ACTION_VALUES = frozenset(value for value, _label in s.API_ACTIONS)
-_ETAG_RE = re.compile(r'"(\d+)-(\d+)"')
 
 WORK_ORDER_ID = OpenApiParameter(
     "id",
@@ -102,20 +100,9 @@ def resolve_work_order(user, ref) -> WorkOrder:
 
 def expected_version(request: Request, work_order: WorkOrder) -> int | None:
     """The version the client claims to have seen (from If-Match), or None when it sent no If-Match."""
-    header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
-        return None
-    versions = []
-    for tag in header.split(","):
-        match = _ETAG_RE.fullmatch(tag.strip())
-        if match and int(match[1]) == work_order.pk:
-            versions.append(int(match[2]))
-    if not versions:
-        raise Conflict(
-            _("If-Match does not match this work order's ETag. Reload it and try again."),
-            extra={"current_version": work_order.version},
-        )
-    return work_order.version if work_order.version in versions else versions[0]
+    return if_match_version(
+        request, work_order, _("If-Match does not match this work order's ETag. Reload it and try again.")
+    )
 
 
 class WorkOrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

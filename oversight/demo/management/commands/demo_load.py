@@ -12,6 +12,7 @@ from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
 from oversight.feedback.demo import load_demo_draw, load_demo_ratings
 from oversight.knowledge.demo import load_demo_knowledge
+from oversight.problems.demo import load_demo_problems
 from oversight.reports.demo import load_demo_schedules
 from oversight.scorecards.demo import load_demo_evaluations
 from oversight.settlement.demo import load_demo_settlements
@@ -79,6 +80,8 @@ class Command(BaseCommand):
         changes = load_demo_changes(organisation)
         self.stdout.write(f"Changes: {len(changes)} (every state, a CAB meeting and a blackout conflict)")
         self.stdout.write(f"Report schedules: {len(schedules)} (e-mailed from their next sending day on)")
+        problems = load_demo_problems(organisation)
+        self.stdout.write(f"Problems: {len(problems)} (known errors and a pending suggestion)")
         articles = load_demo_knowledge(organisation)
         self.stdout.write(f"Knowledge base: {articles} articles written")
         self.stdout.write(
