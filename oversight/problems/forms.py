@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level
 from oversight.catalog.selectors import calendar_list, service_list
+from oversight.changes.selectors import change_list
+from oversight.configuration.selectors import ci_list
 from oversight.contracts.selectors import contract_list
 from oversight.problems.choices import WHY_COUNT, FishboneCategory, RootCauseCategory, WorkaroundEffect
 from oversight.tenancy.choices import Role
@@ -29,6 +31,8 @@ class ProblemForm(forms.Form):
     vendor = forms.ModelChoiceField(label=_("Attributable to vendor"), queryset=None, required=False)
     contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
     attribution_note = forms.CharField(label=_("Contract clause"), max_length=300, required=False)
+    configuration_items = forms.ModelMultipleChoiceField(label=_("Configuration items"), queryset=None, required=False)
+    caused_by_change = forms.ModelChoiceField(label=_("Caused by change"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +44,8 @@ class ProblemForm(forms.Form):
         )
         self.fields["vendor"].queryset = vendor_list(user=user).order_by("name")
         self.fields["contract"].queryset = contract_list(user=user).order_by("number")
+        self.fields["configuration_items"].queryset = ci_list(user=user).order_by("name")
+        self.fields["caused_by_change"].queryset = change_list(user=user).order_by("-pk")
 
 
 class AnalysisForm(forms.Form):

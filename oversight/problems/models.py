@@ -168,6 +168,21 @@ class Problem(models.Model):
         related_name="problems",
     )
     attribution_note = models.CharField(_("contract clause"), max_length=300, blank=True)
+    # The configuration items the problem concerns, and the change that caused it (if one did).
+    configuration_items = models.ManyToManyField(
+        "configuration.ConfigurationItem",
+        verbose_name=_("configuration items"),
+        blank=True,
+        related_name="problems",
+    )
+    caused_by_change = models.ForeignKey(
+        "changes.Change",
+        verbose_name=_("caused by change"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="caused_problems",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )

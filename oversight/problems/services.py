@@ -62,6 +62,8 @@ EDITABLE_FIELDS = (
     "contract",
     "commitment",
     "attribution_note",
+    "caused_by_change",
+    "configuration_items",
 )
 ANALYSIS_FIELDS = (
     "root_cause_category",
@@ -104,6 +106,16 @@ def _check_attribution(*, organisation, service, vendor, contract, commitment) -
         raise ApplicationError(_("The commitment must belong to the chosen contract."))
 
 
+def _check_links(*, organisation_id: int, change, items) -> list:
+    """The causing change and the configuration items belong to the problem's organisation."""
+    if change is not None and change.organisation_id != organisation_id:
+        raise ApplicationError(_("Choose a change of your own organisation."))
+    found = list(items or ())
+    if any(ci.organisation_id != organisation_id for ci in found):
+        raise ApplicationError(_("Choose configuration items of your own organisation."))
+    return found
+
+
 def _check_work_orders(problem_organisation_id: int, work_orders: Iterable) -> list:
     found = list(work_orders)
     for wo in found:
@@ -129,6 +141,8 @@ def problem_create(
     work_orders: Sequence = (),
     suggestion: ProblemSuggestion | None = None,
     created_at: dt.datetime | None = None,
+    caused_by_change=None,
+    configuration_items: Sequence = (),
 ) -> Problem:
     """Open a problem (its priority from the organisation's impact × urgency matrix), optionally linking the
     incidents it was opened from and closing the suggestion it answers."""
@@ -143,6 +157,7 @@ def problem_create(
     if owner is not None and owner.organisation_id != organisation.pk:
         raise ApplicationError(_("The problem owner must belong to your organisation."))
     linked = _check_work_orders(organisation.pk, work_orders)
+    items = _check_links(organisation_id=organisation.pk, change=caused_by_change, items=configuration_items)
     now = created_at or clock.now()
     problem = Problem.objects.create(
         organisation=organisation,
@@ -158,12 +173,20 @@ def problem_create(
         contract=contract,
         commitment=commitment,
         attribution_note=(attribution_note or "").strip(),
+        caused_by_change=caused_by_change,
         created_by=actor,
         created_at=now,
         updated_at=now,
     )
+    if items:
+        problem.configuration_items.set(items)
     _event(problem, actor=actor, kind=ProblemEventKind.CREATED, at=now, data={"incidents": len(linked)})
-    audit_record(actor=actor, action="problems.problem.created", obj=problem, after=model_snapshot(problem))
+    audit_record(
+        actor=actor,
+        action="problems.problem.created",
+        obj=problem,
+        after=model_snapshot(problem) | {"configuration_items": [ci.pk for ci in items]},
+    )
     publish(PROBLEM_CREATED, problem_id=problem.pk, actor_id=_actor_id(actor))
     if linked:
         _link(problem, actor=actor, work_orders=linked, now=now)
@@ -182,8 +205,13 @@ def problem_update(*, actor, problem: Problem, expected_version: int | None = No
     permissions.require(permissions.may_manage(actor, locked))
     check_version(locked, expected_version, PROBLEM_MACHINE.stale)
     before = model_snapshot(locked)
+    items = changes.pop("configuration_items", None)
+    old_items = sorted(locked.configuration_items.values_list("pk", flat=True))
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    if items is not None:
+        items = _check_links(organisation_id=locked.organisation_id, change=None, items=items)
+    _check_links(organisation_id=locked.organisation_id, change=locked.caused_by_change, items=())
     if not locked.title:
         raise ApplicationError(_("Give the problem a title."))
     _check_attribution(
@@ -198,10 +226,14 @@ def problem_update(*, actor, problem: Problem, expected_version: int | None = No
     locked.priority = priority_for(organisation=locked.organisation, impact=locked.impact, urgency=locked.urgency)
     after = model_snapshot(locked)
     old, new = diff_snapshots(before, after)
+    new_items = sorted(ci.pk for ci in items) if items is not None else old_items
+    if new_items != old_items:
+        locked.configuration_items.set(new_items)
+        old["configuration_items"], new["configuration_items"] = old_items, new_items
     if not new:
         return locked
     now = clock.now()
-    touch(locked, now, [f for f in new if f not in ("version", "updated_at")])
+    touch(locked, now, [f for f in new if f not in ("version", "updated_at", "configuration_items")])
     _event(locked, actor=actor, kind=ProblemEventKind.EDITED, at=now, data={"fields": sorted(new)})
     audit_record(actor=actor, action="problems.problem.updated", obj=locked, before=old, after=new)
     return locked

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from oversight.changes.selectors import change_list
+from oversight.configuration.selectors import ci_list
 from oversight.core.errors import ApplicationError
 from oversight.core.listing import sort_list
 from oversight.core.views import RoleRequiredMixin, paginate, show_error
@@ -111,6 +113,8 @@ def problem_page(request, problem, *, status: int = 200, forms: dict | None = No
     fishbone = [(label, problem.fishbone.get(code, [])) for code, label in FishboneCategory.choices if problem.fishbone]
     context = {
         "problem": problem,
+        "configuration_items": list(ci_list(user=user).filter(problems=problem).order_by("name")),
+        "caused_by_change": change_list(user=user).filter(pk=problem.caused_by_change_id).first(),
         "links": links,
         "events": _event_rows(problem),
         "known_error": selectors.known_error_list(user=user).filter(problem=problem).first(),
@@ -214,6 +218,8 @@ class ProblemEditView(RoleRequiredMixin, View):
             "vendor": problem.vendor_id,
             "contract": problem.contract_id,
             "attribution_note": problem.attribution_note,
+            "caused_by_change": problem.caused_by_change_id,
+            "configuration_items": list(problem.configuration_items.values_list("pk", flat=True)),
         }
         return self.render_form(request, problem, ProblemForm(user=request.user, initial=initial))
 

@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from oversight.catalog.choices import Level
 from oversight.catalog.selectors import service_list
+from oversight.changes.selectors import change_list
+from oversight.configuration.selectors import ci_list
 from oversight.contracts.selectors import contract_list
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
 from oversight.problems import permissions
@@ -99,6 +101,8 @@ class ProblemDetailSerializer(ProblemListSerializer):
     incidents = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     known_error = serializers.SerializerMethodField()
+    configuration_items = serializers.SerializerMethodField()
+    caused_by_change = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(ProblemListSerializer.Meta):
@@ -107,6 +111,8 @@ class ProblemDetailSerializer(ProblemListSerializer):
             "description",
             "contract",
             "attribution_note",
+            "configuration_items",
+            "caused_by_change",
             "root_cause_category",
             "root_cause",
             "five_whys",
@@ -128,6 +134,18 @@ class ProblemDetailSerializer(ProblemListSerializer):
     def get_incidents(self, obj) -> list[dict]:
         links = problem_incidents(user=self.context["request"].user, problem=obj)
         return ProblemIncidentSerializer(links, many=True, context=self.context).data
+
+    def get_configuration_items(self, obj) -> list[int]:
+        """The problem's configuration items the reader may see."""
+        visible = ci_list(user=self.context["request"].user).filter(problems=obj)
+        return sorted(visible.values_list("pk", flat=True))
+
+    def get_caused_by_change(self, obj) -> int | None:
+        """The causing change, if the reader may see it."""
+        if obj.caused_by_change_id is None:
+            return None
+        visible = change_list(user=self.context["request"].user).filter(pk=obj.caused_by_change_id)
+        return obj.caused_by_change_id if visible.exists() else None
 
     def get_known_error(self, obj) -> int | None:
         found = known_error_list(user=self.context["request"].user).filter(problem=obj).values_list("pk", flat=True)
@@ -208,6 +226,8 @@ class ProblemInputSerializer(StrictInputSerializer):
     vendor = ScopedPrimaryKeyRelatedField(vendor_list, required=False, allow_null=True)
     contract = ScopedPrimaryKeyRelatedField(contract_list, required=False, allow_null=True)
     attribution_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    configuration_items = ScopedPrimaryKeyRelatedField(ci_list, many=True, required=False)
+    caused_by_change = ScopedPrimaryKeyRelatedField(change_list, required=False, allow_null=True)
 
 
 class ProblemCreateInputSerializer(ProblemInputSerializer):
