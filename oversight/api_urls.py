@@ -13,6 +13,7 @@ from oversight.catalog.api.views import (
     ServiceViewSet,
     SLAPolicyViewSet,
 )
+from oversight.configuration.api.views import CIClassViewSet, CIRelationViewSet, ConfigurationItemViewSet
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
 from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
@@ -82,6 +83,9 @@ router.register("prize-draws", PrizeDrawViewSet, basename="prize-draw")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("contract-versions", ContractVersionViewSet, basename="contract-version")
 router.register("contract-documents", ContractDocumentViewSet, basename="contract-document")
+router.register("configuration-items", ConfigurationItemViewSet, basename="configuration-item")
+router.register("ci-relations", CIRelationViewSet, basename="ci-relation")
+router.register("ci-classes", CIClassViewSet, basename="ci-class")
 router.register("evaluation-periods", EvaluationPeriodViewSet, basename="evaluation-period")
 router.register("evaluation-disputes", DisputeViewSet, basename="evaluation-dispute")
 router.register("evaluation-evidence", EvidenceViewSet, basename="evaluation-evidence")

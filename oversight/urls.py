@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("oversight.audit.urls")),
     path("contracts/", include("oversight.contracts.urls")),
     path("problems/", include("oversight.problems.urls")),
+    path("configuration/", include("oversight.configuration.urls")),
     path("scorecards/", include("oversight.scorecards.urls")),
     path("settlement/", include("oversight.settlement.urls")),
     path("portfolio/", include("oversight.portfolio.urls")),

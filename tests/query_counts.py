@@ -46,6 +46,10 @@ QUERY_COUNTS: dict[str, Pin] = {
     # feedback
     "feedback.api.ratings": GROWS_NOT,
     "feedback.api.complaints": GROWS_NOT,
+    # configuration (CMDB): the web list and the API lists
+    "configuration.list": GROWS_NOT,
+    "configuration.api.configuration_items": GROWS_NOT,
+    "configuration.api.ci_relations": GROWS_NOT,
     # contracts
     "contracts.api.contracts": GROWS_NOT,
     # knowledge

@@ -4,6 +4,7 @@ them (what needs what), and the redundancy groups that decide when a failure rea
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.configuration.choices import AttributeType, CIKind, CIStatus
@@ -224,6 +225,9 @@ class ConfigurationItem(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return self.localized_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("configuration:detail", kwargs={"pk": self.pk})
 
 
 class CIRelation(models.Model):

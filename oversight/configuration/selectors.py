@@ -1,16 +1,17 @@
 """Reads of configuration items, their classes, relations and impact, limited to what the acting user may see.
 
 Vendor staff see the CIs their vendor owns (and supports: a CI's support contract is its owner vendor's), the
-relations of those CIs in both directions, and the classes and redundancy groups of their organisation;
+relations between those CIs, and the classes and redundancy groups of their organisation;
 requesters see none; the client's roles see their organisation's. Impact is computed on the organisation's
 whole graph (a failure travels through CIs the user may not see), and only what the user may see is shown.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from oversight.configuration import graph as graph_calc
 from oversight.configuration import impact as impact_calc
 from oversight.configuration.choices import UNAVAILABLE_STATUSES, CIStatus
 from oversight.configuration.models import (
@@ -68,11 +69,13 @@ def redundancy_group_list(*, user) -> QuerySet[RedundancyGroup]:
 
 
 def relation_list(*, user) -> QuerySet[CIRelation]:
-    """Relations the user may see: those of a CI they see, from either end."""
+    """Relations the user may see: those between two CIs they see (the gate lets a relation be seen with its
+    source; the target must be visible too, so no name of a CI the user may not see is ever shown)."""
     visible = ci_list(user=user).values("pk")
-    return CIRelation.objects.select_related(
-        "relation_type", "source", "source__ci_class", "target", "target__ci_class"
-    ).filter(Q(source__in=visible) | Q(target__in=visible))
+    return restrict(
+        CIRelation.objects.select_related("relation_type", "source", "source__ci_class", "target", "target__ci_class"),
+        user,
+    ).filter(target__in=visible)
 
 
 def relations_of(*, user, ci: ConfigurationItem) -> tuple[list[CIRelation], list[CIRelation]]:
@@ -154,3 +157,13 @@ def what_impacts(*, user, ci: ConfigurationItem) -> list[int]:
     """Every CI this one needs, directly or through others (what could impact it), that the user may see."""
     graph, _services, _statuses = organisation_graph(ci.organisation_id)
     return sorted(_visible_ids(user, impact_calc.dependencies(graph, ci.pk)))
+
+
+def neighbourhood(*, user, ci: ConfigurationItem, depth: int = 2) -> tuple[dict[int, int], list[CIRelation], dict]:
+    """The CI's graph two hops each way over relations between CIs the user may see: each CI's row (0 the CI,
+    negative what needs it, positive what it needs), the relations among them, and the CIs by id."""
+    relations = list(relation_list(user=user).filter(source__organisation_id=ci.organisation_id))
+    rows = graph_calc.rows_of(ci.pk, [(r.source_id, r.target_id) for r in relations], depth)
+    shown = [r for r in relations if r.source_id in rows and r.target_id in rows]
+    items = {r.source_id: r.source for r in shown} | {r.target_id: r.target for r in shown} | {ci.pk: ci}
+    return rows, shown, items

@@ -32,3 +32,23 @@ def ci(world, classes):
         )
 
     return make
+
+
+@pytest.fixture
+def estate(world, ci, relation):
+    """A business service (the client's own) on an application of the desk vendor that runs on a server of the
+    net vendor; a database pair (at least 1 up) of the desk vendor behind the application."""
+    supervisor = world.users["client_supervisor"]
+    service = ci("门诊挂号", kind="business_service", vendor=None)
+    app = ci("HIS", kind="application")
+    server = ci("HIS-APP-01", vendor=world.other_vendor)
+    db1, db2 = ci("DB-01", kind="database"), ci("DB-02", kind="database")
+    cmdb.redundancy_group_create(actor=supervisor, name="DB pair", min_up=1, members=[db1, db2])
+    for source, kind, target in (
+        (service, "depends_on", app),
+        (app, "runs_on", server),
+        (app, "depends_on", db1),
+        (app, "depends_on", db2),
+    ):
+        cmdb.ci_relation_create(actor=supervisor, source=source, relation_type=relation[kind], target=target)
+    return {"service": service, "app": app, "server": server, "db1": db1, "db2": db2}

@@ -11,6 +11,7 @@ from oversight.tenancy.roles import (
     CLIENT_ROLES,
     MANAGEMENT_ROLES,
     READ_ONLY_ROLES,
+    STAFF_ROLES,
     VENDOR_ROLES,
 )
 
@@ -43,6 +44,8 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("reports:index", _("Service reports")))
     if user.is_superuser or role in CLIENT_ROLES | VENDOR_ROLES:
         items.append(("problems:list", _("Problems")))
+    if user.is_superuser or role in STAFF_ROLES:
+        items.append(("configuration:list", _("Configuration items")))
     if user.is_superuser or role in CLIENT_ROLES:
         items.append(("portfolio:overview", _("Vendor portfolio")))
         items.append(("reports:dashboard", _("Vendor dashboard")))

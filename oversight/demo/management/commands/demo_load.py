@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from oversight.changes.demo import load_demo_changes
+from oversight.configuration.demo import load_demo_configuration
 from oversight.contracts.demo import load_demo_contracts
 from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
@@ -77,6 +78,8 @@ class Command(BaseCommand):
         statements = load_demo_settlements(organisation)
         draw = load_demo_draw(organisation)
         schedules = load_demo_schedules(organisation)
+        cis = load_demo_configuration(organisation)
+        self.stdout.write(f"Configuration items: {len(cis)} (the hospital's CI graph, with redundancy groups)")
         changes = load_demo_changes(organisation)
         self.stdout.write(f"Changes: {len(changes)} (every state, a CAB meeting and a blackout conflict)")
         self.stdout.write(f"Report schedules: {len(schedules)} (e-mailed from their next sending day on)")

@@ -1,0 +1,183 @@
+"""Serializers of the configuration API: output shapes, and input shapes whose ids are scoped to the user."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from oversight.configuration import selectors
+from oversight.configuration.choices import CIAction, CIStatus
+from oversight.configuration.models import CIAttributeDefinition, CIClass, CIRelation, ConfigurationItem, RelationType
+from oversight.contracts.selectors import contract_list
+from oversight.core.api.serializers import ScopedPrimaryKeyRelatedField
+from oversight.tenancy.selectors import site_list, vendor_list
+
+
+class CIClassRefSerializer(serializers.ModelSerializer):
+    """A class as other objects name it."""
+
+    name = serializers.CharField(source="localized_name", read_only=True)
+
+    class Meta:
+        model = CIClass
+        fields = ["id", "code", "name", "is_business_service"]
+
+
+class AttributeDefinitionSerializer(serializers.ModelSerializer):
+    """One typed attribute of a class."""
+
+    name = serializers.CharField(source="localized_name", read_only=True)
+
+    class Meta:
+        model = CIAttributeDefinition
+        fields = ["code", "name", "type", "required", "choices", "position"]
+
+
+class CIClassSerializer(serializers.ModelSerializer):
+    """A class with its attribute definitions."""
+
+    name = serializers.CharField(source="localized_name", read_only=True)
+    attributes = AttributeDefinitionSerializer(source="attribute_definitions", many=True, read_only=True)
+
+    class Meta:
+        model = CIClass
+        fields = ["id", "code", "name", "name_en", "kind", "is_business_service", "description", "attributes"]
+
+
+class CIRefSerializer(serializers.ModelSerializer):
+    """A CI as other objects name it."""
+
+    name = serializers.CharField(source="localized_name", read_only=True)
+
+    class Meta:
+        model = ConfigurationItem
+        fields = ["id", "name", "status"]
+
+
+class CIListSerializer(serializers.ModelSerializer):
+    """A CI in a list."""
+
+    name = serializers.CharField(source="localized_name", read_only=True)
+    ci_class = CIClassRefSerializer(read_only=True)
+    vendor_name = serializers.CharField(source="vendor.name", default=None, read_only=True)
+    site_name = serializers.CharField(source="site.name", default=None, read_only=True)
+
+    class Meta:
+        model = ConfigurationItem
+        fields = [
+            "id",
+            "name",
+            "ci_class",
+            "vendor",
+            "vendor_name",
+            "site",
+            "site_name",
+            "status",
+            "host_name",
+            "serial",
+            "asset_tag",
+        ]
+
+
+class CIDetailSerializer(CIListSerializer):
+    """A CI with its attributes, contract, group and version (send the version back in If-Match)."""
+
+    class Meta(CIListSerializer.Meta):
+        fields = [
+            *CIListSerializer.Meta.fields,
+            "name_en",
+            "warranty_ends_on",
+            "support_contract",
+            "redundancy_group",
+            "attributes",
+            "description",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+
+
+class CIInputSerializer(serializers.Serializer):
+    """Recording or changing a CI; ids are limited to what the user may see."""
+
+    name = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    vendor = ScopedPrimaryKeyRelatedField(vendor_list, required=False, allow_null=True)
+    site = ScopedPrimaryKeyRelatedField(site_list, required=False, allow_null=True)
+    asset_tag = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    serial = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    host_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    warranty_ends_on = serializers.DateField(required=False, allow_null=True)
+    support_contract = ScopedPrimaryKeyRelatedField(contract_list, required=False, allow_null=True)
+    redundancy_group = ScopedPrimaryKeyRelatedField(selectors.redundancy_group_list, required=False, allow_null=True)
+    attributes = serializers.DictField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class CICreateInputSerializer(CIInputSerializer):
+    """A new CI: its class and whether it is planned or already in use."""
+
+    ci_class = ScopedPrimaryKeyRelatedField(selectors.ci_class_list)
+    status = serializers.ChoiceField(
+        choices=[CIStatus.IN_USE, CIStatus.PLANNED], required=False, default=CIStatus.IN_USE
+    )
+
+
+class CITransitionInputSerializer(serializers.Serializer):
+    """A status change."""
+
+    action = serializers.ChoiceField(choices=CIAction.choices, help_text=_("One of the CI's status actions."))
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    """source —relation_type→ target."""
+
+    relation_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    relation_name = serializers.CharField(source="relation_type.localized_name", read_only=True)
+    source = CIRefSerializer(read_only=True)
+    target = CIRefSerializer(read_only=True)
+
+    class Meta:
+        model = CIRelation
+        fields = ["id", "source", "relation_type", "relation_name", "target", "created_at"]
+
+
+class RelationInputSerializer(serializers.Serializer):
+    """A new relation between two CIs the user may see."""
+
+    source = ScopedPrimaryKeyRelatedField(selectors.ci_list)
+    relation_type = serializers.SlugRelatedField(slug_field="code", queryset=RelationType.objects.all())
+    target = ScopedPrimaryKeyRelatedField(selectors.ci_list)
+
+
+class GraphNodeSerializer(serializers.Serializer):
+    """A CI in a graph."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    ci_class = serializers.CharField()
+    row = serializers.IntegerField(help_text=_("0: the CI; negative: CIs that need it; positive: what it needs."))
+
+
+class GraphEdgeSerializer(serializers.Serializer):
+    """A relation in a graph."""
+
+    source = serializers.IntegerField()
+    target = serializers.IntegerField()
+    relation_type = serializers.CharField()
+
+
+class GraphSerializer(serializers.Serializer):
+    """A CI's neighbourhood, two hops each way, over the relations the user may see."""
+
+    nodes = GraphNodeSerializer(many=True)
+    edges = GraphEdgeSerializer(many=True)
+
+
+class ImpactSerializer(serializers.Serializer):
+    """What would be impacted if the CI went down now (only what the user may see)."""
+
+    impacted = CIRefSerializer(many=True)
+    services = CIRefSerializer(many=True)
+    needs = CIRefSerializer(many=True, help_text=_("Everything the CI needs, directly or through others."))

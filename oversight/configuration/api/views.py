@@ -1,0 +1,204 @@
+"""Configuration API: CIs, their relations and classes, each CI's graph and impact. Reads go through
+configuration.selectors (invisible = 404); writes call configuration.services; status changes are POST actions
+with If-Match (the CI's ETag)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from oversight.configuration import selectors, services
+from oversight.configuration.api import serializers as s
+from oversight.configuration.filters import CIFilter
+from oversight.configuration.models import CIClass, CIRelation, ConfigurationItem
+from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
+from oversight.tickets.api.views import IF_MATCH, expected_version
+
+ERRORS = {
+    400: OpenApiResponse(description=_("Invalid input, or a business rule refused it.")),
+    403: OpenApiResponse(description=_("Your role may not do this.")),
+    404: OpenApiResponse(description=_("Not found, or not visible to you.")),
+}
+CHANGE_ERRORS = {**ERRORS, 409: OpenApiResponse(description=_("Not possible in the CI's current status."))}
+
+
+def _ci_refs(user, ids) -> list[ConfigurationItem]:
+    found = {c.pk: c for c in selectors.ci_list(user=user).filter(pk__in=list(ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+class ConfigurationItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Configuration items visible to the signed-in user."""
+
+    serializer_class = s.CIListSerializer
+    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+    filterset_class = CIFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ConfigurationItem.objects.none()
+        return selectors.ci_list(user=self.request.user)
+
+    def get_object(self) -> ConfigurationItem:
+        return selectors.ci_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _input(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _detail(self, pk, *, status_code: int = status.HTTP_200_OK) -> Response:
+        ci = selectors.ci_get(user=self.request.user, pk=pk)
+        response = Response(s.CIDetailSerializer(ci, context=self.get_serializer_context()).data, status=status_code)
+        response["ETag"] = f'"{ci.pk}-{ci.version}"'
+        return response
+
+    @extend_schema(
+        summary=_("List configuration items"), description=_("Filter by class, vendor, site, status or text.")
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("Record a configuration item"),
+        request=s.CICreateInputSerializer,
+        responses={201: s.CIDetailSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = dict(self._input(s.CICreateInputSerializer))
+        ci = services.ci_create(actor=request.user, **data)
+        response = self._detail(ci.pk, status_code=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:configuration-item-detail", kwargs={"pk": ci.pk})
+        return response
+
+    @extend_schema(summary=_("Read a configuration item"), responses={200: s.CIDetailSerializer, **ERRORS})
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return self._detail(self.get_object().pk)
+
+    @extend_schema(
+        summary=_("Change a configuration item"),
+        parameters=[IF_MATCH],
+        request=s.CIInputSerializer,
+        responses={200: s.CIDetailSerializer, **CHANGE_ERRORS},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        ci = self.get_object()
+        data = self._input(s.CIInputSerializer, partial=True)
+        services.ci_update(actor=request.user, ci=ci, expected_version=expected_version(request, ci), **data)
+        return self._detail(ci.pk)
+
+    @extend_schema(
+        summary=_("Change a configuration item's status"),
+        parameters=[IF_MATCH],
+        request=s.CITransitionInputSerializer,
+        responses={200: s.CIDetailSerializer, **CHANGE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="transition")
+    def transition(self, request: Request, pk=None) -> Response:
+        ci = self.get_object()
+        data = self._input(s.CITransitionInputSerializer)
+        services.ci_transition(
+            actor=request.user, ci=ci, action=data["action"], expected_version=expected_version(request, ci)
+        )
+        return self._detail(ci.pk)
+
+    @extend_schema(summary=_("A configuration item's relation graph"), responses={200: s.GraphSerializer, **ERRORS})
+    @action(detail=True, methods=["get"])
+    def graph(self, request: Request, pk=None) -> Response:
+        ci = self.get_object()
+        rows, relations, items = selectors.neighbourhood(user=request.user, ci=ci)
+        data = {
+            "nodes": [
+                {
+                    "id": pk,
+                    "name": item.localized_name,
+                    "status": item.status,
+                    "ci_class": item.ci_class.code,
+                    "row": rows[pk],
+                }
+                for pk, item in sorted(items.items())
+            ],
+            "edges": [
+                {"source": r.source_id, "target": r.target_id, "relation_type": r.relation_type.code} for r in relations
+            ],
+        }
+        return Response(s.GraphSerializer(data).data)
+
+    @extend_schema(
+        summary=_("What a configuration item impacts if it goes down, and what it needs"),
+        responses={200: s.ImpactSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def impact(self, request: Request, pk=None) -> Response:
+        ci = self.get_object()
+        what_if = selectors.what_if_down(user=request.user, ci=ci)
+        data = {
+            "impacted": _ci_refs(request.user, what_if["impacted"]),
+            "services": _ci_refs(request.user, what_if["services"]),
+            "needs": _ci_refs(request.user, selectors.what_impacts(user=request.user, ci=ci)),
+        }
+        return Response(s.ImpactSerializer(data, context=self.get_serializer_context()).data)
+
+
+class CIRelationViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Relations between CIs, seen from either visible end."""
+
+    serializer_class = s.RelationSerializer
+    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CIRelation.objects.none()
+        return selectors.relation_list(user=self.request.user).order_by("pk")
+
+    @extend_schema(summary=_("List relations between configuration items"))
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary=_("Read a relation"), responses={200: s.RelationSerializer, **ERRORS})
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(s.RelationSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary=_("Relate two configuration items"),
+        request=s.RelationInputSerializer,
+        responses={201: s.RelationSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = s.RelationInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        relation = services.ci_relation_create(actor=request.user, **serializer.validated_data)
+        return Response(s.RelationSerializer(relation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("Remove a relation"), responses={204: None, **ERRORS})
+    def destroy(self, request: Request, pk=None) -> Response:
+        services.ci_relation_delete(actor=request.user, relation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CIClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """CI classes of the user's organisation with their typed attribute definitions."""
+
+    serializer_class = s.CIClassSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CIClass.objects.none()
+        return selectors.ci_class_list(user=self.request.user).prefetch_related("attribute_definitions")
+
+    @extend_schema(summary=_("List configuration item classes"))
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary=_("Read a configuration item class"))
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return super().retrieve(request, *args, **kwargs)

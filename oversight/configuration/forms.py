@@ -1,0 +1,134 @@
+"""Forms of the configuration pages: a CI with its class's typed attributes, a relation, a status change."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from oversight.configuration.choices import AttributeType, CIStatus
+from oversight.configuration.models import CIAttributeDefinition, CIClass, ConfigurationItem, RedundancyGroup
+from oversight.contracts.models import Contract
+from oversight.tenancy.models import Site, Vendor
+from oversight.tenancy.selectors import vendor_list
+from oversight.tenancy.visibility import restrict
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ATTRIBUTE_PREFIX = "attr_"
+
+
+def _attribute_field(definition: CIAttributeDefinition) -> forms.Field:
+    """A text-like field per attribute type; the values are checked by the one function in the service."""
+    label = definition.localized_name
+    if definition.type == AttributeType.BOOLEAN:
+        return forms.TypedChoiceField(
+            label=label,
+            required=False,
+            choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+        )
+    if definition.type == AttributeType.CHOICE:
+        return forms.ChoiceField(
+            label=label, required=False, choices=[("", "—"), *((c, c) for c in definition.choices or ())]
+        )
+    widget = DATE if definition.type == AttributeType.DATE else forms.TextInput
+    if definition.type in (AttributeType.INTEGER, AttributeType.DECIMAL):
+        widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    return forms.CharField(label=label, required=False, max_length=500, widget=widget)
+
+
+class CIForm(forms.Form):
+    """A CI's details plus one field per attribute of its class (the class is chosen before the form)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    vendor = forms.ModelChoiceField(label=_("Owner vendor"), queryset=Vendor.objects.none(), required=False)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
+    host_name = forms.CharField(label=_("Host name"), max_length=200, required=False)
+    serial = forms.CharField(label=_("Serial number"), max_length=100, required=False)
+    asset_tag = forms.CharField(label=_("Asset tag"), max_length=60, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(CIStatus.IN_USE, CIStatus.IN_USE.label), (CIStatus.PLANNED, CIStatus.PLANNED.label)],
+    )
+    warranty_ends_on = forms.DateField(label=_("Warranty ends on"), required=False, widget=DATE)
+    support_contract = forms.ModelChoiceField(
+        label=_("Support contract"), queryset=Contract.objects.none(), required=False
+    )
+    redundancy_group = forms.ModelChoiceField(
+        label=_("Redundancy group"), queryset=RedundancyGroup.objects.none(), required=False
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, ci_class: CIClass, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ci_class = ci_class
+        self.fields["vendor"].queryset = vendor_list(user=user)
+        self.fields["site"].queryset = restrict(Site.objects.all(), user)
+        self.fields["support_contract"].queryset = restrict(Contract.objects.select_related("vendor"), user)
+        self.fields["redundancy_group"].queryset = restrict(RedundancyGroup.objects.all(), user)
+        if editing:
+            del self.fields["status"]
+        self.definitions = list(CIAttributeDefinition.objects.filter(ci_class=ci_class))
+        for definition in self.definitions:
+            field = _attribute_field(definition)
+            field.required = False
+            if definition.required:
+                field.label = f"{field.label} *"
+            self.fields[ATTRIBUTE_PREFIX + definition.code] = field
+
+    def attribute_fields(self):
+        """The bound attribute fields, in the class's order."""
+        return [self[ATTRIBUTE_PREFIX + d.code] for d in self.definitions]
+
+    def main_fields(self):
+        """The bound fields that are not attributes."""
+        return [f for f in self.visible_fields() if not f.name.startswith(ATTRIBUTE_PREFIX)]
+
+    def attributes(self) -> dict:
+        """The typed attribute values as entered (checked and converted by the service)."""
+        out = {}
+        for definition in self.definitions:
+            value = self.cleaned_data.get(ATTRIBUTE_PREFIX + definition.code)
+            if value not in (None, ""):
+                out[definition.code] = value
+        return out
+
+    @staticmethod
+    def initial_for(ci: ConfigurationItem) -> dict:
+        """The form's initial values for an existing CI."""
+        initial = {
+            name: getattr(ci, name)
+            for name in ("name", "name_en", "host_name", "serial", "asset_tag", "warranty_ends_on", "description")
+        }
+        initial.update(
+            vendor=ci.vendor_id,
+            site=ci.site_id,
+            support_contract=ci.support_contract_id,
+            redundancy_group=ci.redundancy_group_id,
+        )
+        for code, value in (ci.attributes or {}).items():
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            initial[ATTRIBUTE_PREFIX + code] = value
+        return initial
+
+
+class ClassChoiceForm(forms.Form):
+    """The first step of a new CI: its class."""
+
+    ci_class = forms.ModelChoiceField(label=_("Class"), queryset=CIClass.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ci_class"].queryset = restrict(CIClass.objects.all(), user)
+
+
+class RelationForm(forms.Form):
+    """This CI —type→ another visible CI of the organisation."""
+
+    relation_type = forms.ModelChoiceField(label=_("Relation"), queryset=None)
+    target = forms.ModelChoiceField(label=_("Configuration item"), queryset=ConfigurationItem.objects.none())
+
+    def __init__(self, *args, user, ci: ConfigurationItem, relation_types, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relation_type"].queryset = relation_types
+        self.fields["target"].queryset = targets.exclude(pk=ci.pk)

@@ -1,0 +1,17 @@
+"""Web URLs of the configuration app (mounted under /configuration/)."""
+
+from django.urls import path
+
+from oversight.configuration import views
+
+app_name = "configuration"
+
+urlpatterns = [
+    path("", views.CIListView.as_view(), name="list"),
+    path("new/", views.CICreateView.as_view(), name="create"),
+    path("<int:pk>/", views.CIDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.CIEditView.as_view(), name="edit"),
+    path("<int:pk>/status/", views.CITransitionView.as_view(), name="transition"),
+    path("<int:pk>/relations/", views.RelationAddView.as_view(), name="relation_add"),
+    path("relations/<int:pk>/remove/", views.RelationRemoveView.as_view(), name="relation_remove"),
+]

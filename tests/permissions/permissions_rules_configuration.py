@@ -1,0 +1,175 @@
+"""The permission matrix's knowledge of the configuration app (CMDB): CIs, their relations and classes.
+
+Rules (the CMDB brief, MISSION.md "Visibility"): the client side of the organisation sees every CI; vendor staff
+see the CIs their vendor owns; requesters and other organisations see none. A relation is seen when the role
+sees both its ends; classes are reference data of the organisation for client and vendor staff. The pages are for
+client and vendor staff; recording a CI is for the client's operators and vendor managers.
+"""
+
+from __future__ import annotations
+
+from oversight.configuration import services
+from oversight.configuration.models import CIClass, CIRelation, ConfigurationItem, RelationType
+from oversight.tenancy.choices import Role
+from tests.permissions.permissions_support import (
+    CLIENT_SIDE,
+    VENDOR_SIDE,
+    Matrix,
+    Payload,
+    Target,
+    describe_app,
+    secret,
+    side,
+)
+
+READERS = CLIENT_SIDE | VENDOR_SIDE
+CREATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.VENDOR_MANAGER})
+# Instance key -> (vendor attribute of the world or None for the client's own, class code).
+CIS = {
+    "A.V1": ("vendor", "application"),
+    "A.V2": ("other_vendor", "server"),
+    "A.client": (None, "business_service"),
+    "X": ("foreign_vendor", "server"),
+}
+
+
+def build(matrix: Matrix) -> None:
+    world = matrix.world
+    admins = {"A": matrix.users["client_admin"], "X": matrix.users["foreign_admin"]}
+    services.ci_classes_seed(actor=admins["A"], organisation=world.org)
+    services.ci_classes_seed(actor=admins["X"], organisation=world.other_org)
+    items = {}
+    for instance, (vendor_attr, kind) in CIS.items():
+        organisation = world.other_org if instance == "X" else world.org
+        key = "CI" + instance.replace(".", "")
+        items[instance] = services.ci_create(
+            actor=admins[instance[0]],
+            ci_class=CIClass.objects.get(organisation=organisation, code=kind),
+            name=secret(key, "Name"),
+            host_name=secret(key, "Host").lower(),
+            vendor=getattr(world, vendor_attr) if vendor_attr else None,
+        )
+    depends = RelationType.objects.get(code="depends_on")
+    relations = {
+        "A.client>A.V1": services.ci_relation_create(
+            actor=admins["A"], source=items["A.client"], relation_type=depends, target=items["A.V1"]
+        ),
+        "A.V1>A.V2": services.ci_relation_create(
+            actor=admins["A"], source=items["A.V1"], relation_type=depends, target=items["A.V2"]
+        ),
+    }
+    matrix.objects["configuration_item"] = items
+    matrix.objects["ci_relation"] = relations
+    matrix.objects["ci_class"] = {
+        "A.server": CIClass.objects.get(organisation=world.org, code="server"),
+        "X.server": CIClass.objects.get(organisation=world.other_org, code="server"),
+    }
+
+
+def sees_ci(matrix: Matrix, role: str, ci) -> bool:
+    user = matrix.user(role)
+    if user is None or user.organisation_id != ci.organisation_id:
+        return False
+    who = side(user)
+    return who == "client" or (who == "vendor" and ci.vendor_id is not None and ci.vendor_id == user.vendor_id)
+
+
+def sees_relation(matrix: Matrix, role: str, relation) -> bool:
+    return sees_ci(matrix, role, relation.source) and sees_ci(matrix, role, relation.target)
+
+
+def sees_class(matrix: Matrix, role: str, ci_class) -> bool:
+    user = matrix.user(role)
+    return user is not None and user.organisation_id == ci_class.organisation_id and side(user) != "requester"
+
+
+def words(matrix: Matrix, role: str) -> dict[str, str]:
+    out = {}
+    for instance, ci in matrix.objects["configuration_item"].items():
+        if not sees_ci(matrix, role, ci):
+            out[ci.name] = f"configuration item {instance}"
+            out[ci.host_name] = f"configuration item {instance}"
+    return out
+
+
+def may_edit(matrix: Matrix, role: str, ci) -> bool:
+    user = matrix.user(role)
+    if user is None or user.organisation_id != ci.organisation_id:
+        return False
+    if user.role in (Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR):
+        return True
+    return user.role == Role.VENDOR_MANAGER and ci.vendor_id == user.vendor_id
+
+
+def get_status(matrix: Matrix, role: str, target: Target) -> int | None:
+    """Permitted GETs that are not a plain 200: the edit page of a CI the role sees but may not edit."""
+    if target.endpoint.name == "configuration:edit" and not may_edit(matrix, role, target.obj):
+        return 403
+    return None
+
+
+def _form(data):
+    return lambda target, matrix: Payload(data(matrix) if callable(data) else dict(data))
+
+
+def _json(data):
+    return lambda target, matrix: Payload(data(matrix) if callable(data) else dict(data), json=True)
+
+
+def _class_pk(matrix: Matrix) -> int:
+    return matrix.objects["ci_class"]["A.server"].pk
+
+
+def _relation_body(matrix: Matrix) -> dict:
+    return {
+        "relation_type": RelationType.objects.get(code="connected_to").pk,
+        "target": matrix.objects["configuration_item"]["A.client"].pk,
+    }
+
+
+describe_app(
+    "configuration",
+    models={"configuration_item": ConfigurationItem, "ci_relation": CIRelation, "ci_class": CIClass},
+    build=build,
+    rules={"configuration_item": sees_ci, "ci_relation": sees_relation, "ci_class": sees_class},
+    words=words,
+    get_status=get_status,
+    tables=(ConfigurationItem, CIRelation, CIClass),
+    pk_models={
+        "configuration:detail": "configuration_item",
+        "configuration:edit": "configuration_item",
+        "configuration:transition": "configuration_item",
+        "configuration:relation_add": "configuration_item",
+        "configuration:relation_remove": "ci_relation",
+    },
+    gates={
+        "configuration:list": READERS,
+        "configuration:detail": READERS,
+        "configuration:create": CREATORS,
+        "configuration:edit": READERS,
+        "configuration:transition": READERS,
+        "configuration:relation_add": READERS,
+        "configuration:relation_remove": READERS,
+        "api:ci-class-list": READERS,
+        "api:ci-class-detail": READERS,
+    },
+    payloads={
+        ("configuration:create", "post"): _form(
+            lambda m: {"ci_class": _class_pk(m), "name": "PmxNewCi", "status": "in_use"}
+        ),
+        ("configuration:edit", "post"): _form({"name": "PmxEditedCi"}),
+        ("configuration:transition", "post"): _form({"action": "fail"}),
+        ("configuration:relation_add", "post"): _form(_relation_body),
+        ("configuration:relation_remove", "post"): _form({}),
+        ("api:configuration-item-list", "post"): _json(lambda m: {"ci_class": _class_pk(m), "name": "PmxApiCi"}),
+        ("api:configuration-item-detail", "patch"): _json({"name": "PmxPatchedCi"}),
+        ("api:configuration-item-transition", "post"): _json({"action": "fail"}),
+        ("api:ci-relation-list", "post"): _json(
+            lambda m: {
+                "source": m.objects["configuration_item"]["A.V1"].pk,
+                "relation_type": "connected_to",
+                "target": m.objects["configuration_item"]["A.client"].pk,
+            }
+        ),
+    },
+)
