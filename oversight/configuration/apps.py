@@ -9,3 +9,15 @@ class ConfigurationConfig(AppConfig):
 
     name = "oversight.configuration"
     verbose_name = _("Configuration items")
+
+    def ready(self) -> None:
+        from oversight.configuration.sections import work_order_side_context
+        from oversight.core.sections import contribute
+
+        contribute(
+            "tickets.work_order_side",
+            name="configuration.work_order_cis",
+            template="configuration/sections/work_order_cis.html",
+            context=work_order_side_context,
+            order=50,
+        )

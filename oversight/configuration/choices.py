@@ -119,6 +119,8 @@ AUDIT_ACTIONS = {
     "configuration.ciattributedefinition.changed": _("Configuration item attribute changed"),
     "configuration.cirelation.created": _("Configuration item relation added"),
     "configuration.cirelation.deleted": _("Configuration item relation removed"),
+    "configuration.workorderci.linked": _("Configuration item linked to a work order"),
+    "configuration.workorderci.unlinked": _("Configuration item unlinked from a work order"),
     "configuration.redundancygroup.created": _("Redundancy group created"),
     "configuration.redundancygroup.changed": _("Redundancy group changed"),
 }

@@ -27,3 +27,11 @@ CI_RELATION_CHANGED = define(
     "actor_id",
     doc="A relation between two configuration items was added or removed: impact follows the new graph.",
 )
+WORK_ORDER_CI_LINKED = define(
+    "configuration.work_order.ci_linked",
+    "work_order_id",
+    "ci_id",
+    "linked",
+    "actor_id",
+    doc="A configuration item was linked to a work order (linked=True) or unlinked from it (linked=False).",
+)

@@ -269,3 +269,44 @@ class CIRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.relation_type} {self.target}"
+
+
+class WorkOrderCI(models.Model):
+    """A configuration item a work order is about (the broken printer, the server an incident runs on).
+
+    Lives here, not in tickets: tickets never imports the CMDB; the work-order page shows the links through a
+    page section (`oversight.core.sections`)."""
+
+    # Seen with its work order; `configuration.selectors.work_order_cis` also requires the CI to be visible.
+    visibility = Visibility.through("work_order")
+
+    work_order = models.ForeignKey(
+        "tickets.WorkOrder", verbose_name=_("work order"), on_delete=models.CASCADE, related_name="+"
+    )
+    ci = models.ForeignKey(
+        ConfigurationItem,
+        verbose_name=_("configuration item"),
+        on_delete=models.CASCADE,
+        related_name="work_order_links",
+    )
+    linked_at = models.DateTimeField(_("linked at"))
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("work order configuration item")
+        verbose_name_plural = _("work order configuration items")
+        ordering = ["work_order", "linked_at", "id"]
+        indexes = [models.Index(fields=["ci", "linked_at"], name="config_woci_ci_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["work_order", "ci"], name="configuration_workorderci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id} → {self.ci}"

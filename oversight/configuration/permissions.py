@@ -5,6 +5,7 @@
 - The manager of the vendor that owns a CI edits it, relates it and changes its status; agents of that vendor
   change its status (report it down, under maintenance, restored); a vendor manager records CIs for their vendor.
 - Only a client administrator defines classes and their attributes.
+- The client's operators and the staff of a work order's vendor link CIs to the work order.
 - Executives and auditors read; requesters see no CI.
 """
 
@@ -40,6 +41,13 @@ def may_change_status(user, ci) -> bool:
 def may_manage_classes(user) -> bool:
     """Define CI classes and their typed attributes: client administrators."""
     return is_signed_in(user) and (user.is_superuser or user.role in ADMINISTRATORS)
+
+
+def may_link_work_order(user, work_order) -> bool:
+    """Link CIs to a work order (and unlink them): the client's operators and the work order's vendor staff."""
+    if is_client_operator(user, work_order.organisation_id):
+        return True
+    return bool(work_order.vendor_id and _is_vendor_staff_of(user, work_order.vendor_id))
 
 
 def may_manage_groups(user) -> bool:

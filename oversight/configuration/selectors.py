@@ -21,6 +21,7 @@ from oversight.configuration.models import (
     ConfigurationItem,
     RedundancyGroup,
     RelationType,
+    WorkOrderCI,
 )
 from oversight.tenancy.visibility import restrict
 
@@ -167,3 +168,41 @@ def neighbourhood(*, user, ci: ConfigurationItem, depth: int = 2) -> tuple[dict[
     shown = [r for r in relations if r.source_id in rows and r.target_id in rows]
     items = {r.source_id: r.source for r in shown} | {r.target_id: r.target for r in shown} | {ci.pk: ci}
     return rows, shown, items
+
+
+def work_order_cis(*, user, work_order) -> QuerySet[WorkOrderCI]:
+    """The CIs linked to a work order that the user may see (the link is seen with the work order, the CI through
+    its own rule)."""
+    return (
+        restrict(WorkOrderCI.objects.filter(work_order=work_order), user)
+        .filter(ci__in=ci_list(user=user).values("pk"))
+        .select_related("ci", "ci__ci_class")
+        .order_by("linked_at", "pk")
+    )
+
+
+def work_order_impact(*, user, work_order, links=None) -> list[int]:
+    """The business services the work order's linked CIs impact, that the user may see: the services above a
+    linked CI (or the linked service itself) that are unavailable when the linked CIs are down, with everything
+    else as it stands now (a cluster with enough members up still shields its dependants)."""
+    cis = [link.ci for link in (links if links is not None else work_order_cis(user=user, work_order=work_order))]
+    if not cis:
+        return []
+    graph, services, statuses = organisation_graph(work_order.organisation_id)
+    down = {pk for pk, status in statuses.items() if status in UNAVAILABLE_STATUSES}
+    linked = frozenset(ci.pk for ci in cis if ci.pk in statuses)
+    above = impact_calc.impact(impact_calc.Graph(edges=graph.edges), linked).impacted | linked
+    affected = impact_calc.impact(graph, down | linked, services).unavailable & above & services
+    return sorted(_visible_ids(user, affected))
+
+
+def work_order_link_get(*, user, pk) -> WorkOrderCI:
+    """One link the user may see (its work order and its CI both visible), or 404."""
+    try:
+        return (
+            restrict(WorkOrderCI.objects.select_related("work_order", "ci"), user)
+            .filter(ci__in=ci_list(user=user).values("pk"))
+            .get(pk=pk)
+        )
+    except (WorkOrderCI.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

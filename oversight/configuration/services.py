@@ -12,7 +12,7 @@ from oversight.audit.transitions import transition
 from oversight.configuration import permissions
 from oversight.configuration.attributes import AttributeErrors, AttributeSpec, clean_attributes
 from oversight.configuration.choices import BUILTIN_CLASSES, CI_MACHINE, AttributeType, CIKind, CIStatus
-from oversight.configuration.events import CI_CREATED, CI_RELATION_CHANGED, CI_STATUS_CHANGED
+from oversight.configuration.events import CI_CREATED, CI_RELATION_CHANGED, CI_STATUS_CHANGED, WORK_ORDER_CI_LINKED
 from oversight.configuration.models import (
     CIAttributeDefinition,
     CIClass,
@@ -20,6 +20,7 @@ from oversight.configuration.models import (
     ConfigurationItem,
     RedundancyGroup,
     RelationType,
+    WorkOrderCI,
 )
 from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
@@ -416,3 +417,53 @@ def redundancy_group_update(
         locked.save(update_fields=["min_up", "min_up_percent"])
         audit_record(actor=actor, action="configuration.redundancygroup.changed", obj=locked, before=old, after=new)
     return locked
+
+
+@transaction.atomic
+def work_order_ci_link(*, actor, work_order, ci: ConfigurationItem) -> WorkOrderCI:
+    """Link a CI of the work order's organisation to the work order; linking it again changes nothing."""
+    permissions.require(permissions.may_link_work_order(actor, work_order))
+    if ci.organisation_id != work_order.organisation_id:
+        raise ApplicationError(_("Only configuration items of the work order's organisation can be linked."))
+    link, created = WorkOrderCI.objects.get_or_create(
+        work_order=work_order, ci=ci, defaults={"linked_at": clock.now(), "linked_by": _user(actor)}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="configuration.workorderci.linked",
+            obj=link,
+            organisation=work_order.organisation,
+            after={"work_order": work_order.pk, "ci": ci.pk},
+        )
+        publish(
+            WORK_ORDER_CI_LINKED,
+            work_order_id=work_order.pk,
+            ci_id=ci.pk,
+            linked=True,
+            actor_id=getattr(actor, "pk", None),
+        )
+    return link
+
+
+@transaction.atomic
+def work_order_ci_unlink(*, actor, link: WorkOrderCI) -> None:
+    """Remove a CI from a work order."""
+    work_order = link.work_order
+    permissions.require(permissions.may_link_work_order(actor, work_order))
+    before = {"work_order": work_order.pk, "ci": link.ci_id}
+    audit_record(
+        actor=actor,
+        action="configuration.workorderci.unlinked",
+        obj=link,
+        organisation=work_order.organisation,
+        before=before,
+    )
+    link.delete()
+    publish(
+        WORK_ORDER_CI_LINKED,
+        work_order_id=before["work_order"],
+        ci_id=before["ci"],
+        linked=False,
+        actor_id=getattr(actor, "pk", None),
+    )

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/status/", views.CITransitionView.as_view(), name="transition"),
     path("<int:pk>/relations/", views.RelationAddView.as_view(), name="relation_add"),
     path("relations/<int:pk>/remove/", views.RelationRemoveView.as_view(), name="relation_remove"),
+    path("work-orders/<int:pk>/cis/", views.WorkOrderLinkView.as_view(), name="work_order_link"),
+    path("work-order-links/<int:pk>/remove/", views.WorkOrderUnlinkView.as_view(), name="work_order_unlink"),
 ]

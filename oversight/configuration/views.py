@@ -25,6 +25,7 @@ from oversight.core.errors import ApplicationError
 from oversight.core.listing import sort_list
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.tenancy.roles import STAFF_ROLES
+from oversight.tickets.selectors import work_order_get
 
 # The list's column headers sort by these keys (core.listing.sort_list).
 CI_SORT_KEYS = {
@@ -308,3 +309,44 @@ class RelationRemoveView(RoleRequiredMixin, View):
             return ci_page(request, selectors.ci_get(user=request.user, pk=back_pk), status=exc.status_code)
         messages.success(request, _("The relation was removed."))
         return redirect("configuration:detail", pk=back_pk)
+
+
+def _back_to_work_order(work_order):
+    return redirect("tickets:detail", number=work_order.number)
+
+
+class WorkOrderLinkView(RoleRequiredMixin, View):
+    """`POST /configuration/work-orders/<pk>/cis/`: link a CI (`ci`) to a work order, from its page."""
+
+    allowed_roles = STAFF_ROLES
+
+    def post(self, request, pk):
+        work_order = work_order_get(user=request.user, pk=pk)
+        ci = selectors.ci_get(user=request.user, pk=request.POST.get("ci"))
+        try:
+            services.work_order_ci_link(actor=request.user, work_order=work_order, ci=ci)
+        except ApplicationError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, exc.message)
+            return _back_to_work_order(work_order)
+        messages.success(request, _("The configuration item was linked."))
+        return _back_to_work_order(work_order)
+
+
+class WorkOrderUnlinkView(RoleRequiredMixin, View):
+    """`POST /configuration/work-order-links/<pk>/remove/`: unlink a CI from a work order."""
+
+    allowed_roles = STAFF_ROLES
+
+    def post(self, request, pk):
+        link = selectors.work_order_link_get(user=request.user, pk=pk)
+        try:
+            services.work_order_ci_unlink(actor=request.user, link=link)
+        except ApplicationError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, exc.message)
+            return _back_to_work_order(link.work_order)
+        messages.success(request, _("The configuration item was unlinked."))
+        return _back_to_work_order(link.work_order)

@@ -9,7 +9,7 @@ client and vendor staff; recording a CI is for the client's operators and vendor
 from __future__ import annotations
 
 from oversight.configuration import services
-from oversight.configuration.models import CIClass, CIRelation, ConfigurationItem, RelationType
+from oversight.configuration.models import CIClass, CIRelation, ConfigurationItem, RelationType, WorkOrderCI
 from oversight.tenancy.choices import Role
 from tests.permissions.permissions_support import (
     CLIENT_SIDE,
@@ -19,6 +19,7 @@ from tests.permissions.permissions_support import (
     Target,
     describe_app,
     secret,
+    sees,
     side,
 )
 
@@ -58,6 +59,16 @@ def build(matrix: Matrix) -> None:
             actor=admins["A"], source=items["A.V1"], relation_type=depends, target=items["A.V2"]
         ),
     }
+    # A1 (vendor 1's work order) is linked to vendor 1's application; X1 to the other organisation's server.
+    links = {
+        "A1": services.work_order_ci_link(
+            actor=admins["A"], work_order=matrix.objects["work_order"]["A1"], ci=items["A.V1"]
+        ),
+        "X1": services.work_order_ci_link(
+            actor=admins["X"], work_order=matrix.objects["work_order"]["X1"], ci=items["X"]
+        ),
+    }
+    matrix.objects["work_order_ci"] = links
     matrix.objects["configuration_item"] = items
     matrix.objects["ci_relation"] = relations
     matrix.objects["ci_class"] = {
@@ -76,6 +87,10 @@ def sees_ci(matrix: Matrix, role: str, ci) -> bool:
 
 def sees_relation(matrix: Matrix, role: str, relation) -> bool:
     return sees_ci(matrix, role, relation.source) and sees_ci(matrix, role, relation.target)
+
+
+def sees_link(matrix: Matrix, role: str, link) -> bool:
+    return sees_ci(matrix, role, link.ci) and sees(matrix, role, "work_order", link.work_order)
 
 
 def sees_class(matrix: Matrix, role: str, ci_class) -> bool:
@@ -129,18 +144,30 @@ def _relation_body(matrix: Matrix) -> dict:
 
 describe_app(
     "configuration",
-    models={"configuration_item": ConfigurationItem, "ci_relation": CIRelation, "ci_class": CIClass},
+    models={
+        "configuration_item": ConfigurationItem,
+        "ci_relation": CIRelation,
+        "ci_class": CIClass,
+        "work_order_ci": WorkOrderCI,
+    },
     build=build,
-    rules={"configuration_item": sees_ci, "ci_relation": sees_relation, "ci_class": sees_class},
+    rules={
+        "configuration_item": sees_ci,
+        "ci_relation": sees_relation,
+        "ci_class": sees_class,
+        "work_order_ci": sees_link,
+    },
     words=words,
     get_status=get_status,
-    tables=(ConfigurationItem, CIRelation, CIClass),
+    tables=(ConfigurationItem, CIRelation, CIClass, WorkOrderCI),
     pk_models={
         "configuration:detail": "configuration_item",
         "configuration:edit": "configuration_item",
         "configuration:transition": "configuration_item",
         "configuration:relation_add": "configuration_item",
         "configuration:relation_remove": "ci_relation",
+        "configuration:work_order_link": "work_order",
+        "configuration:work_order_unlink": "work_order_ci",
     },
     gates={
         "configuration:list": READERS,
@@ -150,8 +177,8 @@ describe_app(
         "configuration:transition": READERS,
         "configuration:relation_add": READERS,
         "configuration:relation_remove": READERS,
-        "api:ci-class-list": READERS,
-        "api:ci-class-detail": READERS,
+        "configuration:work_order_link": READERS,
+        "configuration:work_order_unlink": READERS,
     },
     payloads={
         ("configuration:create", "post"): _form(
@@ -161,6 +188,8 @@ describe_app(
         ("configuration:transition", "post"): _form({"action": "fail"}),
         ("configuration:relation_add", "post"): _form(_relation_body),
         ("configuration:relation_remove", "post"): _form({}),
+        ("configuration:work_order_link", "post"): _form(lambda m: {"ci": m.objects["configuration_item"]["A.V1"].pk}),
+        ("configuration:work_order_unlink", "post"): _form({}),
         ("api:configuration-item-list", "post"): _json(lambda m: {"ci_class": _class_pk(m), "name": "PmxApiCi"}),
         ("api:configuration-item-detail", "patch"): _json({"name": "PmxPatchedCi"}),
         ("api:configuration-item-transition", "post"): _json({"action": "fail"}),
