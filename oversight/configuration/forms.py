@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.configuration.choices import AttributeType, CIStatus
 from oversight.configuration.models import CIAttributeDefinition, CIClass, ConfigurationItem, RedundancyGroup
 from oversight.contracts.models import Contract
+from oversight.contracts.selectors import contract_list
 from oversight.tenancy.models import Site, Vendor
 from oversight.tenancy.selectors import vendor_list
 from oversight.tenancy.visibility import restrict
@@ -63,7 +64,7 @@ class CIForm(forms.Form):
         self.ci_class = ci_class
         self.fields["vendor"].queryset = vendor_list(user=user)
         self.fields["site"].queryset = restrict(Site.objects.all(), user)
-        self.fields["support_contract"].queryset = restrict(Contract.objects.select_related("vendor"), user)
+        self.fields["support_contract"].queryset = contract_list(user=user)
         self.fields["redundancy_group"].queryset = restrict(RedundancyGroup.objects.all(), user)
         if editing:
             del self.fields["status"]

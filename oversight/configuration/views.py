@@ -21,6 +21,7 @@ from oversight.configuration.filters import CIFilter
 from oversight.configuration.forms import CIForm, ClassChoiceForm, RelationForm
 from oversight.configuration.graph import NODE_HEIGHT, NODE_WIDTH, layout
 from oversight.configuration.models import CIRelation
+from oversight.contracts.selectors import contract_list
 from oversight.core.errors import ApplicationError
 from oversight.core.listing import sort_list
 from oversight.core.views import RoleRequiredMixin, paginate
@@ -128,6 +129,9 @@ def ci_page(request, ci, *, status: int = 200, relation_form=None):
         "impacted_services": [names[pk] for pk in what_if["services"] if pk in names],
         "needs": [names[pk] for pk in needs if pk in names],
         "graph": graph_context(user=user, ci=ci),
+        "support_contract": (
+            contract_list(user=user).filter(pk=ci.support_contract_id).first() if ci.support_contract_id else None
+        ),
         "may_edit": may_edit,
         "actions": [
             (action, CIAction(action).label)
