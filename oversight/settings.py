@@ -286,6 +286,8 @@ SPECTACULAR_SETTINGS = {
     # One stable schema name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
         "ProblemStatusEnum": "oversight.problems.choices.ProblemStatus",
+        "CIStatusEnum": "oversight.configuration.choices.CIStatus",
+        "CIActionEnum": "oversight.configuration.choices.CIAction",
         "ProblemSuggestionStatusEnum": "oversight.problems.choices.SuggestionStatus",
         "WorkOrderKindEnum": "oversight.tickets.choices.WorkOrderKind",
         "CreatableKindEnum": "oversight.tickets.choices.CreatableKind",

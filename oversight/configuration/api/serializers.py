@@ -119,7 +119,10 @@ class CICreateInputSerializer(CIInputSerializer):
 
     ci_class = ScopedPrimaryKeyRelatedField(selectors.ci_class_list)
     status = serializers.ChoiceField(
-        choices=[CIStatus.IN_USE, CIStatus.PLANNED], required=False, default=CIStatus.IN_USE
+        choices=CIStatus.choices,
+        required=False,
+        default=CIStatus.IN_USE,
+        help_text=_("A new CI is planned or in use."),
     )
 
 
