@@ -19,6 +19,7 @@ from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
 from oversight.knowledge.api.views import ArticleViewSet
 from oversight.notifications.api.views import NotificationViewSet
+from oversight.parts.api.views import PartItemViewSet, StockLevelViewSet, StockLocationViewSet, StockMovementViewSet
 from oversight.portfolio.api.views import (
     CoverageViewSet,
     PortfolioSettingsViewSet,
@@ -81,6 +82,10 @@ router.register("ratings", RatingViewSet, basename="rating")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("prize-draws", PrizeDrawViewSet, basename="prize-draw")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("parts/items", PartItemViewSet, basename="part-item")
+router.register("parts/locations", StockLocationViewSet, basename="part-location")
+router.register("parts/levels", StockLevelViewSet, basename="part-level")
+router.register("parts/movements", StockMovementViewSet, basename="part-movement")
 router.register("contract-versions", ContractVersionViewSet, basename="contract-version")
 router.register("contract-documents", ContractDocumentViewSet, basename="contract-document")
 router.register("configuration-items", ConfigurationItemViewSet, basename="configuration-item")

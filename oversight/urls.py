@@ -23,6 +23,7 @@ urlpatterns = [
     path("contracts/", include("oversight.contracts.urls")),
     path("problems/", include("oversight.problems.urls")),
     path("configuration/", include("oversight.configuration.urls")),
+    path("parts/", include("oversight.parts.urls")),
     path("scorecards/", include("oversight.scorecards.urls")),
     path("settlement/", include("oversight.settlement.urls")),
     path("portfolio/", include("oversight.portfolio.urls")),

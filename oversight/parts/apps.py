@@ -11,5 +11,16 @@ class PartsConfig(AppConfig):
     verbose_name = _("Spare parts")
 
     def ready(self) -> None:
-        """Declare the stock events and register the low-stock alert handler."""
-        from oversight.parts import events, handlers  # noqa: F401
+        """Declare the stock events; register the low-stock alert, the stock-out indicator and the parts section
+        of the work-order page."""
+        from oversight.core.sections import contribute
+        from oversight.parts import events, handlers, kpis  # noqa: F401
+        from oversight.parts.views import work_order_section
+
+        contribute(
+            "tickets.work_order_side",
+            name="parts.used_parts",
+            template="parts/sections/work_order_parts.html",
+            context=work_order_section,
+        )
+        kpis.register()

@@ -1,10 +1,16 @@
 """Stock arithmetic with plain numbers (no Django): what to order, when stock is low, and the balance of a
 ledger. The services keep a balance row per item × location; :func:`ledger_balance` is the specification it
-must always equal (tests rebuild the balances from the ledger and compare)."""
+must always equal (tests rebuild the balances from the ledger and compare). :func:`stock_out_count` is the
+formula of the stock-out indicator (registered in ``parts.kpis``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from oversight.kpi import IndicatorResult, Period
 
 
 def to_order(*, target: int, on_hand: int, on_order: int) -> int:
@@ -29,3 +35,35 @@ def ledger_balance(changes: Iterable[tuple[int, int]]) -> tuple[int, int]:
 def receipt_settles(*, received: int, on_order: int) -> int:
     """How much of what is on order a receipt of ``received`` units settles (never more than is on order)."""
     return min(received, max(on_order, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One stock ledger row as the stock-out count reads it (in ledger order: ascending ``id``)."""
+
+    id: int
+    item_id: int
+    location_id: int
+    at: datetime
+    quantity: int
+
+
+STOCK_OUT_COUNT = "stock_out_count"
+
+
+def stock_out_count(rows: Iterable[LedgerRow], period: Period) -> IndicatorResult:
+    """Stock-outs (缺货次数) = ledger rows in the period that took stock (quantity < 0: a use, a transfer out or a
+    negative adjustment) and left their item × location with 0 on hand.
+
+    ``rows`` are every row of the vendor's parts up to the period's end, so the balance before the period is
+    known; on hand after a row is the sum of its item × location's quantities up to and including it, in ledger
+    order. A count: 0 when nothing ran out, never None. Records: the rows that emptied the stock."""
+    balances: dict[tuple[int, int], int] = {}
+    ids = []
+    for row in sorted(rows, key=lambda r: r.id):
+        key = (row.item_id, row.location_id)
+        balances[key] = balances.get(key, 0) + row.quantity
+        if row.quantity < 0 and balances[key] == 0 and period.contains(row.at):
+            ids.append(row.id)
+    n = Decimal(len(ids))
+    return IndicatorResult(STOCK_OUT_COUNT, "count", n, None, n, tuple(ids), ())

@@ -4,6 +4,7 @@ maintained balance per item × location, the append-only stock ledger, and the l
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import BilingualName
@@ -59,6 +60,9 @@ class PartItem(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.localized_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("parts:item_detail", args=[self.pk])
 
 
 class StockLocation(BilingualName, models.Model):

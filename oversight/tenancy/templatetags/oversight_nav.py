@@ -46,6 +46,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("problems:list", _("Problems")))
     if user.is_superuser or role in STAFF_ROLES:
         items.append(("configuration:list", _("Configuration items")))
+        items.append(("parts:overview", _("Spare parts")))
     if user.is_superuser or role in CLIENT_ROLES:
         items.append(("portfolio:overview", _("Vendor portfolio")))
         items.append(("reports:dashboard", _("Vendor dashboard")))

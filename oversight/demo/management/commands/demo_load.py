@@ -14,6 +14,7 @@ from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_sce
 from oversight.feedback.demo import load_demo_draw, load_demo_ratings
 from oversight.knowledge.demo import load_demo_knowledge
 from oversight.problems.demo import load_demo_problems
+from oversight.parts.demo import load_demo_parts
 from oversight.reports.demo import load_demo_schedules
 from oversight.scorecards.demo import load_demo_evaluations
 from oversight.settlement.demo import load_demo_settlements
@@ -82,6 +83,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Configuration items: {len(cis)} (the hospital's CI graph, with redundancy groups)")
         changes = load_demo_changes(organisation)
         self.stdout.write(f"Changes: {len(changes)} (every state, a CAB meeting and a blackout conflict)")
+        spare_parts = load_demo_parts(organisation)
+        self.stdout.write(f"Spare parts: {len(spare_parts)} parts with their stock ledger")
         self.stdout.write(f"Report schedules: {len(schedules)} (e-mailed from their next sending day on)")
         problems = load_demo_problems(organisation)
         self.stdout.write(f"Problems: {len(problems)} (known errors and a pending suggestion)")
