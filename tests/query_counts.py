@@ -64,6 +64,10 @@ QUERY_COUNTS: dict[str, Pin] = {
     "reports.api.deliveries": GROWS_NOT,
     "reports.schedules_page": GROWS_NOT,
     "reports.dashboard": Pin(ceiling=80),
+    # parts
+    "parts.overview": GROWS_NOT,
+    "parts.api.levels": GROWS_NOT,
+    "parts.api.movements": GROWS_NOT,
 }
 
 

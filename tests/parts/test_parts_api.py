@@ -84,3 +84,36 @@ def test_items_and_locations_are_created_by_the_client(world, stock, api):
     )
     place = {"code": "dc", "name": "数据中心", "site": world.dept.pk}
     assert api("client_admin").post("/api/v1/parts/locations/", place, format="json").status_code == 201
+
+
+def test_list_query_counts_do_not_grow_with_the_rows(world, stock, api, work_order):
+    from django.urls import reverse
+
+    from tests.factories import signed_in
+    from tests.query_counts import assert_flat, count_queries
+
+    client, page = api("client_supervisor"), signed_in(world.users["client_supervisor"])
+    receive(stock, stock.toner, stock.store, 1)
+
+    def counts() -> list[int]:
+        found = []
+        for url, get in (
+            ("/api/v1/parts/levels/", client.get),
+            ("/api/v1/parts/movements/", client.get),
+            (reverse("parts:overview"), page.get),
+        ):
+            with count_queries() as queries:
+                assert get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    few = counts()
+    wo = work_order()
+    receive(stock, stock.switch, stock.ward, 3)
+    receive(stock, stock.toner, stock.ward, 2)
+    parts.movement_record(
+        actor=stock.supervisor, item=stock.toner, location=stock.store, kind="consume", quantity=1, work_order=wo
+    )
+    many = counts()
+    for name, one, more in zip(("parts.api.levels", "parts.api.movements", "parts.overview"), few, many, strict=True):
+        assert_flat(name, one, more)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
@@ -14,6 +16,7 @@ from oversight.tickets.selectors import work_order_list
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ScopedWorkOrderNumberField(serializers.SlugRelatedField):
     """A work order given by its number, among those the requesting user may see (others: "does not exist")."""
 
