@@ -13,8 +13,8 @@ from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
 from oversight.feedback.demo import load_demo_draw, load_demo_ratings
 from oversight.knowledge.demo import load_demo_knowledge
-from oversight.problems.demo import load_demo_problems
 from oversight.parts.demo import load_demo_parts
+from oversight.problems.demo import load_demo_problems
 from oversight.reports.demo import load_demo_schedules
 from oversight.scorecards.demo import load_demo_evaluations
 from oversight.settlement.demo import load_demo_settlements
