@@ -193,6 +193,7 @@ describe_app(
         ("api:configuration-item-list", "post"): _json(lambda m: {"ci_class": _class_pk(m), "name": "PmxApiCi"}),
         ("api:configuration-item-detail", "patch"): _json({"name": "PmxPatchedCi"}),
         ("api:configuration-item-transition", "post"): _json({"action": "fail"}),
+        ("api:ci-relation-detail", "delete"): _json({}),
         ("api:ci-relation-list", "post"): _json(
             lambda m: {
                 "source": m.objects["configuration_item"]["A.V1"].pk,
