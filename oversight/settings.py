@@ -286,6 +286,7 @@ SPECTACULAR_SETTINGS = {
     # One stable schema name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
         "ProblemStatusEnum": "oversight.problems.choices.ProblemStatus",
+        "WorkOrderBulkActionEnum": "oversight.tickets.api.serializers.BULK_API_ACTIONS",
         "CIStatusEnum": "oversight.configuration.choices.CIStatus",
         "CIActionEnum": "oversight.configuration.choices.CIAction",
         "ProblemSuggestionStatusEnum": "oversight.problems.choices.SuggestionStatus",
