@@ -269,6 +269,8 @@ class RelationAddView(RoleRequiredMixin, View):
     def post(self, request, pk):
         user = request.user
         ci = selectors.ci_get(user=user, pk=pk)
+        if not permissions.may_edit(user, ci):  # refuse before reading the form: a reader gets 403, not 400
+            raise PermissionDenied
         form = RelationForm(
             request.POST,
             user=user,
