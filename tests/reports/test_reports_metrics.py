@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from oversight import kpi as indicators
 from oversight.contracts.selectors import contract_version_for_period
-from oversight.core import clock
+from oversight.core import clock, kpis
 from oversight.reports.metrics import REPORTED_CODES, vendor_figures
 from oversight.reports.periods import period_from_key, trailing_periods
 from oversight.scorecards.facts_loader import load_facts
@@ -15,7 +15,11 @@ from tests.scorecards.conftest import EVAL_AT, build_fixture, make_contract
 
 
 def _separately(world, period, version):
-    """The scorecard's way: load the facts of this one period and compute every indicator."""
+    """The scorecard's way: load the facts of this one period and compute every indicator.
+
+    The service indicators come from the work-order facts in one go; a reported source of another app (the
+    knowledge base's) from its own loader, loaded for this one period.
+    """
     facts = load_facts(
         organisation_id=world.org.pk,
         vendor_id=world.vendor.pk,
@@ -23,13 +27,20 @@ def _separately(world, period, version):
         period=period.window,
         evaluated_at=min(clock.now(), period.end_at),
     )
-    return indicators.compute_all(
+    results = indicators.compute_all(
         work_orders=facts.work_orders,
         period=period.window,
         ratings=facts.ratings,
         complaints=facts.complaints,
         backlog_at=min(clock.now(), period.end_at),
     )
+    at = min(clock.now(), period.end_at)
+    scope = kpis.Scope(organisation_id=world.org.pk, vendor_id=world.vendor.pk, version=version, evaluated_at=at)
+    own_loads = kpis.Facts(scope, period.window)
+    for source in kpis.registry.sources(kpis.REPORT):
+        if source.code not in results:
+            results[source.code] = kpis.compute(source, own_loads, kpis.Window(period.window, at))
+    return results
 
 
 def test_window_load_matches_per_period_loads_and_hand_counts(world):
