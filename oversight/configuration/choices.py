@@ -93,6 +93,16 @@ BUILTIN_CLASSES = {
 }
 
 
+#: The built-in relation types: code -> (name, English, reverse name, English reverse, carries impact). The
+#: migration that first created them keeps its own copy (a migration never reads app code).
+BUILTIN_RELATION_TYPES = {
+    "runs_on": ("运行于", "runs on", "承载", "hosts", True),
+    "depends_on": ("依赖于", "depends on", "被依赖于", "is needed by", True),
+    "connected_to": ("连接到", "connected to", "连接着", "connects", True),
+    "provided_by": ("由供应商平台提供", "provided by vendor", "提供", "provides", True),
+}
+
+
 class RelationCode(models.TextChoices):
     """The built-in relation types (seeded by the migration)."""
 

@@ -11,7 +11,7 @@ from oversight.audit.services import audit_record, diff_snapshots, model_snapsho
 from oversight.audit.transitions import transition
 from oversight.configuration import permissions
 from oversight.configuration.attributes import AttributeErrors, AttributeSpec, clean_attributes
-from oversight.configuration.choices import BUILTIN_CLASSES, CI_MACHINE, AttributeType, CIKind, CIStatus
+from oversight.configuration.choices import BUILTIN_CLASSES, BUILTIN_RELATION_TYPES, CI_MACHINE, AttributeType, CIKind, CIStatus
 from oversight.configuration.events import CI_CREATED, CI_RELATION_CHANGED, CI_STATUS_CHANGED, WORK_ORDER_CI_LINKED
 from oversight.configuration.models import (
     CIAttributeDefinition,
@@ -92,9 +92,14 @@ def _check_keys(ci: ConfigurationItem) -> None:
 
 @transaction.atomic
 def ci_classes_seed(*, actor, organisation) -> list[CIClass]:
-    """Give an organisation the eight built-in classes it lacks (server ... business service); a repeat adds none."""
+    """Give an organisation the eight built-in classes it lacks (server ... business service); a repeat adds none.
+
+    The built-in relation types are made too if they are missing (a database emptied with ``flush`` loses the
+    rows the migration wrote), so classes are never seeded without the relations that join their CIs.
+    """
     if actor is not None:
         permissions.require(permissions.may_manage_classes(actor) and _same_organisation(actor, organisation))
+    relation_types_seed()
     have = set(CIClass.objects.filter(organisation=organisation).values_list("code", flat=True))
     created = [
         CIClass.objects.create(
@@ -117,6 +122,18 @@ def ci_classes_seed(*, actor, organisation) -> list[CIClass]:
             after={"codes": [c.code for c in created]},
         )
     return created
+
+
+def relation_types_seed() -> list[RelationType]:
+    """Create the built-in relation types that are missing; existing ones (and their edited names) are kept."""
+    have = set(RelationType.objects.values_list("code", flat=True))
+    return [
+        RelationType.objects.create(
+            code=code, name=name, name_en=name_en, reverse_name=reverse, reverse_name_en=reverse_en, propagates=flag
+        )
+        for code, (name, name_en, reverse, reverse_en, flag) in BUILTIN_RELATION_TYPES.items()
+        if code not in have
+    ]
 
 
 def _same_organisation(actor, organisation) -> bool:

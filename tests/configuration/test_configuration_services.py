@@ -8,7 +8,7 @@ import pytest
 
 from oversight.audit.models import AuditEntry
 from oversight.configuration import services as cmdb
-from oversight.configuration.models import CIClass, CIRelation, ConfigurationItem
+from oversight.configuration.models import CIClass, CIRelation, ConfigurationItem, RelationType
 from oversight.contracts.models import Contract
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
@@ -50,6 +50,28 @@ def test_the_built_in_classes_are_seeded_once_and_audited(world):
         cmdb.ci_classes_seed(actor=world.users["client_supervisor"], organisation=world.org)
     with pytest.raises(NotAllowed):
         cmdb.ci_classes_seed(actor=world.users["foreign_admin"], organisation=world.org)
+
+
+def test_seeding_classes_restores_missing_relation_types_and_keeps_edited_ones(world):
+    # The migration wrote the four types; a flushed database (the browser tests' live server) has none.
+    assert set(RelationType.objects.values_list("code", flat=True)) == {
+        "runs_on",
+        "depends_on",
+        "connected_to",
+        "provided_by",
+    }
+    RelationType.objects.filter(code="runs_on").update(name="部署于")
+    RelationType.objects.exclude(code="runs_on").delete()
+    cmdb.ci_classes_seed(actor=world.users["client_admin"], organisation=world.org)
+    assert RelationType.objects.count() == 4
+    assert RelationType.objects.get(code="runs_on").name == "部署于"
+    depends = RelationType.objects.get(code="depends_on")
+    assert (depends.name, depends.name_en, depends.reverse_name_en, depends.propagates) == (
+        "依赖于",
+        "depends on",
+        "is needed by",
+        True,
+    )
 
 
 def test_an_administrator_adds_a_class_with_typed_attributes_that_ci_values_must_fit(world, classes):
