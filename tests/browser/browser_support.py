@@ -22,6 +22,12 @@ def login(page, user) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def fits_the_phone(page) -> bool:
+    """Whether the page has no sideways scroll: nothing is wider than the phone's screen (a phone browser widens
+    its layout viewport to fit a too-wide page, so the screen, not innerWidth, is the limit)."""
+    return page.evaluate("document.scrollingElement.scrollWidth <= Math.min(window.innerWidth, screen.width)")
+
+
 def zh(message: str) -> str:
     """The Simplified Chinese UI text for an English msgid; fails clearly while it is still untranslated."""
     with translation.override("zh-hans"):

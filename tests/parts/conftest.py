@@ -24,8 +24,8 @@ class Stock:
     supervisor: object
 
 
-@pytest.fixture
-def stock(world) -> Stock:
+def build_stock(world) -> Stock:
+    """The parts world made through the real services (also used by the browser journey)."""
     supervisor = world.users["client_supervisor"]
     building = SiteFactory(organisation=world.org, name="Outpatient building", code="opd")
     store = parts.location_create(actor=supervisor, site=building, code="store", name="信息科备件库")
@@ -49,6 +49,11 @@ def stock(world) -> Stock:
         vendor=world.other_vendor,
     )
     return Stock(store=store, ward=ward, toner=toner, switch=switch, supervisor=supervisor)
+
+
+@pytest.fixture
+def stock(world) -> Stock:
+    return build_stock(world)
 
 
 @pytest.fixture
