@@ -11,5 +11,7 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Change management")
 
     def ready(self) -> None:
-        """Declare the change events and register the handlers."""
-        from oversight.changes import events, handlers  # noqa: F401
+        """Declare the change events, register the handlers and the change indicators."""
+        from oversight.changes import events, handlers, kpis  # noqa: F401 - importing registers them
+
+        kpis.register()

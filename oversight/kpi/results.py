@@ -68,3 +68,18 @@ class IndicatorResult:
     numerator_ids: tuple[RecordId, ...] = ()
     denominator_ids: tuple[RecordId, ...] = ()
     groups: Mapping[str, tuple[RecordId, ...]] = field(default_factory=dict)
+
+
+def share_of(code: str, numerator_ids: Iterable[RecordId], denominator_ids: Iterable[RecordId]) -> IndicatorResult:
+    """A percentage of records: the records counted over the records they are counted among (value None when
+    there are none)."""
+    top, bottom = tuple(numerator_ids), tuple(denominator_ids)
+    return IndicatorResult(
+        code=code,
+        unit="percent",
+        numerator=Decimal(len(top)),
+        denominator=Decimal(len(bottom)),
+        value=percent(Decimal(len(top)), Decimal(len(bottom))),
+        numerator_ids=top,
+        denominator_ids=bottom,
+    )

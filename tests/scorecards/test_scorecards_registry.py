@@ -83,7 +83,7 @@ def test_without_the_registration_nothing_of_it_is_left(world):
 
 def test_an_unknown_source_is_refused_by_the_service_naming_it(world, contract):
     items = simple_indicators()
-    items[0] = services.IndicatorInput(**{**items[0].__dict__, "source": "change_success_rate"})
+    items[0] = services.IndicatorInput(**{**items[0].__dict__, "source": "not_a_registered_source"})
     with translation.override("en"), pytest.raises(ApplicationError) as exc:
         services.scheme_version_create(
             contract=contract,
@@ -92,7 +92,7 @@ def test_an_unknown_source_is_refused_by_the_service_naming_it(world, contract):
             indicators=items,
         )
     assert exc.value.code == "source" and exc.value.extra.get("row") == 1
-    assert "change_success_rate" in str(exc.value.message)
+    assert "not_a_registered_source" in str(exc.value.message)
     assert "registered indicator source" in str(exc.value.message)
 
 
