@@ -11,7 +11,14 @@ from oversight.audit.services import audit_record, diff_snapshots, model_snapsho
 from oversight.audit.transitions import transition
 from oversight.configuration import permissions
 from oversight.configuration.attributes import AttributeErrors, AttributeSpec, clean_attributes
-from oversight.configuration.choices import BUILTIN_CLASSES, BUILTIN_RELATION_TYPES, CI_MACHINE, AttributeType, CIKind, CIStatus
+from oversight.configuration.choices import (
+    BUILTIN_CLASSES,
+    BUILTIN_RELATION_TYPES,
+    CI_MACHINE,
+    AttributeType,
+    CIKind,
+    CIStatus,
+)
 from oversight.configuration.events import CI_CREATED, CI_RELATION_CHANGED, CI_STATUS_CHANGED, WORK_ORDER_CI_LINKED
 from oversight.configuration.models import (
     CIAttributeDefinition,

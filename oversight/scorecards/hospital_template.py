@@ -2,6 +2,9 @@
 
 Weights by dimension (GB/T 28827.1): people 20, resources 15, processes 45, technology 20 = 100. The people
 dimension reads the vendor's roster (staff fill rate, certificate validity) besides the dress-code spot checks.
+The processes dimension weighs the work orders' timeliness with the vendor's problem and change processes
+(GB/T 28827.1 §9: problem resolution, change success, changes without authorisation); the resources dimension
+counts the vendor's stock-outs of spare parts beside the spot check of parts and tools.
 Deductions count in points of the total score: their rule's maximum equals the indicator's weight, so
 "1 point per event" takes exactly one point off the period score, down to 0 for the indicator.
 Manual indicators have no score until the supervisor enters them (even 0 events is an entry);
@@ -15,6 +18,9 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from oversight import kpi
+from oversight.changes import indicators as change_indicators
+from oversight.parts import calc as parts_calc
+from oversight.problems import indicators as problem_indicators
 from oversight.scorecards.choices import MANUAL, Dimension, MissingPolicy, Unit
 from oversight.scorecards.rules import DeductionRule, LinearRule, StepRule
 from oversight.scorecards.services.schemes import IndicatorInput
@@ -81,13 +87,25 @@ def template_indicators() -> list[IndicatorInput]:
             name="备件与工具完备率",
             name_en="Spare parts and tools readiness",
             dimension=Dimension.RESOURCES,
-            weight=D("8"),
+            weight=D("6"),
             source=MANUAL,
             unit=Unit.PERCENT,
             rule=LinearRule(full_at=D("100"), zero_at=D("80")).to_dict(),
             missing_policy=MissingPolicy.RAISE,
             target=D("100"),
             description="按备件清单和工具清单抽查的完备比例（%），100 % 满分，80 % 及以下 0 分，其间线性。",
+        ),
+        IndicatorInput(
+            code="stock_outs",
+            name="备件缺货次数",
+            name_en="Spare-part stock-outs",
+            dimension=Dimension.RESOURCES,
+            weight=D("2"),
+            source=parts_calc.STOCK_OUT_COUNT,
+            rule=DeductionRule(per_event=D("1"), max_points=D("2"), floor=D("0")).to_dict(),
+            missing_policy=MissingPolicy.FULL,
+            target=D("0"),
+            description="本期备件在某一库位的库存被领用至零的次数，每次扣 1 分，扣完为止。",
         ),
         IndicatorInput(
             code="documentation",
@@ -108,7 +126,7 @@ def template_indicators() -> list[IndicatorInput]:
             name="响应及时率",
             name_en="Response timeliness",
             dimension=Dimension.PROCESSES,
-            weight=D("10"),
+            weight=D("8"),
             source=kpi.RESPONSE_TIMELINESS,
             rule=LinearRule(full_at=D("98"), zero_at=D("90")).to_dict(),
             missing_policy=MissingPolicy.FULL,
@@ -120,7 +138,7 @@ def template_indicators() -> list[IndicatorInput]:
             name="到场及时率",
             name_en="On-site timeliness",
             dimension=Dimension.PROCESSES,
-            weight=D("10"),
+            weight=D("7"),
             source=kpi.ONSITE_TIMELINESS,
             rule=LinearRule(full_at=D("95"), zero_at=D("85")).to_dict(),
             missing_policy=MissingPolicy.FULL,
@@ -144,7 +162,7 @@ def template_indicators() -> list[IndicatorInput]:
             name="首次解决率",
             name_en="First-time fix",
             dimension=Dimension.PROCESSES,
-            weight=D("8"),
+            weight=D("5"),
             source=kpi.FIRST_TIME_FIX,
             rule=LinearRule(full_at=D("90"), zero_at=D("60")).to_dict(),
             missing_policy=MissingPolicy.FULL,
@@ -156,12 +174,54 @@ def template_indicators() -> list[IndicatorInput]:
             name="重开率",
             name_en="Reopen rate",
             dimension=Dimension.PROCESSES,
-            weight=D("7"),
+            weight=D("4"),
             source=kpi.REOPEN_RATE,
             rule=LinearRule(full_at=D("2"), zero_at=D("10")).to_dict(),
             missing_policy=MissingPolicy.FULL,
             target=D("2"),
             description="本期首次解决的工单中被重开的比例；≤ 2 % 满分，≥ 10 % 0 分，其间线性。",
+        ),
+        IndicatorInput(
+            code="problem_resolution",
+            name="问题解决率",
+            name_en="Problem resolution rate",
+            dimension=Dimension.PROCESSES,
+            weight=D("4"),
+            source=problem_indicators.PROBLEM_RESOLUTION_RATE,
+            rule=LinearRule(full_at=D("80"), zero_at=D("40")).to_dict(),
+            missing_policy=MissingPolicy.FULL,
+            target=D("80"),
+            description=(
+                "本期内处于未关闭状态的问题中于本期解决的比例；80 % 满分，40 % 及以下 0 分，其间线性；"
+                "本期无问题时满分。"
+            ),
+        ),
+        IndicatorInput(
+            code="change_success",
+            name="变更成功率",
+            name_en="Change success rate",
+            dimension=Dimension.PROCESSES,
+            weight=D("4"),
+            source=change_indicators.CHANGE_SUCCESS_RATE,
+            rule=LinearRule(full_at=D("98"), zero_at=D("85")).to_dict(),
+            missing_policy=MissingPolicy.FULL,
+            target=D("98"),
+            description=(
+                "本期完成实施后评审的变更中结果为成功（含有遗留问题的成功）的比例；98 % 满分，85 % 及以下 0 分，"
+                "其间线性；本期无评审时满分。"
+            ),
+        ),
+        IndicatorInput(
+            code="unauthorised_changes",
+            name="未经授权变更次数",
+            name_en="Unauthorised changes",
+            dimension=Dimension.PROCESSES,
+            weight=D("3"),
+            source=change_indicators.UNAUTHORISED_CHANGES,
+            rule=DeductionRule(per_event=D("3"), max_points=D("3"), floor=D("0")).to_dict(),
+            missing_policy=MissingPolicy.FULL,
+            target=D("0"),
+            description="本期未经授权即进入实施的变更，每次扣 3 分，扣完为止。",
         ),
         # 技术 20
         IndicatorInput(

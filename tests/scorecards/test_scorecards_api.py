@@ -166,7 +166,7 @@ def test_schemes_are_read_by_the_vendor_and_versioned_by_client_admins(world, co
     assert "99.50" in refused.json()["error"]["message"]
     template = post(admin, "/api/v1/indicator-schemes/from-template/", {"contract": contract.pk})
     assert template.status_code == 201
-    assert len(template.json()["indicators"]) == 13
+    assert len(template.json()["indicators"]) == 17
     assert post(api(world, "client_supervisor"), "/api/v1/indicator-schemes/", body).status_code in (400, 403)
     vendor = api(world, "vendor_manager").get(f"/api/v1/indicator-schemes/?contract={contract.pk}").json()
     assert [s["number"] for s in vendor["results"]] == [3, 2, 1]

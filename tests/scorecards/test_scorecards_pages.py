@@ -180,7 +180,7 @@ def test_the_scheme_page_and_the_template_button(client, world, contract):
     assert client.get(reverse("scorecards:scheme_edit", args=[contract.pk])).status_code == 403
     login(client, world, "other_vendor_manager")
     assert client.get(reverse("scorecards:scheme", args=[contract.pk])).status_code == 404
-    assert scheme.indicators.count() == 13
+    assert scheme.indicators.count() == 17
 
 
 def _editor_data(rows, **header):

@@ -121,3 +121,20 @@ def test_the_hospital_template_has_the_documented_dimensions_and_weights(world, 
         5,
     )
     assert indicators["certificate_validity"].unit == "percent"
+    # The vendor's ITIL processes in the processes and resources dimensions (docs/formulas.md).
+    assert {
+        code: (i.source, i.dimension, i.weight)
+        for code, i in indicators.items()
+        if code in {"problem_resolution", "change_success", "unauthorised_changes", "stock_outs"}
+    } == {
+        "problem_resolution": ("problem_resolution_rate", "processes", 4),
+        "change_success": ("change_success_rate", "processes", 4),
+        "unauthorised_changes": ("unauthorised_changes", "processes", 3),
+        "stock_outs": ("stock_out_count", "resources", 2),
+    }
+    assert indicators["unauthorised_changes"].rule == {
+        "kind": "deduction",
+        "per_event": "3",
+        "max_points": "3",
+        "floor": "0",
+    }
