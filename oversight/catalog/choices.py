@@ -66,6 +66,9 @@ class Status(models.TextChoices):
     ON_SITE = "on_site", _("On site")
     PENDING_REQUESTER = "pending_requester", _("Pending requester")
     PENDING_THIRD_PARTY = "pending_third_party", _("Pending third party")
+    # An incident linked to an open problem, waiting for its fix (ADR 0028); the SLA policy decides whether it
+    # pauses a clock, like every other status.
+    PENDING_PROBLEM = "pending_problem", _("Awaiting problem")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -79,6 +82,7 @@ OPEN_STATUSES = frozenset(
         Status.ON_SITE,
         Status.PENDING_REQUESTER,
         Status.PENDING_THIRD_PARTY,
+        Status.PENDING_PROBLEM,
     }
 )
 

@@ -11,8 +11,12 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problems")
 
     def ready(self) -> None:
-        """Declare the problem events and register the handlers and the sections shown on work-order pages."""
-        from oversight.problems import events, handlers, kpis, sections  # noqa: F401 - importing registers them
+        """Declare the problem events and register the handlers, the sections shown on work-order pages and the
+        condition of a work order's "wait for the problem"."""
+        from oversight.problems import events, handlers, kpis, sections, selectors  # noqa: F401 - registers them
+        from oversight.tickets import preconditions
+        from oversight.tickets.choices import Action
 
         kpis.register()
         sections.register()
+        preconditions.register(Action.PAUSE_PROBLEM, selectors.incident_has_open_problem)

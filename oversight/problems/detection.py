@@ -1,10 +1,12 @@
 """Suggesting problems from recurring incidents: the ORM side of the pure rule in `problems.clustering`.
 
 `suggestions_detect(organisation=...)` reads the organisation's rule (k incidents within W business days,
-`ProblemSettings`), the working days of its business calendar, the incidents received in the window and the
-services and categories that already have an open problem, runs `clustering.find_clusters` and stores each new
-cluster once as a `ProblemSuggestion`, telling the client's supervisors. It runs after every new work order
-(the `tickets.work_order.created` handler, in-process when embedded) and periodically for every organisation
+`ProblemSettings`), the working days of its business calendar, the incidents received in the window with their
+service, category and the configuration items linked to them (the configuration app's work-order links), and
+the services, categories and items that already have an open problem, runs `clustering.find_clusters` and stores
+each new cluster once as a `ProblemSuggestion`, telling the client's supervisors. It runs after every new work
+order and every configuration item linked to one (handlers of `tickets.work_order.created` and
+`configuration.work_order.ci_linked`, in-process when embedded) and periodically for every organisation
 (Celery beat, `problems.tasks.detect_problem_suggestions`). Running it twice changes nothing: a key already
 suggested since the window began (open, accepted or dismissed) is not suggested again in that window.
 """
@@ -23,6 +25,7 @@ from oversight.businesstime.engine import CalendarDataMissing, working_segments
 from oversight.catalog.calendars import calendar_spec
 from oversight.catalog.choices import SLAMetric
 from oversight.catalog.models import BusinessCalendar, Service, ServiceCategory
+from oversight.configuration.models import ConfigurationItem, WorkOrderCI
 from oversight.core import clock
 from oversight.core.events import publish
 from oversight.notifications.services import notification_create, notification_queue_email
@@ -79,15 +82,16 @@ def window_start(calendar: BusinessCalendar, now: dt.datetime, days: int) -> dt.
 
 
 def _open_problem_keys(organisation) -> set[str]:
-    """The services and categories that already have an open problem."""
-    rows = Problem.objects.filter(
-        organisation=organisation, status__in=OPEN_PROBLEM_STATUSES, service__isnull=False
-    ).values_list("service_id", "service__category_id")
+    """The services, categories and configuration items that already have an open problem."""
+    open_problems = Problem.objects.filter(organisation=organisation, status__in=OPEN_PROBLEM_STATUSES)
+    rows = open_problems.filter(service__isnull=False).values_list("service_id", "service__category_id")
     keys = set()
     for service_id, category_id in rows:
         keys.add(f"service:{service_id}")
         if category_id:
             keys.add(f"category:{category_id}")
+    for ci_id in open_problems.filter(configuration_items__isnull=False).values_list("configuration_items", flat=True):
+        keys.add(f"ci:{ci_id}")
     return keys
 
 
@@ -115,13 +119,39 @@ def _notify(suggestion: ProblemSuggestion, label: str) -> None:
             notification_queue_email(notification=notification)
 
 
-def _label(key: str) -> tuple[str, Service | None, ServiceCategory | None]:
+def _linked_items(work_order_ids: list[int]) -> dict[int, list[int]]:
+    """Work order id -> the ids of the configuration items linked to it (the configuration app's links; a
+    system read for the whole organisation, as the rest of the detection)."""
+    found: dict[int, list[int]] = {}
+    rows = WorkOrderCI.objects.filter(work_order_id__in=work_order_ids).values_list("work_order_id", "ci_id")
+    for work_order_id, ci_id in rows.order_by("work_order_id", "ci_id"):
+        found.setdefault(work_order_id, []).append(ci_id)
+    return found
+
+
+def _shared(key: str) -> dict:
+    """What a cluster key names: its dimension and the service, category or configuration item."""
     kind, _sep, pk = key.partition(":")
     if kind == ClusterDimension.SERVICE:
-        service = Service.objects.filter(pk=pk).first()
-        return ClusterDimension.SERVICE, service, None
-    category = ServiceCategory.objects.filter(pk=pk).first()
-    return ClusterDimension.CATEGORY, None, category
+        return {"dimension": kind, "service": Service.objects.filter(pk=pk).first()}
+    if kind == ClusterDimension.CI:
+        return {"dimension": kind, "configuration_item": ConfigurationItem.objects.filter(pk=pk).first()}
+    return {"dimension": ClusterDimension.CATEGORY, "category": ServiceCategory.objects.filter(pk=pk).first()}
+
+
+#: When two clusters hold the same incidents, the first dimension here says it (a category or an item whose
+#: incidents are exactly one service's says nothing more than the service; a category's that are exactly one
+#: item's are that item's).
+PRECEDENCE = (ClusterDimension.SERVICE, ClusterDimension.CI, ClusterDimension.CATEGORY)
+
+
+def _distinct(every: list[clustering.Cluster]) -> list[clustering.Cluster]:
+    """The clusters that say something: one per set of incidents, the most specific dimension kept."""
+    rank = {dimension: n for n, dimension in enumerate(PRECEDENCE)}
+    first: dict[tuple[int, ...], str] = {}
+    for cluster in sorted(every, key=lambda c: (rank[c.key.partition(":")[0]], c.key)):
+        first.setdefault(cluster.incident_ids, cluster.key)
+    return [c for c in every if first[c.incident_ids] == c.key]
 
 
 @transaction.atomic
@@ -134,14 +164,20 @@ def suggestions_detect(*, organisation, now: dt.datetime | None = None, event_id
     since = window_start(calendar, now, days)
     if since is None:
         return []
-    rows = WorkOrder.objects.filter(
-        organisation=organisation, kind=WorkOrderKind.INCIDENT, created_at__gte=since, created_at__lte=now
-    ).values_list("pk", "created_at", "service_id", "service__category_id")
+    rows = list(
+        WorkOrder.objects.filter(
+            organisation=organisation, kind=WorkOrderKind.INCIDENT, created_at__gte=since, created_at__lte=now
+        ).values_list("pk", "created_at", "service_id", "service__category_id")
+    )
+    items = _linked_items([row[0] for row in rows])
     incidents = [
         clustering.Incident(
             id=pk,
             at=at,
-            keys=tuple(key for key in (f"service:{sid}", f"category:{cid}" if cid else "") if key),
+            keys=(
+                *(key for key in (f"service:{sid}", f"category:{cid}" if cid else "") if key),
+                *(f"ci:{ci_id}" for ci_id in items.get(pk, ())),
+            ),
         )
         for pk, at, sid, cid in rows
     ]
@@ -152,25 +188,16 @@ def suggestions_detect(*, organisation, now: dt.datetime | None = None, event_id
     )
     excluded = _open_problem_keys(organisation) | suggested
     every = clustering.find_clusters(incidents, since=since, until=now, k=k)
-    # A category whose cluster holds exactly one service's cluster says nothing more: the service is suggested.
-    services_ = {c.incident_ids for c in every if c.key.startswith(f"{ClusterDimension.SERVICE}:")}
-    clusters = [
-        c
-        for c in every
-        if c.key not in excluded
-        and (c.key.startswith(f"{ClusterDimension.SERVICE}:") or c.incident_ids not in services_)
-    ]
+    clusters = [c for c in _distinct(every) if c.key not in excluded]
     created = []
     for cluster in clusters:
-        dimension, service, category = _label(cluster.key)
+        shared = _shared(cluster.key)
         try:
             with transaction.atomic():
                 suggestion = ProblemSuggestion.objects.create(
                     organisation=organisation,
-                    dimension=dimension,
                     key=cluster.key,
-                    service=service,
-                    category=category,
+                    **shared,
                     work_order_ids=list(cluster.incident_ids),
                     window_start=since,
                     created_at=now,
@@ -185,6 +212,6 @@ def suggestions_detect(*, organisation, now: dt.datetime | None = None, event_id
             after=model_snapshot(suggestion),
         )
         publish(PROBLEM_SUGGESTED, suggestion_id=suggestion.pk)
-        _notify(suggestion, str(service or category))
+        _notify(suggestion, str(next(value for name, value in shared.items() if name != "dimension")))
         created.append(suggestion)
     return created

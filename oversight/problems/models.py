@@ -361,6 +361,14 @@ class ProblemSuggestion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    configuration_item = models.ForeignKey(
+        "configuration.ConfigurationItem",
+        verbose_name=_("configuration item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     work_order_ids = models.JSONField(_("incidents"), default=list)
     window_start = models.DateTimeField(_("window from"))
     created_at = models.DateTimeField(_("suggested at"))

@@ -127,7 +127,8 @@ def known_error_search(*, user, text: str, limit: int = 5) -> list[KnownError]:
 
 def suggestion_list(*, user) -> QuerySet[ProblemSuggestion]:
     """Problem suggestions the user may see (the client side of the organisation)."""
-    return restrict(ProblemSuggestion.objects.select_related("service", "category", "problem"), user)
+    related = ("service", "category", "configuration_item", "problem")
+    return restrict(ProblemSuggestion.objects.select_related(*related), user)
 
 
 def suggestion_get(*, user, pk) -> ProblemSuggestion:
@@ -142,3 +143,9 @@ def settings_for(organisation) -> ProblemSettings:
     """The organisation's problem settings (an unsaved blank row when it never saved any)."""
     found = ProblemSettings.objects.select_related("calendar").filter(organisation=organisation).first()
     return found or ProblemSettings(organisation=organisation)
+
+
+def incident_has_open_problem(work_order) -> bool:
+    """Whether the work order is linked to a problem still open (the condition of "wait for the problem"; a fact
+    of the work order, asked by the tickets transition for whoever may act on it)."""
+    return ProblemIncident.objects.filter(work_order=work_order, problem__status__in=OPEN_PROBLEM_STATUSES).exists()

@@ -619,7 +619,7 @@ def problem_settings_save(*, actor, organisation, min_incidents, window_days, ca
 
 def suggestion_title(suggestion: ProblemSuggestion) -> str:
     """A new problem's title from what the suggested incidents share (in the active language)."""
-    shared = suggestion.service or suggestion.category
+    shared = suggestion.service or suggestion.configuration_item or suggestion.category
     if shared is None:
         return gettext("Recurring incidents")
     return gettext("Recurring incidents: %(shared)s") % {"shared": shared}
@@ -653,4 +653,5 @@ def suggestion_accept(*, actor, suggestion: ProblemSuggestion) -> Problem:
         service=locked.service,
         work_orders=incidents,
         suggestion=locked,
+        configuration_items=[locked.configuration_item] if locked.configuration_item_id else (),
     )

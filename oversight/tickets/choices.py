@@ -38,7 +38,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
-PENDING_STATUSES = frozenset({Status.PENDING_REQUESTER, Status.PENDING_THIRD_PARTY})
+PENDING_STATUSES = frozenset({Status.PENDING_REQUESTER, Status.PENDING_THIRD_PARTY, Status.PENDING_PROBLEM})
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 WORKING_STATUSES = (Status.ACCEPTED, Status.ON_SITE)
 
@@ -51,6 +51,7 @@ class Action(models.TextChoices):
     ARRIVE = "arrive", _("Confirm arrival on site")
     PAUSE_REQUESTER = "pause_requester", _("Wait for requester")
     PAUSE_THIRD_PARTY = "pause_third_party", _("Wait for third party")
+    PAUSE_PROBLEM = "pause_problem", _("Wait for the problem")
     RESUME = "resume", _("Resume")
     RESOLVE = "resolve", _("Resolve")
     CONFIRM = "confirm", _("Confirm and close")
@@ -67,6 +68,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.ARRIVE: (frozenset({Status.ACCEPTED}), Status.ON_SITE),
     Action.PAUSE_REQUESTER: (frozenset({Status.ACCEPTED, Status.ON_SITE}), Status.PENDING_REQUESTER),
     Action.PAUSE_THIRD_PARTY: (frozenset({Status.ACCEPTED, Status.ON_SITE}), Status.PENDING_THIRD_PARTY),
+    Action.PAUSE_PROBLEM: (frozenset({Status.ACCEPTED, Status.ON_SITE}), Status.PENDING_PROBLEM),
     Action.RESUME: (PENDING_STATUSES, None),
     Action.RESOLVE: (frozenset({Status.ACCEPTED, Status.ON_SITE, *PENDING_STATUSES}), Status.RESOLVED),
     Action.CONFIRM: (frozenset({Status.RESOLVED}), Status.CLOSED),
@@ -143,6 +145,7 @@ AUDIT_ACTIONS = {
     "tickets.workorder.arrive": _("Arrival on site confirmed"),
     "tickets.workorder.pause_requester": _("Work order paused: waiting for the requester"),
     "tickets.workorder.pause_third_party": _("Work order paused: waiting for a third party"),
+    "tickets.workorder.pause_problem": _("Work order paused: awaiting its problem"),
     "tickets.workorder.resume": _("Work order resumed"),
     "tickets.workorder.resolve": _("Work order resolved"),
     "tickets.workorder.confirm": _("Work order confirmed and closed"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.core.errors import NotAllowed
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import CLIENT_OPERATORS, READ_ONLY_ROLES, VENDOR_ROLES
+from oversight.tickets import preconditions
 from oversight.tickets.choices import TRANSITIONS, Action, Status
 from oversight.tickets.models import WorkOrder
 
@@ -29,8 +30,8 @@ def _is_requester_of(user, work_order: WorkOrder) -> bool:
 
 def may_transition(user, work_order: WorkOrder, action: str) -> bool:
     """Whether the user's role allows this action on this work order (state is checked separately)."""
-    if user is None:  # the system (sweeps, auto-close)
-        return action == Action.AUTO_CLOSE
+    if user is None:  # the system: sweeps, auto-close, resuming an incident whose problem was resolved
+        return action == Action.AUTO_CLOSE or (action == Action.RESUME and work_order.status == Status.PENDING_PROBLEM)
     if action == Action.AUTO_CLOSE:
         return False
     if action == Action.DISPATCH:
@@ -50,6 +51,13 @@ def may_transition(user, work_order: WorkOrder, action: str) -> bool:
         return _is_vendor_manager_of(user, work_order) or (
             _is_vendor_staff_of(user, work_order) and work_order.assignee_id == user.pk
         )
+    if action == Action.PAUSE_PROBLEM:
+        # The vendor working the incident, or the client's operators who manage the problem it waits for.
+        return (
+            _is_vendor_manager_of(user, work_order)
+            or (_is_vendor_staff_of(user, work_order) and work_order.assignee_id == user.pk)
+            or _is_client_operator(user, work_order)
+        )
     if action in (Action.CONFIRM, Action.REOPEN):
         return _is_requester_of(user, work_order) or _is_client_operator(user, work_order)
     if action == Action.CANCEL:
@@ -64,7 +72,10 @@ def allowed_actions(user, work_order: WorkOrder) -> list[str]:
     return [
         action
         for action, (sources, _target) in TRANSITIONS.items()
-        if action != Action.AUTO_CLOSE and work_order.status in sources and may_transition(user, work_order, action)
+        if action != Action.AUTO_CLOSE
+        and work_order.status in sources
+        and may_transition(user, work_order, action)
+        and preconditions.refusal(action, work_order) is None
     ]
 
 

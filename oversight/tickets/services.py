@@ -28,7 +28,7 @@ from oversight.core.timeline import timeline_append
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Site, Team, User, Vendor
 from oversight.tenancy.roles import READ_ONLY_ROLES, VENDOR_ROLES
-from oversight.tickets import permissions
+from oversight.tickets import permissions, preconditions
 from oversight.tickets.choices import (
     CREATABLE_KINDS,
     WORK_ORDER_MACHINE,
@@ -286,6 +286,11 @@ def work_order_transition(
         if action in (Action.REOPEN, Action.CANCEL) and not note.strip():
             raise ApplicationError(_("Give a reason."))
 
+    def outside(locked: WorkOrder, actor) -> None:
+        why = preconditions.refusal(action, locked)
+        if why:
+            raise ApplicationError(why)
+
     data = {"note": note} if note else {}
     done = transition(
         work_order,
@@ -295,7 +300,7 @@ def work_order_transition(
         expected_version=expected_version,
         related=("offering", "sla_policy_version"),
         authorize=authorize,
-        guards=(may, needs_text),
+        guards=(may, needs_text, outside),
         target=_status_before_pause if action == Action.RESUME else None,
         apply=lambda locked, now: _apply_work_order_action(locked, action, actor, now, note, resolution, data),
         at=at,

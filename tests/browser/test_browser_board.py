@@ -19,7 +19,15 @@ from tests.browser.browser_support import artifact, en, login
 pytestmark = pytest.mark.browser
 
 # The board's default view: everything still being worked on (spelled out here, not imported from the app).
-STILL_OPEN = ("new", "dispatched", "accepted", "on_site", "pending_requester", "pending_third_party")
+STILL_OPEN = (
+    "new",
+    "dispatched",
+    "accepted",
+    "on_site",
+    "pending_requester",
+    "pending_third_party",
+    "pending_problem",
+)
 # (impact, urgency) -> priority in the default ITIL matrix: (1,1) P1, (1,2) P2, (2,2) P3, (3,3) P4.
 P1, P2, P3, P4 = (Level.HIGH, Level.HIGH), (Level.HIGH, Level.MEDIUM), (Level.MEDIUM, Level.MEDIUM), (Level.LOW,) * 2
 

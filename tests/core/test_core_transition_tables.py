@@ -59,15 +59,29 @@ MACHINES = {
             ("pause_requester", "on_site", "pending_requester"),
             ("pause_third_party", "accepted", "pending_third_party"),
             ("pause_third_party", "on_site", "pending_third_party"),
+            ("pause_problem", "accepted", "pending_problem"),
+            ("pause_problem", "on_site", "pending_problem"),
             ("resume", "pending_requester", None),
             ("resume", "pending_third_party", None),
-            *(("resolve", s, "resolved") for s in ("accepted", "on_site", "pending_requester", "pending_third_party")),
+            ("resume", "pending_problem", None),
+            *(
+                ("resolve", s, "resolved")
+                for s in ("accepted", "on_site", "pending_requester", "pending_third_party", "pending_problem")
+            ),
             ("confirm", "resolved", "closed"),
             ("auto_close", "resolved", "closed"),
             ("reopen", "resolved", "accepted"),
             *(
                 ("cancel", s, "cancelled")
-                for s in ("new", "dispatched", "accepted", "on_site", "pending_requester", "pending_third_party")
+                for s in (
+                    "new",
+                    "dispatched",
+                    "accepted",
+                    "on_site",
+                    "pending_requester",
+                    "pending_third_party",
+                    "pending_problem",
+                )
             ),
         },
         {("accept", "accepted"): "tickets.workorder.accept", ("resolve", "resolved"): "tickets.workorder.resolve"},

@@ -29,7 +29,7 @@ from tests.permissions.permissions_support import (
     xlsx_rows,
 )
 
-OPEN = {"new", "dispatched", "accepted", "on_site", "pending_requester", "pending_third_party"}
+OPEN = {"new", "dispatched", "accepted", "on_site", "pending_requester", "pending_third_party", "pending_problem"}
 QUEUES = ("mine", "team", "unassigned", "due_soon", "breached")
 # Who opens the board (client side and vendor managers) and the workbench (vendor staff), on every side.
 BOARD_ROLES = (

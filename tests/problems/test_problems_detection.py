@@ -7,11 +7,14 @@ import datetime as dt
 
 import pytest
 
+from oversight.configuration import services as cmdb
+from oversight.configuration.models import CIClass
 from oversight.core import clock
 from oversight.notifications.models import Notification
 from oversight.problems import detection, services, tasks
 from oversight.problems.models import ProblemSuggestion
 from oversight.tickets.models import WorkOrder
+from tests.factories import ServiceFactory
 
 
 def _settings(world, **values):
@@ -97,3 +100,57 @@ def test_incidents_of_two_services_of_one_category_suggest_the_category(world, i
         world.service.category,
     )
     assert sorted(found.work_order_ids) == sorted(ids)
+
+
+def item(world, kind: str, name: str):
+    """A configuration item of the desk vendor, recorded by the client supervisor (built-in classes seeded)."""
+    cmdb.ci_classes_seed(actor=world.users["client_admin"], organisation=world.org)
+    ci_class = CIClass.objects.get(organisation=world.org, code=kind)
+    return cmdb.ci_create(actor=world.users["client_supervisor"], ci_class=ci_class, name=name, vendor=world.vendor)
+
+
+def test_three_incidents_on_one_configuration_item_across_services_suggest_one_problem(world, incident):
+
+    server = item(world, "server", "his-db-01")
+    # Three services of the desk vendor in three categories: no service or category has three incidents.
+    services_ = [world.service] + [
+        ServiceFactory(organisation=world.org, vendor=world.vendor, sla_policy=world.policy) for _ in range(2)
+    ]
+    made = [incident(accept=False, service=service, title=f"HIS slow {n}") for n, service in enumerate(services_)]
+    assert detection.suggestions_detect(organisation=world.org) == []
+    for wo in made:
+        cmdb.work_order_ci_link(actor=world.users["client_supervisor"], work_order=wo, ci=server)
+
+    found = detection.suggestions_detect(organisation=world.org)
+    assert [(s.key, s.dimension, s.configuration_item) for s in found] == [(f"ci:{server.pk}", "ci", server)]
+    assert sorted(found[0].work_order_ids) == sorted(wo.pk for wo in made)
+    # Accepted, the problem names the item and links the incidents; the item's open problem stops a new one.
+    problem = services.suggestion_accept(actor=world.users["client_supervisor"], suggestion=found[0])
+    assert list(problem.configuration_items.all()) == [server]
+    assert problem.incident_links.count() == 3
+    fourth = incident(accept=False, service=services_[1], title="HIS slow again")
+    cmdb.work_order_ci_link(actor=world.users["client_supervisor"], work_order=fourth, ci=server)
+    assert detection.suggestions_detect(organisation=world.org) == []
+
+
+def test_an_item_whose_incidents_are_one_services_is_suggested_as_the_service(world, incident):
+
+    printer = item(world, "printer", "ward-3-printer")
+    for n in range(3):
+        wo = incident(accept=False, title=f"Printer {n}")
+        cmdb.work_order_ci_link(actor=world.users["client_supervisor"], work_order=wo, ci=printer)
+    assert [s.key for s in detection.suggestions_detect(organisation=world.org)] == [f"service:{world.service.pk}"]
+
+
+def test_linking_an_item_runs_the_detection(world, incident, django_capture_on_commit_callbacks):
+
+    switch = item(world, "network_device", "core-sw-1")
+    made = [
+        incident(accept=False, service=ServiceFactory(organisation=world.org, vendor=world.vendor), title=f"Net {n}")
+        for n in range(3)
+    ]
+    for wo in made[:2]:
+        cmdb.work_order_ci_link(actor=world.users["client_supervisor"], work_order=wo, ci=switch)
+    with django_capture_on_commit_callbacks(execute=True):
+        cmdb.work_order_ci_link(actor=world.users["client_supervisor"], work_order=made[2], ci=switch)
+    assert ProblemSuggestion.objects.filter(key=f"ci:{switch.pk}", configuration_item=switch).exists()

@@ -192,6 +192,7 @@ class ProblemSuggestionSerializer(serializers.ModelSerializer):
 
     service = ObjectRefSerializer(read_only=True)
     category = ObjectRefSerializer(read_only=True)
+    configuration_item = ObjectRefSerializer(read_only=True)
     problem = serializers.SlugRelatedField(slug_field="number", read_only=True)
 
     class Meta:
@@ -201,6 +202,7 @@ class ProblemSuggestionSerializer(serializers.ModelSerializer):
             "dimension",
             "service",
             "category",
+            "configuration_item",
             "work_order_ids",
             "window_start",
             "created_at",

@@ -21,6 +21,7 @@ ACTION_DONE = {
     Action.ARRIVE: _("Arrived on site"),
     Action.PAUSE_REQUESTER: _("Waiting for the requester"),
     Action.PAUSE_THIRD_PARTY: _("Waiting for a third party"),
+    Action.PAUSE_PROBLEM: _("Awaiting the problem"),
     Action.RESUME: _("Resumed"),
     Action.RESOLVE: _("Resolved"),
     Action.CONFIRM: _("Confirmed and closed"),
