@@ -29,3 +29,9 @@ class KnowledgeConfig(AppConfig):
             context=sections.work_order_side_context,
             order=200,
         )
+        contribute(
+            "problems.problem_side",
+            name="knowledge.write_from_problem",
+            template="knowledge/sections/problem_side.html",
+            context=sections.problem_side_context,
+        )

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.models import Service, ServiceCategory
 from oversight.catalog.selectors import category_list, service_list
+from oversight.configuration.models import ConfigurationItem
+from oversight.configuration.selectors import ci_list
 from oversight.knowledge.choices import ArticleAction, Audience
 from oversight.problems.models import KnownError
 from oversight.problems.selectors import known_error_list
@@ -36,6 +38,9 @@ class ArticleForm(forms.Form):
     known_errors = forms.ModelMultipleChoiceField(
         label=_("Known errors"), queryset=KnownError.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    configuration_items = forms.ModelMultipleChoiceField(
+        label=_("Configuration items"), queryset=ConfigurationItem.objects.none(), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -43,6 +48,7 @@ class ArticleForm(forms.Form):
         self.fields["category"].queryset = category_list(user=user)
         self.fields["services"].queryset = service_list(user=user).order_by("code")
         self.fields["known_errors"].queryset = known_error_list(user=user)
+        self.fields["configuration_items"].queryset = ci_list(user=user).order_by("name")
 
 
 class TransitionForm(forms.Form):

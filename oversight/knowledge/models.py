@@ -66,6 +66,12 @@ class Article(models.Model):
     known_errors = models.ManyToManyField(
         "problems.KnownError", verbose_name=_("known errors"), blank=True, related_name="knowledge_articles"
     )
+    configuration_items = models.ManyToManyField(
+        "configuration.ConfigurationItem",
+        verbose_name=_("configuration items"),
+        blank=True,
+        related_name="knowledge_articles",
+    )
     status = models.CharField(_("status"), max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
     audience = models.CharField(_("readers"), max_length=20, choices=Audience.choices, default=Audience.INTERNAL)
     owner = models.ForeignKey(

@@ -1,5 +1,6 @@
-"""What the knowledge base shows on the work-order pages (`core.sections`): suggestions on the new-work-order form
-and, on a resolved work order, "write an article from this work order"."""
+"""What the knowledge base shows on the pages of the apps below it (`core.sections`): suggestions on the
+new-work-order form, "write an article from this work order" on a resolved work order, and "write an article
+from this problem" on a problem."""
 
 from __future__ import annotations
 
@@ -33,3 +34,15 @@ def work_order_side_context(request, work_order) -> dict | None:
     ):
         return None
     return {"wo": work_order}
+
+
+def problem_side_context(request, problem) -> dict | None:
+    """The button, for a writer of the problem's organisation once the problem has a description or analysis to
+    write from (the article's form opens prefilled, linked to the problem and its known error)."""
+    user = request.user
+    if problem is None or not permissions.may_write(user) or user.organisation_id != problem.organisation_id:
+        return None
+    texts = (problem.description, problem.root_cause, problem.workaround, problem.permanent_fix)
+    if not any((text or "").strip() for text in texts):
+        return None
+    return {"problem": problem}

@@ -36,7 +36,7 @@ from oversight.tickets.models import WorkOrder
 TEXT_FIELDS = ("title", "title_en", "body", "body_en")
 #: The fields `article_update` may change besides the text (relations are given as sequences of objects).
 DETAIL_FIELDS = ("category", "audience")
-RELATION_FIELDS = ("services", "known_errors")
+RELATION_FIELDS = ("services", "known_errors", "configuration_items")
 
 #: Work-order statuses after which a work order has a resolution to write an article from.
 RESOLVED_STATUSES = frozenset({"resolved", "closed"})
@@ -67,11 +67,20 @@ def _clean_text(title: str, title_en: str, body: str, body_en: str) -> dict:
     return cleaned
 
 
-def _check_relations(organisation_id: int, *, category=None, services: Sequence = (), known_errors: Sequence = ()):
+def _check_relations(
+    organisation_id: int,
+    *,
+    category=None,
+    services: Sequence = (),
+    known_errors: Sequence = (),
+    configuration_items: Sequence = (),
+):
     """Everything an article refers to belongs to its organisation."""
     for obj in (category, *services, *known_errors):
         if obj is not None and obj.organisation_id != organisation_id:
             raise ApplicationError(_("Choose a category, services and known errors of your own organisation."))
+    if any(ci.organisation_id != organisation_id for ci in configuration_items):
+        raise ApplicationError(_("Choose configuration items of your own organisation."))
 
 
 def _check_audience(audience: str) -> None:
@@ -114,6 +123,7 @@ def article_create(
     category=None,
     services: Sequence = (),
     known_errors: Sequence = (),
+    configuration_items: Sequence = (),
     audience: str = Audience.INTERNAL,
     source_work_order: WorkOrder | None = None,
     source_problem=None,
@@ -124,8 +134,10 @@ def article_create(
     organisation = actor.organisation
     text = _clean_text(title, title_en, body, body_en)
     _check_audience(audience)
-    services, known_errors = list(services), list(known_errors)
-    _check_relations(organisation.pk, category=category, services=services, known_errors=known_errors)
+    services, known_errors, items = list(services), list(known_errors), list(configuration_items)
+    _check_relations(
+        organisation.pk, category=category, services=services, known_errors=known_errors, configuration_items=items
+    )
     now = created_at or clock.now()
     article = Article.objects.create(
         organisation=organisation,
@@ -143,6 +155,7 @@ def article_create(
     )
     article.services.set(services)
     article.known_errors.set(known_errors)
+    article.configuration_items.set(items)
     _version(article, actor=actor, kind=VersionKind.CREATED, now=now)
     after = model_snapshot(article, ["number", "title", "status", "audience", "category"])
     audit_record(actor=actor, action="knowledge.article.created", obj=article, after=after)
@@ -159,7 +172,7 @@ def _require_editable(locked: Article) -> None:
 
 @transaction.atomic
 def article_update(*, actor, article: Article, expected_version: int | None = None, **changes) -> Article:
-    """Change a draft's text (a new version), category, readers, services or known errors."""
+    """Change a draft's text (a new version), category, readers, services, known errors or configuration items."""
     unknown = set(changes) - set(TEXT_FIELDS) - set(DETAIL_FIELDS) - set(RELATION_FIELDS)
     if unknown:
         raise ApplicationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
@@ -326,8 +339,8 @@ def _problem_text(problem) -> str:
 
 @transaction.atomic
 def article_from_problem(*, actor, problem) -> Article:
-    """A draft prefilled from a problem (symptom, root cause, workaround, permanent fix), linked to its service
-    and to its known error when it has one."""
+    """A draft prefilled from a problem (symptom, root cause, workaround, permanent fix), linked to its service,
+    its configuration items and to its known error when it has one."""
     permissions.require(permissions.may_write(actor))
     if problem.organisation_id != getattr(actor, "organisation_id", None):
         raise ApplicationError(_("Only a problem of your own organisation can become an article."))
@@ -342,6 +355,7 @@ def article_from_problem(*, actor, problem) -> Article:
         category=problem.service.category if problem.service_id else None,
         services=[problem.service] if problem.service_id else [],
         known_errors=[known_error] if known_error is not None else [],
+        configuration_items=list(problem.configuration_items.all()),
         source_problem=problem,
     )
 

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.catalog.selectors import category_list, service_list
+from oversight.configuration.selectors import ci_list
 from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.knowledge import diffing, permissions, search, selectors, services
 from oversight.knowledge.choices import ARTICLE_MACHINE, ArticleAction, ArticleStatus
@@ -99,6 +100,7 @@ class ArticleDetailView(LoginRequiredMixin, TemplateView):
                 "paragraphs": paragraphs(article.localized_body),
                 "services": article.services.all(),
                 "known_errors": article.known_errors.all(),
+                "configuration_items": ci_list(user=user).filter(knowledge_articles=article).order_by("name"),
                 "solved": selectors.article_work_orders(user=user, article=article)[:20],
                 "actions": actions,
                 "may_edit": permissions.may_edit(user, article) and article.status == ArticleStatus.DRAFT,
@@ -137,6 +139,7 @@ def _relations(data) -> dict:
         "category": data["category"],
         "services": list(data["services"]),
         "known_errors": list(data["known_errors"]),
+        "configuration_items": list(data["configuration_items"]),
     }
 
 
@@ -179,6 +182,7 @@ class ArticleEditView(ArticleWriteMixin, View):
             **{f: getattr(article, f) for f in ("title", "title_en", "body", "body_en", "audience", "category")},
             "services": list(article.services.all()),
             "known_errors": list(article.known_errors.all()),
+            "configuration_items": list(article.configuration_items.all()),
             "version": article.version,
         }
         return self.render_form(ArticleForm(user=request.user, initial=initial), article=article)

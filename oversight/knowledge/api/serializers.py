@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oversight.catalog.selectors import category_list, service_list
+from oversight.configuration.selectors import ci_list
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
 from oversight.knowledge.choices import ArticleAction, Audience
 from oversight.knowledge.models import Article, ArticleVersion
@@ -37,6 +38,9 @@ class ArticleDetailSerializer(serializers.ModelSerializer):
     category = ObjectRefSerializer(read_only=True, allow_null=True)
     services = ObjectRefSerializer(many=True, read_only=True)
     known_errors = ObjectRefSerializer(many=True, read_only=True)
+    configuration_items = serializers.SerializerMethodField(
+        help_text=_("The configuration items the article is about that the reader may see.")
+    )
     owner = serializers.SerializerMethodField(help_text=_("Shown to the client's staff only; otherwise null."))
     approver = serializers.SerializerMethodField(help_text=_("Shown to the client's staff only; otherwise null."))
 
@@ -54,6 +58,7 @@ class ArticleDetailSerializer(serializers.ModelSerializer):
             "category",
             "services",
             "known_errors",
+            "configuration_items",
             "owner",
             "approver",
             "created_at",
@@ -63,6 +68,11 @@ class ArticleDetailSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ObjectRefSerializer(many=True))
+    def get_configuration_items(self, obj) -> list[dict]:
+        visible = ci_list(user=self.context["request"].user).filter(knowledge_articles=obj).order_by("name")
+        return ObjectRefSerializer(visible, many=True).data
 
     @extend_schema_field(ObjectRefSerializer(allow_null=True))
     def get_owner(self, obj) -> dict | None:
@@ -84,6 +94,7 @@ class ArticleInputSerializer(StrictInputSerializer):
     category = ScopedPrimaryKeyRelatedField(category_list, required=False, allow_null=True)
     services = ScopedPrimaryKeyRelatedField(service_list, many=True, required=False)
     known_errors = ScopedPrimaryKeyRelatedField(known_error_list, many=True, required=False)
+    configuration_items = ScopedPrimaryKeyRelatedField(ci_list, many=True, required=False)
 
 
 class ArticleTransitionInputSerializer(StrictInputSerializer):

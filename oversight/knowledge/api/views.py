@@ -73,7 +73,7 @@ class ArticleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _detail(self, article: Article, *, status_code=status.HTTP_200_OK) -> Response:
         article = selectors.article_get_by_pk(user=self.request.user, pk=article.pk)
-        context = {"show_people": selectors.shows_people(self.request.user)}
+        context = {"show_people": selectors.shows_people(self.request.user), "request": self.request}
         response = Response(s.ArticleDetailSerializer(article, context=context).data, status=status_code)
         response["ETag"] = article.etag
         return response
