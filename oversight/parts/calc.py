@@ -1,7 +1,8 @@
 """Stock arithmetic with plain numbers (no Django): what to order, when stock is low, and the balance of a
 ledger. The services keep a balance row per item × location; :func:`ledger_balance` is the specification it
 must always equal (tests rebuild the balances from the ledger and compare). :func:`stock_out_count` is the
-formula of the stock-out indicator (registered in ``parts.kpis``)."""
+formula of the stock-out indicator (registered in ``parts.kpis``); :func:`consumption` sums what a vendor's work
+orders used, per part and unit price, for the service report and the settlement's unit-rate charges."""
 
 from __future__ import annotations
 
@@ -67,3 +68,48 @@ def stock_out_count(rows: Iterable[LedgerRow], period: Period) -> IndicatorResul
             ids.append(row.id)
     n = Decimal(len(ids))
     return IndicatorResult(STOCK_OUT_COUNT, "count", n, None, n, tuple(ids), ())
+
+
+@dataclass(frozen=True, slots=True)
+class UseRow:
+    """A use (quantity < 0) or a return (quantity > 0) of a part on a work order, as the consumption reads it."""
+
+    item_id: int
+    code: str
+    unit_price: Decimal
+    quantity: int
+    work_order: str
+
+
+@dataclass(frozen=True, slots=True)
+class Consumption:
+    """What the work orders used of one part at one unit price: net units, the unit price, the total and the work
+    orders (by number, sorted)."""
+
+    item_id: int
+    code: str
+    unit_price: Decimal
+    units: int
+    work_orders: tuple[str, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """units × unit price (exact: prices have two decimal places and units are whole)."""
+        return self.unit_price * self.units
+
+
+def consumption(rows: Iterable[UseRow]) -> list[Consumption]:
+    """Net use per part and unit price: units = −(sum of the rows' on-hand changes), so a return cancels a use of
+    the same part at the same price. Parts whose uses were all returned (units ≤ 0) are left out; a work order is
+    named when it has a row of that part and price. Sorted by part code, then unit price."""
+    units: dict[tuple[int, str, Decimal], int] = {}
+    orders: dict[tuple[int, str, Decimal], set[str]] = {}
+    for row in rows:
+        key = (row.item_id, row.code, Decimal(row.unit_price))
+        units[key] = units.get(key, 0) - row.quantity
+        orders.setdefault(key, set()).add(row.work_order)
+    return [
+        Consumption(item_id, code, price, n, tuple(sorted(orders[(item_id, code, price)])))
+        for (item_id, code, price), n in sorted(units.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0]))
+        if n > 0
+    ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from oversight.parts import calc
+from oversight.parts.choices import MovementKind
 from oversight.parts.models import PartItem, StockLevel, StockLocation, StockMovement
 from oversight.tenancy.visibility import restrict
 
@@ -57,3 +59,27 @@ def movement_list(*, user) -> QuerySet[StockMovement]:
 def work_order_parts(*, user, work_order) -> QuerySet[StockMovement]:
     """The uses and returns of parts on a work order that the user may see, oldest first."""
     return movement_list(user=user).filter(work_order=work_order).order_by("at", "id")
+
+
+def vendor_consumption(*, organisation_id: int, vendor_id: int, start, end) -> list[calc.Consumption]:
+    """What the vendor's parts were used for on work orders in ``[start, end)``, net of returns, per part and unit
+    price (`calc.consumption`). A read for a whole vendor, made by the service report and the settlement of a
+    period (which decide who may see them); people's pages read the ledger through `movement_list`."""
+    rows = (
+        StockMovement.objects.filter(
+            organisation_id=organisation_id,
+            vendor_id=vendor_id,
+            kind__in=(MovementKind.CONSUME, MovementKind.RETURN),
+            work_order__isnull=False,
+            at__gte=start,
+            at__lt=end,
+        )
+        .order_by("id")
+        .values_list("item_id", "item__code", "unit_price", "quantity", "work_order__number")
+    )
+    return calc.consumption(calc.UseRow(*row) for row in rows)
+
+
+def items_by_id(ids) -> dict[int, PartItem]:
+    """The parts with these ids (the names, units and currencies of a `vendor_consumption`)."""
+    return {item.pk: item for item in PartItem.objects.filter(pk__in=set(ids))}

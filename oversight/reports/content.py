@@ -135,6 +135,21 @@ class ImprovementAction:
 
 
 @dataclass(frozen=True)
+class PartsRow:
+    """A spare part the vendor's work orders used in the period: net units at one unit price, their total and the
+    work orders (numbers)."""
+
+    code: str
+    name: str
+    unit: str
+    units: int
+    unit_price: Decimal
+    currency: str
+    total: Decimal
+    work_orders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TrendPoint:
     """The figures of one trailing period."""
 
@@ -171,6 +186,7 @@ class ServiceReport:
     complaints: list[ComplaintRow]
     evaluations: list[EvaluationRow]
     actions: list[ImprovementAction]
+    parts: list[PartsRow] = field(default_factory=list)
     # What the XLSX needs beyond the page (filled by reports.selectors on demand; see report_rows()).
     extra: dict[str, Any] = field(default_factory=dict)
 

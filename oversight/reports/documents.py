@@ -213,6 +213,25 @@ def report_pdf(report: ServiceReport) -> bytes:
     else:
         story.append(pdf.para(_("No complaint was opened in the period."), st["body"]))
 
+    story.append(pdf.para(_("Spare parts used"), st["heading"]))
+    if report.parts:
+        rows = [[_("Part"), _("Quantity"), _("Unit price"), _("Total"), _("Work orders")]]
+        rows += [
+            [
+                f"{p.code} {p.name}",
+                f"{p.units} {p.unit}",
+                format_money(p.unit_price, p.currency),
+                format_money(p.total, p.currency),
+                ", ".join(p.work_orders),
+            ]
+            for p in report.parts
+        ]
+        story.append(
+            pdf.table(rows, col_widths=[w * width for w in (0.26, 0.12, 0.15, 0.15, 0.32)], right_cols=(1, 2, 3))
+        )
+    else:
+        story.append(pdf.para(_("No spare part was used on the vendor's work orders in the period."), st["body"]))
+
     story.append(pdf.para(_("Score and settlement"), st["heading"]))
     if report.evaluations:
         rows = [[_("Evaluation"), _("Status"), _("Score"), _("Statement"), _("Base fee"), _("Deductions")]]
@@ -446,6 +465,19 @@ def report_xlsx(report: ServiceReport) -> bytes:
         [_("Kind"), _("Place or asset"), _("Service"), _("Work orders"), _("First"), _("Last")],
         [[_("Place"), g.label, g.service, g.count, g.first_at, g.last_at] for g in report.recurring_places]
         + [[_("Asset"), g.label, g.service, g.count, g.first_at, g.last_at] for g in report.recurring_assets],
+    )
+    _sheet(
+        workbook,
+        report,
+        _("Spare parts used"),
+        [_("Part code"), _("Part"), _("Quantity"), _("Unit"), _("Currency"), _("Unit price"), _("Total")]
+        + [_("Work orders")],
+        [
+            [p.code, p.name, p.units, p.unit, p.currency, p.unit_price, p.total, ", ".join(p.work_orders)]
+            for p in report.parts
+        ],
+        money_cols=(6, 7),
+        currency_col=5,
     )
     _sheet(
         workbook,

@@ -40,7 +40,10 @@ def _band_words(band: dict, money) -> str:
 
 
 def kind_label(kind) -> str:
-    """A unit rate's work-order type in words (the stored value itself only when it is no longer a known type)."""
+    """A unit rate's work-order type in words, or the spare part of a parts charge (``part:<code>@<price>``); the
+    stored value itself only when it is no longer a known type."""
+    if str(kind or "").startswith("part:"):
+        return _("Spare part %(code)s") % {"code": str(kind).removeprefix("part:").rpartition("@")[0]}
     return str(dict(UnitRateKind.choices).get(kind, kind or ""))
 
 
@@ -77,6 +80,12 @@ def explain(line: StatementLine, statement: SettlementStatement) -> str:
             "version": statement.contract_version.number,
             "period": statement.period.label,
             "months": statement.period.months,
+        }
+    if line.code.startswith("unit:part:"):
+        return _("%(count)s unit(s) of %(part)s used on the vendor's work orders in the period × %(rate)s.") % {
+            "count": e.get("count"),
+            "part": kind_label(e.get("type")),
+            "rate": money(e.get("rate")),
         }
     if line.code.startswith("unit:"):
         return _("%(count)s work order(s) of type “%(type)s” beyond the included quantity × %(rate)s.") % {

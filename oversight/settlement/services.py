@@ -2,10 +2,13 @@
 
 Every figure comes from `fees.calc.settle()`, fed by `scorecards.selectors.settlement_inputs_for(period)`
 (the contract version in force on the period's first day, the signed score, the measured commitment values
-and the work orders received per type). The inputs given to `settle()` and the statement it returned are
-stored as canonical JSON (:func:`canonical_inputs`, `Statement.as_dict()`), together with a SHA-256 over both
-(:func:`content_hash`). :func:`statement_verify` rebuilds the inputs from that JSON alone, runs `settle()`
-again and checks that the lines, the total and the hash come out identical - byte for byte.
+and the work orders received per type) and by the spare parts the vendor's work orders used in the period
+(`parts.selectors.vendor_consumption`: one unit-rate charge per part and unit price, net of returns, units ×
+the unit price on the ledger, rounded to the cent like every unit charge; :func:`parts_charges`). The inputs
+given to `settle()` and the statement it returned are stored as canonical JSON (:func:`canonical_inputs`,
+`Statement.as_dict()`), together with a SHA-256 over both (:func:`content_hash`). :func:`statement_verify`
+rebuilds the inputs from that JSON alone, runs `settle()` again and checks that the lines, the total and the
+hash come out identical - byte for byte.
 
 Who may do what: the client's administrators and supervisors of the organisation prepare and approve;
 nobody else writes. A locked (approved) statement never changes; a corrected evaluation (a new period
@@ -28,6 +31,7 @@ from oversight.audit.transitions import transition
 from oversight.core import clock
 from oversight.core.errors import ApplicationError, InvalidTransition, NotAllowed
 from oversight.fees import calc
+from oversight.parts.selectors import vendor_consumption
 from oversight.scorecards.choices import FROZEN_STATUSES
 from oversight.scorecards.models import CommitmentResult, EvaluationPeriod
 from oversight.scorecards.selectors import settlement_inputs_for
@@ -151,6 +155,27 @@ def _settle(kwargs: dict) -> calc.Statement:
         ) from exc
 
 
+#: The code prefix of a spare part's unit-rate charge: ``part:<part code>@<unit price>``.
+PART_CHARGE = "part:"
+
+
+def parts_charges(period: EvaluationPeriod) -> tuple[calc.UnitCharge, ...]:
+    """The spare parts the vendor's work orders used in the period as unit-rate charges (count = net units used,
+    rate = the unit price recorded on the ledger), one per part and price."""
+    used = vendor_consumption(
+        organisation_id=period.organisation_id, vendor_id=period.vendor_id, start=period.start_at, end=period.end_at
+    )
+    return tuple(
+        calc.UnitCharge(
+            code=f"{PART_CHARGE}{row.code}@{row.unit_price}",
+            count=row.units,
+            rate=row.unit_price,
+            ref=f"{PART_CHARGE}{row.item_id}",
+        )
+        for row in used
+    )
+
+
 def _figures(statement: calc.Statement) -> dict[str, Decimal]:
     return {name: getattr(statement, name) for name in calc.FIGURES}
 
@@ -217,6 +242,7 @@ def statement_prepare(*, actor, period: EvaluationPeriod) -> SettlementStatement
     results = list(CommitmentResult.objects.filter(period=locked))
     refs = {r.code: f"{COMMITMENT_REF}{r.pk}" for r in results}
     kwargs = settlement_inputs_for(locked, refs=refs).as_kwargs(locked.total_score)
+    kwargs["unit_charges"] = (*kwargs["unit_charges"], *parts_charges(locked))
     result = _settle(kwargs)
     inputs = canonical_inputs(kwargs)
     stored = result.as_dict()

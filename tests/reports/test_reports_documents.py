@@ -3,19 +3,23 @@ breaches list, page numbers) and the XLSX (one sheet per section with every row,
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
 from decimal import Decimal
 
 import openpyxl
+from django.test import Client
 from django.utils import translation
 from pypdf import PdfReader
 
 from oversight.core import clock
+from oversight.parts import services as parts
 from oversight.reports import documents, selectors
 from oversight.reports.periods import period_from_key
-from tests.reports.conftest import CLIENT_NAME, NOW, VENDOR_NAME
+from tests.factories import SiteFactory
+from tests.reports.conftest import AUGUST, CLIENT_NAME, NOW, VENDOR_NAME, T
 
 D = Decimal
 
@@ -87,6 +91,7 @@ def test_xlsx_has_one_sheet_per_section_with_every_row(world, rw):
         "Ratings",
         "Complaints",
         "Recurring issues",
+        "Spare parts used",
         "Score and settlement",
         "Improvement actions",
     ]
@@ -149,3 +154,61 @@ def test_pdf_charts_draw_lone_values_gaps_and_empty_series():
     assert _runs((None, 4.0, None, 3.0, 5.0)) == [(None, None, None, 3.0, 5.0)]
     assert _runs((1.0, 2.0, None, 3.0)) == [(1.0, 2.0, None, None)]
     assert _runs((None, None)) == []
+
+
+def test_the_parts_used_by_the_vendors_work_orders_are_in_the_report_pdf_xlsx_and_api(world, rw):
+    # September: toner 450.00 — 2 used on D, 1 on A, 1 returned from A: 2 × 450.00 = 900.00 on D and A; labels
+    # 12.35 — 3 used on D: 37.05. August (toner on P) and the other vendor's part are outside the report.
+    supervisor = world.users["client_supervisor"]
+    with clock.frozen_at(AUGUST):
+        store = parts.location_create(
+            actor=supervisor, site=SiteFactory(organisation=world.org, code="it"), code="store", name="信息科备件库"
+        )
+        toner = parts.item_create(
+            actor=supervisor, code="TN-01", name="硒鼓", unit="个", unit_price=Decimal("450.00"), vendor=world.vendor
+        )
+        labels = parts.item_create(
+            actor=supervisor, code="LB-02", name="标签纸", unit="卷", unit_price=Decimal("12.35"), vendor=world.vendor
+        )
+        sfp = parts.item_create(
+            actor=supervisor, code="SFP", name="光模块", unit="个", unit_price=Decimal("900"), vendor=world.other_vendor
+        )
+        for item in (toner, labels, sfp):
+            parts.movement_record(actor=supervisor, item=item, location=store, kind="receive", quantity=10)
+
+    def use(item, key, quantity, kind="consume"):
+        parts.movement_record(
+            actor=supervisor, item=item, location=store, kind=kind, quantity=quantity, work_order=rw.wo[key]
+        )
+
+    with clock.frozen_at(AUGUST + dt.timedelta(hours=2)):
+        use(toner, "P", 1)
+    with clock.frozen_at(T + dt.timedelta(days=5)):
+        use(toner, "D", 2)
+        use(toner, "A", 1)
+        use(toner, "A", 1, kind="return")
+        use(labels, "D", 3)
+        use(sfp, "G", 1)
+
+    report = build(world)
+    assert [(p.code, p.units, p.unit_price, p.total, p.work_orders) for p in report.parts] == [
+        ("LB-02", 3, Decimal("12.35"), Decimal("37.05"), (rw.wo["D"].number,)),
+        ("TN-01", 2, Decimal("450.00"), Decimal("900.00"), tuple(sorted([rw.wo["A"].number, rw.wo["D"].number]))),
+    ]
+    with translation.override("en"):
+        workbook = openpyxl.load_workbook(io.BytesIO(documents.report_xlsx(report)))
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(documents.report_pdf(report))).pages)
+    sheet = list(workbook["Spare parts used"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], D(str(r[5])), D(str(r[6]))) for r in sheet] == [
+        ("LB-02", 3, D("12.35"), D("37.05")),
+        ("TN-01", 2, D("450.00"), D("900.00")),
+    ]
+    assert "37.05" in text and "900.00" in text and "TN-01" in text
+    client = Client()
+    client.force_login(supervisor)
+    with clock.frozen_at(NOW):
+        body = client.get(f"/api/v1/service-reports/{world.vendor.pk}/?period=2026-09").json()
+        page = client.get(f"/reports/vendors/{world.vendor.pk}/2026-09/").content.decode()
+    expected = [("LB-02", 3, "37.05"), ("TN-01", 2, "900.00")]
+    assert [(p["code"], p["units"], p["total"]) for p in body["parts"]] == expected
+    assert 'data-testid="parts"' in page and "硒鼓" in page

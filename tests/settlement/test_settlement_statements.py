@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -13,9 +14,13 @@ from oversight.audit.models import AuditEntry
 from oversight.core import clock
 from oversight.core.errors import InvalidTransition, NotAllowed
 from oversight.fees.calc import settle
+from oversight.parts import services as parts
 from oversight.settlement import services
 from oversight.settlement.demo import load_demo_settlements
 from oversight.settlement.models import SettlementStatement, StatementLine
+from oversight.settlement.presentation import explain, line_name
+from oversight.tickets import services as tickets
+from tests.factories import SiteFactory
 from tests.settlement.conftest import NOW, signed_period
 
 D = Decimal
@@ -189,3 +194,71 @@ def test_the_demo_loader_is_idempotent(world, contract):
     assert by_period[older.pk].status == "approved"
     assert by_period[newer.pk].status == "draft"
     assert SettlementStatement.objects.count() == 2
+
+
+def test_spare_parts_used_in_the_period_are_unit_rate_charges(world, contract):
+    # The desk vendor's work orders used in Q3: toners at 450.00 (3 used, 1 returned: 2 billed) on two work
+    # orders, and labels at 12.35 (3 used); a toner used in Q2 and a part of the other vendor are not billed.
+    # Toner 2 × 450.00 = 900.00; labels 3 × 12.35 = 37.05; U = 1 026.00 (incidents) + 937.05 = 1 963.05.
+    # Invoice I = 120 000.00 + 1 963.05 = 121 963.05; band deduction 1 800.00 (score 88.5, of B only).
+    # A = 10 % × 121 963.05 = 12 196.305 → 12 196.31 (half up).
+    # Response: 30 % × 12 196.31 = 3 658.893 → 3 658.89; resolution: 40 % × 50 % × 12 196.31 = 2 439.262 → 2 439.26.
+    # T = 121 963.05 − 1 800.00 − 3 658.89 − 2 439.26 = 114 064.90.
+
+    supervisor, agent = world.users["client_supervisor"], world.users["vendor_agent"]
+    with clock.frozen_at(dt.datetime(2026, 5, 1, 2, 0, tzinfo=dt.UTC)):
+        store = parts.location_create(
+            actor=supervisor, site=SiteFactory(organisation=world.org, code="it"), code="store", name="信息科备件库"
+        )
+        toner = parts.item_create(
+            actor=supervisor, code="TN-01", name="硒鼓", unit="个", unit_price=D("450.00"), vendor=world.vendor
+        )
+        labels = parts.item_create(
+            actor=supervisor, code="LB-02", name="标签纸", unit="卷", unit_price=D("12.35"), vendor=world.vendor
+        )
+        sfp = parts.item_create(
+            actor=supervisor, code="SFP", name="光模块", unit="个", unit_price=D("900.00"), vendor=world.other_vendor
+        )
+        for item in (toner, labels, sfp):
+            parts.movement_record(actor=supervisor, item=item, location=store, kind="receive", quantity=10)
+
+    def work_order(service, title):
+        wo = tickets.work_order_create(actor=world.users["requester"], service=service, title=title)
+        who = agent if service == world.service else world.users["other_vendor_agent"]
+        return tickets.work_order_transition(actor=who, work_order=wo, action="accept")
+
+    def use(item, wo, quantity, kind="consume"):
+        parts.movement_record(actor=supervisor, item=item, location=store, kind=kind, quantity=quantity, work_order=wo)
+
+    with clock.frozen_at(dt.datetime(2026, 6, 20, 2, 0, tzinfo=dt.UTC)):
+        use(toner, work_order(world.service, "Q2 printer"), 1)
+    with clock.frozen_at(dt.datetime(2026, 8, 3, 2, 0, tzinfo=dt.UTC)):
+        first, second = work_order(world.service, "Ward 3 printer"), work_order(world.service, "Ward 5 printer")
+        use(toner, first, 2)
+        use(toner, second, 1)
+        use(toner, first, 1, kind="return")
+        use(labels, second, 3)
+        use(sfp, work_order(world.other_service, "Uplink"), 1)
+
+    statement = prepare(world, signed_period(world, contract, score="88.50"))
+    assert amounts(statement) == {
+        "base_fee": D("120000.00"),
+        "unit:incident": D("1026.00"),
+        "unit:part:LB-02@12.35": D("37.05"),
+        "unit:part:TN-01@450.00": D("900.00"),
+        "score_deduction": D("-1800.00"),
+        "credit:response": D("-3658.89"),
+        "credit:resolution": D("-2439.26"),
+    }
+    assert statement.unit_charges == D("1963.05")
+    assert statement.invoice_amount == D("121963.05")
+    assert statement.at_risk_amount == D("12196.31")
+    assert statement.total == D("114064.90") == sum(amounts(statement).values())
+    assert services.verify_statement(statement).ok
+    line = statement.lines.get(code="unit:part:TN-01@450.00")
+    assert line.ref == f"part:{toner.pk}" and line.explanation["count"] == 2
+    with translation.override("en"):
+        assert line_name(line) == "Unit-rate charge: Spare part TN-01"
+        assert explain(line, statement) == (
+            "2 unit(s) of Spare part TN-01 used on the vendor's work orders in the period × CN¥450.00."
+        )

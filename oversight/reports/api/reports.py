@@ -137,6 +137,17 @@ class _Evaluation(serializers.Serializer):
     total = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
 
 
+class _Part(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    units = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField()
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    work_orders = serializers.ListField(child=serializers.CharField())
+
+
 class _Action(serializers.Serializer):
     source = serializers.CharField()
     reference = serializers.CharField()
@@ -164,6 +175,7 @@ class ServiceReportSerializer(serializers.Serializer):
     recurring_assets = _Recurring(many=True)
     complaints = _Complaint(many=True)
     evaluations = _Evaluation(many=True)
+    parts = _Part(many=True)
     improvement_actions = _Action(many=True, source="actions")
 
 

@@ -45,6 +45,7 @@ from oversight.core.zones import zone_of
 from oversight.facts.selectors import volumes_by_service
 from oversight.feedback.choices import ComplaintStatus
 from oversight.feedback.selectors import complaint_list, rating_list
+from oversight.parts.selectors import items_by_id, vendor_consumption
 from oversight.reports import content as c
 from oversight.reports.metrics import PeriodFigures, empty_facts, fact_period_figures, figures_for
 from oversight.reports.periods import ReportPeriod, trailing_periods
@@ -167,6 +168,7 @@ def service_report(*, user, vendor_id: int, contract_id: int | None, period: Rep
     complaints = _complaints(user, scope, period)
     evaluations = _evaluations(user, vendor, contract, period)
     actions = _actions(user, scope, vendor, contract, period)
+    parts = _parts(organisation, vendor, period)
     title = _title(vendor, contract, period)
     report = c.ServiceReport(
         organisation=organisation,
@@ -188,10 +190,33 @@ def service_report(*, user, vendor_id: int, contract_id: int | None, period: Rep
         complaints=complaints,
         evaluations=evaluations,
         actions=actions,
+        parts=parts,
     )
     report.extra["scope"] = scope
     report.extra["user"] = user
     return report
+
+
+def _parts(organisation, vendor, period: ReportPeriod) -> list[c.PartsRow]:
+    """The spare parts of the vendor used on work orders in the period, net of returns, per part and unit price
+    (`parts.selectors.vendor_consumption`; the whole vendor, also in a contract's report)."""
+    used = vendor_consumption(
+        organisation_id=organisation.pk, vendor_id=vendor.pk, start=period.start_at, end=period.end_at
+    )
+    items = items_by_id(row.item_id for row in used)
+    return [
+        c.PartsRow(
+            code=row.code,
+            name=items[row.item_id].localized_name,
+            unit=items[row.item_id].unit,
+            units=row.units,
+            unit_price=row.unit_price,
+            currency=items[row.item_id].currency,
+            total=row.total,
+            work_orders=row.work_orders,
+        )
+        for row in used
+    ]
 
 
 def _title(vendor, contract, period: ReportPeriod) -> str:
