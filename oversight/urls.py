@@ -24,6 +24,7 @@ urlpatterns = [
     path("problems/", include("oversight.problems.urls")),
     path("configuration/", include("oversight.configuration.urls")),
     path("parts/", include("oversight.parts.urls")),
+    path("mail/", include("oversight.mailintake.urls")),
     path("scorecards/", include("oversight.scorecards.urls")),
     path("settlement/", include("oversight.settlement.urls")),
     path("portfolio/", include("oversight.portfolio.urls")),

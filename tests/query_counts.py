@@ -68,6 +68,9 @@ QUERY_COUNTS: dict[str, Pin] = {
     "parts.overview": GROWS_NOT,
     "parts.api.levels": GROWS_NOT,
     "parts.api.movements": GROWS_NOT,
+    # e-mail intake
+    "mailintake.log": GROWS_NOT,
+    "mailintake.mailboxes": GROWS_NOT,
 }
 
 

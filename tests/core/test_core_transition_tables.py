@@ -26,6 +26,8 @@ from oversight.feedback.choices import (
 from oversight.feedback.models import Complaint, PrizeDraw
 from oversight.knowledge.choices import ARTICLE_MACHINE, ArticleAction, ArticleStatus
 from oversight.knowledge.models import Article
+from oversight.mailintake.choices import INBOUND_MACHINE, InboundAction, InboundStatus
+from oversight.mailintake.models import InboundMail
 from oversight.reports.choices import DELIVERY_MACHINE, DeliveryAction, DeliveryStatus
 from oversight.reports.models import ReportDelivery
 from oversight.scorecards.choices import (
@@ -228,6 +230,23 @@ MACHINES = {
             ("finish_sent", "sent"): "reports.reportdelivery.sent",
             ("finish_failed", "failed"): "reports.reportdelivery.failed",
             ("retry", "sending"): "reports.reportdelivery.retried",
+        },
+    ),
+    "inbound mail": (
+        INBOUND_MACHINE,
+        InboundMail,
+        InboundStatus,
+        InboundAction,
+        {
+            ("process", "quarantined", "processed"),
+            ("ignore", "quarantined", "ignored"),
+            ("keep", "quarantined", "quarantined"),
+            ("discard", "quarantined", "discarded"),
+        },
+        {
+            ("process", "processed"): "mailintake.inboundmail.reprocessed",
+            ("keep", "quarantined"): "mailintake.inboundmail.reprocessed",
+            ("discard", "discarded"): "mailintake.inboundmail.discard",
         },
     ),
 }

@@ -8,6 +8,7 @@ from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import (
     ADMINISTRATORS,
     AUDIT_READERS,
+    CLIENT_OPERATORS,
     CLIENT_ROLES,
     MANAGEMENT_ROLES,
     READ_ONLY_ROLES,
@@ -52,6 +53,8 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("reports:dashboard", _("Vendor dashboard")))
     if user.is_superuser or role == Role.CLIENT_ADMIN:
         items.append(("tickets:intake_points", _("QR codes")))
+    if user.is_superuser or role in CLIENT_OPERATORS:
+        items.append(("mailintake:log", _("E-mail intake")))
     if user.is_superuser or role in AUDIT_READERS:
         items.append(("audit:list", _("Audit trail")))
     if role in ADMINISTRATORS:

@@ -13,6 +13,7 @@ from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
 from oversight.feedback.demo import load_demo_draw, load_demo_ratings
 from oversight.knowledge.demo import load_demo_knowledge
+from oversight.mailintake.demo import load_demo_mail
 from oversight.parts.demo import load_demo_parts
 from oversight.problems.demo import load_demo_problems
 from oversight.reports.demo import load_demo_schedules
@@ -90,6 +91,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Problems: {len(problems)} (known errors and a pending suggestion)")
         articles = load_demo_knowledge(organisation)
         self.stdout.write(f"Knowledge base: {articles} articles written")
+        mails = load_demo_mail(organisation)
+        self.stdout.write(f"E-mail intake: {len(mails)} sample mails read from the demo maildir")
         self.stdout.write(
             f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
             f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "
