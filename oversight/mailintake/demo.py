@@ -2,7 +2,7 @@
 so the mail log shows every outcome.
 
 `load_demo_mail(organisation)` is idempotent (an organisation that already has a mailbox is left alone). It copies
-the samples of ``demo_mail/`` into ``<var>/demo-mail/<organisation code>/new/`` (filling in the demo people's
+the samples of ``demo_mail/`` into ``<var>/demo-mail/<organisation code>-<random>/new/`` (filling in the demo people's
 addresses, the number of an open work order and the date), creates the mailbox 信息科服务台邮箱 (a maildir, new
 work orders filed under the 电脑故障 service, unknown senders quarantined) and polls it:
 
@@ -18,6 +18,7 @@ work orders filed under the 电脑故障 service, unknown senders quarantined) a
 from __future__ import annotations
 
 import mailbox as mailbox_lib
+import tempfile
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -60,9 +61,13 @@ def load_demo_mail(organisation) -> list[InboundMail]:
     )
     if admin is None or service is None or replied is None or set(people) != set(PEOPLE):
         return []
-    folder = Path(settings.VAR_DIR) / "demo-mail" / organisation.code
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    maildir = mailbox_lib.Maildir(str(folder), create=True)
+    # A folder of its own for each load: two demo loads (parallel test workers) never read each other's mails.
+    parent = Path(settings.VAR_DIR) / "demo-mail"
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{organisation.code}-", dir=parent))
+    for part in ("tmp", "new", "cur"):
+        (folder / part).mkdir()
+    maildir = mailbox_lib.Maildir(str(folder), create=False)
     values = {name: people[name].email for name in PEOPLE}
     values.update(
         {

@@ -75,7 +75,8 @@ def words(matrix: Matrix, role: str) -> dict[str, str]:
         if not sees_mailbox(matrix, role, box):
             out[box.name] = f"mailbox {instance}"
     for instance, mail in matrix.objects["inbound_mail"].items():
-        if not sees_mailbox(matrix, role, mail.mailbox):
+        # A processed mail's subject became its work order's title: whoever sees the work order reads it there.
+        if mail.work_order_id is None and not sees_mailbox(matrix, role, mail.mailbox):
             out[mail.subject] = f"inbound mail {instance}"
     return out
 
