@@ -64,6 +64,8 @@ QUERY_COUNTS: dict[str, Pin] = {
     "reports.api.deliveries": GROWS_NOT,
     "reports.schedules_page": GROWS_NOT,
     "reports.dashboard": Pin(ceiling=80),
+    # changes: the web lists
+    "changes.list": GROWS_NOT,
     # parts
     "parts.overview": GROWS_NOT,
     "parts.api.levels": GROWS_NOT,

@@ -11,7 +11,9 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Change management")
 
     def ready(self) -> None:
-        """Declare the change events, register the handlers and the change indicators."""
-        from oversight.changes import events, handlers, kpis  # noqa: F401 - importing registers them
+        """Declare the change events, register the handlers, the change indicators and the section shown on
+        work-order pages."""
+        from oversight.changes import events, handlers, kpis, sections  # noqa: F401 - importing registers them
 
         kpis.register()
+        sections.register()

@@ -7,12 +7,25 @@ their organisation's.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from oversight.changes.choices import AWAITING_AUTHORISATION, ChangeType
-from oversight.changes.models import Change, ChangeTemplate
+from oversight.changes.choices import AWAITING_AUTHORISATION, ChangeStatus, ChangeType, RequestStatus, StepStatus
+from oversight.changes.models import (
+    ApprovalPolicyMember,
+    ApprovalPolicyStep,
+    ApprovalRequest,
+    ApprovalStep,
+    CabAgendaItem,
+    CabMeeting,
+    Change,
+    ChangeIncident,
+    ChangeTemplate,
+    ChangeWindow,
+)
+from oversight.configuration.selectors import ci_list
 from oversight.tenancy.visibility import restrict
+from oversight.tickets.selectors import work_order_list
 
 LIST_RELATED = ("implementer", "requested_by", "template")
 
@@ -65,3 +78,124 @@ def template_get(*, user, pk) -> ChangeTemplate:
         return template_list(user=user).get(pk=pk)
     except (ChangeTemplate.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# ---------------------------------------------------------------------------------------------- the change page
+
+
+def change_steps(*, change: Change) -> list[ApprovalStep]:
+    """The approval steps of a visible change in order, each with its requests (approver, substitute, voter)."""
+    requests = ApprovalRequest.objects.select_related("approver", "substitute", "voted_by").order_by("id")
+    return list(
+        change.steps.select_related("calendar")
+        .prefetch_related(Prefetch("requests", queryset=requests))
+        .order_by("position")
+    )
+
+
+def change_incidents(*, user, change: Change) -> QuerySet[ChangeIncident]:
+    """The incidents linked to a visible change as caused by it, limited to the work orders the user may see."""
+    return (
+        restrict(ChangeIncident.objects.filter(change=change), user)
+        .filter(work_order__in=work_order_list(user=user).values("pk"))
+        .select_related("work_order", "linked_by")
+        .order_by("linked_at", "pk")
+    )
+
+
+def change_cis(*, user, change: Change):
+    """The configuration items a visible change affects that the user may see."""
+    return ci_list(user=user).filter(changes=change).select_related("ci_class").order_by("name", "pk")
+
+
+def window_list(*, user, active_only: bool = False) -> QuerySet[ChangeWindow]:
+    """Calendar windows the user may see (every vendor of the organisation sees its calendar)."""
+    qs = restrict(ChangeWindow.objects.all(), user)
+    return qs.filter(active=True) if active_only else qs
+
+
+def window_get(*, user, pk) -> ChangeWindow:
+    """One visible calendar window, or 404."""
+    try:
+        return window_list(user=user).get(pk=pk)
+    except (ChangeWindow.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def vote_request_for(*, user, change: Change) -> ApprovalRequest | None:
+    """The user's pending place on the change's open approval step: as its approver, or as the substitute once
+    the deadline has passed and they were asked (None when they have no vote to give)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        ApprovalRequest.objects.filter(step__change=change, step__status=StepStatus.OPEN, status=RequestStatus.PENDING)
+        .filter(Q(approver=user) | Q(substitute=user, substitute_asked_at__isnull=False))
+        .select_related("step")
+        .order_by("step__position", "id")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------- CAB, policies
+
+
+def cab_list(*, user) -> QuerySet[CabMeeting]:
+    """CAB meetings the user may see (the client's side of the organisation), newest first."""
+    return restrict(CabMeeting.objects.select_related("chair"), user).order_by("-starts_at", "-pk")
+
+
+def cab_get(*, user, pk) -> CabMeeting:
+    """One visible CAB meeting, or 404."""
+    try:
+        return cab_list(user=user).get(pk=pk)
+    except (CabMeeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def cab_items(*, user, meeting: CabMeeting) -> QuerySet[CabAgendaItem]:
+    """A visible meeting's agenda, in order, limited to the changes the user may see."""
+    return (
+        meeting.items.filter(change__in=change_list(user=user).values("pk"))
+        .select_related("change", "change__implementer")
+        .order_by("position")
+    )
+
+
+def cab_item_get(*, user, meeting: CabMeeting, pk) -> CabAgendaItem:
+    """One item of a visible meeting's agenda, or 404."""
+    try:
+        return cab_items(user=user, meeting=meeting).get(pk=pk)
+    except (CabAgendaItem.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def policy_steps(*, user, change_type: str) -> list[ApprovalPolicyStep]:
+    """The steps of the user's organisation's approval policy for a type of change, with their members."""
+    members = ApprovalPolicyMember.objects.select_related("approver", "substitute").order_by("id")
+    return list(
+        restrict(ApprovalPolicyStep.objects.filter(policy__change_type=change_type), user)
+        .filter(policy__organisation_id=user.organisation_id)
+        .select_related("calendar")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("position")
+    )
+
+
+def changes_on_calendar(*, user, since, until) -> QuerySet[Change]:
+    """Visible changes with a planned window overlapping [since, until), not rejected or cancelled."""
+    return (
+        change_list(user=user)
+        .filter(planned_start__lt=until, planned_end__gt=since)
+        .exclude(status__in=(ChangeStatus.REJECTED, ChangeStatus.CANCELLED))
+        .prefetch_related("services", "sites")
+        .order_by("planned_start", "pk")
+    )
+
+
+def work_order_changes(*, user, work_order) -> QuerySet[ChangeIncident]:
+    """The visible changes that caused a work order (its links as an incident caused by a change)."""
+    return (
+        restrict(ChangeIncident.objects.filter(work_order=work_order), user)
+        .select_related("change", "linked_by")
+        .order_by("linked_at", "pk")
+    )

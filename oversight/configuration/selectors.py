@@ -186,11 +186,18 @@ def work_order_impact(*, user, work_order, links=None) -> list[int]:
     linked CI (or the linked service itself) that are unavailable when the linked CIs are down, with everything
     else as it stands now (a cluster with enough members up still shields its dependants)."""
     cis = [link.ci for link in (links if links is not None else work_order_cis(user=user, work_order=work_order))]
-    if not cis:
+    return services_impacted(user=user, organisation_id=work_order.organisation_id, ci_ids=[ci.pk for ci in cis])
+
+
+def services_impacted(*, user, organisation_id: int, ci_ids) -> list[int]:
+    """The business services above the given CIs (or those services themselves) that are unavailable when these
+    CIs are down, with everything else as it stands now, that the user may see (a work order's linked CIs, the
+    CIs a change takes down)."""
+    if not ci_ids:
         return []
-    graph, services, statuses = organisation_graph(work_order.organisation_id)
+    graph, services, statuses = organisation_graph(organisation_id)
     down = {pk for pk, status in statuses.items() if status in UNAVAILABLE_STATUSES}
-    linked = frozenset(ci.pk for ci in cis if ci.pk in statuses)
+    linked = frozenset(pk for pk in ci_ids if pk in statuses)
     above = impact_calc.impact(impact_calc.Graph(edges=graph.edges), linked).impacted | linked
     affected = impact_calc.impact(graph, down | linked, services).unavailable & above & services
     return sorted(_visible_ids(user, affected))

@@ -50,4 +50,10 @@ def template(world):
 
 
 # The configuration tests' CI fixtures (classes, relation types, a CI maker), for changes that affect items.
-from tests.configuration.conftest import ci, classes, relation  # noqa: E402, F401
+from tests.configuration.conftest import (  # noqa: E402, F401
+    ci,
+    classes,
+    estate,  # noqa: E402, F401
+    relation,
+)
+from tests.problems.conftest import incident  # noqa: E402, F401

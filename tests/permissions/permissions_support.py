@@ -655,7 +655,8 @@ NOT_USER_ACTIONS = frozenset({"auto_close"})
 NUMBER_ENDPOINT = "api:work-order-detail"
 # Work orders used for every value of a second keyword (e.g. each transition); the others get the first value.
 PRIMARY_WORK_ORDERS = ("A1", "B1", "X1")
-# HTML views whose <pk> is not told by a DRF serializer, and views whose <token> names an object.
+# HTML views whose <pk> (or <number>, when it is not a work order's) is not told by a DRF serializer, and views
+# whose <token> names an object.
 HTML_PK_MODELS = {"tickets:attachment": "attachment", "tickets:intake_qr": "intake_point"}
 TOKEN_MODELS = {"tickets:intake": "intake_point"}
 # Keywords that name a transition, with every value the matrix tries.
@@ -694,6 +695,8 @@ class Endpoint:
     @property
     def model(self) -> str | None:
         """The model key of the object the URL names (None for lists and pages without an object)."""
+        if "number" in self.kwargs and self.name in HTML_PK_MODELS:
+            return HTML_PK_MODELS[self.name]  # another model named by its number (a change)
         if "work_order_id" in self.kwargs or "number" in self.kwargs:
             return "work_order"
         if "token" in self.kwargs:

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import (
@@ -45,6 +46,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("reports:index", _("Service reports")))
     if user.is_superuser or role in CLIENT_ROLES | VENDOR_ROLES:
         items.append(("problems:list", _("Problems")))
+        items.append(("changes:list", pgettext_lazy("change management", "Changes")))
     if user.is_superuser or role in STAFF_ROLES:
         items.append(("configuration:list", _("Configuration items")))
         items.append(("parts:overview", _("Spare parts")))
