@@ -28,7 +28,11 @@ def _slot():
 
 
 def test_browser_change_from_request_to_review_and_the_calendar_on_a_phone(world, new_context):
-    supervisor, admin, agent = world.users["client_supervisor"], world.users["client_admin"], world.users["vendor_agent"]
+    supervisor, admin, agent = (
+        world.users["client_supervisor"],
+        world.users["client_admin"],
+        world.users["vendor_agent"],
+    )
     services.approval_policy_set(
         actor=admin,
         change_type=ChangeType.NORMAL,
