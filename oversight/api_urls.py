@@ -13,6 +13,7 @@ from oversight.catalog.api.views import (
     ServiceViewSet,
     SLAPolicyViewSet,
 )
+from oversight.changes.api.views import CabMeetingViewSet, ChangeViewSet, TemplateViewSet, WindowViewSet
 from oversight.configuration.api.views import CIClassViewSet, CIRelationViewSet, ConfigurationItemViewSet
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
 from oversight.core.api.routers import IdRouter
@@ -108,6 +109,10 @@ router.register("service-reports", ServiceReportViewSet, basename="service-repor
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("problem-suggestions", ProblemSuggestionViewSet, basename="problem-suggestion")
+router.register("changes", ChangeViewSet, basename="change")
+router.register("change-templates", TemplateViewSet, basename="change-template")
+router.register("change-windows", WindowViewSet, basename="change-window")
+router.register("cab-meetings", CabMeetingViewSet, basename="cab-meeting")
 
 
 @csrf_exempt  # it changes nothing; a POST to an unknown address is a JSON 404, not the HTML CSRF page

@@ -73,6 +73,10 @@ QUERY_COUNTS: dict[str, Pin] = {
     # e-mail intake
     "mailintake.log": GROWS_NOT,
     "mailintake.mailboxes": GROWS_NOT,
+    # changes
+    "changes.api.changes": GROWS_NOT,
+    "changes.api.templates": GROWS_NOT,
+    "changes.api.windows": GROWS_NOT,
 }
 
 

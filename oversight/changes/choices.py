@@ -321,3 +321,9 @@ AUDIT_ACTIONS.update(
         "changes.change.incident_unlinked": _("Incident unlinked from a change"),
     }
 )
+AUDIT_ACTIONS.update(
+    {
+        "changes.calendarfeedkey.created": _("Change calendar feed key created"),
+        "changes.calendarfeedkey.revoked": _("Change calendar feed key revoked"),
+    }
+)

@@ -544,3 +544,31 @@ class ChangeIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change_id} → {self.work_order_id}"
+
+
+class CalendarFeedKey(models.Model):
+    """A person's key to the change calendar's `.ics` feed (ADR 0029): calendar programs send no headers, so the
+    key is in the feed's address. Only its sha256 is stored; revoked keys stay for the record."""
+
+    visibility = Visibility(organisation="owner__organisation", person="owner")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, help_text=_("The start of the key, to recognise it."))
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed key")
+        verbose_name_plural = _("calendar feed keys")
+        ordering = ["owner", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(revoked_at__isnull=True), name="changes_calendarfeedkey_one_live"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

@@ -199,3 +199,32 @@ def work_order_changes(*, user, work_order) -> QuerySet[ChangeIncident]:
         .select_related("change", "linked_by")
         .order_by("linked_at", "pk")
     )
+# ---------------------------------------------------------------------------------------------- the calendar feed
+
+
+def feed_changes(*, user, since, until, service_id=None, vendor_id=None, site_id=None) -> QuerySet[Change]:
+    """What the user's calendar feed shows of changes: the visible planned changes in [since, until), optionally
+    of one service, implementing vendor or site."""
+    qs = changes_on_calendar(user=user, since=since, until=until).select_related("organisation")
+    if service_id is not None:
+        qs = qs.filter(services=service_id)
+    if vendor_id is not None:
+        qs = qs.filter(implementer_id=vendor_id)
+    if site_id is not None:
+        qs = qs.filter(sites=site_id)
+    return qs.distinct()
+
+
+def feed_windows(*, user, service_id=None, vendor_id=None, site_id=None) -> QuerySet[ChangeWindow]:
+    """The active windows of the user's calendar feed: those for the whole organisation and, when a service,
+    vendor or site is asked for, those naming it (a window's scope, as the conflict check reads it)."""
+    qs = window_list(user=user, active_only=True)
+    asked = {"services": service_id, "vendors": vendor_id, "sites": site_id}
+    if all(value is None for value in asked.values()):
+        return qs.order_by("start", "pk")
+    everything = Q(services__isnull=True, vendors__isnull=True, sites__isnull=True)
+    named = Q()
+    for field, value in asked.items():
+        if value is not None:
+            named |= Q(**{field: value})
+    return qs.filter(everything | named).distinct().order_by("start", "pk")

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from oversight.changes import views
+from oversight.changes import feed_views, views
 
 app_name = "changes"
 
@@ -26,4 +26,7 @@ urlpatterns = [
     path("<str:number>/review/", views.ChangeReviewView.as_view(), name="review"),
     path("<str:number>/link/", views.ChangeLinkView.as_view(), name="link"),
     path("<str:number>/unlink/", views.ChangeUnlinkView.as_view(), name="unlink"),
+    # The calendar feed (.ics, read with the key in its address) and the page of one's feed key (feed_views).
+    path("calendar/feed/", feed_views.FeedKeyView.as_view(), name="feed_key"),
+    path("calendar/feed/<str:key>.ics", feed_views.CalendarFeedView.as_view(), name="calendar_ics"),
 ]

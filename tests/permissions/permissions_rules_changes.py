@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from oversight.changes import services
-from oversight.changes.choices import ChangeType
+from oversight.changes.choices import ChangeAction, ChangeType
 from oversight.changes.models import CabMeeting, Change, ChangeEvent, ChangeIncident, ChangeTemplate, ChangeWindow
 from oversight.core import clock
 from oversight.tenancy.choices import Role
@@ -117,6 +117,66 @@ def _versioned(extra: dict):
     return _form(lambda t, m: {**extra, "version": getattr(t.obj, "version", 1)})
 
 
+# ------------------------------------------------------------------------------------------------- API
+
+
+def _json(data):
+    return lambda target, matrix: Payload(data(target, matrix) if callable(data) else dict(data), json=True)
+
+
+def _first_item(meeting) -> int:
+    """The first agenda item of a meeting (1 when there is none: the decision then names nothing, a 404)."""
+    if meeting is None:
+        return 1
+    return meeting.items.order_by("position").values_list("pk", flat=True).first() or 1
+
+
+# The API answers the same rules: changes for the client side and vendor staff (requesters 403), the CAB for the
+# client side; who may act on a visible change is the service's decision (403 in the one error body).
+API_GATES = {
+    "api:change-list": READERS,
+    "api:change-detail": READERS,
+    "api:change-transition": READERS,
+    "api:change-risk": READERS,
+    "api:change-review": READERS,
+    "api:change-exception": READERS,
+    "api:change-vote": READERS,
+    "api:change-incidents": READERS,
+    "api:change-unlink": READERS,
+    "api:change-conflicts": READERS,
+    "api:change-template-list": READERS,
+    "api:change-template-detail": READERS,
+    "api:change-window-list": READERS,
+    "api:change-window-detail": READERS,
+    "api:change-window-deactivate": READERS,
+    "api:change-window-calendar": READERS,
+    "api:cab-meeting-list": CLIENT_SIDE,
+    "api:cab-meeting-detail": CLIENT_SIDE,
+    "api:cab-meeting-decide": CLIENT_SIDE,
+}
+API_PAYLOADS = {
+    ("api:change-list", "post"): _json(lambda t, m: {"title": "PmxApiChange", "implementer": m.world.vendor.pk}),
+    ("api:change-detail", "patch"): _json({"title": "PmxPatchedChange"}),
+    ("api:change-transition", "post"): _json({"note": "PmxApiNote"}),
+    ("api:change-risk", "post"): _json({"answers": {}}),
+    ("api:change-review", "post"): _json({"outcome": "successful"}),
+    ("api:change-exception", "post"): _json({"note": "PmxApiException"}),
+    ("api:change-vote", "post"): _json({"approve": True, "comment": "PmxApiVote"}),
+    ("api:change-incidents", "post"): _json(lambda t, m: {"work_orders": [m.work_orders["A2"].pk]}),
+    ("api:change-unlink", "post"): _json(lambda t, m: {"work_order": m.work_orders["A2"].pk}),
+    ("api:change-template-list", "post"): _json(
+        {"name": "PmxApiTemplate", "implementation_plan": "a", "backout_plan": "b"}
+    ),
+    ("api:change-template-detail", "patch"): _json({"name": "PmxApiTemplate2"}),
+    ("api:change-window-list", "post"): _json(
+        {"name": "PmxApiWindow", "kind": "blackout", "start": "2030-01-07T00:00:00Z", "end": "2030-01-07T04:00:00Z"}
+    ),
+    ("api:change-window-deactivate", "post"): _json({}),
+    ("api:cab-meeting-list", "post"): _json({"title": "PmxApiCab", "starts_at": "2030-01-07T14:00:00Z"}),
+    ("api:cab-meeting-decide", "post"): _json(lambda t, m: {"item": _first_item(t.obj), "decision": "defer"}),
+}
+
+
 describe_app(
     "changes",
     models={
@@ -154,6 +214,9 @@ describe_app(
         )
     },
     gates={
+        **API_GATES,
+        # Everyone signed in opens the page of their own calendar feed key; a requester has no calendar (403).
+        "changes:feed_key": frozenset(Role.values),
         "changes:list": READERS,
         "changes:detail": READERS,
         "changes:create": WRITERS,
@@ -178,7 +241,15 @@ describe_app(
         "changes:windows": READERS,
         "changes:window_deactivate": frozenset({Role.CLIENT_ADMIN}),
     },
+    personal_writes=frozenset({"changes:feed_key"}),
+    excluded={
+        "changes:calendar_ics": "read with a key in its address by calendar programs, not with a session: "
+        "tests/changes/test_changes_feed.py checks the owner's gate and the revoked key",
+    },
+    action_kwargs={("api:change-transition", "transition"): tuple(ChangeAction.values)},
     payloads={
+        **API_PAYLOADS,
+        ("changes:feed_key", "post"): _form({"action": "create"}),
         ("changes:create", "post"): _form(
             lambda t, m: {"type": "normal", "title": "PmxNewChange", "implementer": m.world.vendor.pk}
         ),

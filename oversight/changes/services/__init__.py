@@ -26,6 +26,7 @@ from oversight.changes.services.changes import (
     change_unlink_incident,
     change_update,
 )
+from oversight.changes.services.feed import feed_key_create, feed_key_owner, feed_key_revoke, may_have_feed
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -45,6 +46,10 @@ __all__ = [
     "change_transition",
     "change_unlink_incident",
     "change_update",
+    "feed_key_create",
+    "feed_key_owner",
+    "feed_key_revoke",
+    "may_have_feed",
     "window_create",
     "window_deactivate",
 ]
