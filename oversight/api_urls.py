@@ -14,7 +14,12 @@ from oversight.catalog.api.views import (
     SLAPolicyViewSet,
 )
 from oversight.changes.api.views import CabMeetingViewSet, ChangeViewSet, TemplateViewSet, WindowViewSet
-from oversight.configuration.api.views import CIClassViewSet, CIRelationViewSet, ConfigurationItemViewSet
+from oversight.configuration.api.views import (
+    CIClassViewSet,
+    CIImportViewSet,
+    CIRelationViewSet,
+    ConfigurationItemViewSet,
+)
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
 from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
@@ -90,6 +95,7 @@ router.register("parts/movements", StockMovementViewSet, basename="part-movement
 router.register("contract-versions", ContractVersionViewSet, basename="contract-version")
 router.register("contract-documents", ContractDocumentViewSet, basename="contract-document")
 router.register("configuration-items", ConfigurationItemViewSet, basename="configuration-item")
+router.register("configuration-imports", CIImportViewSet, basename="configuration-import")
 router.register("ci-relations", CIRelationViewSet, basename="ci-relation")
 router.register("ci-classes", CIClassViewSet, basename="ci-class")
 router.register("evaluation-periods", EvaluationPeriodViewSet, basename="evaluation-period")

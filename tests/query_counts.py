@@ -50,6 +50,8 @@ QUERY_COUNTS: dict[str, Pin] = {
     "configuration.list": GROWS_NOT,
     "configuration.api.configuration_items": GROWS_NOT,
     "configuration.api.ci_relations": GROWS_NOT,
+    "configuration.imports": GROWS_NOT,
+    "configuration.api.configuration_imports": GROWS_NOT,
     # contracts
     "contracts.api.contracts": GROWS_NOT,
     # knowledge

@@ -103,6 +103,17 @@ BUILTIN_RELATION_TYPES = {
 }
 
 
+class ImportStatus(models.TextChoices):
+    """Where an import of CIs from a file is: checked (the dry run), queued or running as a job, then applied
+    (all rows written) or failed (nothing written)."""
+
+    CHECKED = "checked", _("Checked (dry run)")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed, nothing written")
+
+
 class RelationCode(models.TextChoices):
     """The built-in relation types (seeded by the migration)."""
 
@@ -133,4 +144,5 @@ AUDIT_ACTIONS = {
     "configuration.workorderci.unlinked": _("Configuration item unlinked from a work order"),
     "configuration.redundancygroup.created": _("Redundancy group created"),
     "configuration.redundancygroup.changed": _("Redundancy group changed"),
+    "configuration.ciimport.applied": _("Configuration items imported"),
 }

@@ -35,3 +35,11 @@ WORK_ORDER_CI_LINKED = define(
     "actor_id",
     doc="A configuration item was linked to a work order (linked=True) or unlinked from it (linked=False).",
 )
+CI_IMPORTED = define(
+    "configuration.ci.imported",
+    "import_id",
+    "created",
+    "updated",
+    "actor_id",
+    doc="A file of configuration items was imported: `created` new CIs and `updated` changed ones, all at once.",
+)

@@ -133,3 +133,11 @@ class RelationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["relation_type"].queryset = relation_types
         self.fields["target"].queryset = targets.exclude(pk=ci.pk)
+
+
+class ImportForm(forms.Form):
+    """The file of a CI import (its size and content are checked by `configuration.importing`)."""
+
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"})
+    )

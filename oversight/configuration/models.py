@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from oversight.configuration.choices import AttributeType, CIKind, CIStatus
+from oversight.configuration.choices import AttributeType, CIKind, CIStatus, ImportStatus
 from oversight.core.bilingual import BilingualName
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
 
@@ -310,3 +310,44 @@ class WorkOrderCI(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} → {self.ci}"
+
+
+class CIImport(models.Model):
+    """One file of configuration items to import: its rows as read, checked by a dry run, then applied all at
+    once (or not at all). The client's side of the organisation sees its imports; vendors see none."""
+
+    visibility = Visibility(organisation="organisation")
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    #: The rows as read from the file: ``[[line, {normalised header: text}], ...]``.
+    rows = models.JSONField(_("rows"), default=list)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKED)
+    #: How many rows the last check or the apply created, updated, left unchanged and found in error.
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("configuration item import")
+        verbose_name_plural = _("configuration item imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "created_at"], name="config_import_org_idx")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("configuration:import_detail", kwargs={"pk": self.pk})

@@ -6,6 +6,7 @@
   change its status (report it down, under maintenance, restored); a vendor manager records CIs for their vendor.
 - Only a client administrator defines classes and their attributes.
 - The client's operators and the staff of a work order's vendor link CIs to the work order.
+- The client's operators import CIs from a file and record spot checks of the CMDB's accuracy.
 - Executives and auditors read; requesters see no CI.
 """
 
@@ -52,4 +53,9 @@ def may_link_work_order(user, work_order) -> bool:
 
 def may_manage_groups(user) -> bool:
     """Keep the redundancy groups (cluster rules): the client's operators."""
+    return is_client_operator(user, getattr(user, "organisation_id", None))
+
+
+def may_import(user) -> bool:
+    """Import CIs from a CSV or XLSX file: the client's operators."""
     return is_client_operator(user, getattr(user, "organisation_id", None))

@@ -17,6 +17,7 @@ from oversight.configuration.choices import UNAVAILABLE_STATUSES, CIStatus
 from oversight.configuration.models import (
     CIAttributeDefinition,
     CIClass,
+    CIImport,
     CIRelation,
     ConfigurationItem,
     RedundancyGroup,
@@ -212,4 +213,17 @@ def work_order_link_get(*, user, pk) -> WorkOrderCI:
             .get(pk=pk)
         )
     except (WorkOrderCI.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def import_list(*, user) -> QuerySet[CIImport]:
+    """The CI imports of the user's organisation (the client's side; vendors see none), newest first."""
+    return restrict(CIImport.objects.select_related("created_by"), user).defer("rows")
+
+
+def import_get(*, user, pk) -> CIImport:
+    """One visible import with its rows, or 404."""
+    try:
+        return restrict(CIImport.objects.select_related("created_by"), user).get(pk=pk)
+    except (CIImport.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from oversight.configuration import views
+from oversight.configuration import import_views, views
 
 app_name = "configuration"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("relations/<int:pk>/remove/", views.RelationRemoveView.as_view(), name="relation_remove"),
     path("work-orders/<int:pk>/cis/", views.WorkOrderLinkView.as_view(), name="work_order_link"),
     path("work-order-links/<int:pk>/remove/", views.WorkOrderUnlinkView.as_view(), name="work_order_unlink"),
+    path("imports/", import_views.ImportListView.as_view(), name="import_list"),
+    path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/apply/", import_views.ImportApplyView.as_view(), name="import_apply"),
+    path("imports/<int:pk>/progress/", import_views.ImportProgressView.as_view(), name="import_progress"),
 ]

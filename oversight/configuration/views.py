@@ -58,6 +58,7 @@ class CIListView(RoleRequiredMixin, TemplateView):
                 "page": paginate(qs, self.request),
                 "may_create": permissions.may_create(user, getattr(user, "vendor", None)),
                 "may_manage_classes": permissions.may_manage_classes(user),
+                "may_import": permissions.may_import(user),
             }
         )
         return context

@@ -52,3 +52,16 @@ def estate(world, ci, relation):
     ):
         cmdb.ci_relation_create(actor=supervisor, source=source, relation_type=relation[kind], target=target)
     return {"service": service, "app": app, "server": server, "db1": db1, "db2": db2}
+
+
+@pytest.fixture
+def api(world):
+    """`api(role)`: a DRF test client signed in as the world's user of that role."""
+    from rest_framework.test import APIClient
+
+    def make(role):
+        client = APIClient()
+        client.force_authenticate(user=world.users[role])
+        return client
+
+    return make

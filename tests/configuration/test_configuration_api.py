@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from oversight.configuration import services as cmdb
 from oversight.configuration.models import CIRelation, ConfigurationItem
 from tests.factories import signed_in
 from tests.query_counts import assert_flat, count_queries
-
-
-@pytest.fixture
-def api(world):
-    from rest_framework.test import APIClient
-
-    def make(role):
-        client = APIClient()
-        client.force_authenticate(user=world.users[role])
-        return client
-
-    return make
 
 
 def test_lists_and_reads_follow_the_gate(world, estate, api):

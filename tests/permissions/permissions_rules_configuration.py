@@ -8,8 +8,10 @@ client and vendor staff; recording a CI is for the client's operators and vendor
 
 from __future__ import annotations
 
-from oversight.configuration import services
-from oversight.configuration.models import CIClass, CIRelation, ConfigurationItem, RelationType, WorkOrderCI
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from oversight.configuration import imports, services
+from oversight.configuration.models import CIClass, CIImport, CIRelation, ConfigurationItem, RelationType, WorkOrderCI
 from oversight.tenancy.choices import Role
 from tests.permissions.permissions_support import (
     CLIENT_SIDE,
@@ -71,10 +73,27 @@ def build(matrix: Matrix) -> None:
     matrix.objects["work_order_ci"] = links
     matrix.objects["configuration_item"] = items
     matrix.objects["ci_relation"] = relations
+    # One checked import per organisation (the client's side sees its organisation's; vendors see none).
+    matrix.objects["ci_import"] = {
+        instance: imports.import_check(actor=admins[instance], file_name=f"pmx-{instance}.csv", data=IMPORT_CSV)
+        for instance in ("A", "X")
+    }
     matrix.objects["ci_class"] = {
         "A.server": CIClass.objects.get(organisation=world.org, code="server"),
         "X.server": CIClass.objects.get(organisation=world.other_org, code="server"),
     }
+
+
+IMPORT_CSV = b"class,name,serial\nserver,PmxImported,PMX-SN-1\n"
+
+
+def sees_import(matrix: Matrix, role: str, ci_import) -> bool:
+    user = matrix.user(role)
+    return user is not None and user.organisation_id == ci_import.organisation_id and side(user) == "client"
+
+
+def _upload(target, matrix) -> Payload:
+    return Payload({"file": SimpleUploadedFile("pmx.csv", IMPORT_CSV, content_type="text/csv")})
 
 
 def sees_ci(matrix: Matrix, role: str, ci) -> bool:
@@ -149,6 +168,7 @@ describe_app(
         "ci_relation": CIRelation,
         "ci_class": CIClass,
         "work_order_ci": WorkOrderCI,
+        "ci_import": CIImport,
     },
     build=build,
     rules={
@@ -156,10 +176,11 @@ describe_app(
         "ci_relation": sees_relation,
         "ci_class": sees_class,
         "work_order_ci": sees_link,
+        "ci_import": sees_import,
     },
     words=words,
     get_status=get_status,
-    tables=(ConfigurationItem, CIRelation, CIClass, WorkOrderCI),
+    tables=(ConfigurationItem, CIRelation, CIClass, WorkOrderCI, CIImport),
     pk_models={
         "configuration:detail": "configuration_item",
         "configuration:edit": "configuration_item",
@@ -168,6 +189,9 @@ describe_app(
         "configuration:relation_remove": "ci_relation",
         "configuration:work_order_link": "work_order",
         "configuration:work_order_unlink": "work_order_ci",
+        "configuration:import_detail": "ci_import",
+        "configuration:import_apply": "ci_import",
+        "configuration:import_progress": "ci_import",
     },
     gates={
         "configuration:list": READERS,
@@ -179,6 +203,10 @@ describe_app(
         "configuration:relation_remove": READERS,
         "configuration:work_order_link": READERS,
         "configuration:work_order_unlink": READERS,
+        "configuration:import_list": CLIENT_SIDE,
+        "configuration:import_detail": CLIENT_SIDE,
+        "configuration:import_apply": CLIENT_SIDE,
+        "configuration:import_progress": CLIENT_SIDE,
     },
     payloads={
         ("configuration:create", "post"): _form(
@@ -190,6 +218,10 @@ describe_app(
         ("configuration:relation_remove", "post"): _form({}),
         ("configuration:work_order_link", "post"): _form(lambda m: {"ci": m.objects["configuration_item"]["A.V1"].pk}),
         ("configuration:work_order_unlink", "post"): _form({}),
+        ("configuration:import_list", "post"): _upload,
+        ("configuration:import_apply", "post"): _form({}),
+        ("api:configuration-import-list", "post"): _upload,
+        ("api:configuration-import-apply", "post"): _json({}),
         ("api:configuration-item-list", "post"): _json(lambda m: {"ci_class": _class_pk(m), "name": "PmxApiCi"}),
         ("api:configuration-item-detail", "patch"): _json({"name": "PmxPatchedCi"}),
         ("api:configuration-item-transition", "post"): _json({"action": "fail"}),

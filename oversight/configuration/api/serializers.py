@@ -7,7 +7,15 @@ from rest_framework import serializers
 
 from oversight.configuration import selectors
 from oversight.configuration.choices import CIAction, CIStatus
-from oversight.configuration.models import CIAttributeDefinition, CIClass, CIRelation, ConfigurationItem, RelationType
+from oversight.configuration.imports import import_progress
+from oversight.configuration.models import (
+    CIAttributeDefinition,
+    CIClass,
+    CIImport,
+    CIRelation,
+    ConfigurationItem,
+    RelationType,
+)
 from oversight.contracts.selectors import contract_list
 from oversight.core.api.serializers import ScopedPrimaryKeyRelatedField
 from oversight.tenancy.selectors import site_list, vendor_list
@@ -184,3 +192,62 @@ class ImpactSerializer(serializers.Serializer):
     impacted = CIRefSerializer(many=True)
     services = CIRefSerializer(many=True)
     needs = CIRefSerializer(many=True, help_text=_("Everything the CI needs, directly or through others."))
+
+
+class ImportChangeSerializer(serializers.Serializer):
+    """One field a row changes: ``attr:<code>`` for an attribute; site, vendor as ids."""
+
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class ImportRowSerializer(serializers.Serializer):
+    """What applying one row of the file does."""
+
+    line = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["create", "update", "unchanged", "error"])
+    name = serializers.CharField()
+    ci = serializers.IntegerField(allow_null=True, source="ci_id")
+    changes = ImportChangeSerializer(many=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    """An import: its status, counts and progress (rows written of rows to write)."""
+
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CIImport
+        fields = [
+            "id",
+            "file_name",
+            "status",
+            "row_count",
+            "counts",
+            "failure",
+            "created_at",
+            "finished_at",
+            "progress",
+        ]
+
+    def get_progress(self, obj) -> dict[str, int]:
+        done, total = import_progress(ci_import=obj)
+        return {"done": done, "total": total}
+
+
+class ImportDetailSerializer(ImportSerializer):
+    """An import with its dry run, row by row (only while it is checked or failed)."""
+
+    rows = ImportRowSerializer(many=True, read_only=True, source="plan_rows")
+
+    class Meta(ImportSerializer.Meta):
+        fields = [*ImportSerializer.Meta.fields, "rows"]
+
+
+class ImportInputSerializer(serializers.Serializer):
+    """A CSV or XLSX file; ``dry_run`` (default true) only checks it, false applies it when no row errs."""
+
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=True)

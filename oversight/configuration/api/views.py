@@ -9,15 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from oversight.configuration import selectors, services
+from oversight.configuration import importing, imports, selectors, services
 from oversight.configuration.api import serializers as s
+from oversight.configuration.choices import ImportStatus
 from oversight.configuration.filters import CIFilter
-from oversight.configuration.models import CIClass, CIRelation, ConfigurationItem
+from oversight.configuration.models import CIClass, CIImport, CIRelation, ConfigurationItem
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
+from oversight.core.errors import ApplicationError
 from oversight.tickets.api.views import IF_MATCH, expected_version
 
 ERRORS = {
@@ -202,3 +205,93 @@ class CIClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(summary=_("Read a configuration item class"))
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return super().retrieve(request, *args, **kwargs)
+
+
+def _with_plan(ci_import: CIImport) -> CIImport:
+    """The import with its dry run row by row as `plan_rows` (empty once applied, queued or running)."""
+    plans = (
+        imports.import_plan(ci_import=ci_import)
+        if ci_import.status
+        in (
+            ImportStatus.CHECKED,
+            ImportStatus.FAILED,
+        )
+        else []
+    )
+    ci_import.plan_rows = [
+        {
+            "line": p.line,
+            "action": p.action,
+            "name": p.name or p.values.get("name", ""),
+            "ci_id": p.ci_id,
+            "changes": [{"field": f, "old": old, "new": new} for f, old, new in p.changes],
+            "reasons": [importing.reason_text(code, params) for code, params in p.reasons],
+        }
+        for p in plans
+    ]
+    return ci_import
+
+
+class CIImportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Imports of configuration items from CSV or XLSX: a dry run, then all rows or none (client operators)."""
+
+    serializer_class = s.ImportSerializer
+    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CIImport.objects.none()
+        return selectors.import_list(user=self.request.user)
+
+    def _detail(self, pk, *, status_code=status.HTTP_200_OK) -> Response:
+        ci_import = _with_plan(selectors.import_get(user=self.request.user, pk=pk))
+        return Response(s.ImportDetailSerializer(ci_import).data, status=status_code)
+
+    @extend_schema(summary=_("List configuration item imports"))
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary=_("Read an import with its dry run"), responses={200: s.ImportDetailSerializer, **ERRORS})
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return self._detail(pk)
+
+    @extend_schema(
+        summary=_("Import configuration items from a CSV or XLSX file"),
+        description=_(
+            "With dry_run (the default) the file is only checked: each row says create, update (old → new), "
+            "unchanged or error with its reasons. Without it the rows are applied when none errs, all at once; a "
+            "large file is applied as a job (202) whose progress the import shows."
+        ),
+        request={"multipart/form-data": s.ImportInputSerializer},
+        responses={201: s.ImportDetailSerializer, 202: s.ImportDetailSerializer, **CHANGE_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = s.ImportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise ApplicationError(
+                _("The file is larger than %(size)s MB; split it into smaller files.")
+                % {"size": importing.MAX_BYTES // 1048576},
+                code="import_file",
+            )
+        ci_import = imports.import_check(actor=request.user, file_name=upload.name, data=upload.read())
+        if serializer.validated_data["dry_run"]:
+            return self._detail(ci_import.pk, status_code=status.HTTP_201_CREATED)
+        return self._start(ci_import)
+
+    def _start(self, ci_import: CIImport) -> Response:
+        result = imports.import_start(actor=self.request.user, ci_import=ci_import)
+        code = status.HTTP_201_CREATED if result.status == ImportStatus.APPLIED else status.HTTP_202_ACCEPTED
+        return self._detail(result.pk, status_code=code)
+
+    @extend_schema(
+        summary=_("Apply a checked import"),
+        request=None,
+        responses={201: s.ImportDetailSerializer, 202: s.ImportDetailSerializer, **CHANGE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def apply(self, request: Request, pk=None) -> Response:
+        return self._start(selectors.import_get(user=request.user, pk=pk))
