@@ -19,6 +19,7 @@ from oversight.configuration.api.views import (
     CIImportViewSet,
     CIRelationViewSet,
     ConfigurationItemViewSet,
+    SpotCheckViewSet,
 )
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
 from oversight.core.api.routers import IdRouter
@@ -96,6 +97,7 @@ router.register("contract-versions", ContractVersionViewSet, basename="contract-
 router.register("contract-documents", ContractDocumentViewSet, basename="contract-document")
 router.register("configuration-items", ConfigurationItemViewSet, basename="configuration-item")
 router.register("configuration-imports", CIImportViewSet, basename="configuration-import")
+router.register("spot-checks", SpotCheckViewSet, basename="spot-check")
 router.register("ci-relations", CIRelationViewSet, basename="ci-relation")
 router.register("ci-classes", CIClassViewSet, basename="ci-class")
 router.register("evaluation-periods", EvaluationPeriodViewSet, basename="evaluation-period")

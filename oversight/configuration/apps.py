@@ -11,6 +11,8 @@ class ConfigurationConfig(AppConfig):
     verbose_name = _("Configuration items")
 
     def ready(self) -> None:
+        """Add the linked CIs to the work-order page and register the CMDB accuracy indicator."""
+        from oversight.configuration import kpis
         from oversight.configuration.sections import work_order_side_context
         from oversight.core.sections import contribute
 
@@ -21,3 +23,4 @@ class ConfigurationConfig(AppConfig):
             context=work_order_side_context,
             order=50,
         )
+        kpis.register()

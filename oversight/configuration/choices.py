@@ -114,6 +114,20 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed, nothing written")
 
 
+class CheckedField(models.TextChoices):
+    """What a spot check compares between a CI's record and the thing itself."""
+
+    NAME = "name", _("Name")
+    SERIAL = "serial", _("Serial number")
+    ASSET_TAG = "asset_tag", _("Asset tag")
+    HOST_NAME = "host_name", _("Host name")
+    SITE = "site", _("Site")
+    STATUS = "status", _("Status")
+    OWNER = "vendor", _("Owner vendor")
+    ATTRIBUTES = "attributes", _("Attributes")
+    RELATIONS = "relations", _("Relations")
+
+
 class RelationCode(models.TextChoices):
     """The built-in relation types (seeded by the migration)."""
 
@@ -145,4 +159,5 @@ AUDIT_ACTIONS = {
     "configuration.redundancygroup.created": _("Redundancy group created"),
     "configuration.redundancygroup.changed": _("Redundancy group changed"),
     "configuration.ciimport.applied": _("Configuration items imported"),
+    "configuration.spotcheck.created": _("CMDB spot check recorded"),
 }

@@ -15,10 +15,13 @@ records the hospital's CI graph, owned by the demo vendors:
 
 from __future__ import annotations
 
-from oversight.configuration import services
+import datetime as dt
+
+from oversight.configuration import services, spotchecks
 from oversight.configuration.choices import CIAction
 from oversight.configuration.models import CIClass, ConfigurationItem, RelationType
 from oversight.contracts.models import Contract
+from oversight.core import zones
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Site, User, Vendor
 
@@ -306,4 +309,20 @@ def load_demo_configuration(organisation) -> list[ConfigurationItem]:
     # Today: one database node is under maintenance (the cluster still has 2 of 3 up), a ward printer is down.
     services.ci_transition(actor=admin, ci=made["his-db-03"], action=CIAction.START_MAINTENANCE)
     services.ci_transition(actor=admin, ci=made["pr-ward-1"], action=CIAction.FAIL)
+    _demo_spot_checks(admin, organisation, made)
     return list(made.values())
+
+
+def _demo_spot_checks(admin, organisation, made: dict[str, ConfigurationItem]) -> None:
+    """A spot check of each vendor's CIs 20 days ago: name, serial and site of up to four CIs, the site of the
+    last one found wrong (CMDB accuracy is then below 100 % for every vendor that owns CIs)."""
+    day = zones.local_today(organisation) - dt.timedelta(days=20)
+    by_vendor: dict[int, list[ConfigurationItem]] = {}
+    for key in sorted(made):
+        if made[key].vendor_id:
+            by_vendor.setdefault(made[key].vendor_id, []).append(made[key])
+    for cis in by_vendor.values():
+        sample = cis[:4]
+        results = [(ci, field, True) for ci in sample for field in ("name", "serial")]
+        results += [(ci, "site", ci is not sample[-1]) for ci in sample]
+        spotchecks.spot_check_record(actor=admin, vendor=sample[0].vendor, checked_on=day, results=results)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oversight.configuration.choices import AttributeType, CIStatus
+from oversight.configuration.choices import AttributeType, CheckedField, CIStatus
 from oversight.configuration.models import CIAttributeDefinition, CIClass, ConfigurationItem, RedundancyGroup
 from oversight.contracts.models import Contract
 from oversight.contracts.selectors import contract_list
@@ -141,3 +141,68 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File (CSV or XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"})
     )
+
+
+#: The fields a spot check page asks about for each sampled CI (the API accepts every `CheckedField`).
+SPOT_CHECK_FIELDS = (
+    CheckedField.NAME,
+    CheckedField.SERIAL,
+    CheckedField.HOST_NAME,
+    CheckedField.SITE,
+    CheckedField.STATUS,
+)
+RESULT_CHOICES = [("", "—"), ("ok", _("Correct")), ("wrong", _("Wrong"))]
+
+
+class SpotCheckVendorForm(forms.Form):
+    """The first step of a spot check: whose CIs are checked."""
+
+    vendor = forms.ModelChoiceField(label=_("Owner vendor"), queryset=Vendor.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = vendor_list(user=user)
+
+
+class SpotCheckForm(forms.Form):
+    """The day and, per sampled CI, each field found correct, wrong or not checked (—)."""
+
+    checked_on = forms.DateField(label=_("Checked on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, cis, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cis = list(cis)
+        for ci in self.cis:
+            for field in SPOT_CHECK_FIELDS:
+                self.fields[self.key(ci, field)] = forms.ChoiceField(
+                    label=CheckedField(field).label, choices=RESULT_CHOICES, required=False
+                )
+
+    @staticmethod
+    def key(ci, field) -> str:
+        return f"r_{ci.pk}_{field}"
+
+    def rows(self):
+        """Per CI: the CI and its (bound field, recorded value) pairs, for the template."""
+        recorded = {
+            CheckedField.NAME: lambda ci: ci.localized_name,
+            CheckedField.SERIAL: lambda ci: ci.serial,
+            CheckedField.HOST_NAME: lambda ci: ci.host_name,
+            CheckedField.SITE: lambda ci: ci.site.name if ci.site else "",
+            CheckedField.STATUS: lambda ci: ci.get_status_display(),
+        }
+        return [
+            (ci, [(self[self.key(ci, field)], recorded[field](ci) or "—") for field in SPOT_CHECK_FIELDS])
+            for ci in self.cis
+        ]
+
+    def results(self) -> list[tuple]:
+        """(CI, field, correct?) for every field given a result."""
+        out = []
+        for ci in self.cis:
+            for field in SPOT_CHECK_FIELDS:
+                value = self.cleaned_data.get(self.key(ci, field))
+                if value:
+                    out.append((ci, str(field), value == "ok"))
+        return out

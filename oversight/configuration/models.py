@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from oversight.configuration.choices import AttributeType, CIKind, CIStatus, ImportStatus
+from oversight.configuration.choices import AttributeType, CheckedField, CIKind, CIStatus, ImportStatus
 from oversight.core.bilingual import BilingualName
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
 
@@ -351,3 +351,67 @@ class CIImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("configuration:import_detail", kwargs={"pk": self.pk})
+
+
+class SpotCheck(models.Model):
+    """A check of a sample of one vendor's CIs against the things themselves (CMDB accuracy): each checked field
+    of each CI found correct or wrong, on a day, by a client supervisor. Seen by the client's side and the
+    vendor whose CIs were checked."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor")
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    vendor = models.ForeignKey(
+        "tenancy.Vendor", verbose_name=_("owner vendor"), on_delete=models.PROTECT, related_name="+"
+    )
+    checked_on = models.DateField(_("checked on"))
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("CMDB spot check")
+        verbose_name_plural = _("CMDB spot checks")
+        ordering = ["-checked_on", "-id"]
+        indexes = [models.Index(fields=["organisation", "vendor", "checked_on"], name="config_spot_org_vendor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} {self.checked_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("configuration:spot_check_detail", kwargs={"pk": self.pk})
+
+
+class SpotCheckItem(models.Model):
+    """One field of one CI in a spot check: found as recorded (correct) or not."""
+
+    visibility = Visibility.through("spot_check")
+
+    spot_check = models.ForeignKey(
+        SpotCheck, verbose_name=_("spot check"), on_delete=models.CASCADE, related_name="items"
+    )
+    ci = models.ForeignKey(
+        ConfigurationItem, verbose_name=_("configuration item"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.CharField(_("checked field"), max_length=20, choices=CheckedField.choices)
+    correct = models.BooleanField(_("correct"))
+
+    class Meta:
+        verbose_name = _("spot check item")
+        verbose_name_plural = _("spot check items")
+        ordering = ["spot_check", "ci", "field"]
+        constraints = [
+            models.UniqueConstraint(fields=["spot_check", "ci", "field"], name="configuration_spotcheckitem_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ci} {self.field}"

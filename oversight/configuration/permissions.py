@@ -59,3 +59,8 @@ def may_manage_groups(user) -> bool:
 def may_import(user) -> bool:
     """Import CIs from a CSV or XLSX file: the client's operators."""
     return is_client_operator(user, getattr(user, "organisation_id", None))
+
+
+def may_spot_check(user) -> bool:
+    """Record a spot check of the CMDB's accuracy: the client's operators (supervisors, administrators)."""
+    return is_client_operator(user, getattr(user, "organisation_id", None))

@@ -22,6 +22,8 @@ from oversight.configuration.models import (
     ConfigurationItem,
     RedundancyGroup,
     RelationType,
+    SpotCheck,
+    SpotCheckItem,
     WorkOrderCI,
 )
 from oversight.tenancy.visibility import restrict
@@ -227,3 +229,21 @@ def import_get(*, user, pk) -> CIImport:
         return restrict(CIImport.objects.select_related("created_by"), user).get(pk=pk)
     except (CIImport.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def spot_check_list(*, user) -> QuerySet[SpotCheck]:
+    """Spot checks the user may see (the client's side: all of the organisation; a vendor: of its CIs)."""
+    return restrict(SpotCheck.objects.select_related("vendor", "checker"), user)
+
+
+def spot_check_get(*, user, pk) -> SpotCheck:
+    """One visible spot check, or 404."""
+    try:
+        return spot_check_list(user=user).get(pk=pk)
+    except (SpotCheck.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def spot_check_item_list(*, user) -> QuerySet[SpotCheckItem]:
+    """Checked items of visible spot checks, with their CI and check joined in."""
+    return restrict(SpotCheckItem.objects.select_related("spot_check", "spot_check__vendor", "ci"), user)

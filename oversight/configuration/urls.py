@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from oversight.configuration import import_views, views
+from oversight.configuration import import_views, spot_check_views, views
 
 app_name = "configuration"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/apply/", import_views.ImportApplyView.as_view(), name="import_apply"),
     path("imports/<int:pk>/progress/", import_views.ImportProgressView.as_view(), name="import_progress"),
+    path("spot-checks/", spot_check_views.SpotCheckListView.as_view(), name="spot_check_list"),
+    path("spot-checks/new/", spot_check_views.SpotCheckCreateView.as_view(), name="spot_check_create"),
+    path("spot-checks/<int:pk>/", spot_check_views.SpotCheckDetailView.as_view(), name="spot_check_detail"),
 ]

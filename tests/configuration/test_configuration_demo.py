@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from oversight.configuration import selectors
 from oversight.configuration.demo import ITEMS, RELATIONS, load_demo_configuration
-from oversight.configuration.models import CIRelation, ConfigurationItem, RedundancyGroup
+from oversight.configuration.models import CIRelation, ConfigurationItem, RedundancyGroup, SpotCheck
 
 
 def test_the_demo_graph_is_loaded_once_and_its_impact_is_computed(world):
@@ -13,6 +13,11 @@ def test_the_demo_graph_is_loaded_once_and_its_impact_is_computed(world):
     assert CIRelation.objects.filter(source__organisation=world.org).count() == len(RELATIONS) == 35
     assert RedundancyGroup.objects.filter(organisation=world.org).count() == 3
     assert load_demo_configuration(world.org) == []
+    # One spot check per vendor that owns CIs, each with one wrong site among its checked fields.
+    checks = SpotCheck.objects.filter(organisation=world.org)
+    assert checks.count() == len({c.vendor_id for c in made if c.vendor_id})
+    for check in checks:
+        assert check.items.filter(correct=False).count() == 1
     by_name = {c.name: c for c in ConfigurationItem.objects.filter(organisation=world.org)}
     assert by_name["HIS 数据库节点 03"].status == "maintenance"
     assert by_name["一病区腕带打印机"].status == "down"

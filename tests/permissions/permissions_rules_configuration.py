@@ -8,10 +8,20 @@ client and vendor staff; recording a CI is for the client's operators and vendor
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from oversight.configuration import imports, services
-from oversight.configuration.models import CIClass, CIImport, CIRelation, ConfigurationItem, RelationType, WorkOrderCI
+from oversight.configuration import imports, services, spotchecks
+from oversight.configuration.models import (
+    CIClass,
+    CIImport,
+    CIRelation,
+    ConfigurationItem,
+    RelationType,
+    SpotCheck,
+    WorkOrderCI,
+)
 from oversight.tenancy.choices import Role
 from tests.permissions.permissions_support import (
     CLIENT_SIDE,
@@ -78,6 +88,17 @@ def build(matrix: Matrix) -> None:
         instance: imports.import_check(actor=admins[instance], file_name=f"pmx-{instance}.csv", data=IMPORT_CSV)
         for instance in ("A", "X")
     }
+    # A spot check of each vendor's CI in A (vendor 1's application, vendor 2's server) and one in X.
+    day = dt.date(2026, 11, 5)
+    matrix.objects["spot_check"] = {
+        instance: spotchecks.spot_check_record(
+            actor=admins[instance[0]],
+            vendor=items[instance].vendor,
+            checked_on=day,
+            results=[(items[instance], "name", True), (items[instance], "serial", False)],
+        )
+        for instance in ("A.V1", "A.V2", "X")
+    }
     matrix.objects["ci_class"] = {
         "A.server": CIClass.objects.get(organisation=world.org, code="server"),
         "X.server": CIClass.objects.get(organisation=world.other_org, code="server"),
@@ -94,6 +115,28 @@ def sees_import(matrix: Matrix, role: str, ci_import) -> bool:
 
 def _upload(target, matrix) -> Payload:
     return Payload({"file": SimpleUploadedFile("pmx.csv", IMPORT_CSV, content_type="text/csv")})
+
+
+def sees_spot_check(matrix: Matrix, role: str, check) -> bool:
+    user = matrix.user(role)
+    if user is None or user.organisation_id != check.organisation_id:
+        return False
+    who = side(user)
+    return who == "client" or (who == "vendor" and check.vendor_id == user.vendor_id)
+
+
+def _spot_check_form(matrix: Matrix) -> dict:
+    ci = matrix.objects["configuration_item"]["A.V1"]
+    return {"vendor": ci.vendor_id, "ci": [ci.pk], "checked_on": "2026-11-06", f"r_{ci.pk}_name": "ok"}
+
+
+def _spot_check_json(matrix: Matrix) -> dict:
+    ci = matrix.objects["configuration_item"]["A.V1"]
+    return {
+        "vendor": ci.vendor_id,
+        "checked_on": "2026-11-06",
+        "items": [{"ci": ci.pk, "field": "name", "correct": True}],
+    }
 
 
 def sees_ci(matrix: Matrix, role: str, ci) -> bool:
@@ -169,6 +212,7 @@ describe_app(
         "ci_class": CIClass,
         "work_order_ci": WorkOrderCI,
         "ci_import": CIImport,
+        "spot_check": SpotCheck,
     },
     build=build,
     rules={
@@ -177,10 +221,11 @@ describe_app(
         "ci_class": sees_class,
         "work_order_ci": sees_link,
         "ci_import": sees_import,
+        "spot_check": sees_spot_check,
     },
     words=words,
     get_status=get_status,
-    tables=(ConfigurationItem, CIRelation, CIClass, WorkOrderCI, CIImport),
+    tables=(ConfigurationItem, CIRelation, CIClass, WorkOrderCI, CIImport, SpotCheck),
     pk_models={
         "configuration:detail": "configuration_item",
         "configuration:edit": "configuration_item",
@@ -192,6 +237,7 @@ describe_app(
         "configuration:import_detail": "ci_import",
         "configuration:import_apply": "ci_import",
         "configuration:import_progress": "ci_import",
+        "configuration:spot_check_detail": "spot_check",
     },
     gates={
         "configuration:list": READERS,
@@ -207,6 +253,9 @@ describe_app(
         "configuration:import_detail": CLIENT_SIDE,
         "configuration:import_apply": CLIENT_SIDE,
         "configuration:import_progress": CLIENT_SIDE,
+        "configuration:spot_check_list": READERS,
+        "configuration:spot_check_detail": READERS,
+        "configuration:spot_check_create": frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR}),
     },
     payloads={
         ("configuration:create", "post"): _form(
@@ -222,6 +271,8 @@ describe_app(
         ("configuration:import_apply", "post"): _form({}),
         ("api:configuration-import-list", "post"): _upload,
         ("api:configuration-import-apply", "post"): _json({}),
+        ("configuration:spot_check_create", "post"): _form(_spot_check_form),
+        ("api:spot-check-list", "post"): _json(_spot_check_json),
         ("api:configuration-item-list", "post"): _json(lambda m: {"ci_class": _class_pk(m), "name": "PmxApiCi"}),
         ("api:configuration-item-detail", "patch"): _json({"name": "PmxPatchedCi"}),
         ("api:configuration-item-transition", "post"): _json({"action": "fail"}),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from oversight.configuration import selectors
-from oversight.configuration.choices import CIAction, CIStatus
+from oversight.configuration.choices import CheckedField, CIAction, CIStatus
 from oversight.configuration.imports import import_progress
 from oversight.configuration.models import (
     CIAttributeDefinition,
@@ -15,6 +15,8 @@ from oversight.configuration.models import (
     CIRelation,
     ConfigurationItem,
     RelationType,
+    SpotCheck,
+    SpotCheckItem,
 )
 from oversight.contracts.selectors import contract_list
 from oversight.core.api.serializers import ScopedPrimaryKeyRelatedField
@@ -251,3 +253,47 @@ class ImportInputSerializer(serializers.Serializer):
 
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)
+
+
+class SpotCheckItemSerializer(serializers.ModelSerializer):
+    """One checked field of one CI."""
+
+    class Meta:
+        model = SpotCheckItem
+        fields = ["ci", "field", "correct"]
+
+
+class SpotCheckSerializer(serializers.ModelSerializer):
+    """A spot check with its checked fields and how many were correct."""
+
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    items = SpotCheckItemSerializer(many=True, read_only=True)
+    checked = serializers.SerializerMethodField()
+    correct = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SpotCheck
+        fields = ["id", "vendor", "vendor_name", "checked_on", "note", "created_at", "checked", "correct", "items"]
+
+    def get_checked(self, obj) -> int:
+        return len(obj.items.all())
+
+    def get_correct(self, obj) -> int:
+        return sum(1 for item in obj.items.all() if item.correct)
+
+
+class SpotCheckItemInputSerializer(serializers.Serializer):
+    """A checked field: the CI (one the user may see), the field and whether the record was correct."""
+
+    ci = ScopedPrimaryKeyRelatedField(selectors.ci_list)
+    field = serializers.ChoiceField(choices=CheckedField.choices)
+    correct = serializers.BooleanField()
+
+
+class SpotCheckInputSerializer(serializers.Serializer):
+    """A new spot check of one vendor's CIs."""
+
+    vendor = ScopedPrimaryKeyRelatedField(vendor_list)
+    checked_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    items = SpotCheckItemInputSerializer(many=True, allow_empty=False)

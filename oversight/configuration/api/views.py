@@ -14,11 +14,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from oversight.configuration import importing, imports, selectors, services
+from oversight.configuration import importing, imports, selectors, services, spotchecks
 from oversight.configuration.api import serializers as s
 from oversight.configuration.choices import ImportStatus
 from oversight.configuration.filters import CIFilter
-from oversight.configuration.models import CIClass, CIImport, CIRelation, ConfigurationItem
+from oversight.configuration.models import CIClass, CIImport, CIRelation, ConfigurationItem, SpotCheck
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.errors import ApplicationError
 from oversight.tickets.api.views import IF_MATCH, expected_version
@@ -295,3 +295,46 @@ class CIImportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def apply(self, request: Request, pk=None) -> Response:
         return self._start(selectors.import_get(user=request.user, pk=pk))
+
+
+class SpotCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """CMDB spot checks: the client's side sees its organisation's, a vendor those of its CIs; the client's
+    operators record them."""
+
+    serializer_class = s.SpotCheckSerializer
+    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SpotCheck.objects.none()
+        return selectors.spot_check_list(user=self.request.user).prefetch_related("items")
+
+    @extend_schema(summary=_("List CMDB spot checks"))
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary=_("Read a CMDB spot check"), responses={200: s.SpotCheckSerializer, **ERRORS})
+    def retrieve(self, request: Request, pk=None) -> Response:
+        check = selectors.spot_check_get(user=request.user, pk=pk)
+        return Response(s.SpotCheckSerializer(self.get_queryset().get(pk=check.pk)).data)
+
+    @extend_schema(
+        summary=_("Record a CMDB spot check"),
+        request=s.SpotCheckInputSerializer,
+        responses={201: s.SpotCheckSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = s.SpotCheckInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        check = spotchecks.spot_check_record(
+            actor=request.user,
+            vendor=data["vendor"],
+            checked_on=data["checked_on"],
+            note=data["note"],
+            results=[(item["ci"], item["field"], item["correct"]) for item in data["items"]],
+        )
+        return Response(
+            s.SpotCheckSerializer(self.get_queryset().get(pk=check.pk)).data, status=status.HTTP_201_CREATED
+        )
