@@ -240,22 +240,24 @@ def _apply(ci_import: CIImport, *, actor) -> CIImport:
         done += len(batch)
         _set_progress(ci_import.pk, done, total)
     updates = [p for p in plans if p.action == importing.UPDATE]
-    columns = {"name", "name_en", "host_name", "serial", "asset_tag", "site", "vendor", "status", "attributes"}
-    for start in range(0, len(updates), BATCH):
-        batch = updates[start : start + BATCH]
-        items = ConfigurationItem.objects.in_bulk([p.ci_id for p in batch])
-        changed = []
-        for p in batch:
-            ci = items[p.ci_id]
-            for name, value in p.values.items():
-                setattr(ci, f"{name}_id" if name in ("site", "vendor") else name, value)
-            ci.version += 1
-            ci.updated_at = now
-            changed.append(ci)
-        fields = ["site_id" if c == "site" else "vendor_id" if c == "vendor" else c for c in sorted(columns)]
-        ConfigurationItem.objects.bulk_update(changed, [*fields, "version", "updated_at"])
-        done += len(batch)
-        _set_progress(ci_import.pk, done, total)
+    # Rows changing the same fields are written together, only those columns (bulk_update writes a CASE per column).
+    groups: dict[tuple[str, ...], list[importing.RowPlan]] = {}
+    for p in updates:
+        groups.setdefault(tuple(sorted(p.values)), []).append(p)
+    for names, group in groups.items():
+        columns = [f"{name}_id" if name in ("site", "vendor") else name for name in names]
+        for start in range(0, len(group), BATCH):
+            batch = group[start : start + BATCH]
+            items = ConfigurationItem.objects.in_bulk([p.ci_id for p in batch])
+            for p in batch:
+                ci = items[p.ci_id]
+                for name, value in p.values.items():
+                    setattr(ci, f"{name}_id" if name in ("site", "vendor") else name, value)
+                ci.version += 1
+                ci.updated_at = now
+            ConfigurationItem.objects.bulk_update(list(items.values()), [*columns, "version", "updated_at"])
+            done += len(batch)
+            _set_progress(ci_import.pk, done, total)
     ci_import.status = ImportStatus.APPLIED
     ci_import.counts = totals
     ci_import.finished_at = now
