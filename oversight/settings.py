@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderBulkActionEnum": "oversight.tickets.api.serializers.BULK_API_ACTIONS",
         "CIStatusEnum": "oversight.configuration.choices.CIStatus",
         "CIActionEnum": "oversight.configuration.choices.CIAction",
+        "CIImportStatusEnum": "oversight.configuration.choices.ImportStatus",
         "ProblemSuggestionStatusEnum": "oversight.problems.choices.SuggestionStatus",
         "WorkOrderKindEnum": "oversight.tickets.choices.WorkOrderKind",
         "CreatableKindEnum": "oversight.tickets.choices.CreatableKind",
