@@ -53,13 +53,14 @@ def build(matrix: Matrix) -> None:
         ),
     }
     mails = {}
-    for instance, box, sender in (
-        ("A.processed", boxes["A"], matrix.users["requester"].email),
-        ("A.quarantined", boxes["A"], "stranger@pmx.example"),
-        ("X.quarantined", boxes["X"], "stranger@pmx.example"),
+    # No mail here makes a work order: the matrix's own work orders are what its lists count.
+    for instance, box, sender, extra in (
+        ("A.ignored", boxes["A"], matrix.users["requester"].email, "Auto-Submitted: auto-replied\r\n"),
+        ("A.quarantined", boxes["A"], "stranger@pmx.example", ""),
+        ("X.quarantined", boxes["X"], "stranger@pmx.example", ""),
     ):
         key = "MI" + instance.replace(".", "")
-        mails[instance], _created = services.mail_receive(mailbox=box, raw=_raw(key, sender))
+        mails[instance], _created = services.mail_receive(mailbox=box, raw=_raw(key, sender, extra))
     matrix.objects["mailbox"] = boxes
     matrix.objects["inbound_mail"] = mails
 
@@ -71,12 +72,14 @@ def sees_mailbox(matrix: Matrix, role: str, mailbox) -> bool:
 
 def words(matrix: Matrix, role: str) -> dict[str, str]:
     out = {}
+    user = matrix.user(role)
     for instance, box in matrix.objects["mailbox"].items():
-        if not sees_mailbox(matrix, role, box):
+        # The auditors read the audit trail of their organisation, which names the mailboxes saved.
+        reads_audit = user is not None and user.role == Role.AUDITOR and user.organisation_id == box.organisation_id
+        if not sees_mailbox(matrix, role, box) and not reads_audit:
             out[box.name] = f"mailbox {instance}"
     for instance, mail in matrix.objects["inbound_mail"].items():
-        # A processed mail's subject became its work order's title: whoever sees the work order reads it there.
-        if mail.work_order_id is None and not sees_mailbox(matrix, role, mail.mailbox):
+        if not sees_mailbox(matrix, role, mail.mailbox):
             out[mail.subject] = f"inbound mail {instance}"
     return out
 
