@@ -17,10 +17,9 @@ OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
 ADMINS = frozenset({Role.CLIENT_ADMIN})
 
 
-def _raw(key: str, sender: str) -> bytes:
-    return (
-        f"From: {sender}\r\nSubject: {secret(key, 'Subject')}\r\nMessage-ID: <{key}@pmx.example>\r\n\r\nBody of {key}"
-    ).encode()
+def _raw(key: str, sender: str, extra: str = "") -> bytes:
+    head = f"From: {sender}\r\nSubject: {secret(key, 'Subject')}\r\nMessage-ID: <{key}@pmx.example>\r\n{extra}"
+    return f"{head}\r\nBody of {key}".encode()
 
 
 def build(matrix: Matrix) -> None:
