@@ -199,6 +199,8 @@ def work_order_changes(*, user, work_order) -> QuerySet[ChangeIncident]:
         .select_related("change", "linked_by")
         .order_by("linked_at", "pk")
     )
+
+
 # ---------------------------------------------------------------------------------------------- the calendar feed
 
 
