@@ -13,7 +13,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -746,14 +746,6 @@ class PolicyView(RoleRequiredMixin, View):
 # ---------------------------------------------------------------------------------------------- the change calendar
 
 
-def _ics_url() -> str | None:
-    """The calendar's .ics feed, once the API side has added it (the page must not depend on its landing)."""
-    try:
-        return reverse("changes:calendar_ics")
-    except NoReverseMatch:
-        return None
-
-
 def _applies(scope, *, service, vendor, site) -> bool:
     """Whether a window's scope concerns the chosen service, vendor or site (one naming nothing concerns all)."""
     if scope.is_everything:
@@ -822,7 +814,8 @@ class CalendarView(RoleRequiredMixin, View):
                 "day": calendar_grid.shift(span.first if view == "week" else day, view, 1).isoformat(),
             },
             "title_day": day,
-            "ics_url": _ics_url(),
+            # The feed's address holds the reader's own key: the page links to where the key is made and shown.
+            "ics_url": reverse("changes:feed_key"),
             "may_manage_windows": permissions.may_manage_templates(user),
         }
         return render(request, self.template_name, context)

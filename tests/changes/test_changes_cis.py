@@ -20,6 +20,19 @@ def test_items_count_in_the_risk_and_must_be_the_organisations(world, change, ci
     assert c.risk_rule_score == 1 and c.cis.count() == 4
 
 
+def test_an_editor_keeps_the_items_hidden_from_them(world, change, ci):
+    # The vendor's form lists only the items the vendor may see: the other vendor's server is not in it, so the
+    # vendor's edit (removing one of its own items) must not drop the server.
+    own = [ci("Ward PC 1", kind="workstation"), ci("Ward PC 2", kind="workstation")]
+    hidden = ci("Core switch", kind="network_device", vendor=world.other_vendor)
+    c = change(actor=world.users["client_supervisor"], cis=[*own, hidden], test_plan="Ping the wards")
+    c = services.change_update(actor=world.users["vendor_agent"], change=c, cis=own[:1])
+    assert set(c.cis.all()) == {own[0], hidden}
+    # The client's supervisor sees every item, so their edit removes the hidden one.
+    c = services.change_update(actor=world.users["client_supervisor"], change=c, cis=own[:1])
+    assert set(c.cis.all()) == {own[0]}
+
+
 def test_foreign_items_are_refused(world, change, ci):
     item = ci("HIS app", kind="application")
     item.organisation_id = world.other_org.pk  # as if it were the other organisation's item

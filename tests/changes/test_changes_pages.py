@@ -540,16 +540,11 @@ def test_calendar_month_and_week_with_recurring_windows(world, client, change):
         assert c.get(reverse("changes:calendar"), absurd).status_code == 200
 
 
-def test_calendar_links_the_ics_feed_only_when_it_exists(world, client):
-    from django.urls import NoReverseMatch
-
-    page = _page(_client(client, world.users["client_supervisor"]), reverse("changes:calendar"))
-    try:
-        reverse("changes:calendar_ics")
-    except NoReverseMatch:
-        assert 'data-testid="ics-link"' not in page
-    else:
-        assert 'data-testid="ics-link"' in page
+def test_calendar_links_to_the_page_of_the_readers_feed_key(world, client):
+    c = _client(client, world.users["client_supervisor"])
+    page = _page(c, reverse("changes:calendar"))
+    assert f'href="{reverse("changes:feed_key")}" data-testid="ics-link"' in page
+    assert c.get(reverse("changes:feed_key")).status_code == 200
 
 
 def test_windows_page_creates_and_deactivates(world, client, change, window, django_capture_on_commit_callbacks):

@@ -28,6 +28,7 @@ from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError
 from oversight.core.events import publish
 from oversight.core.numbering import next_in_year
+from oversight.tenancy.visibility import restrict
 
 #: The fields `change_update` may change (risk answers, the review and the status have their own services).
 EDITABLE_FIELDS = (
@@ -297,6 +298,15 @@ def change_update(*, actor, change: Change, expected_version: int | None = None,
     before = _snapshot(locked)
     services = changes.pop("services", None)
     cis = changes.pop("cis", None)
+    # An editor changes only what they can see: the services, items and contract hidden from them stay (a vendor's
+    # form lists neither another vendor's services nor the client's own items, so it could not send them back).
+    if services is not None:
+        services = _with_unseen(actor, list(locked.services.all()), services)
+    if cis is not None:
+        cis = _with_unseen(actor, list(locked.cis.all()), cis)
+    if "contract" in changes and changes["contract"] is None and locked.contract_id is not None:
+        if _with_unseen(actor, [locked.contract], []):  # hidden from the editor, so not theirs to clear
+            changes.pop("contract")
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     if not locked.title:
@@ -334,6 +344,20 @@ def change_update(*, actor, change: Change, expected_version: int | None = None,
     event(locked, actor=actor, kind=ChangeEventKind.EDITED, at=now, data={"fields": sorted(new)})
     audit_record(actor=actor, action="changes.change.updated", obj=locked, before=old, after=new)
     return locked
+
+
+def _with_unseen(actor, current: list, submitted: Iterable) -> list:
+    """``submitted`` plus the ``current`` objects ``actor`` may not see (in their order, each once)."""
+    submitted = list(submitted)
+    if not current:
+        return submitted
+    model = type(current[0])
+    seen = set(restrict(model._base_manager.filter(pk__in=[o.pk for o in current]), actor).values_list("pk", flat=True))
+    kept = {o.pk: o for o in submitted}
+    for o in current:
+        if o.pk not in seen:
+            kept.setdefault(o.pk, o)
+    return list(kept.values())
 
 
 @transaction.atomic
