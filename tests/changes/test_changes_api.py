@@ -231,6 +231,14 @@ def test_calendar_windows_and_range(world, api, change):
     assert admin.get("/api/v1/change-windows/calendar/?since=2026-12-20&until=2026-12-07").status_code == 400
     assert admin.get("/api/v1/change-windows/calendar/?since=2026-01-01&until=2026-12-31").status_code == 400
     assert admin.get("/api/v1/change-windows/calendar/?since=x").status_code == 400
+    # Without a range: the reader's month. 31 Dec 17:00 UTC is already 1 January in Shanghai.
+    with clock.frozen_at(dt.datetime(2026, 12, 31, 17, tzinfo=dt.UTC)):
+        month = admin.get("/api/v1/change-windows/calendar/").json()
+    assert (month["since"], month["until"]) == ("2027-01-01T00:00:00+08:00", "2027-02-01T00:00:00+08:00")
+    assert [o["start"][:10] for o in month["windows"]] == ["2027-01-04", "2027-01-11", "2027-01-18", "2027-01-25"]
+    with clock.frozen_at(start):
+        june = admin.get("/api/v1/change-windows/calendar/?since=2027-06-10").json()
+    assert (june["since"][:10], june["until"][:10]) == ("2027-06-10", "2027-07-01")
     off = admin.post(f"/api/v1/change-windows/{window_id}/deactivate/", {}, format="json")
     assert off.status_code == 200 and off.json()["active"] is False
     assert not ChangeWindow.objects.get(pk=window_id).active

@@ -185,7 +185,9 @@ def test_demo_generator_mix_is_realistic(organisation):
     assert set(work_orders.values_list("channel", flat=True)) == {"portal", "phone", "qr", "api", "email"}
     # Near now the board is alive: open work orders in every status, some already breached.
     open_statuses = set(work_orders.filter(status__in=OPEN_STATUSES).values_list("status", flat=True))
-    assert open_statuses == set(OPEN_STATUSES)
+    # "Awaiting problem" needs an open problem the incident is linked to: the generator makes none (the problems
+    # demo links its incidents), so every other open status is on the board.
+    assert open_statuses == set(OPEN_STATUSES) - {Status.PENDING_PROBLEM}
     assert work_orders.filter(status=Status.RESOLVED).exists()
     assert work_orders.filter(status__in=OPEN_STATUSES, sla_breached=True).exists()
     # Weekday mornings are busy, nights quiet.

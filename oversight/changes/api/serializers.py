@@ -522,10 +522,10 @@ class WindowInputSerializer(StrictInputSerializer):
 
 
 class CalendarQuerySerializer(StrictInputSerializer):
-    """The date range of the calendar (days in the reader's zone, at most 92 days)."""
+    """The date range of the calendar (days in the reader's zone, at most 92 days); without one, this month."""
 
-    since = serializers.DateField()
-    until = serializers.DateField()
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
 
 
 class CabMeetingInputSerializer(StrictInputSerializer):

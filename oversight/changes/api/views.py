@@ -27,6 +27,7 @@ from oversight.changes.api import serializers as s
 from oversight.changes.choices import ChangeAction
 from oversight.changes.filters import ChangeFilter
 from oversight.changes.models import CabMeeting, Change, ChangeTemplate, ChangeWindow
+from oversight.core import clock
 from oversight.core.api.etags import if_match_version
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.errors import NotAllowed
@@ -403,6 +404,13 @@ class WindowViewSet(InputMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def calendar(self, request: Request) -> Response:
         days = self._input(s.CalendarQuerySerializer, data=request.query_params.dict())
+        # Without a range: the reader's current month (either end alone extends it to that end's month).
+        today = timezone.localdate(clock.now())
+        if "since" not in days:
+            days["since"] = days.get("until", today).replace(day=1)
+        if "until" not in days:
+            first = days["since"].replace(day=1)
+            days["until"] = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         if not days["since"] <= days["until"] < days["since"] + dt.timedelta(days=CALENDAR_MAX_DAYS):
             raise ValidationError({"until": [_("Ask for 1 to 92 days, the last not before the first.")]})
         zone = timezone.get_current_timezone()
