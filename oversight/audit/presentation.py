@@ -227,9 +227,29 @@ def _rows_value(nested_model, value, names: dict) -> str:
             parts.append(_plain(row))
             continue
         parts.append(
-            "; ".join(f"{_label(nested_model, k)}: {_value(_field(nested_model, k), v, names)}" for k, v in row.items())
+            "; ".join(
+                f"{_label(nested_model, k)}: {_value(_field(nested_model, k), v, names)}"
+                for k, v in _in_field_order(nested_model, row)
+            )
         )
     return " | ".join(parts)
+
+
+def _in_field_order(model, row: dict) -> list:
+    """A row's items in the model's field order, then any other keys as stored.
+
+    PostgreSQL's jsonb keeps keys sorted by length, not as written, so the stored order cannot be relied on.
+    """
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())}
+
+    def position(item) -> int:
+        key = item[0]
+        if key in order:
+            return order[key]
+        # A shortened key stands where its field is ("minutes" for target_minutes); anything else goes last.
+        return next((i for name, i in order.items() if name.endswith(f"_{key}")), len(order))
+
+    return sorted(row.items(), key=position)
 
 
 def _mapping_value(key_field, value_field, value) -> str:
