@@ -257,7 +257,9 @@ def _mapping_value(key_field, value_field, value) -> str:
     if not isinstance(value, dict):
         return _plain(value)
     parts = []
-    for k, v in value.items():
+    # In the order of the key field's choices (jsonb does not keep the order a mapping was written in).
+    order = {str(code): i for i, (code, _label_) in enumerate(getattr(key_field, "choices", None) or [])}
+    for k, v in sorted(value.items(), key=lambda kv: order.get(str(kv[0]), len(order))):
         label = _value(key_field, k, {}) if key_field is not None else _key_label(k)
         items = v if isinstance(v, list) else [v]
         parts.append(f"{label}: {', '.join(_value(value_field, item, {}) for item in items) or EMPTY}")
