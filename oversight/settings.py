@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "oversight.settlement",
     "oversight.portfolio",
     "oversight.facts",
+    "oversight.projects",
+    "oversight.risks",
     "oversight.reports",
     "oversight.demo",
 ]
