@@ -11,3 +11,7 @@ class RisksConfig(AppConfig):
 
     name = "oversight.risks"
     verbose_name = _("Risks")
+
+    def ready(self) -> None:
+        """Declare the register's events and register its handlers (the other parts add theirs here)."""
+        from oversight.risks import events, handlers  # noqa: F401 - declares and registers them

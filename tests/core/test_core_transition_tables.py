@@ -30,6 +30,18 @@ from oversight.mailintake.choices import INBOUND_MACHINE, InboundAction, Inbound
 from oversight.mailintake.models import InboundMail
 from oversight.reports.choices import DELIVERY_MACHINE, DeliveryAction, DeliveryStatus
 from oversight.reports.models import ReportDelivery
+from oversight.risks.choices import (
+    CONTINGENCY_MACHINE,
+    MITIGATION_MACHINE,
+    RISK_MACHINE,
+    ContingencyActionKind,
+    ContingencyStatus,
+    MitigationAction,
+    MitigationStatus,
+    RiskAction,
+    RiskStatus,
+)
+from oversight.risks.models import ContingencyAction, Mitigation, Risk
 from oversight.scorecards.choices import (
     DISPUTE_MACHINE,
     PERIOD_MACHINE,
@@ -150,6 +162,46 @@ MACHINES = {
             *(("cancel", s, "cancelled") for s in ("new", "assessed", "authorised", "scheduled")),
         },
         {("authorise", "authorised"): "changes.change.authorise", ("close", "closed"): "changes.change.close"},
+    ),
+    "risk": (
+        RISK_MACHINE,
+        Risk,
+        RiskStatus,
+        RiskAction,
+        {
+            ("assess", "identified", "assessed"),
+            ("treat", "assessed", "treating"),
+            ("treat", "monitoring", "treating"),
+            ("monitor", "assessed", "monitoring"),
+            ("monitor", "treating", "monitoring"),
+            *(("close", s, "closed") for s in ("identified", "assessed", "treating", "monitoring")),
+            ("reopen", "closed", "identified"),
+        },
+        {("close", "closed"): "risks.risk.close", ("reopen", "identified"): "risks.risk.reopen"},
+    ),
+    "risk mitigation": (
+        MITIGATION_MACHINE,
+        Mitigation,
+        MitigationStatus,
+        MitigationAction,
+        {
+            ("start", "planned", "in_progress"),
+            ("complete", "planned", "done"),
+            ("complete", "in_progress", "done"),
+            ("cancel", "planned", "cancelled"),
+            ("cancel", "in_progress", "cancelled"),
+            ("reopen", "done", "in_progress"),
+            ("reopen", "cancelled", "in_progress"),
+        },
+        {("complete", "done"): "risks.mitigation.complete"},
+    ),
+    "risk contingency action": (
+        CONTINGENCY_MACHINE,
+        ContingencyAction,
+        ContingencyStatus,
+        ContingencyActionKind,
+        {("complete", "open", "done"), ("cancel", "open", "cancelled")},
+        {("cancel", "cancelled"): "risks.contingencyaction.cancel"},
     ),
     "contract": (
         CONTRACT_MACHINE,

@@ -1,0 +1,12 @@
+"""Periodic jobs of the risks app. Each takes no instance and is safe to run twice or after a crash. The
+quantification and trigger parts add their own tasks below."""
+
+from celery import shared_task
+
+from oversight.risks.services import overdue_notify
+
+
+@shared_task(name="oversight.risks.tasks.notify_overdue_risk_work")
+def notify_overdue_risk_work() -> int:
+    """Notify owners of overdue risk reviews and mitigations, once per overdue episode."""
+    return overdue_notify()

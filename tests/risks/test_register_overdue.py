@@ -1,0 +1,52 @@
+"""Overdue reviews and mitigations: listed by the selectors, notified to their owners once per overdue
+episode (running the sweep twice sends nothing new; a new review date starts a new episode)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from oversight.core import clock
+from oversight.notifications.models import Notification
+from oversight.risks import selectors, services
+from oversight.risks.tasks import notify_overdue_risk_work
+
+
+def test_overdue_reviews_and_mitigations_are_listed_and_notified_once(world, make_risk):
+    supervisor, admin = world.users["client_supervisor"], world.users["client_admin"]
+    now = clock.now()
+    late = make_risk(title="Late", owner=admin, next_review_date=dt.date(2026, 1, 5))
+    make_risk(title="On time", next_review_date=dt.date(2099, 1, 1))
+    closed = make_risk(title="Closed", next_review_date=dt.date(2026, 1, 5))
+    services.risk_transition(actor=supervisor, risk=closed, action="close", note="Gone")
+    overdue_mitigation = services.mitigation_create(
+        actor=supervisor, title="Backup link", owner=supervisor, due_date=dt.date(2026, 2, 1), risks=[late]
+    )
+    services.mitigation_create(actor=supervisor, title="Future", owner=supervisor, due_date=dt.date(2099, 1, 1))
+    done = services.mitigation_create(actor=supervisor, title="Done", owner=supervisor, due_date=dt.date(2026, 2, 1))
+    services.mitigation_transition(actor=supervisor, mitigation=done, action="complete")
+
+    assert [r.title for r in selectors.risks_review_overdue(user=supervisor)] == ["Late"]
+    assert list(selectors.mitigations_overdue(user=supervisor)) == [overdue_mitigation]
+    listed = selectors.risk_filter(
+        selectors.risk_list(user=supervisor), user=supervisor, filters={"overdue": "mitigation"}
+    )
+    assert list(listed) == [late]
+
+    assert notify_overdue_risk_work() == 2
+    assert notify_overdue_risk_work() == 0
+    assert Notification.objects.filter(recipient=admin, kind="risk_review_overdue").count() == 1
+    assert Notification.objects.filter(recipient=supervisor, kind="risk_mitigation_overdue").count() == 1
+
+    # Reviewed, then overdue again with a new date: a new episode, notified once more.
+    services.risk_review_record(actor=admin, risk=late, still_valid=True)
+    assert notify_overdue_risk_work() == 0
+    services.risk_update(actor=admin, risk=late, next_review_date=dt.date(2026, 3, 1))
+    assert notify_overdue_risk_work() == 1
+    assert Notification.objects.filter(recipient=admin, kind="risk_review_overdue").count() == 2
+    assert now <= clock.now()
+
+
+def test_the_sweep_of_one_organisation_leaves_the_others(world, make_risk):
+    make_risk(next_review_date=dt.date(2026, 1, 5))
+    assert services.overdue_notify(organisation=world.other_org) == 0
+    assert services.overdue_notify(organisation=world.org) == 1
