@@ -52,6 +52,8 @@ QUERY_COUNTS: dict[str, Pin] = {
     "configuration.api.ci_relations": GROWS_NOT,
     "configuration.imports": GROWS_NOT,
     "configuration.api.configuration_imports": GROWS_NOT,
+    "configuration.classes": GROWS_NOT,
+    "configuration.groups": GROWS_NOT,
     # contracts
     "contracts.api.contracts": GROWS_NOT,
     # knowledge

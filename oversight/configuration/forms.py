@@ -206,3 +206,93 @@ class SpotCheckForm(forms.Form):
                 if value:
                     out.append((ci, str(field), value == "ok"))
         return out
+
+
+class CIClassForm(forms.Form):
+    """A CI class of the administrator's organisation (its code is given once, when it is created)."""
+
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Letters, digits, hyphens and underscores; the import and the API name the class by it."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)
+    is_business_service = forms.BooleanField(
+        label=_("Its configuration items are business services"),
+        required=False,
+        help_text=_("Impact is reported on the business services."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]
+
+    @staticmethod
+    def initial_for(ci_class: CIClass) -> dict:
+        fields = ("name", "name_en", "is_business_service", "description")
+        return {name: getattr(ci_class, name) for name in fields}
+
+
+class AttributeDefinitionForm(forms.Form):
+    """A typed attribute added to a class; a choice attribute lists its values, one per line."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=AttributeType.choices)
+    required = forms.BooleanField(label=_("Required"), required=False)
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a choice attribute: the allowed values, one per line."),
+    )
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767, initial=0)
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+
+class RedundancyGroupForm(forms.Form):
+    """A redundancy group: its names, its rule (at least n members up, or p % of them) and its members."""
+
+    RULE_COUNT, RULE_PERCENT = "count", "percent"
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    rule = forms.ChoiceField(
+        label=_("Rule"),
+        choices=[(RULE_COUNT, _("At least this many members up")), (RULE_PERCENT, _("At least this percentage up"))],
+    )
+    value = forms.IntegerField(label=_("Number or percentage"), min_value=1, max_value=32767)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=ConfigurationItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+
+    @staticmethod
+    def initial_for(group: RedundancyGroup) -> dict:
+        by_count = group.min_up is not None
+        return {
+            "name": group.name,
+            "name_en": group.name_en,
+            "rule": RedundancyGroupForm.RULE_COUNT if by_count else RedundancyGroupForm.RULE_PERCENT,
+            "value": group.min_up if by_count else group.min_up_percent,
+            "members": list(group.members.values_list("pk", flat=True)),
+        }
+
+    def rule_values(self) -> dict:
+        """`min_up` / `min_up_percent` for the services (exactly one of them set)."""
+        value = self.cleaned_data["value"]
+        if self.cleaned_data["rule"] == self.RULE_COUNT:
+            return {"min_up": value, "min_up_percent": None}
+        return {"min_up": None, "min_up_percent": value}

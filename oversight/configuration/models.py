@@ -49,6 +49,9 @@ class CIClass(BilingualName, models.Model):
     def __str__(self) -> str:
         return self.localized_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("configuration:class_detail", kwargs={"pk": self.pk})
+
 
 class CIAttributeDefinition(BilingualName, models.Model):
     """One typed attribute that the CIs of a class carry (text, number, decimal, date, yes/no or choice)."""
@@ -135,6 +138,9 @@ class RedundancyGroup(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return self.localized_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("configuration:group_detail", kwargs={"pk": self.pk})
 
 
 class ConfigurationItem(BilingualName, models.Model):

@@ -72,6 +72,32 @@ def redundancy_group_list(*, user) -> QuerySet[RedundancyGroup]:
     return restrict(RedundancyGroup.objects.all(), user)
 
 
+def redundancy_group_get(*, user, pk) -> RedundancyGroup:
+    """One visible redundancy group, or 404."""
+    try:
+        return redundancy_group_list(user=user).get(pk=pk)
+    except (RedundancyGroup.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def redundancy_group_states(*, user, organisation_id: int) -> dict[int, dict]:
+    """For each redundancy group of the organisation, as things stand now: how many members it has (retired
+    ones are not counted), how many must be up, how many are up (neither down nor impacted through their own
+    relations) and whether it works; one walk of the organisation's graph for all of them."""
+    graph, services, statuses = organisation_graph(organisation_id)
+    down = {pk for pk, status in statuses.items() if status in UNAVAILABLE_STATUSES}
+    result = impact_calc.impact(graph, down, services)
+    return {
+        group.key: {
+            "members": len(group.members),
+            "required": group.required(),
+            "up": len(group.members - result.unavailable),
+            "works": group.key not in result.failed_groups,
+        }
+        for group in graph.groups
+    }
+
+
 def relation_list(*, user) -> QuerySet[CIRelation]:
     """Relations the user may see: those between two CIs they see (the gate lets a relation be seen with its
     source; the target must be visible too, so no name of a CI the user may not see is ever shown)."""

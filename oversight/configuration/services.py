@@ -171,6 +171,26 @@ def ci_class_create(
 
 
 @transaction.atomic
+def ci_class_update(
+    *, actor, ci_class: CIClass, name: str, name_en: str = "", is_business_service: bool, description: str = ""
+) -> CIClass:
+    """Change a class's names, description and whether its CIs are business services (its code stays)."""
+    locked = lock_row(ci_class)
+    permissions.require(permissions.may_manage_classes(actor) and _same_organisation(actor, locked.organisation))
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the class a code and a name."))
+    before = model_snapshot(locked)
+    locked.name, locked.name_en = name, (name_en or "").strip()
+    locked.is_business_service, locked.description = bool(is_business_service), description or ""
+    old, new = diff_snapshots(before, model_snapshot(locked))
+    if new:
+        locked.save(update_fields=["name", "name_en", "is_business_service", "description"])
+        audit_record(actor=actor, action="configuration.ciclass.changed", obj=locked, before=old, after=new)
+    return locked
+
+
+@transaction.atomic
 def ci_attribute_define(
     *,
     actor,
@@ -413,9 +433,7 @@ def redundancy_group_create(
         min_up=min_up,
         min_up_percent=min_up_percent,
     )
-    member_ids = [m.pk for m in members]
-    if any(m.organisation_id != group.organisation_id for m in members):
-        raise ApplicationError(_("Only configuration items of your own organisation can be members."))
+    member_ids = _check_members(group, members)
     ConfigurationItem.objects.filter(pk__in=member_ids).update(redundancy_group=group)
     audit_record(
         actor=actor,
@@ -426,19 +444,48 @@ def redundancy_group_create(
     return group
 
 
+def _check_members(group: RedundancyGroup, members) -> list[int]:
+    if any(m.organisation_id != group.organisation_id for m in members):
+        raise ApplicationError(_("Only configuration items of your own organisation can be members."))
+    return sorted(m.pk for m in members)
+
+
 @transaction.atomic
 def redundancy_group_update(
-    *, actor, group: RedundancyGroup, min_up: int | None = None, min_up_percent: int | None = None
+    *,
+    actor,
+    group: RedundancyGroup,
+    min_up: int | None = None,
+    min_up_percent: int | None = None,
+    name: str | None = None,
+    name_en: str | None = None,
+    members=None,
 ) -> RedundancyGroup:
-    """Change a group's rule (n up, or p % up)."""
+    """Change a group's rule (n up, or p % up) and, when given, its names and its members (the CIs left out
+    leave the group)."""
     locked = lock_row(group)
     permissions.require(permissions.may_manage_groups(actor) and _same_organisation(actor, locked.organisation))
     _check_rule(min_up, min_up_percent)
     before = model_snapshot(locked)
     locked.min_up, locked.min_up_percent = min_up, min_up_percent
+    if name is not None:
+        locked.name = name.strip()
+        if not locked.name:
+            raise ApplicationError(_("Give the group a name."))
+    if name_en is not None:
+        locked.name_en = name_en.strip()
     old, new = diff_snapshots(before, model_snapshot(locked))
+    if members is not None:
+        member_ids = _check_members(locked, members)
+        current = sorted(ConfigurationItem.objects.filter(redundancy_group=locked).values_list("pk", flat=True))
+        if member_ids != current:
+            ConfigurationItem.objects.filter(redundancy_group=locked).exclude(pk__in=member_ids).update(
+                redundancy_group=None
+            )
+            ConfigurationItem.objects.filter(pk__in=member_ids).update(redundancy_group=locked)
+            old, new = {**old, "members": current}, {**new, "members": member_ids}
     if new:
-        locked.save(update_fields=["min_up", "min_up_percent"])
+        locked.save(update_fields=["name", "name_en", "min_up", "min_up_percent"])
         audit_record(actor=actor, action="configuration.redundancygroup.changed", obj=locked, before=old, after=new)
     return locked
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from oversight.configuration import import_views, spot_check_views, views
+from oversight.configuration import class_views, group_views, import_views, spot_check_views, views
 
 app_name = "configuration"
 
@@ -20,6 +20,15 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/apply/", import_views.ImportApplyView.as_view(), name="import_apply"),
     path("imports/<int:pk>/progress/", import_views.ImportProgressView.as_view(), name="import_progress"),
+    path("classes/", class_views.CIClassListView.as_view(), name="class_list"),
+    path("classes/new/", class_views.CIClassCreateView.as_view(), name="class_create"),
+    path("classes/<int:pk>/", class_views.CIClassDetailView.as_view(), name="class_detail"),
+    path("classes/<int:pk>/edit/", class_views.CIClassEditView.as_view(), name="class_edit"),
+    path("classes/<int:pk>/attributes/", class_views.AttributeDefineView.as_view(), name="attribute_define"),
+    path("groups/", group_views.RedundancyGroupListView.as_view(), name="group_list"),
+    path("groups/new/", group_views.RedundancyGroupCreateView.as_view(), name="group_create"),
+    path("groups/<int:pk>/", group_views.RedundancyGroupDetailView.as_view(), name="group_detail"),
+    path("groups/<int:pk>/edit/", group_views.RedundancyGroupEditView.as_view(), name="group_edit"),
     path("spot-checks/", spot_check_views.SpotCheckListView.as_view(), name="spot_check_list"),
     path("spot-checks/new/", spot_check_views.SpotCheckCreateView.as_view(), name="spot_check_create"),
     path("spot-checks/<int:pk>/", spot_check_views.SpotCheckDetailView.as_view(), name="spot_check_detail"),

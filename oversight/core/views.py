@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,23 @@ def safe_next(request, fallback: str) -> str:
 def show_error(request, exc: ApplicationError) -> None:
     """Put a domain error's message in front of the user (the one HTML mapping of ApplicationError)."""
     messages.error(request, exc.message)
+
+
+def save_form(request, form, save, *, message, template_name: str, context: dict):
+    """A form page's POST: when the form is valid, `save(cleaned_data)` (a service call returning the object) and
+    go to the saved object's page with `message`; otherwise show the form again with its errors (400) or the
+    service's refusal (its status), nothing written."""
+    status = 400
+    if form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
+        else:
+            messages.success(request, message)
+            return redirect(obj)
+    return render(request, template_name, {**context, "form": form}, status=status)
 
 
 class LoginView(auth_views.LoginView):

@@ -1,9 +1,10 @@
-"""The permission matrix's knowledge of the configuration app (CMDB): CIs, their relations and classes.
+"""The permission matrix's knowledge of the configuration app (CMDB): CIs, their relations, classes and groups.
 
 Rules (the CMDB brief, MISSION.md "Visibility"): the client side of the organisation sees every CI; vendor staff
 see the CIs their vendor owns; requesters and other organisations see none. A relation is seen when the role
-sees both its ends; classes are reference data of the organisation for client and vendor staff. The pages are for
-client and vendor staff; recording a CI is for the client's operators and vendor managers.
+sees both its ends; classes and redundancy groups are reference data of the organisation for client and vendor
+staff. The pages are for client and vendor staff; recording a CI is for the client's operators and vendor
+managers; classes and their attributes are kept by the client administrator, groups by the client's operators.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oversight.configuration import imports, services, spotchecks
 from oversight.configuration.models import (
+    CIAttributeDefinition,
     CIClass,
     CIImport,
     CIRelation,
     ConfigurationItem,
+    RedundancyGroup,
     RelationType,
     SpotCheck,
     WorkOrderCI,
@@ -37,6 +40,9 @@ from tests.permissions.permissions_support import (
 
 READERS = CLIENT_SIDE | VENDOR_SIDE
 CREATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR, Role.VENDOR_MANAGER})
+# Classes and their attributes are the administrator's; redundancy groups the client's operators'.
+CLASS_KEEPERS = frozenset({Role.CLIENT_ADMIN})
+GROUP_KEEPERS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
 # Instance key -> (vendor attribute of the world or None for the client's own, class code).
 CIS = {
     "A.V1": ("vendor", "application"),
@@ -103,6 +109,13 @@ def build(matrix: Matrix) -> None:
         "A.server": CIClass.objects.get(organisation=world.org, code="server"),
         "X.server": CIClass.objects.get(organisation=world.other_org, code="server"),
     }
+    # A redundancy group per organisation: vendor 2's server in A (vendor 1 reads the group, not the member).
+    matrix.objects["redundancy_group"] = {
+        instance: services.redundancy_group_create(
+            actor=admins[instance[0]], name=f"Pmx group {instance}", min_up=1, members=[items[instance]]
+        )
+        for instance in ("A.V2", "X")
+    }
 
 
 IMPORT_CSV = b"class,name,serial\nserver,PmxImported,PMX-SN-1\n"
@@ -160,6 +173,10 @@ def sees_class(matrix: Matrix, role: str, ci_class) -> bool:
     return user is not None and user.organisation_id == ci_class.organisation_id and side(user) != "requester"
 
 
+def sees_group(matrix: Matrix, role: str, group) -> bool:
+    return sees_class(matrix, role, group)
+
+
 def words(matrix: Matrix, role: str) -> dict[str, str]:
     out = {}
     for instance, ci in matrix.objects["configuration_item"].items():
@@ -213,6 +230,7 @@ describe_app(
         "work_order_ci": WorkOrderCI,
         "ci_import": CIImport,
         "spot_check": SpotCheck,
+        "redundancy_group": RedundancyGroup,
     },
     build=build,
     rules={
@@ -222,10 +240,20 @@ describe_app(
         "work_order_ci": sees_link,
         "ci_import": sees_import,
         "spot_check": sees_spot_check,
+        "redundancy_group": sees_group,
     },
     words=words,
     get_status=get_status,
-    tables=(ConfigurationItem, CIRelation, CIClass, WorkOrderCI, CIImport, SpotCheck),
+    tables=(
+        ConfigurationItem,
+        CIRelation,
+        CIClass,
+        CIAttributeDefinition,
+        WorkOrderCI,
+        CIImport,
+        SpotCheck,
+        RedundancyGroup,
+    ),
     pk_models={
         "configuration:detail": "configuration_item",
         "configuration:edit": "configuration_item",
@@ -238,6 +266,11 @@ describe_app(
         "configuration:import_apply": "ci_import",
         "configuration:import_progress": "ci_import",
         "configuration:spot_check_detail": "spot_check",
+        "configuration:class_detail": "ci_class",
+        "configuration:class_edit": "ci_class",
+        "configuration:attribute_define": "ci_class",
+        "configuration:group_detail": "redundancy_group",
+        "configuration:group_edit": "redundancy_group",
     },
     gates={
         "configuration:list": READERS,
@@ -256,6 +289,15 @@ describe_app(
         "configuration:spot_check_list": READERS,
         "configuration:spot_check_detail": READERS,
         "configuration:spot_check_create": frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR}),
+        "configuration:class_list": READERS,
+        "configuration:class_detail": READERS,
+        "configuration:class_create": CLASS_KEEPERS,
+        "configuration:class_edit": CLASS_KEEPERS,
+        "configuration:attribute_define": CLASS_KEEPERS,
+        "configuration:group_list": READERS,
+        "configuration:group_detail": READERS,
+        "configuration:group_create": GROUP_KEEPERS,
+        "configuration:group_edit": GROUP_KEEPERS,
     },
     payloads={
         ("configuration:create", "post"): _form(
@@ -272,6 +314,13 @@ describe_app(
         ("api:configuration-import-list", "post"): _upload,
         ("api:configuration-import-apply", "post"): _json({}),
         ("configuration:spot_check_create", "post"): _form(_spot_check_form),
+        ("configuration:class_create", "post"): _form({"code": "pmx-class", "name": "PmxClass"}),
+        ("configuration:class_edit", "post"): _form({"name": "PmxEditedClass"}),
+        ("configuration:attribute_define", "post"): _form(
+            {"code": "pmx-attr", "name": "PmxAttr", "type": "text", "position": 0}
+        ),
+        ("configuration:group_create", "post"): _form({"name": "PmxGroup", "rule": "count", "value": 1}),
+        ("configuration:group_edit", "post"): _form({"name": "PmxEditedGroup", "rule": "count", "value": 1}),
         ("api:spot-check-list", "post"): _json(_spot_check_json),
         ("api:configuration-item-list", "post"): _json(lambda m: {"ci_class": _class_pk(m), "name": "PmxApiCi"}),
         ("api:configuration-item-detail", "patch"): _json({"name": "PmxPatchedCi"}),
