@@ -11,8 +11,8 @@ class ConfigurationConfig(AppConfig):
     verbose_name = _("Configuration items")
 
     def ready(self) -> None:
-        """Add the linked CIs to the work-order page and register the CMDB accuracy indicator."""
-        from oversight.configuration import kpis
+        """Add the linked CIs to the work-order page, register the CMDB accuracy indicator and the handlers."""
+        from oversight.configuration import handlers, kpis  # noqa: F401 - handlers register on import
         from oversight.configuration.sections import work_order_side_context
         from oversight.core.sections import contribute
 

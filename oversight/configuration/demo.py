@@ -260,6 +260,8 @@ def load_demo_configuration(organisation) -> list[ConfigurationItem]:
     admin = (
         User.objects.filter(organisation=organisation, role=Role.CLIENT_ADMIN, is_active=True).order_by("pk").first()
     )
+    # The demo scenario creates its organisation without tenancy's service, so no organisation-created event
+    # seeded the classes (and with a worker the handler may not have run yet); seeding is idempotent.
     services.ci_classes_seed(actor=admin, organisation=organisation)
     classes = {c.code: c for c in CIClass.objects.filter(organisation=organisation)}
     vendors = {v.code: v for v in Vendor.objects.filter(organisation=organisation)}

@@ -38,7 +38,7 @@ from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.events import publish
 from oversight.core.zones import is_canonical_zone
 from oversight.tenancy.choices import Role
-from oversight.tenancy.events import ORGANISATION_TIME_ZONE_CHANGED
+from oversight.tenancy.events import ORGANISATION_CREATED, ORGANISATION_TIME_ZONE_CHANGED
 from oversight.tenancy.models import ApiToken, Organisation, SavedView, Site, StaffMember, Team, User, Vendor
 from oversight.tenancy.roles import VENDOR_ROLES
 
@@ -82,15 +82,20 @@ ROLE_FIELDS = ("role", "vendor", "organisation", "is_staff", "is_superuser")
 def organisation_save(*, actor, organisation: Organisation, fields: list[str] | None) -> Organisation:
     """Create (fields None) or change a client organisation.
 
-    A new time zone is announced (``tenancy.organisation.time_zone_changed``): figures counted per local day
-    (the service facts) are recounted on the new days.
+    A new organisation is announced (``tenancy.organisation.created``): the apps give it the reference data it
+    starts with. A new time zone is announced (``tenancy.organisation.time_zone_changed``): figures counted per
+    local day (the service facts) are recounted on the new days.
     """
+    creating = organisation.pk is None
     before = None
-    if organisation.pk is not None:
+    if not creating:
         before = Organisation.objects.filter(pk=organisation.pk).values_list("time_zone", flat=True).first()
     saved = row_save_audited(actor=actor, obj=organisation, fields=fields, organisation=organisation)
-    if before is not None and before != saved.time_zone:
-        publish(ORGANISATION_TIME_ZONE_CHANGED, organisation_id=saved.pk, actor_id=getattr(actor, "pk", None))
+    actor_id = getattr(actor, "pk", None)
+    if creating:
+        publish(ORGANISATION_CREATED, organisation_id=saved.pk, actor_id=actor_id)
+    elif before is not None and before != saved.time_zone:
+        publish(ORGANISATION_TIME_ZONE_CHANGED, organisation_id=saved.pk, actor_id=actor_id)
     return saved
 
 
