@@ -232,6 +232,7 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-periods": {"task": "oversight.scorecards.tasks.compute_due_periods", "schedule": 3600.0},
     "scheduled-service-reports": {"task": "oversight.reports.tasks.send_due_reports", "schedule": 3600.0},
     "change-approval-substitutes": {"task": "oversight.changes.tasks.ask_due_substitutes", "schedule": 300.0},
+    "key-risk-indicators": {"task": "oversight.risks.tasks.evaluate_key_risk_indicators", "schedule": 3600.0},
     "problem-suggestions": {"task": "oversight.problems.tasks.detect_problem_suggestions", "schedule": 3600.0},
     "mail-intake-poll": {"task": "oversight.mailintake.tasks.poll_mailboxes", "schedule": 60.0},
     "risk-overdue-work": {"task": "oversight.risks.tasks.notify_overdue_risk_work", "schedule": 3600.0},

@@ -14,4 +14,8 @@ class RisksConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare the register's events and register its handlers (the other parts add theirs here)."""
-        from oversight.risks import events, handlers  # noqa: F401 - declares and registers them
+        from oversight.risks import (  # noqa: F401 - declares and registers them
+            events,
+            handlers,
+            handlers_triggers,  # noqa: F401 - the trigger part's handlers
+        )

@@ -253,3 +253,8 @@ AUDIT_ACTIONS = {
     "risks.riskmatrixversion.created": _("Risk matrix version created"),
     "risks.riskmatrixversion.updated": _("Unused risk matrix version corrected"),
 }
+
+# The trigger part's audit labels (key risk indicators, risk events, vendor states).
+from oversight.risks.choices_triggers import TRIGGER_AUDIT_ACTIONS  # noqa: E402
+
+AUDIT_ACTIONS.update(TRIGGER_AUDIT_ACTIONS)

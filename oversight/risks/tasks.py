@@ -10,3 +10,11 @@ from oversight.risks.services import overdue_notify
 def notify_overdue_risk_work() -> int:
     """Notify owners of overdue risk reviews and mitigations, once per overdue episode."""
     return overdue_notify()
+
+
+@shared_task(name="oversight.risks.tasks.evaluate_key_risk_indicators")
+def evaluate_key_risk_indicators() -> int:
+    """Evaluate every active key risk indicator (a breach raises its risk event once); returns events raised."""
+    from oversight.risks.triggers import kris_evaluate
+
+    return kris_evaluate()

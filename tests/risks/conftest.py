@@ -29,3 +29,6 @@ def make_risk(world):
         return services.risk_create(actor=actor, title=title, **kwargs)
 
     return make
+
+
+from tests.risks.triggers_fixtures import no_service_kri, rated_risk  # noqa: E402, F401 - the trigger part's fixtures

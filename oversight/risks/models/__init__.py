@@ -12,3 +12,11 @@ from oversight.risks.models.register import (  # noqa: F401 - the app's models a
     RiskRating,
     RiskReview,
 )
+from oversight.risks.models.triggers import (  # noqa: F401 - the trigger part's models
+    KeyRiskIndicator,
+    KriReading,
+    KriRiskLink,
+    RiskEvent,
+    RiskEventEffect,
+    VendorStateSettings,
+)
