@@ -19,6 +19,7 @@ from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.kpis import SCHEME, Scope, Window, registry
 from oversight.kpi import Period
 from tests.factories import signed_in
+from tests.query_counts import assert_flat, count_queries
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOVEMBER = Period(dt.datetime(2026, 11, 1, tzinfo=SHANGHAI), dt.datetime(2026, 12, 1, tzinfo=SHANGHAI))
@@ -185,3 +186,29 @@ def test_the_api_records_and_lists_spot_checks(world, ci, api):
     assert api("other_vendor_agent").get("/api/v1/spot-checks/").json()["results"] == []
     with translation.override("en"):
         assert api("foreign_admin").get(f"/api/v1/spot-checks/{created.json()['id']}/").status_code == 404
+
+
+def test_the_spot_check_lists_query_counts_do_not_grow(world, ci, api):
+    supervisor = world.users["client_supervisor"]
+    page, client = signed_in(supervisor), api("client_supervisor")
+    cis = [ci(f"PC-{i}", kind="workstation") for i in range(4)]
+
+    def counts():
+        measured = []
+        for get in (lambda: page.get("/configuration/spot-checks/"), lambda: client.get("/api/v1/spot-checks/")):
+            with count_queries() as queries:
+                assert get().status_code == 200
+            measured.append(len(queries))
+        return measured
+
+    def record(n):
+        results = [(c, "name", i % 2 == 0) for i, c in enumerate(cis[: n + 1])]
+        spotchecks.spot_check_record(actor=supervisor, vendor=world.vendor, checked_on=day(1 + n), results=results)
+
+    record(0)
+    few = counts()
+    for n in range(1, 4):
+        record(n)
+    many = counts()
+    assert_flat("configuration.spot_checks", few[0], many[0])
+    assert_flat("configuration.api.spot_checks", few[1], many[1])
