@@ -28,6 +28,15 @@ from oversight.knowledge.choices import ARTICLE_MACHINE, ArticleAction, ArticleS
 from oversight.knowledge.models import Article
 from oversight.mailintake.choices import INBOUND_MACHINE, InboundAction, InboundStatus
 from oversight.mailintake.models import InboundMail
+from oversight.projects.choices import (
+    BASELINE_MACHINE,
+    PROJECT_MACHINE,
+    BaselineAction,
+    BaselineStatus,
+    ProjectAction,
+    ProjectStatus,
+)
+from oversight.projects.models import Baseline, Project
 from oversight.reports.choices import DELIVERY_MACHINE, DeliveryAction, DeliveryStatus
 from oversight.reports.models import ReportDelivery
 from oversight.risks.choices import (
@@ -300,6 +309,29 @@ MACHINES = {
             ("keep", "quarantined"): "mailintake.inboundmail.reprocessed",
             ("discard", "discarded"): "mailintake.inboundmail.discard",
         },
+    ),
+    "project": (
+        PROJECT_MACHINE,
+        Project,
+        ProjectStatus,
+        ProjectAction,
+        {
+            ("start", "planning", "active"),
+            ("hold", "active", "on_hold"),
+            ("resume", "on_hold", "active"),
+            ("close_out", "active", "closing"),
+            ("close_out", "on_hold", "closing"),
+            ("close", "closing", "closed"),
+        },
+        {("start", "active"): "projects.project.start", ("close", "closed"): "projects.project.close"},
+    ),
+    "project baseline": (
+        BASELINE_MACHINE,
+        Baseline,
+        BaselineStatus,
+        BaselineAction,
+        {("approve", "requested", "approved"), ("reject", "requested", "rejected")},
+        {("approve", "approved"): "projects.baseline.approve"},
     ),
 }
 
