@@ -258,3 +258,8 @@ AUDIT_ACTIONS = {
 from oversight.risks.choices_triggers import TRIGGER_AUDIT_ACTIONS  # noqa: E402
 
 AUDIT_ACTIONS.update(TRIGGER_AUDIT_ACTIONS)
+
+# The quantification's audit labels (declared with its choices in choices_quant.py).
+from oversight.risks.choices_quant import QUANT_AUDIT_ACTIONS  # noqa: E402
+
+AUDIT_ACTIONS.update(QUANT_AUDIT_ACTIONS)

@@ -18,3 +18,15 @@ def evaluate_key_risk_indicators() -> int:
     from oversight.risks.triggers import kris_evaluate
 
     return kris_evaluate()
+
+
+# --- quantification: running a queued simulation (queued by risks.simulation.simulation_create) ---
+
+
+@shared_task(name="oversight.risks.tasks.run_simulation")
+def run_simulation(run_id: int) -> str:
+    """Run a queued simulation once; a second delivery finds it started and does nothing."""
+    from oversight.risks.simulation import simulation_execute
+
+    run = simulation_execute(run_id=run_id)
+    return run.status if run is not None else "skipped"

@@ -50,7 +50,8 @@ from oversight.risks.choices import (
     RiskAction,
     RiskStatus,
 )
-from oversight.risks.models import ContingencyAction, Mitigation, Risk
+from oversight.risks.choices_quant import SIMULATION_MACHINE, SimulationAction, SimulationStatus
+from oversight.risks.models import ContingencyAction, Mitigation, Risk, SimulationRun
 from oversight.scorecards.choices import (
     DISPUTE_MACHINE,
     PERIOD_MACHINE,
@@ -211,6 +212,19 @@ MACHINES = {
         ContingencyActionKind,
         {("complete", "open", "done"), ("cancel", "open", "cancelled")},
         {("cancel", "cancelled"): "risks.contingencyaction.cancel"},
+    ),
+    "risk simulation run": (
+        SIMULATION_MACHINE,
+        SimulationRun,
+        SimulationStatus,
+        SimulationAction,
+        {
+            ("start", "queued", "running"),
+            ("finish", "running", "finished"),
+            ("fail", "queued", "failed"),
+            ("fail", "running", "failed"),
+        },
+        {("finish", "finished"): "risks.simulationrun.finish"},
     ),
     "contract": (
         CONTRACT_MACHINE,

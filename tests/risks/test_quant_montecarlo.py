@@ -78,10 +78,17 @@ def test_simulated_mean_and_variance_agree_with_the_analytic_ones():
 
 
 severities = st.one_of(
-    st.tuples(st.sampled_from(["pert", "triangular"]), st.floats(0, 1e6), st.floats(0, 1), st.floats(1.01, 20)),
+    st.tuples(
+        st.sampled_from(["pert", "triangular"]),
+        st.one_of(st.just(0.0), st.floats(0.01, 1e6)),
+        st.floats(0, 1),
+        st.floats(1.01, 20),
+    ),
     st.tuples(st.just("lognormal"), st.floats(1, 1e6), st.just(0.0), st.floats(1.5, 20)),
 )
-risks = st.tuples(st.sampled_from(["bernoulli", "poisson"]), st.floats(0, 1), severities)
+# Rates of at least 0.01 give 100+ events in 10,000 years, where the sample mean is close to normal (rarer risks
+# have so few events that a deviation of 4 standard errors is no longer rare).
+risks = st.tuples(st.sampled_from(["bernoulli", "poisson"]), st.floats(0.01, 1), severities)
 
 
 @settings(max_examples=25)
@@ -96,7 +103,9 @@ def test_random_registers_agree_within_four_standard_errors(rows, seed):
     result = simulate(register, seed=seed)
     expected = sum(mc.risk_moments(r).mean for r in register)
     assert result.analytic_mean == pytest.approx(expected)
-    tolerance = 4 * result.standard_error + 1e-9 * max(expected, 1)
+    # the standard error from the sample and from the analytic standard deviation (exact without correlation)
+    standard_error = max(result.standard_error, result.analytic_std / math.sqrt(result.iterations))
+    tolerance = 4 * standard_error + 1e-9 * max(expected, 1)
     assert abs(result.mean - result.analytic_mean) <= tolerance
 
 
