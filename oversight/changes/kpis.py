@@ -18,7 +18,7 @@ from oversight.changes import indicators
 from oversight.changes.choices import SUCCESSFUL_OUTCOMES, ChangeEventKind, ChangeStatus, ChangeType
 from oversight.changes.models import Change, ChangeEvent, ChangeIncident
 from oversight.changes.selectors import change_list
-from oversight.core.kpis import SCHEME, Dimension, Loader, RecordKind, Scope, Source, Unit, registry
+from oversight.core.kpis import Loader, RecordKind, Scope, Unit, process_source, registry
 from oversight.kpi.facts import Period
 
 OWNER = "changes"
@@ -110,9 +110,10 @@ def register() -> None:
 
 
 SOURCES = (
-    Source(
+    process_source(
+        owner=OWNER,
+        loader=LOADER,
         code=indicators.CHANGE_SUCCESS_RATE,
-        dimension=Dimension.PROCESSES,
         unit=Unit.PERCENT,
         higher_is_better=True,
         label=_("Change success rate (%)"),
@@ -122,14 +123,13 @@ SOURCES = (
             "as a share of its changes reviewed in the period (failed and backed-out changes count against it)."
         ),
         record_kind=RECORD_CHANGE,
-        loader=LOADER,
-        compute=lambda f, w: indicators.change_success_rate(f.changes, w.period),
-        uses=frozenset({SCHEME}),
-        owner=OWNER,
+        formula=indicators.change_success_rate,
+        facts="changes",
     ),
-    Source(
+    process_source(
+        owner=OWNER,
+        loader=LOADER,
         code=indicators.EMERGENCY_CHANGE_SHARE,
-        dimension=Dimension.PROCESSES,
         unit=Unit.PERCENT,
         higher_is_better=False,
         label=_("Emergency-change share (%)"),
@@ -139,14 +139,13 @@ SOURCES = (
             "the period."
         ),
         record_kind=RECORD_CHANGE,
-        loader=LOADER,
-        compute=lambda f, w: indicators.emergency_change_share(f.changes, w.period),
-        uses=frozenset({SCHEME}),
-        owner=OWNER,
+        formula=indicators.emergency_change_share,
+        facts="changes",
     ),
-    Source(
+    process_source(
+        owner=OWNER,
+        loader=LOADER,
         code=indicators.CHANGES_CAUSING_INCIDENTS,
-        dimension=Dimension.PROCESSES,
         unit=Unit.PERCENT,
         higher_is_better=False,
         label=_("Changes causing incidents (%)"),
@@ -156,14 +155,13 @@ SOURCES = (
             "caused by them, as a share of its changes whose implementation finished in the period."
         ),
         record_kind=RECORD_CHANGE,
-        loader=LOADER,
-        compute=lambda f, w: indicators.changes_causing_incidents(f.changes, w.period),
-        uses=frozenset({SCHEME}),
-        owner=OWNER,
+        formula=indicators.changes_causing_incidents,
+        facts="changes",
     ),
-    Source(
+    process_source(
+        owner=OWNER,
+        loader=LOADER,
         code=indicators.UNAUTHORISED_CHANGES,
-        dimension=Dimension.PROCESSES,
         unit=Unit.COUNT,
         higher_is_better=False,
         label=_("Unauthorised changes"),
@@ -173,9 +171,7 @@ SOURCES = (
             "authorised (read from the change's timeline; standard changes are pre-approved)."
         ),
         record_kind=RECORD_CHANGE,
-        loader=LOADER,
-        compute=lambda f, w: indicators.unauthorised_changes(f.changes, w.period),
-        uses=frozenset({SCHEME}),
-        owner=OWNER,
+        formula=indicators.unauthorised_changes,
+        facts="changes",
     ),
 )

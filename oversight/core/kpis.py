@@ -162,6 +162,22 @@ class Source:
         return self.short_label or self.label
 
 
+def process_source(
+    *, owner: str, loader: str, formula: Callable[[Any, Period], IndicatorResult], facts: str, **fields
+) -> Source:
+    """A source of the processes dimension offered to schemes, computed by a pure ``formula(rows, period)`` over
+    the ``facts`` attribute of its loader's facts (the shape of the ITIL process apps' indicators); ``fields`` are
+    the rest of the `Source` (code, unit, direction, labels, definition, record kind)."""
+    return Source(
+        dimension=Dimension.PROCESSES,
+        loader=loader,
+        compute=lambda loaded, window: formula(getattr(loaded, facts), window.period),
+        uses=frozenset({SCHEME}),
+        owner=owner,
+        **fields,
+    )
+
+
 class UnknownSource(KeyError):
     """No source is registered under this code."""
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from oversight.kpi import IndicatorResult
 from oversight.kpi.facts import Period
-from oversight.kpi.results import mean, percent
+from oversight.kpi.results import mean, share_of
 
 PROBLEM_RESOLUTION_RATE = "problem_resolution_rate"
 MEAN_TIME_TO_ROOT_CAUSE = "mean_time_to_root_cause"
@@ -68,15 +68,7 @@ def problem_resolution_rate(problems: list[ProblemFacts], period: Period) -> Ind
         open_ids.append(p.id)
         if period.contains(p.resolved_at):
             resolved_ids.append(p.id)
-    return IndicatorResult(
-        code=PROBLEM_RESOLUTION_RATE,
-        unit="percent",
-        numerator=Decimal(len(resolved_ids)),
-        denominator=Decimal(len(open_ids)),
-        value=percent(Decimal(len(resolved_ids)), Decimal(len(open_ids))),
-        numerator_ids=tuple(resolved_ids),
-        denominator_ids=tuple(open_ids),
-    )
+    return share_of(PROBLEM_RESOLUTION_RATE, resolved_ids, open_ids)
 
 
 def mean_time_to_root_cause(problems: list[ProblemFacts], period: Period) -> IndicatorResult:
@@ -101,15 +93,7 @@ def known_error_share(incidents: list[IncidentFacts], period: Period) -> Indicat
     """Incidents received in the period linked to a problem with a known error / incidents received in it."""
     received = [i for i in incidents if period.contains(i.received_at)]
     known = [i.id for i in received if i.problem_id is not None and i.known_error]
-    return IndicatorResult(
-        code=KNOWN_ERROR_SHARE,
-        unit="percent",
-        numerator=Decimal(len(known)),
-        denominator=Decimal(len(received)),
-        value=percent(Decimal(len(known)), Decimal(len(received))),
-        numerator_ids=tuple(known),
-        denominator_ids=tuple(i.id for i in received),
-    )
+    return share_of(KNOWN_ERROR_SHARE, known, [i.id for i in received])
 
 
 def recurring_incidents(incidents: list[IncidentFacts], period: Period) -> IndicatorResult:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.businesstime.engine import CalendarDataMissing, business_seconds_between
 from oversight.catalog.calendars import calendar_spec
-from oversight.core.kpis import SCHEME, Dimension, Loader, RecordKind, Scope, Source, Unit, registry
+from oversight.core.kpis import Loader, RecordKind, Scope, Unit, process_source, registry
 from oversight.kpi.facts import Period
 from oversight.problems import indicators
 from oversight.problems.choices import ProblemStatus
@@ -149,9 +149,10 @@ def register() -> None:
 
 
 SOURCES = (
-    Source(
+    process_source(
+        owner=OWNER,
+        loader=LOADER,
         code=indicators.PROBLEM_RESOLUTION_RATE,
-        dimension=Dimension.PROCESSES,
         unit=Unit.PERCENT,
         higher_is_better=True,
         label=_("Problem resolution rate (%)"),
@@ -161,14 +162,13 @@ SOURCES = (
             "time in it (cancelled problems count in neither)."
         ),
         record_kind=RECORD_PROBLEM,
-        loader=LOADER,
-        compute=lambda f, w: indicators.problem_resolution_rate(f.problems, w.period),
-        uses=frozenset({SCHEME}),
-        owner=OWNER,
+        formula=indicators.problem_resolution_rate,
+        facts="problems",
     ),
-    Source(
+    process_source(
+        owner=OWNER,
+        loader=LOADER,
         code=indicators.MEAN_TIME_TO_ROOT_CAUSE,
-        dimension=Dimension.PROCESSES,
         unit=Unit.SECONDS,
         higher_is_better=False,
         label=_("Mean time to root cause (seconds)"),
@@ -178,14 +178,13 @@ SOURCES = (
             "to finding its root cause, over the problems whose root cause was found in the period."
         ),
         record_kind=RECORD_PROBLEM,
-        loader=LOADER,
-        compute=lambda f, w: indicators.mean_time_to_root_cause(f.problems, w.period),
-        uses=frozenset({SCHEME}),
-        owner=OWNER,
+        formula=indicators.mean_time_to_root_cause,
+        facts="problems",
     ),
-    Source(
+    process_source(
+        owner=OWNER,
+        loader=LOADER,
         code=indicators.KNOWN_ERROR_SHARE,
-        dimension=Dimension.PROCESSES,
         unit=Unit.PERCENT,
         higher_is_better=True,
         label=_("Incidents linked to a known error (%)"),
@@ -195,14 +194,13 @@ SOURCES = (
             "share of its incidents received in the period."
         ),
         record_kind=RECORD_INCIDENT,
-        loader=LOADER,
-        compute=lambda f, w: indicators.known_error_share(f.incidents, w.period),
-        uses=frozenset({SCHEME}),
-        owner=OWNER,
+        formula=indicators.known_error_share,
+        facts="incidents",
     ),
-    Source(
+    process_source(
+        owner=OWNER,
+        loader=LOADER,
         code=indicators.RECURRING_INCIDENTS,
-        dimension=Dimension.PROCESSES,
         unit=Unit.COUNT,
         higher_is_better=False,
         label=_("Recurring incidents"),
@@ -212,9 +210,7 @@ SOURCES = (
             "incidents."
         ),
         record_kind=RECORD_INCIDENT,
-        loader=LOADER,
-        compute=lambda f, w: indicators.recurring_incidents(f.incidents, w.period),
-        uses=frozenset({SCHEME}),
-        owner=OWNER,
+        formula=indicators.recurring_incidents,
+        facts="incidents",
     ),
 )
