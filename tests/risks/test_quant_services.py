@@ -191,3 +191,20 @@ def test_scope_filters_and_refusals(world, django_capture_on_commit_callbacks):
     with pytest.raises(ApplicationError) as caught:
         simulation.simulation_create(actor=world.users["client_admin"], vendor=world.vendor, iterations=500)
     assert caught.value.extra["field"] == "iterations"
+
+
+def test_the_demo_quantifies_the_open_risks_and_runs_one_seeded_simulation(world):
+    from oversight.risks.demo_quant import SEED, load_demo_quantification
+
+    assert load_demo_quantification(world.org) is None  # no risks yet: nothing to do
+    for i, (category, vendor) in enumerate(
+        [("vendor", world.vendor), ("vendor", world.vendor), ("vendor", world.vendor), ("data_security", None)]
+    ):
+        make_risk(world, f"R-{i}", category=category, vendor=vendor)
+    run = load_demo_quantification(world.org)
+    assert run.status == SimulationStatus.FINISHED and run.seed == SEED
+    assert len(run.inputs["risks"]) == 4 and len(run.inputs["correlations"]) == 2
+    assert load_demo_quantification(world.org) is None  # idempotent
+    risks, correlation = simulation.simulation_inputs(run.inputs)
+    again = montecarlo.simulate(risks, iterations=run.iterations, seed=SEED, correlation=correlation, appetite=3e6)
+    assert again.as_dict() == run.result

@@ -17,6 +17,7 @@ from oversight.mailintake.demo import load_demo_mail
 from oversight.parts.demo import load_demo_parts
 from oversight.problems.demo import load_demo_problems
 from oversight.reports.demo import load_demo_schedules
+from oversight.risks.demo_quant import load_demo_quantification
 from oversight.scorecards.demo import load_demo_evaluations
 from oversight.settlement.demo import load_demo_settlements
 from oversight.tenancy.models import Organisation
@@ -93,6 +94,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Knowledge base: {articles} articles written")
         mails = load_demo_mail(organisation)
         self.stdout.write(f"E-mail intake: {len(mails)} sample mails read from the demo maildir")
+        run = load_demo_quantification(organisation)  # after the register's demo risks
+        if run is not None:
+            self.stdout.write(f"Risk simulation: {len(run.inputs['risks'])} quantified risks, seed {run.seed}")
         self.stdout.write(
             f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
             f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "
