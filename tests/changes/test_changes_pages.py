@@ -384,6 +384,10 @@ def test_soft_blackout_exception_schedule_review_and_incidents(world, client, ch
     c.post(reverse("changes:link", args=[made.number]), {"numbers": wo.number})
     page = c.get(reverse("changes:detail", args=[made.number])).content.decode()
     assert "Successful with issues" in page and wo.number in page and "Printer offline 1h" in page
+    unlink_action = f'action="{reverse("changes:unlink", args=[made.number])}"'
+    assert unlink_action in page and 'class="timeline-item kind-' in page
+    reader = _client(client, world.users["executive"]).get(reverse("changes:detail", args=[made.number]))
+    assert wo.number in reader.content.decode() and unlink_action not in reader.content.decode()
     assert ChangeIncident.objects.filter(change=made, work_order=wo).exists()
     c.post(reverse("changes:unlink", args=[made.number]), {"work_order": "99999999999999999999"})
     c.post(reverse("changes:unlink", args=[made.number]), {"work_order": wo.pk})
