@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError
 from oversight.core.events import publish
+from oversight.core.numbering import next_in_year
 from oversight.core.timeline import timeline_append
 from oversight.problems import permissions
 from oversight.problems.choices import (
@@ -86,12 +86,8 @@ def _event(problem: Problem, *, actor, kind: str, at: dt.datetime, data: dict | 
 
 
 def _next_number(organisation, now: dt.datetime) -> str:
-    counter, _created = ProblemCounter.objects.select_for_update(of=("self",)).get_or_create(
-        organisation=organisation, year=now.year
-    )
-    ProblemCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"PRB-{organisation.work_order_prefix}{now.year}{counter.last:05d}"
+    last = next_in_year(ProblemCounter, organisation=organisation, year=now.year)
+    return f"PRB-{organisation.work_order_prefix}{now.year}{last:05d}"
 
 
 def _check_attribution(*, organisation, service, vendor, contract, commitment) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record, model_snapshot
@@ -24,6 +23,7 @@ from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError, IdempotencyKeyReused, InvalidTransition, NotAllowed
 from oversight.core.events import publish
+from oversight.core.numbering import next_in_year
 from oversight.core.timeline import timeline_append
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Site, Team, User, Vendor
@@ -78,13 +78,8 @@ def _append_event(
 
 
 def _next_number(organisation, now: dt.datetime) -> str:
-    year = now.year
-    counter, _created = WorkOrderCounter.objects.select_for_update(of=("self",)).get_or_create(
-        organisation=organisation, year=year
-    )
-    WorkOrderCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"{organisation.work_order_prefix}{year}{counter.last:07d}"
+    last = next_in_year(WorkOrderCounter, organisation=organisation, year=now.year)
+    return f"{organisation.work_order_prefix}{now.year}{last:07d}"
 
 
 def _actor_id(actor) -> int | None:
