@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One stable schema name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
+        "VendorStateEnum": "oversight.risks.choices_triggers.VendorState",
         "ProblemStatusEnum": "oversight.problems.choices.ProblemStatus",
         "WorkOrderBulkActionEnum": "oversight.tickets.api.serializers.BULK_API_ACTIONS",
         "CIStatusEnum": "oversight.configuration.choices.CIStatus",

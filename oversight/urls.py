@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("oversight.audit.urls")),
     path("contracts/", include("oversight.contracts.urls")),
     path("problems/", include("oversight.problems.urls")),
+    path("risks/", include("oversight.risks.urls")),
     path("changes/", include("oversight.changes.urls")),
     path("configuration/", include("oversight.configuration.urls")),
     path("parts/", include("oversight.parts.urls")),

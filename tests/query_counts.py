@@ -79,6 +79,11 @@ QUERY_COUNTS: dict[str, Pin] = {
     # e-mail intake
     "mailintake.log": GROWS_NOT,
     "mailintake.mailboxes": GROWS_NOT,
+    # risks: key risk indicators and risk events (the trigger part)
+    "risks.kri_list": GROWS_NOT,
+    "risks.risk_events": GROWS_NOT,
+    "risks.api.kris": Pin(exact=2),  # one COUNT, one SELECT with the latest reading as subqueries
+    "risks.api.risk_events": Pin(exact=3),  # one COUNT, one SELECT joined, one prefetch of the effects
     # changes
     "changes.api.changes": GROWS_NOT,
     "changes.api.templates": GROWS_NOT,

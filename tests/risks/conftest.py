@@ -31,4 +31,6 @@ def make_risk(world):
     return make
 
 
+from tests.api.conftest import api  # noqa: E402, F401 - fixture
 from tests.risks.triggers_fixtures import no_service_kri, rated_risk  # noqa: E402, F401 - the trigger part's fixtures
+from tests.web.conftest import web  # noqa: E402, F401 - fixture
