@@ -21,7 +21,7 @@ from oversight.contracts.selectors import contract_list
 from oversight.core.listing import adapt_filter_form
 from oversight.tenancy.roles import CLIENT_ROLES, is_vendor
 from oversight.tenancy.selectors import site_list, user_list, vendor_list
-from oversight.tickets import selectors as tickets_selectors
+from oversight.tickets.forms import WorkOrderNumbersForm
 
 TEXT = forms.Textarea(attrs={"rows": 4})
 #: Date and time as the browser's picker sends it, read in the reader's zone (the active one).
@@ -152,31 +152,8 @@ class ExceptionForm(forms.Form):
     note = forms.CharField(label=_("Reason for the exception"), max_length=2000)
 
 
-class LinkForm(forms.Form):
-    """Incidents caused by the change, by work-order number (several separated by spaces or commas)."""
-
-    numbers = forms.CharField(
-        label=_("Work order numbers"),
-        max_length=2000,
-        help_text=_("One or more incident numbers, separated by spaces or commas."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_numbers(self):
-        raw = self.cleaned_data["numbers"].replace(",", " ").replace("，", " ").split()
-        visible = tickets_selectors.work_order_list(user=self.user)
-        found = []
-        for number in dict.fromkeys(raw[:50]):
-            wo = visible.filter(number=number[:40]).first()
-            if wo is None:
-                raise forms.ValidationError(_("No work order %(number)s.") % {"number": number[:40]})
-            found.append(wo)
-        if not found:
-            raise forms.ValidationError(_("Choose at least one work order."))
-        return found
+class LinkForm(WorkOrderNumbersForm):
+    """Incidents caused by the change, by work-order number (the box of `tickets.forms.WorkOrderNumbersForm`)."""
 
 
 class TemplateForm(forms.Form):

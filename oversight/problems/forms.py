@@ -13,7 +13,7 @@ from oversight.contracts.selectors import contract_list
 from oversight.problems.choices import WHY_COUNT, FishboneCategory, RootCauseCategory, WorkaroundEffect
 from oversight.tenancy.choices import Role
 from oversight.tenancy.selectors import user_list, vendor_list
-from oversight.tickets import selectors as tickets_selectors
+from oversight.tickets.forms import WorkOrderNumbersForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -114,30 +114,8 @@ class AnalysisForm(forms.Form):
         }
 
 
-class LinkForm(forms.Form):
-    """Work orders to link, by number (several separated by spaces or commas)."""
-
-    numbers = forms.CharField(
-        label=_("Work order numbers"),
-        max_length=2000,
-        help_text=_("One or more incident numbers, separated by spaces or commas."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_numbers(self):
-        raw = self.cleaned_data["numbers"].replace(",", " ").replace("，", " ").split()
-        found = []
-        for number in dict.fromkeys(raw):
-            wo = tickets_selectors.work_order_list(user=self.user).filter(number=number).first()
-            if wo is None:
-                raise forms.ValidationError(_("No work order %(number)s.") % {"number": number})
-            found.append(wo)
-        if not found:
-            raise forms.ValidationError(_("Choose at least one work order."))
-        return found
+class LinkForm(WorkOrderNumbersForm):
+    """Work orders to link to the problem, by number (the box of `tickets.forms.WorkOrderNumbersForm`)."""
 
 
 class KnownErrorForm(forms.Form):

@@ -18,6 +18,7 @@ from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import VENDOR_ROLES
 from oversight.tenancy.selectors import assignable_agents, caller_find, site_list, team_list, user_list
 from oversight.tickets.choices import Action
+from oversight.tickets.selectors import work_order_list
 from oversight.tickets.services import MAX_BULK
 
 # Impact and urgency in the words a nurse or a clerk would use.
@@ -343,6 +344,36 @@ class WorkOrderIdsField(forms.Field):
             raise forms.ValidationError(_("Tick at least one work order."))
         if len(value) > MAX_BULK:
             raise forms.ValidationError(_("Choose at most %(n)d work orders at a time.") % {"n": MAX_BULK})
+
+
+#: How many work-order numbers one "link incidents" box reads at the most (the rest is ignored).
+MAX_LINKED_NUMBERS = 50
+
+
+class WorkOrderNumbersForm(forms.Form):
+    """Work orders typed by number (several separated by spaces or commas, Chinese commas too), each one the user
+    may see: the box of the pages that link incidents to a problem or to the change that caused them."""
+
+    numbers = forms.CharField(
+        label=_("Work order numbers"),
+        max_length=2000,
+        help_text=_("One or more incident numbers, separated by spaces or commas."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_numbers(self):
+        raw = self.cleaned_data["numbers"].replace(",", " ").replace("，", " ").split()
+        wanted = list(dict.fromkeys(number[:40] for number in raw[:MAX_LINKED_NUMBERS]))
+        found = {wo.number: wo for wo in work_order_list(user=self.user).filter(number__in=wanted)}
+        for number in wanted:
+            if number not in found:
+                raise forms.ValidationError(_("No work order %(number)s.") % {"number": number})
+        if not wanted:
+            raise forms.ValidationError(_("Choose at least one work order."))
+        return [found[number] for number in wanted]
 
 
 class BulkForm(forms.Form):
