@@ -18,6 +18,7 @@ from oversight.parts.demo import load_demo_parts
 from oversight.problems.demo import load_demo_problems
 from oversight.reports.demo import load_demo_schedules
 from oversight.risks.demo_quant import load_demo_quantification
+from oversight.risks.demo_triggers import load_demo_triggers
 from oversight.scorecards.demo import load_demo_evaluations
 from oversight.settlement.demo import load_demo_settlements
 from oversight.tenancy.models import Organisation
@@ -97,6 +98,8 @@ class Command(BaseCommand):
         run = load_demo_quantification(organisation)  # after the register's demo risks
         if run is not None:
             self.stdout.write(f"Risk simulation: {len(run.inputs['risks'])} quantified risks, seed {run.seed}")
+        kris = load_demo_triggers(organisation)  # after the register's demo risks
+        self.stdout.write(f"Key risk indicators: {len(kris)}, evaluated on the demo history")
         self.stdout.write(
             f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
             f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "
