@@ -44,24 +44,17 @@ def form_status(form) -> int:
 
 class ListAddView(RoleRequiredMixin, View):
     """A list page with, beside it, the form to add one more (GET lists; POST adds through a service, whose
-    refusals become form errors; a role that may read but not add gets 403 on POST)."""
+    refusals become form errors; a role that may read but not add gets 403 on POST).
+
+    A page defines ``may_add(user) -> bool``, ``list_context(request) -> dict`` and ``add(user, data)`` (calls the
+    service with the cleaned data and returns where to go next) besides the class attributes below."""
 
     template_name = ""
     form_class = None
     done_message = ""
 
-    def may_add(self, user) -> bool:
-        raise NotImplementedError
-
     def make_form(self, user, data=None):
         return self.form_class(data, user=user) if data is not None else self.form_class(user=user)
-
-    def list_context(self, request) -> dict:
-        raise NotImplementedError
-
-    def add(self, user, data):
-        """Call the service with the cleaned data; return where to go next."""
-        raise NotImplementedError
 
     def render_page(self, request, form=None, status=200):
         user = request.user
