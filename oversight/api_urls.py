@@ -37,6 +37,7 @@ from oversight.problems.api.views import KnownErrorViewSet, ProblemSuggestionVie
 from oversight.reports.api.dashboard import VendorDashboardViewSet
 from oversight.reports.api.reports import ServiceReportViewSet
 from oversight.reports.api.schedules import ReportDeliveryViewSet, ReportScheduleViewSet
+from oversight.risks.api.simulation import RiskQuantificationViewSet, SimulationRunViewSet
 from oversight.risks.api.triggers import KriViewSet, RiskEventViewSet, VendorStateViewSet
 from oversight.scorecards.api.views import (
     DisputeViewSet,
@@ -120,6 +121,8 @@ router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("problem-suggestions", ProblemSuggestionViewSet, basename="problem-suggestion")
 router.register("kris", KriViewSet, basename="kri")
 router.register("risk-events", RiskEventViewSet, basename="risk-event")
+router.register("risk-quantifications", RiskQuantificationViewSet, basename="risk-quantification")
+router.register("risk-simulations", SimulationRunViewSet, basename="risk-simulation")
 router.register("vendor-states", VendorStateViewSet, basename="vendor-state")
 router.register("changes", ChangeViewSet, basename="change")
 router.register("change-templates", TemplateViewSet, basename="change-template")

@@ -292,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VendorStateEnum": "oversight.risks.choices_triggers.VendorState",
         "ProblemStatusEnum": "oversight.problems.choices.ProblemStatus",
+        "SimulationStatusEnum": "oversight.risks.choices_quant.SimulationStatus",
         "WorkOrderBulkActionEnum": "oversight.tickets.api.serializers.BULK_API_ACTIONS",
         "CIStatusEnum": "oversight.configuration.choices.CIStatus",
         "CIActionEnum": "oversight.configuration.choices.CIAction",

@@ -56,6 +56,10 @@ QUERY_COUNTS: dict[str, Pin] = {
     "configuration.groups": GROWS_NOT,
     "configuration.spot_checks": GROWS_NOT,
     "configuration.api.spot_checks": GROWS_NOT,
+    # risk quantification: the simulation runs
+    "risks.simulations": GROWS_NOT,
+    "risks.api.simulations": GROWS_NOT,
+    "risks.api.quantifications": GROWS_NOT,
     # contracts
     "contracts.api.contracts": GROWS_NOT,
     # knowledge

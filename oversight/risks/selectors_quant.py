@@ -10,10 +10,10 @@ from oversight.risks.models import Risk, RiskCorrelation, RiskQuantification, Si
 from oversight.tenancy.visibility import restrict
 
 
-def risk_for_quantification(*, user, number: str) -> Risk:
-    """One visible risk by its number, with its inputs joined in, or 404."""
+def risk_for_quantification(*, user, pk) -> Risk:
+    """One visible risk, with its inputs joined in, or 404."""
     try:
-        return restrict(Risk.objects.select_related("quantification", "vendor"), user).get(number=number)
+        return restrict(Risk.objects.select_related("quantification", "vendor"), user).get(pk=pk)
     except (Risk.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 

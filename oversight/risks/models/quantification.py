@@ -57,7 +57,7 @@ class RiskQuantification(models.Model):
         return f"{self.risk}: {self.get_frequency_display()}, {self.get_severity_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("risks:quantification", args=[self.risk.number])
+        return reverse("risks:quantification", args=[self.risk_id])
 
 
 class RiskCorrelation(models.Model):
@@ -93,7 +93,7 @@ class RiskCorrelation(models.Model):
         return f"{self.first_id} ~ {self.second_id}: {self.coefficient}"
 
     def get_absolute_url(self) -> str:
-        return reverse("risks:quantification", args=[self.first.number])
+        return reverse("risks:quantification", args=[self.first_id])
 
 
 class SimulationRun(models.Model):

@@ -1,0 +1,161 @@
+"""The permission matrix's knowledge of the risk quantification: each risk's inputs, correlations and the
+simulation runs (issue 10 "Quantification"; the register's visibility).
+
+Rules: the organisation's client roles (administrators, supervisors, executives, auditors) see its risks' inputs
+and its runs; vendor staff and requesters are refused the pages (403), another organisation's risks and runs are
+404. Client administrators and supervisors write. The risks (model key "risk") are the register's: when its rules
+file has built them, this one quantifies every one of them; until then it builds one risk per organisation itself
+(with secret titles, which a run's page names). Then one simulation per organisation is run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from oversight.core import clock
+from oversight.risks import simulation
+from oversight.risks.models import Risk, RiskCorrelation, RiskQuantification, SimulationRun
+from oversight.tenancy.choices import Role
+from tests.permissions.permissions_support import CLIENT_SIDE, Matrix, Payload, describe_app, secret, side
+
+OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
+QUANT_INPUT = {
+    "frequency": "bernoulli",
+    "rate": "0.2",
+    "severity": "pert",
+    "low": "1000",
+    "mode": "2000",
+    "high": "6000",
+    "currency": "CNY",
+}
+
+
+def _own_risks(matrix: Matrix) -> dict:
+    """One risk in our organisation (A, of vendor V1) and one in the other (X), when the register built none."""
+    world, now = matrix.world, clock.now()
+    risks = {}
+    for key, org, vendor, role in (
+        ("A", world.org, world.vendor, "client_admin"),
+        ("X", world.other_org, None, "foreign_admin"),
+    ):
+        owner = matrix.users[role]
+        risks[key] = Risk.objects.create(
+            organisation=org,
+            number=f"PMX-RISK-{key}",
+            title=secret(f"Risk{key}", "Title"),
+            cause="-",
+            event="-",
+            consequence="-",
+            category="vendor",
+            owner=owner,
+            vendor=vendor,
+            next_review_date=dt.date(2027, 1, 1),
+            created_by=owner,
+            created_at=now,
+            updated_at=now,
+        )
+    return risks
+
+
+def build(matrix: Matrix) -> None:
+    if "risk" not in matrix.objects:
+        matrix.objects["risk"] = _own_risks(matrix)
+    risks = matrix.objects["risk"]
+    runs = {}
+    for risk in risks.values():
+        actor = matrix.users["foreign_admin" if risk.organisation_id != matrix.world.org.pk else "client_admin"]
+        simulation.quantification_save(
+            actor=actor,
+            risk=risk,
+            frequency="bernoulli",
+            rate=Decimal("0.3"),
+            severity="pert",
+            low=Decimal("100"),
+            mode=Decimal("400"),
+            high=Decimal("900"),
+        )
+    for key, role in (("A", "client_admin"), ("X", "foreign_admin")):
+        actor = matrix.users[role]
+        if not any(r.organisation_id == actor.organisation_id for r in risks.values()):
+            continue
+        with transaction.atomic():
+            run = simulation.simulation_create(actor=actor, seed=1)
+        simulation.simulation_execute(run_id=run.pk)
+        runs[key] = SimulationRun.objects.get(pk=run.pk)
+    matrix.objects["risk_quantification"] = {
+        key: RiskQuantification.objects.get(risk=risk) for key, risk in risks.items()
+    }
+    matrix.objects["simulation_run"] = runs
+
+
+def _client_of(matrix: Matrix, role: str, organisation_id: int) -> bool:
+    user = matrix.user(role)
+    return user is not None and user.organisation_id == organisation_id and side(user) == "client"
+
+
+def sees_run(matrix: Matrix, role: str, run) -> bool:
+    return _client_of(matrix, role, run.organisation_id)
+
+
+def sees_quantification(matrix: Matrix, role: str, q) -> bool:
+    return _client_of(matrix, role, q.risk.organisation_id)
+
+
+def sees_risk(matrix: Matrix, role: str, risk) -> bool:
+    """The register's rule (used only until the register's rules file describes risks, which then wins)."""
+    return _client_of(matrix, role, risk.organisation_id)
+
+
+def words(matrix: Matrix, role: str) -> dict[str, str]:
+    """The titles of the risks a role may not see (a run's page and its inputs name them)."""
+    return {
+        risk.title: f"risk {key}"
+        for key, risk in matrix.objects.get("risk", {}).items()
+        if not sees_risk(matrix, role, risk)
+    }
+
+
+def _other_risk(target, matrix: Matrix):
+    risk = target.obj
+    return next(
+        (r for r in matrix.objects.get("risk", {}).values() if r.organisation_id == risk.organisation_id and r != risk),
+        risk,
+    )
+
+
+describe_app(
+    "risks",
+    models={"risk": Risk, "risk_quantification": RiskQuantification, "simulation_run": SimulationRun},
+    build=build,
+    words=words,
+    rules={"risk": sees_risk, "risk_quantification": sees_quantification, "simulation_run": sees_run},
+    tables=(RiskQuantification, RiskCorrelation, SimulationRun),
+    pk_models={
+        "risks:quantification": "risk",
+        "risks:correlations": "risk",
+        "risks:simulation_detail": "simulation_run",
+        "risks:simulation_progress": "simulation_run",
+    },
+    gates={
+        "risks:quantification": CLIENT_SIDE,
+        "risks:correlations": CLIENT_SIDE,
+        "risks:simulation_list": CLIENT_SIDE,
+        "risks:simulation_create": OPERATORS,
+        "risks:simulation_detail": CLIENT_SIDE,
+        "risks:simulation_progress": CLIENT_SIDE,
+    },
+    payloads={
+        ("risks:quantification", "post"): lambda target, matrix: Payload(dict(QUANT_INPUT)),
+        ("risks:correlations", "post"): lambda target, matrix: Payload(
+            {"other": _other_risk(target, matrix).pk, "coefficient": "0.2"}
+        ),
+        ("risks:simulation_create", "post"): lambda target, matrix: Payload({"iterations": "10000", "seed": "3"}),
+        ("api:risk-quantification-list", "post"): lambda target, matrix: Payload(
+            {"risk": next(iter(matrix.objects["risk"].values())).pk, **QUANT_INPUT}, json=True
+        ),
+        ("api:risk-simulation-list", "post"): lambda target, matrix: Payload({"seed": 3}, json=True),
+    },
+)
