@@ -119,11 +119,12 @@ def words(matrix: Matrix, role: str) -> dict[str, str]:
 
 
 def _other_risk(target, matrix: Matrix):
+    """Another risk of the target risk's organisation (any risk for a probe, which names none)."""
+    risks = list(matrix.objects.get("risk", {}).values())
     risk = target.obj
-    return next(
-        (r for r in matrix.objects.get("risk", {}).values() if r.organisation_id == risk.organisation_id and r != risk),
-        risk,
-    )
+    if risk is None:
+        return risks[0]
+    return next((r for r in risks if r.organisation_id == risk.organisation_id and r != risk), risk)
 
 
 describe_app(
