@@ -109,6 +109,14 @@ def kri_evaluate(*, kri, actor=None) -> Evaluation:
     _raise_and_end(kri, readings, previous, outcome, actor)
     for event in RiskEvent.objects.filter(kri=kri, applied_at__isnull=True).order_by("episode_start"):
         outcome.applied += risk_event_apply(event=event)
+    if actor is not None:
+        audit_record(
+            actor=actor,
+            action="risks.kri.evaluated",
+            obj=kri,
+            organisation=kri.organisation,
+            after={"measured": outcome.measured, "raised": [e.pk for e in outcome.raised], "applied": outcome.applied},
+        )
     return outcome
 
 

@@ -58,6 +58,12 @@ def test_three_days_without_service_raise_one_event_that_raises_the_risk_and_ope
     assert effect.actions_opened == 2
     assert Notification.objects.filter(recipient=rated_risk.owner, kind="risk_event").count() == 1
     assert AuditEntry.objects.filter(action="risks.riskevent.raised", object_id=str(event.pk)).count() == 1
+    # The periodic evaluation is the system's and leaves no entry of its own; one asked for by a person does.
+    assert not AuditEntry.objects.filter(action="risks.kri.evaluated").exists()
+    with frozen_at(at_noon(D(2026, 11, 7))):
+        kri_evaluate(kri=no_service_kri, actor=world.users["client_admin"])
+    entry = AuditEntry.objects.get(action="risks.kri.evaluated")
+    assert entry.actor == world.users["client_admin"] and entry.after["raised"] == []
 
 
 def test_evaluating_twice_changes_nothing_and_the_episode_ends_once(world, no_service_kri, rated_risk):
