@@ -37,6 +37,7 @@ from oversight.problems.api.views import KnownErrorViewSet, ProblemSuggestionVie
 from oversight.reports.api.dashboard import VendorDashboardViewSet
 from oversight.reports.api.reports import ServiceReportViewSet
 from oversight.reports.api.schedules import ReportDeliveryViewSet, ReportScheduleViewSet
+from oversight.risks.api.register import MatrixVersionViewSet, MitigationViewSet, RiskViewSet
 from oversight.risks.api.simulation import RiskQuantificationViewSet, SimulationRunViewSet
 from oversight.risks.api.triggers import KriViewSet, RiskEventViewSet, VendorStateViewSet
 from oversight.scorecards.api.views import (
@@ -128,6 +129,9 @@ router.register("changes", ChangeViewSet, basename="change")
 router.register("change-templates", TemplateViewSet, basename="change-template")
 router.register("change-windows", WindowViewSet, basename="change-window")
 router.register("cab-meetings", CabMeetingViewSet, basename="cab-meeting")
+router.register("risks", RiskViewSet, basename="risk")
+router.register("risk-mitigations", MitigationViewSet, basename="risk-mitigation")
+router.register("risk-matrix-versions", MatrixVersionViewSet, basename="risk-matrix-version")
 
 
 @csrf_exempt  # it changes nothing; a POST to an unknown address is a JSON 404, not the HTML CSRF page

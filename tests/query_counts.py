@@ -60,6 +60,12 @@ QUERY_COUNTS: dict[str, Pin] = {
     "risks.simulations": GROWS_NOT,
     "risks.api.simulations": GROWS_NOT,
     "risks.api.quantifications": GROWS_NOT,
+    # risks: the register's web lists and its API lists
+    "risks.list": GROWS_NOT,
+    "risks.mitigations": GROWS_NOT,
+    "risks.heatmap": GROWS_NOT,
+    "risks.api.risks": GROWS_NOT,
+    "risks.api.mitigations": GROWS_NOT,
     # contracts
     "contracts.api.contracts": GROWS_NOT,
     # knowledge

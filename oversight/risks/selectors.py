@@ -265,3 +265,21 @@ def markov_vendor_get(*, user, pk) -> Vendor:
         return markov_vendors(user=user).get(pk=pk)
     except (Vendor.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def heat_map_data(*, user, version: RiskMatrixVersion, kind: str) -> tuple[dict[int, tuple[int, int]], list[tuple]]:
+    """The cells of the visible open risks in ``kind`` on ``version`` (risk id -> (probability, impact)), and
+    the (number, inherent cell, residual cell) of those rated inherent and residual on it."""
+    chosen = latest_positions(user=user, version=version, kind=kind)
+    positions = {rid: (r.probability_level, r.impact_level) for rid, r in chosen.items()}
+    inherent = latest_positions(user=user, version=version, kind=RatingKind.INHERENT)
+    residual = latest_positions(user=user, version=version, kind=RatingKind.RESIDUAL)
+    arrows = [
+        (
+            inherent[rid].risk.number,
+            (inherent[rid].probability_level, inherent[rid].impact_level),
+            (residual[rid].probability_level, residual[rid].impact_level),
+        )
+        for rid in sorted(set(inherent) & set(residual))
+    ]
+    return positions, arrows

@@ -218,7 +218,7 @@ class Risk(models.Model):
         return f"{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("risks:detail", args=[self.number])
+        return reverse("risks:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -304,7 +304,7 @@ class RiskRating(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("risks:detail", args=[self.risk.number])
+        return reverse("risks:detail", args=[self.risk_id])
 
 
 class Mitigation(models.Model):
@@ -388,7 +388,7 @@ class RiskReview(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("risks:detail", args=[self.risk.number])
+        return reverse("risks:detail", args=[self.risk_id])
 
 
 class ContingencyAction(models.Model):
@@ -434,7 +434,7 @@ class ContingencyAction(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("risks:detail", args=[self.risk.number])
+        return reverse("risks:detail", args=[self.risk_id])
 
 
 class RiskActivity(TimelineEventBase):

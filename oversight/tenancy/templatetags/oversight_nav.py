@@ -52,6 +52,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("parts:overview", _("Spare parts")))
     if user.is_superuser or role in CLIENT_ROLES:
         items.append(("portfolio:overview", _("Vendor portfolio")))
+        items.append(("risks:list", _("Risks")))
         items.append(("reports:dashboard", _("Vendor dashboard")))
     if user.is_superuser or role == Role.CLIENT_ADMIN:
         items.append(("tickets:intake_points", _("QR codes")))

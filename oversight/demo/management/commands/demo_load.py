@@ -17,6 +17,7 @@ from oversight.mailintake.demo import load_demo_mail
 from oversight.parts.demo import load_demo_parts
 from oversight.problems.demo import load_demo_problems
 from oversight.reports.demo import load_demo_schedules
+from oversight.risks.demo import load_demo_risks
 from oversight.risks.demo_quant import load_demo_quantification
 from oversight.risks.demo_triggers import load_demo_triggers
 from oversight.scorecards.demo import load_demo_evaluations
@@ -95,6 +96,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Knowledge base: {articles} articles written")
         mails = load_demo_mail(organisation)
         self.stdout.write(f"E-mail intake: {len(mails)} sample mails read from the demo maildir")
+        risks = load_demo_risks(organisation)
+        self.stdout.write(f"Risk register: {len(risks)} risks with ratings, mitigations and reviews")
         run = load_demo_quantification(organisation)  # after the register's demo risks
         if run is not None:
             self.stdout.write(f"Risk simulation: {len(run.inputs['risks'])} quantified risks, seed {run.seed}")
