@@ -38,6 +38,11 @@ def test_the_client_side_reads_the_pages_with_the_traffic_light_and_the_event(we
     assert "2026-11-04" in detail  # the breach began on the first of three red working days
     assert client.get("/risks/events/").status_code == 200
     assert client.get("/risks/vendor-states/").status_code == 200
+    # The linked risk's page shows the event beside its timeline, and the KRI links to the risk.
+    risk = breached.links.get().risk
+    assert f'href="/risks/{risk.pk}/"' in detail
+    risk_page = client.get(f"/risks/{risk.pk}/").content.decode()
+    assert 'data-testid="risk-events"' in risk_page and "Desk Co delivers no service" in risk_page
 
 
 @pytest.mark.parametrize("role", ["vendor_manager", "vendor_agent", "requester"])
