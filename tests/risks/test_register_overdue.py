@@ -50,3 +50,22 @@ def test_the_sweep_of_one_organisation_leaves_the_others(world, make_risk):
     make_risk(next_review_date=dt.date(2026, 1, 5))
     assert services.overdue_notify(organisation=world.other_org) == 0
     assert services.overdue_notify(organisation=world.org) == 1
+
+
+def test_a_reopened_risk_already_past_its_review_notifies_its_owner_once(
+    world, make_risk, django_capture_on_commit_callbacks
+):
+    from oversight.risks.handlers import notify_overdue_on_reopen
+
+    admin = world.users["client_admin"]
+    risk = make_risk(owner=admin, next_review_date=dt.date(2026, 1, 5))
+    services.risk_transition(actor=admin, risk=risk, action="close", note="Vendor replaced")
+    assert not Notification.objects.filter(kind="risk_review_overdue").exists()  # closed: not overdue
+    with django_capture_on_commit_callbacks(execute=True):
+        services.risk_transition(actor=admin, risk=risk, action="reopen", note="Back again")
+    assert Notification.objects.filter(recipient=admin, kind="risk_review_overdue").count() == 1
+    # The handler run again (a retried task) sends nothing new.
+    notify_overdue_on_reopen(
+        risk_id=risk.pk, actor_id=admin.pk, action="reopen", from_status="closed", to_status="identified", event_id="x"
+    )
+    assert Notification.objects.filter(recipient=admin, kind="risk_review_overdue").count() == 1
