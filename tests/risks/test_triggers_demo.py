@@ -30,3 +30,28 @@ def test_the_demo_defines_the_triggers_and_one_red_raised_its_event_once(world):
     assert ContingencyAction.objects.filter(risk=risk, trigger_key=f"risk-event:{event.pk}").count() == 2
     assert load_demo_triggers(world.org) == []
     assert RiskEvent.objects.count() == 1
+
+
+def test_the_loaded_demo_has_a_red_kri_with_its_event_and_a_forecast_per_vendor(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from oversight.demo.scenario import DEMO_ORGANISATION_CODE
+    from oversight.risks import vendor_states
+    from oversight.risks.models import Risk
+    from oversight.tenancy.models import Organisation, Vendor
+
+    out = StringIO()
+    call_command("demo_load", work_orders=40, seed=5, stdout=out)
+    assert "Key risk indicators:" in out.getvalue()
+    organisation = Organisation.objects.get(code=DEMO_ORGANISATION_CODE)
+    # The register's demo risk on certificates is the one the red KRI raised (not a second copy).
+    assert Risk.objects.filter(organisation=organisation, title=CERTIFICATE_RISK).count() == 1
+    event = RiskEvent.objects.get(organisation=organisation, kri__rule=KriRule.CERTIFICATE_CLUSTER)
+    assert event.effects.get().risk.title == CERTIFICATE_RISK
+    assert ContingencyAction.objects.filter(trigger_key=f"risk-event:{event.pk}").exists()
+    vendors = Vendor.objects.filter(organisation=organisation)
+    model = vendor_states.vendor_state_model(organisation=organisation, vendors=vendors)
+    assert len(model.forecasts) == vendors.count()
+    assert all(f.current is not None and len(f.reach) == 3 for f in model.forecasts)
