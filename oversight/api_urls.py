@@ -19,6 +19,7 @@ from oversight.configuration.api.views import (
     CIImportViewSet,
     CIRelationViewSet,
     ConfigurationItemViewSet,
+    RedundancyGroupViewSet,
     SpotCheckViewSet,
 )
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
@@ -103,6 +104,7 @@ router.register("configuration-imports", CIImportViewSet, basename="configuratio
 router.register("spot-checks", SpotCheckViewSet, basename="spot-check")
 router.register("ci-relations", CIRelationViewSet, basename="ci-relation")
 router.register("ci-classes", CIClassViewSet, basename="ci-class")
+router.register("redundancy-groups", RedundancyGroupViewSet, basename="redundancy-group")
 router.register("evaluation-periods", EvaluationPeriodViewSet, basename="evaluation-period")
 router.register("evaluation-disputes", DisputeViewSet, basename="evaluation-dispute")
 router.register("evaluation-evidence", EvidenceViewSet, basename="evaluation-evidence")

@@ -54,6 +54,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     "configuration.api.configuration_imports": GROWS_NOT,
     "configuration.classes": GROWS_NOT,
     "configuration.groups": GROWS_NOT,
+    "configuration.api.groups": GROWS_NOT,
     "configuration.spot_checks": GROWS_NOT,
     "configuration.api.spot_checks": GROWS_NOT,
     # risk quantification: the simulation runs

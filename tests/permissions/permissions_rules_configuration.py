@@ -322,6 +322,8 @@ describe_app(
         ("configuration:group_create", "post"): _form({"name": "PmxGroup", "rule": "count", "value": 1}),
         ("configuration:group_edit", "post"): _form({"name": "PmxEditedGroup", "rule": "count", "value": 1}),
         ("api:spot-check-list", "post"): _json(_spot_check_json),
+        ("api:redundancy-group-list", "post"): _json({"name": "PmxApiGroup", "min_up": 1}),
+        ("api:redundancy-group-detail", "patch"): _json({"name": "PmxPatchedGroup"}),
         ("api:configuration-item-list", "post"): _json(lambda m: {"ci_class": _class_pk(m), "name": "PmxApiCi"}),
         ("api:configuration-item-detail", "patch"): _json({"name": "PmxPatchedCi"}),
         ("api:configuration-item-transition", "post"): _json({"action": "fail"}),

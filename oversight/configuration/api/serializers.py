@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oversight.configuration import selectors
@@ -14,6 +15,7 @@ from oversight.configuration.models import (
     CIImport,
     CIRelation,
     ConfigurationItem,
+    RedundancyGroup,
     RelationType,
     SpotCheck,
     SpotCheckItem,
@@ -297,3 +299,42 @@ class SpotCheckInputSerializer(serializers.Serializer):
     checked_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
     items = SpotCheckItemInputSerializer(many=True, allow_empty=False)
+
+
+class RedundancyGroupStateSerializer(serializers.Serializer):
+    """A group's state now, from the impact walk: members (retired ones not counted), how many must be up, how
+    many are up, and whether the group works."""
+
+    members = serializers.IntegerField()
+    required = serializers.IntegerField()
+    up = serializers.IntegerField()
+    works = serializers.BooleanField()
+
+
+class RedundancyGroupSerializer(serializers.ModelSerializer):
+    """A redundancy group with its rule (n up, or p % up), the members the reader may see and its state now."""
+
+    members = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RedundancyGroup
+        fields = ["id", "name", "name_en", "min_up", "min_up_percent", "members", "state"]
+
+    def get_members(self, obj) -> list[int]:
+        return sorted(getattr(obj, "visible_member_ids", []))
+
+    @extend_schema_field(RedundancyGroupStateSerializer(allow_null=True))
+    def get_state(self, obj) -> dict | None:
+        return getattr(obj, "state", None)
+
+
+class RedundancyGroupInputSerializer(serializers.Serializer):
+    """A group's names, its rule — either how many members must be up or what percentage — and its members
+    (on a change, the CIs left out leave the group; without `members` they stay as they are)."""
+
+    name = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    min_up = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=32767)
+    min_up_percent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
+    members = ScopedPrimaryKeyRelatedField(selectors.ci_list, many=True, required=False)

@@ -18,7 +18,14 @@ from oversight.configuration import importing, imports, selectors, services, spo
 from oversight.configuration.api import serializers as s
 from oversight.configuration.choices import ImportStatus
 from oversight.configuration.filters import CIFilter
-from oversight.configuration.models import CIClass, CIImport, CIRelation, ConfigurationItem, SpotCheck
+from oversight.configuration.models import (
+    CIClass,
+    CIImport,
+    CIRelation,
+    ConfigurationItem,
+    RedundancyGroup,
+    SpotCheck,
+)
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.errors import ApplicationError
 from oversight.tickets.api.views import IF_MATCH, expected_version
@@ -338,3 +345,86 @@ class SpotCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(
             s.SpotCheckSerializer(self.get_queryset().get(pk=check.pk)).data, status=status.HTTP_201_CREATED
         )
+
+
+class RedundancyGroupViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Redundancy groups (cluster rules) of the user's organisation with their state now; client and vendor
+    staff read them, the client's operators keep them (the same services as the pages)."""
+
+    serializer_class = s.RedundancyGroupSerializer
+    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RedundancyGroup.objects.none()
+        return selectors.redundancy_group_list(user=self.request.user).order_by("name", "pk")
+
+    def _with_state(self, groups: list[RedundancyGroup]) -> list[RedundancyGroup]:
+        """The groups with the members the user may see and their state now (one walk of the graph)."""
+        user = self.request.user
+        members: dict[int, list[int]] = {}
+        visible = selectors.ci_list(user=user).filter(redundancy_group__in=[g.pk for g in groups])
+        for ci_id, group_id in visible.values_list("pk", "redundancy_group_id"):
+            members.setdefault(group_id, []).append(ci_id)
+        states = (
+            selectors.redundancy_group_states(user=user, organisation_id=groups[0].organisation_id) if groups else {}
+        )
+        for group in groups:
+            group.visible_member_ids = members.get(group.pk, [])
+            group.state = states.get(group.pk)
+        return groups
+
+    def _detail(self, pk, *, status_code: int = status.HTTP_200_OK) -> Response:
+        group = self._with_state([selectors.redundancy_group_get(user=self.request.user, pk=pk)])[0]
+        return Response(s.RedundancyGroupSerializer(group).data, status=status_code)
+
+    def _input(self, *, partial: bool) -> dict:
+        serializer = s.RedundancyGroupInputSerializer(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @extend_schema(summary=_("List redundancy groups"), description=_("Each with its rule and its state now."))
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(self._with_state(list(page)), many=True).data)
+
+    @extend_schema(summary=_("Read a redundancy group"), responses={200: s.RedundancyGroupSerializer, **ERRORS})
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return self._detail(pk)
+
+    @extend_schema(
+        summary=_("Create a redundancy group"),
+        request=s.RedundancyGroupInputSerializer,
+        responses={201: s.RedundancyGroupSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = self._input(partial=False)
+        group = services.redundancy_group_create(actor=request.user, **data)
+        response = self._detail(group.pk, status_code=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:redundancy-group-detail", kwargs={"pk": group.pk})
+        return response
+
+    @extend_schema(
+        summary=_("Change a redundancy group"),
+        description=_("A rule given replaces the current one; members given replace the current members."),
+        request=s.RedundancyGroupInputSerializer,
+        responses={200: s.RedundancyGroupSerializer, **ERRORS},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        group = selectors.redundancy_group_get(user=request.user, pk=pk)
+        data = self._input(partial=True)
+        if "min_up" not in data and "min_up_percent" not in data:
+            data["min_up"], data["min_up_percent"] = group.min_up, group.min_up_percent
+        services.redundancy_group_update(
+            actor=request.user,
+            group=group,
+            min_up=data.get("min_up"),
+            min_up_percent=data.get("min_up_percent"),
+            name=data.get("name"),
+            name_en=data.get("name_en"),
+            members=data.get("members"),
+        )
+        return self._detail(group.pk)
