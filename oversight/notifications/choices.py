@@ -13,6 +13,7 @@ class Topic(models.TextChoices):
     COMPLAINT = "complaint", _("Complaints")
     CONTRACT = "contract", _("Contract renewals")
     EVALUATION = "evaluation", _("Evaluations and rating invitations")
+    RISK = "risk", _("Risks: overdue reviews and mitigations, risk events, contingency plans")
 
 
 def topic_of(kind: str) -> str:
@@ -24,6 +25,7 @@ def topic_of(kind: str) -> str:
         ("contract", Topic.CONTRACT),
         ("evaluation", Topic.EVALUATION),
         ("rating", Topic.EVALUATION),
+        ("risk", Topic.RISK),
     ):
         if kind.startswith(prefix):
             return topic

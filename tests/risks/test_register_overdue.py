@@ -69,3 +69,19 @@ def test_a_reopened_risk_already_past_its_review_notifies_its_owner_once(
         risk_id=risk.pk, actor_id=admin.pk, action="reopen", from_status="closed", to_status="identified", event_id="x"
     )
     assert Notification.objects.filter(recipient=admin, kind="risk_review_overdue").count() == 1
+
+
+def test_risk_notices_have_their_own_e_mail_topic(world, make_risk):
+    from oversight.notifications.choices import Topic, topic_of
+    from oversight.notifications.models import EmailPreference
+    from oversight.notifications.services import email_wanted
+    from oversight.risks.choices import NOTIFY_CONTINGENCY_OPENED, NOTIFY_MITIGATION_OVERDUE, NOTIFY_REVIEW_OVERDUE
+
+    kinds = (NOTIFY_REVIEW_OVERDUE, NOTIFY_MITIGATION_OVERDUE, NOTIFY_CONTINGENCY_OPENED)
+    assert {topic_of(kind) for kind in kinds} == {Topic.RISK}
+    admin = world.users["client_admin"]
+    EmailPreference.objects.create(user=admin, topic=Topic.RISK, email=False)
+    assert not email_wanted(user=admin, kind=NOTIFY_REVIEW_OVERDUE)
+    assert email_wanted(user=admin, kind="work_order_assigned")
+    make_risk(owner=admin, next_review_date=dt.date(2026, 1, 5))
+    assert services.overdue_notify(organisation=world.org) == 1  # still noticed in the app
