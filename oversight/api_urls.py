@@ -35,6 +35,7 @@ from oversight.portfolio.api.views import (
     QualificationViewSet,
 )
 from oversight.problems.api.views import KnownErrorViewSet, ProblemSuggestionViewSet, ProblemViewSet
+from oversight.projects.api.views import BaselineViewSet, ProjectViewSet
 from oversight.reports.api.dashboard import VendorDashboardViewSet
 from oversight.reports.api.reports import ServiceReportViewSet
 from oversight.reports.api.schedules import ReportDeliveryViewSet, ReportScheduleViewSet
@@ -127,6 +128,8 @@ router.register("risk-events", RiskEventViewSet, basename="risk-event")
 router.register("risk-quantifications", RiskQuantificationViewSet, basename="risk-quantification")
 router.register("risk-simulations", SimulationRunViewSet, basename="risk-simulation")
 router.register("vendor-states", VendorStateViewSet, basename="vendor-state")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("project-baselines", BaselineViewSet, basename="project-baseline")
 router.register("changes", ChangeViewSet, basename="change")
 router.register("change-templates", TemplateViewSet, basename="change-template")
 router.register("change-windows", WindowViewSet, basename="change-window")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("problems/", include("oversight.problems.urls")),
     path("risks/", include("oversight.risks.urls")),
     path("changes/", include("oversight.changes.urls")),
+    path("projects/", include("oversight.projects.urls")),
     path("configuration/", include("oversight.configuration.urls")),
     path("parts/", include("oversight.parts.urls")),
     path("mail/", include("oversight.mailintake.urls")),

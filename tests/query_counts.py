@@ -99,6 +99,9 @@ QUERY_COUNTS: dict[str, Pin] = {
     "changes.api.changes": GROWS_NOT,
     "changes.api.templates": GROWS_NOT,
     "changes.api.windows": GROWS_NOT,
+    # projects: the web list and the API list (latest lights annotated in the one query)
+    "projects.list": GROWS_NOT,
+    "projects.api.projects": Pin(exact=2),  # one COUNT, one SELECT with vendor, owners and the latest snapshot
 }
 
 

@@ -11,3 +11,9 @@ class ProjectsConfig(AppConfig):
 
     name = "oversight.projects"
     verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        """Declare the project events and register the project indicators (SPI, CPI, milestone slippage)."""
+        from oversight.projects import events, kpis  # noqa: F401 - registers them
+
+        kpis.register()

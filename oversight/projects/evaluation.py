@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.businesstime.engine import CalendarDataMissing, CalendarSpec
 from oversight.catalog.calendars import calendar_spec
+from oversight.core.bilingual import BilingualName
 from oversight.core.errors import ApplicationError
-from oversight.projects.choices import BaselineStatus
+from oversight.projects.choices import BaselineStatus, EvMethod, FeverZone, Light
 from oversight.projects.models import (
     Baseline,
     CostEntry,
@@ -34,7 +35,7 @@ def _day(text: str) -> dt.date:
 
 
 @dataclass(frozen=True)
-class PackageFigures:
+class PackageFigures(BilingualName):
     """One node of the baseline's work breakdown at the status date (a summary sums its deliverables)."""
 
     package_id: int
@@ -52,9 +53,14 @@ class PackageFigures:
     start: dt.date
     finish: dt.date
 
+    @property
+    def method_label(self) -> str:
+        """The earned-value method in the reader's language (a summary has none)."""
+        return str(EvMethod(self.method).label) if self.method else ""
+
 
 @dataclass(frozen=True)
-class MilestoneFigures:
+class MilestoneFigures(BilingualName):
     """A baseline milestone: when it was planned, when it was reached, how many working days it slipped."""
 
     milestone_id: int
@@ -87,6 +93,16 @@ class Evaluation:
     milestones: list[MilestoneFigures] = field(default_factory=list)
     buffer: critical_chain.BufferStatus | None = None
     fever_zone: str = ""
+
+    @property
+    def light_label(self) -> str:
+        """The overall light in the reader's language."""
+        return str(Light(self.light).label)
+
+    @property
+    def fever_zone_label(self) -> str:
+        """The fever-chart zone in the reader's language."""
+        return str(FeverZone(self.fever_zone).label) if self.fever_zone else ""
 
     @property
     def rounded(self) -> dict:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.bilingual import BilingualName
 from oversight.projects.choices import BaselineStatus, EvMethod, FeverZone, Light, ProjectKind, ProjectStatus
 from oversight.tenancy.visibility import Visibility
 
@@ -39,7 +40,7 @@ class ProjectCounter(models.Model):
         return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
-class Project(models.Model):
+class Project(BilingualName, models.Model):
     """An outsourcing project of one vendor, measured by earned value against its approved baseline."""
 
     # Client roles see their organisation's projects; vendor staff only their own vendor's; requesters none.
@@ -149,7 +150,7 @@ class Project(models.Model):
         return f'W/"{self.version}"'
 
 
-class WorkPackage(models.Model):
+class WorkPackage(BilingualName, models.Model):
     """A node of the work breakdown: a summary (it has children) or a deliverable with budget and EV method."""
 
     visibility = Visibility.through("project")
@@ -210,7 +211,7 @@ class WorkPackage(models.Model):
         return reverse("projects:detail", args=[self.project_id]) + "#wbs"
 
 
-class Milestone(models.Model):
+class Milestone(BilingualName, models.Model):
     """A milestone: a planned date, a weight (for weighted-milestone deliverables) and the date it was reached."""
 
     visibility = Visibility.through("project")

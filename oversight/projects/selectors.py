@@ -21,6 +21,8 @@ from oversight.projects.models import (
     Snapshot,
     WorkPackage,
 )
+from oversight.settlement.choices import StatementStatus
+from oversight.settlement.models import StatementLine
 from oversight.tenancy.visibility import restrict
 
 LIST_RELATED = ("vendor", "client_owner", "vendor_owner")
@@ -98,10 +100,10 @@ def settlement_links(*, user, project: Project) -> QuerySet[SettlementLink]:
     )
 
 
-def settlement_link_get(*, user, project: Project, pk) -> SettlementLink:
-    """One visible attribution of the project, or 404."""
+def settlement_link_get(*, user, pk) -> SettlementLink:
+    """One visible attribution, or 404."""
     try:
-        return settlement_links(user=user, project=project).get(pk=pk)
+        return restrict(SettlementLink.objects.select_related("project"), user).get(pk=pk)
     except (SettlementLink.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
@@ -114,3 +116,18 @@ def snapshots(*, user, project: Project) -> QuerySet[Snapshot]:
 def snapshots_between(*, user, start: dt.date, end: dt.date) -> QuerySet[Snapshot]:
     """Every visible snapshot with a status date in [start, end]."""
     return restrict(Snapshot.objects.filter(status_date__gte=start, status_date__lte=end), user)
+
+
+def work_package_list(*, user) -> QuerySet[WorkPackage]:
+    """Every work package the user may see (the API's scoped choices; the service checks the project)."""
+    return restrict(WorkPackage.objects.all(), user)
+
+
+def milestone_list(*, user) -> QuerySet[Milestone]:
+    """Every milestone the user may see."""
+    return restrict(Milestone.objects.all(), user)
+
+
+def statement_line_list(*, user) -> QuerySet[StatementLine]:
+    """Lines of approved settlement statements the user may see (what may be attributed to a project)."""
+    return restrict(StatementLine.objects.filter(statement__status=StatementStatus.APPROVED), user)

@@ -1,0 +1,356 @@
+"""Web pages for projects: the list with SPI/CPI traffic lights, a project with every figure and how it is
+computed, the S-curve, the trend, the work breakdown, milestones, baselines, progress, cost and settlement lines,
+and the forms of the client's operators, the vendor owner and the client supervisor.
+
+Views only parse input and call projects.services; what anyone may see comes from projects.selectors (404 for
+what a reader may not see). Pages are for client and vendor staff; requesters see no project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from oversight.core.errors import ApplicationError
+from oversight.core.views import RoleRequiredMixin, paginate, save_form, show_error
+from oversight.core.zones import local_today
+from oversight.projects import charts, evaluation, permissions, selectors, services
+from oversight.projects.choices import PROJECT_MACHINE, BaselineAction, BaselineStatus, ProjectAction
+from oversight.projects.forms import (
+    BaselineRequestForm,
+    CostEntryForm,
+    MilestoneForm,
+    ProjectForm,
+    SettlementLinkForm,
+    WorkPackageForm,
+    progress_form_fields,
+)
+from oversight.projects.presentation import figure_rows
+from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import CLIENT_OPERATORS, STAFF_ROLES
+
+
+class ProjectListView(RoleRequiredMixin, TemplateView):
+    """`/projects/`: the projects the user may see with their latest SPI/CPI lights."""
+
+    allowed_roles = STAFF_ROLES
+    template_name = "projects/project_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["page"] = paginate(selectors.project_list(user=user), self.request)
+        context["may_create"] = permissions.may_create(user)
+        return context
+
+
+class ProjectCreateView(RoleRequiredMixin, View):
+    """`/projects/new/`: open a project in planning."""
+
+    allowed_roles = CLIENT_OPERATORS
+    template_name = "projects/project_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ProjectForm(user=request.user)})
+
+    def post(self, request):
+        form = ProjectForm(request.POST, user=request.user)
+
+        def save(data):
+            data = {k: v for k, v in data.items() if v not in (None, "")}
+            return services.project_create(actor=request.user, **data)
+
+        return save_form(
+            request, form, save, message=_("Project created."), template_name=self.template_name, context={}
+        )
+
+
+def _status_date(request, project) -> dt.date | None:
+    """The status date to show: `?date=` when it is a valid date, else the project's status date."""
+    raw = request.GET.get("date", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else project.status_date
+    except ValueError:
+        return project.status_date
+
+
+def project_page(request, project, *, status: int = 200, forms: dict | None = None):
+    """Render a project with its figures at the status date, charts, plan, baselines, progress and cost."""
+    user = request.user
+    forms = forms or {}
+    packages = selectors.work_packages(user=user, project=project).order_by("code")
+    milestones = list(selectors.milestones(user=user, project=project))
+    snapshots = list(selectors.snapshots(user=user, project=project))
+    may_manage = permissions.may_manage(user, project)
+    may_report = permissions.may_report_progress(user, project)
+    result = None
+    error = None
+    day = _status_date(request, project)
+    try:
+        baseline = evaluation.current_baseline(project)
+        if baseline is not None and day is not None:
+            result = evaluation.evaluate(project, day, baseline=baseline)
+    except ApplicationError as exc:
+        error = exc.message
+    if may_manage:
+        forms.setdefault("work_package", WorkPackageForm(packages=packages))
+        forms.setdefault("milestone", MilestoneForm(packages=packages))
+        forms.setdefault("cost", CostEntryForm(packages=packages))
+        forms.setdefault("link", SettlementLinkForm(lines=services.attributable_lines(project)))
+    if permissions.may_request_baseline(user, project):
+        forms.setdefault("baseline", BaselineRequestForm())
+    deliverables = []
+    current = evaluation.current_baseline(project)
+    if current is not None:
+        deliverables = evaluation.leaves(current.plan)
+    context = {
+        "project": project,
+        "result": result,
+        "error": error,
+        "rows": figure_rows(result, project) if result else [],
+        "s_curve": mark_safe(charts.s_curve(result, snapshots)) if result else "",  # noqa: S308 - escaped SVG
+        "trend": mark_safe(charts.trend(snapshots)) if len(snapshots) > 1 else "",  # noqa: S308 - escaped SVG
+        "fever": (
+            mark_safe(charts.fever_chart(snapshots, evaluation.fever_zones_of(project)))  # noqa: S308
+            if project.critical_chain and snapshots
+            else ""
+        ),
+        "packages": packages,
+        "milestones": milestones,
+        "baselines": list(selectors.baselines(user=user, project=project)),
+        "records": list(selectors.progress_records(user=user, project=project)[:12]),
+        "costs": list(selectors.cost_entries(user=user, project=project)[:50]),
+        "links": list(selectors.settlement_links(user=user, project=project)),
+        "snapshots": snapshots,
+        "deliverables": deliverables,
+        "today": local_today(project.organisation),
+        "forms": forms,
+        "may_manage": may_manage,
+        "may_report": may_report and current is not None,
+        "may_decide": permissions.may_decide_baseline(user, project),
+        "actions": (
+            [{"code": a, "label": ProjectAction(a).label} for a in PROJECT_MACHINE.actions_from(project.status)]
+            if may_manage
+            else []
+        ),
+        "requested_status": BaselineStatus.REQUESTED,
+    }
+    return render(request, "projects/project_detail.html", context, status=status)
+
+
+class ProjectDetailView(RoleRequiredMixin, View):
+    """`/projects/<pk>/` (`?date=` another status date): the project page."""
+
+    allowed_roles = STAFF_ROLES
+
+    def get(self, request, pk):
+        return project_page(request, selectors.project_get(user=request.user, pk=pk))
+
+
+def _version(request) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+class ProjectTransitionView(RoleRequiredMixin, View):
+    """`/projects/<pk>/transition/` (POST `action`, `version`): start, hold, resume, close out, close."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def post(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        action = request.POST.get("action", "")
+        if action not in ProjectAction.values:
+            messages.error(request, _("Choose an action."))
+            return redirect(project)
+        try:
+            services.project_transition(
+                actor=request.user, project=project, action=action, expected_version=_version(request)
+            )
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": ProjectAction(action).label})
+        return redirect(project)
+
+
+def _post_form(request, project, form, *, key: str, call, success):
+    """A form posted from the project page: valid → the service, else the page again with the form's errors."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return project_page(request, project, status=exc.status_code, forms={key: form})
+        messages.success(request, success)
+        return redirect(project)
+    return project_page(request, project, status=400, forms={key: form})
+
+
+class WorkPackageCreateView(RoleRequiredMixin, View):
+    """`/projects/<pk>/work-packages/`: add a work package."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def post(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        packages = selectors.work_packages(user=request.user, project=project)
+        form = WorkPackageForm(request.POST, packages=packages)
+
+        def call(data):
+            services.work_package_create(
+                actor=request.user, project=project, **{k: v for k, v in data.items() if v not in (None, "")}
+            )
+
+        return _post_form(request, project, form, key="work_package", call=call, success=_("Work package added."))
+
+
+class MilestoneCreateView(RoleRequiredMixin, View):
+    """`/projects/<pk>/milestones/`: add a milestone."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def post(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        packages = selectors.work_packages(user=request.user, project=project)
+        form = MilestoneForm(request.POST, packages=packages)
+
+        def call(data):
+            services.milestone_create(actor=request.user, project=project, **data)
+
+        return _post_form(request, project, form, key="milestone", call=call, success=_("Milestone added."))
+
+
+class CostEntryCreateView(RoleRequiredMixin, View):
+    """`/projects/<pk>/costs/`: enter an actual cost."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def post(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        packages = selectors.work_packages(user=request.user, project=project)
+        form = CostEntryForm(request.POST, packages=packages)
+
+        def call(data):
+            services.cost_entry_create(actor=request.user, project=project, **data)
+
+        return _post_form(request, project, form, key="cost", call=call, success=_("Cost entered."))
+
+
+class SettlementLinkCreateView(RoleRequiredMixin, View):
+    """`/projects/<pk>/settlement-lines/`: attribute a share of an approved statement line."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def post(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        form = SettlementLinkForm(request.POST, lines=services.attributable_lines(project))
+
+        def call(data):
+            services.settlement_link_create(actor=request.user, project=project, line=data["line"], share=data["share"])
+
+        return _post_form(request, project, form, key="link", call=call, success=_("Settlement line attributed."))
+
+
+class SettlementLinkDeleteView(RoleRequiredMixin, View):
+    """`/projects/settlement-lines/<pk>/delete/`: detach a settlement line from its project."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def post(self, request, pk):
+        found = selectors.settlement_link_get(user=request.user, pk=pk)
+        project = found.project
+        try:
+            services.settlement_link_delete(actor=request.user, link=found)
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("Settlement line detached."))
+        return redirect(project)
+
+
+class BaselineRequestView(RoleRequiredMixin, View):
+    """`/projects/<pk>/baselines/`: ask for a re-baseline (the vendor owner or manager, or a client operator)."""
+
+    allowed_roles = STAFF_ROLES
+
+    def post(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        form = BaselineRequestForm(request.POST)
+
+        def call(data):
+            services.baseline_request(actor=request.user, project=project, reason=data["reason"])
+
+        return _post_form(
+            request,
+            project,
+            form,
+            key="baseline",
+            call=call,
+            success=_("Re-baseline requested: a client supervisor will decide."),
+        )
+
+
+class BaselineDecideView(RoleRequiredMixin, View):
+    """`/projects/baselines/<pk>/decide/` (POST `action`, `note`): a client supervisor approves or rejects."""
+
+    allowed_roles = frozenset({Role.CLIENT_SUPERVISOR})
+
+    def post(self, request, pk):
+        baseline = selectors.baseline_get(user=request.user, pk=pk)
+        action = request.POST.get("action", "")
+        if action not in BaselineAction.values:
+            messages.error(request, _("Choose an action."))
+            return redirect(baseline)
+        try:
+            services.baseline_decide(
+                actor=request.user, baseline=baseline, action=action, note=request.POST.get("note", "")
+            )
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": BaselineAction(action).label})
+        return redirect(baseline)
+
+
+class ProgressRecordView(RoleRequiredMixin, View):
+    """`/projects/<pk>/progress/` (POST `status_date`, per deliverable `started_<id>`, `finished_<id>`,
+    `percent_<id>`, `units_<id>`, milestones `reached_<id>`, `remaining_days`, `note`): record progress."""
+
+    allowed_roles = STAFF_ROLES
+
+    def post(self, request, pk):
+        project = selectors.project_get(user=request.user, pk=pk)
+        try:
+            status_date = dt.date.fromisoformat(request.POST.get("status_date", ""))
+        except ValueError:
+            messages.error(request, _("Give the status date."))
+            return project_page(request, project, status=400)
+        baseline = evaluation.current_baseline(project)
+        if baseline is None:
+            messages.error(request, _("The project has no baseline yet."))
+            return project_page(request, project, status=400)
+        packages = {p.pk: p for p in selectors.work_packages(user=request.user, project=project)}
+        milestones = list(selectors.milestones(user=request.user, project=project))
+        lines, reached = progress_form_fields(request.POST, evaluation.leaves(baseline.plan), milestones)
+        try:
+            services.progress_record(
+                actor=request.user,
+                project=project,
+                status_date=status_date,
+                lines=[{"work_package": packages[line.pop("pk")], **line} for line in lines if line["pk"] in packages],
+                milestones_reached=reached,
+                remaining_days=request.POST.get("remaining_days") or None,
+                note=request.POST.get("note", ""),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return project_page(request, project, status=exc.status_code)
+        messages.success(request, _("Progress recorded."))
+        return redirect(project)
