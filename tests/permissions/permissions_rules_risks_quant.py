@@ -3,23 +3,21 @@ simulation runs (issue 10 "Quantification"; the register's visibility).
 
 Rules: the organisation's client roles (administrators, supervisors, executives, auditors) see its risks' inputs
 and its runs; vendor staff and requesters are refused the pages (403), another organisation's risks and runs are
-404. Client administrators and supervisors write. The risks (model key "risk") are the register's: when its rules
-file has built them, this one quantifies every one of them; until then it builds one risk per organisation itself
-(with secret titles, which a run's page names). Then one simulation per organisation is run.
+404. Client administrators and supervisors write. The risks (model key "risk", with their secret titles, which a
+run's page names) are built by the register's rules file; this one quantifies every one of them and runs one
+simulation per organisation.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
 
-from oversight.core import clock
 from oversight.risks import simulation
-from oversight.risks.models import Risk, RiskCorrelation, RiskQuantification, SimulationRun
+from oversight.risks.models import RiskCorrelation, RiskQuantification, SimulationRun
 from oversight.tenancy.choices import Role
-from tests.permissions.permissions_support import CLIENT_SIDE, Matrix, Payload, describe_app, secret, side
+from tests.permissions.permissions_support import CLIENT_SIDE, Matrix, Payload, describe_app, side
 
 OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
 QUANT_INPUT = {
@@ -33,36 +31,7 @@ QUANT_INPUT = {
 }
 
 
-def _own_risks(matrix: Matrix) -> dict:
-    """One risk in our organisation (A, of vendor V1) and one in the other (X), when the register built none."""
-    world, now = matrix.world, clock.now()
-    risks = {}
-    for key, org, vendor, role in (
-        ("A", world.org, world.vendor, "client_admin"),
-        ("X", world.other_org, None, "foreign_admin"),
-    ):
-        owner = matrix.users[role]
-        risks[key] = Risk.objects.create(
-            organisation=org,
-            number=f"PMX-RISK-{key}",
-            title=secret(f"Risk{key}", "Title"),
-            cause="-",
-            event="-",
-            consequence="-",
-            category="vendor",
-            owner=owner,
-            vendor=vendor,
-            next_review_date=dt.date(2027, 1, 1),
-            created_by=owner,
-            created_at=now,
-            updated_at=now,
-        )
-    return risks
-
-
 def build(matrix: Matrix) -> None:
-    if "risk" not in matrix.objects:
-        matrix.objects["risk"] = _own_risks(matrix)
     risks = matrix.objects["risk"]
     runs = {}
     for risk in risks.values():
@@ -79,8 +48,8 @@ def build(matrix: Matrix) -> None:
         )
     for key, role in (("A", "client_admin"), ("X", "foreign_admin")):
         actor = matrix.users[role]
-        if not any(r.organisation_id == actor.organisation_id for r in risks.values()):
-            continue
+        if not any(r.organisation_id == actor.organisation_id and r.is_open for r in risks.values()):
+            continue  # a run simulates open risks only
         with transaction.atomic():
             run = simulation.simulation_create(actor=actor, seed=1)
         simulation.simulation_execute(run_id=run.pk)
@@ -104,20 +73,6 @@ def sees_quantification(matrix: Matrix, role: str, q) -> bool:
     return _client_of(matrix, role, q.risk.organisation_id)
 
 
-def sees_risk(matrix: Matrix, role: str, risk) -> bool:
-    """The register's rule (used only until the register's rules file describes risks, which then wins)."""
-    return _client_of(matrix, role, risk.organisation_id)
-
-
-def words(matrix: Matrix, role: str) -> dict[str, str]:
-    """The titles of the risks a role may not see (a run's page and its inputs name them)."""
-    return {
-        risk.title: f"risk {key}"
-        for key, risk in matrix.objects.get("risk", {}).items()
-        if not sees_risk(matrix, role, risk)
-    }
-
-
 def _other_risk(target, matrix: Matrix):
     """Another risk of the target risk's organisation (any risk for a probe, which names none)."""
     risks = list(matrix.objects.get("risk", {}).values())
@@ -129,10 +84,9 @@ def _other_risk(target, matrix: Matrix):
 
 describe_app(
     "risks",
-    models={"risk": Risk, "risk_quantification": RiskQuantification, "simulation_run": SimulationRun},
+    models={"risk_quantification": RiskQuantification, "simulation_run": SimulationRun},
     build=build,
-    words=words,
-    rules={"risk": sees_risk, "risk_quantification": sees_quantification, "simulation_run": sees_run},
+    rules={"risk_quantification": sees_quantification, "simulation_run": sees_run},
     tables=(RiskQuantification, RiskCorrelation, SimulationRun),
     pk_models={
         "risks:quantification": "risk",

@@ -30,6 +30,7 @@ def test_an_operator_quantifies_a_risk_on_its_page(client, world):
     assert RiskQuantification.objects.get(risk=risk).high == Decimal("60000")
     page = client.get(url).content.decode()
     assert "5,000.00" in page  # 0.2 × (10000 + 80000 + 60000) / 6
+    assert url in client.get(reverse("risks:detail", args=[risk.pk])).content.decode()  # linked from the risk
 
 
 def test_a_run_from_the_form_shows_its_figures_and_charts(client, world, django_capture_on_commit_callbacks):
@@ -132,3 +133,16 @@ def test_list_query_counts_do_not_grow_with_the_runs(client, world):
         ("risks.simulations", "risks.api.simulations", "risks.api.quantifications"), few, more, strict=True
     ):
         assert_flat(name, a, b)
+
+
+def test_a_queued_run_shows_its_progress_and_the_fragment_keeps_polling(client, world):
+    from oversight.risks import simulation as services
+
+    quantify(world, make_risk(world, "R-1"))
+    run = services.simulation_create(actor=world.users["client_admin"], seed=4)  # the job has not run (no commit)
+    SimulationRun.objects.filter(pk=run.pk).update(progress=60)
+    client.force_login(world.users["executive"])
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'value="60"' in page and "data-figure" not in page
+    fragment = client.get(reverse("risks:simulation_progress", args=[run.pk])).content.decode()
+    assert reverse("risks:simulation_progress", args=[run.pk]) in fragment and "60%" in fragment
