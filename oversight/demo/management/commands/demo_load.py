@@ -16,6 +16,7 @@ from oversight.knowledge.demo import load_demo_knowledge
 from oversight.mailintake.demo import load_demo_mail
 from oversight.parts.demo import load_demo_parts
 from oversight.problems.demo import load_demo_problems
+from oversight.projects.demo import load_demo_projects
 from oversight.reports.demo import load_demo_schedules
 from oversight.risks.demo import load_demo_risks
 from oversight.risks.demo_quant import load_demo_quantification
@@ -82,6 +83,8 @@ class Command(BaseCommand):
         periods = load_demo_evaluations(organisation)
         statements = load_demo_settlements(organisation)
         draw = load_demo_draw(organisation)
+        projects = load_demo_projects(organisation)  # after the settlements: part of a project's cost is a line
+        self.stdout.write(f"Projects: {len(projects)} with baselines, progress and earned value")
         schedules = load_demo_schedules(organisation)
         cis = load_demo_configuration(organisation)
         self.stdout.write(f"Configuration items: {len(cis)} (the hospital's CI graph, with redundancy groups)")
