@@ -1,7 +1,7 @@
 """Risk quantification API: each risk's inputs (`/api/v1/risk-quantifications/`, read and create-or-replace) and
 the simulation runs (`/api/v1/risk-simulations/`, create, list, read; a run never changes once finished).
 
-Views parse input, call `risks.simulation` and serialize what `risks.selectors_quant` returns; the maths'
+Views parse input, call `risks.simulation` and serialize what `risks.selectors` returns; the maths'
 refusals come back as the one error body with the field at fault. Like the register, only the organisation's
 client roles see any of it (others get an empty list and 404s)."""
 
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.api.serializers import ScopedPrimaryKeyRelatedField
 from oversight.quant import montecarlo
-from oversight.risks import selectors_quant, simulation
+from oversight.risks import selectors, simulation
 from oversight.risks.choices import RiskCategory
 from oversight.risks.models import Risk, RiskQuantification, SimulationRun
 from oversight.tenancy.selectors import vendor_list
@@ -108,7 +108,7 @@ class RiskQuantificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return RiskQuantification.objects.none()
-        return selectors_quant.quantification_list(user=self.request.user)
+        return selectors.quantification_list(user=self.request.user)
 
     @extend_schema(
         summary=_("Quantify a risk"),
@@ -135,13 +135,13 @@ class SimulationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SimulationRun.objects.none()
-        return selectors_quant.simulation_list(user=self.request.user)
+        return selectors.simulation_list(user=self.request.user)
 
     def get_serializer_class(self):
         return SimulationDetailSerializer if self.action == "retrieve" else SimulationListSerializer
 
     def get_object(self) -> SimulationRun:
-        return selectors_quant.simulation_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.simulation_get(user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(
         summary=_("Run a risk simulation"),
@@ -155,5 +155,5 @@ class SimulationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def create(self, request: Request) -> Response:
         data = _input(SimulationInputSerializer, request)
         run = simulation.simulation_create(actor=request.user, **data)
-        run = selectors_quant.simulation_get(user=request.user, pk=run.pk)
+        run = selectors.simulation_get(user=request.user, pk=run.pk)
         return Response(SimulationDetailSerializer(run).data, status=status.HTTP_201_CREATED)

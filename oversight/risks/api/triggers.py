@@ -323,6 +323,7 @@ class VendorStateViewSet(viewsets.ViewSet):
     """The Markov model of vendor states: the estimated matrix and each vendor's forecast."""
 
     permission_classes = [IsAuthenticated, SeesRiskTriggers]
+    serializer_class = VendorStatesSerializer
     schema_model = Vendor
 
     def _model(self, user, organisation):

@@ -1,6 +1,6 @@
 """Pages of the risk quantification: a risk's inputs and correlations, the simulation runs (list, new run, the
 result with its charts, the progress fragment htmx polls). Views parse input and call `risks.simulation`; what
-they show comes from `risks.selectors_quant` and the run's stored result.
+they show comes from `risks.selectors` and the run's stored result.
 
 Like the register, these pages are the organisation's client roles': anyone else is refused (403), and a risk
 or run of another organisation is a 404. Client administrators and supervisors write; executives and auditors read."""
@@ -20,7 +20,7 @@ from django.views import View
 from oversight.core.errors import ApplicationError
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.quant import montecarlo
-from oversight.risks import permissions, selectors_quant, simulation
+from oversight.risks import permissions, selectors, simulation
 from oversight.risks.charts_quant import exceedance_svg, tornado_svg
 from oversight.risks.choices import RiskCategory
 from oversight.risks.choices_quant import RUNNING_STATUSES, SeverityKind, SimulationStatus
@@ -69,7 +69,7 @@ def _quantification_page(request, risk, *, form=None, correlation_form=None, sta
             else None
         )
         form = QuantificationForm(initial=initial)
-    candidates = selectors_quant.correlation_candidates(user=user, risk=risk)
+    candidates = selectors.correlation_candidates(user=user, risk=risk)
     if correlation_form is None and may_manage and q is not None:
         correlation_form = CorrelationForm(candidates=candidates)
     context = {
@@ -78,7 +78,7 @@ def _quantification_page(request, risk, *, form=None, correlation_form=None, sta
         "moments": moments,
         "form": form if may_manage else None,
         "correlation_form": correlation_form if may_manage and q is not None else None,
-        "correlations": selectors_quant.risk_correlations(user=user, risk=risk),
+        "correlations": selectors.risk_correlations(user=user, risk=risk),
         "lognormal": SeverityKind.LOGNORMAL,
     }
     return render(request, "risks/simulation_quantification.html", context, status=status)
@@ -86,7 +86,7 @@ def _quantification_page(request, risk, *, form=None, correlation_form=None, sta
 
 def _risk_quantification(request, pk):
     """The risk read fresh (its `quantification` reverse relation is cached per instance)."""
-    return selectors_quant.risk_for_quantification(user=request.user, pk=pk)
+    return selectors.risk_for_quantification(user=request.user, pk=pk)
 
 
 class QuantificationView(ClientRolesOnly, View):
@@ -120,9 +120,7 @@ class CorrelationView(ClientRolesOnly, View):
     def post(self, request, pk):
         risk = _risk_quantification(request, pk)
         _require_manage(request.user, risk)
-        form = CorrelationForm(
-            request.POST, candidates=selectors_quant.correlation_candidates(user=request.user, risk=risk)
-        )
+        form = CorrelationForm(request.POST, candidates=selectors.correlation_candidates(user=request.user, risk=risk))
         if not form.is_valid():
             return _quantification_page(request, risk, correlation_form=form, status=400)
         try:
@@ -146,7 +144,7 @@ class SimulationListView(ClientRolesOnly, View):
     """`/risks/simulations/`: the organisation's runs, newest first."""
 
     def get(self, request):
-        page = paginate(selectors_quant.simulation_list(user=request.user), request)
+        page = paginate(selectors.simulation_list(user=request.user), request)
         context = {"page": page, "may_run": permissions.may_create(request.user)}
         return render(request, "risks/simulation_list.html", context)
 
@@ -254,7 +252,7 @@ class SimulationDetailView(ClientRolesOnly, View):
     """`/risks/simulations/<pk>/`: the run's parameters, its progress while it runs, its result once finished."""
 
     def get(self, request, pk):
-        run = selectors_quant.simulation_get(user=request.user, pk=pk)
+        run = selectors.simulation_get(user=request.user, pk=pk)
         context = {
             **progress_context(run),
             "risk_count": len(run.inputs.get("risks", [])),
@@ -270,5 +268,5 @@ class SimulationProgressView(ClientRolesOnly, View):
     """`/risks/simulations/<pk>/progress/`: the progress fragment the run's page polls while it runs."""
 
     def get(self, request, pk):
-        run = selectors_quant.simulation_get(user=request.user, pk=pk)
+        run = selectors.simulation_get(user=request.user, pk=pk)
         return render(request, "risks/simulation_progress.html", progress_context(run))
