@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from oversight.notifications.models import Notification
 from oversight.risks import services
 from oversight.risks.choices import MitigationAction, RiskAction
 from oversight.risks.models import (
@@ -40,6 +41,7 @@ def _key(instance: str) -> str:
 def build(matrix: Matrix) -> None:
     world = matrix.world
     risks, mitigations, actions = {}, {}, {}
+    notices_before = set(Notification.objects.values_list("pk", flat=True))
     for instance, (vendor_attr, org) in RISKS.items():
         actor = matrix.users["foreign_admin" if org == "X" else "client_supervisor"]
         key = _key(instance)
@@ -73,6 +75,10 @@ def build(matrix: Matrix) -> None:
         )[0]
     matrix.objects["risk"] = risks
     matrix.objects["risk_mitigation"] = mitigations
+    # Opening a contingency plan tells the risk's owner: those notices are the owner's own, listed on their
+    # notifications page and nobody else's, like the matrix's own notices.
+    for notice in Notification.objects.exclude(pk__in=notices_before):
+        matrix.objects["notification"][f"risk notice {notice.pk}"] = notice
     matrix.objects["risk_contingency_action"] = actions
     matrix.objects["risk_matrix_version"] = {
         "A": RiskMatrixVersion.objects.get(matrix__organisation=world.org),
