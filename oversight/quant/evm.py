@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from oversight.businesstime.engine import CalendarDataMissing, CalendarSpec
 
@@ -136,8 +136,13 @@ def figures(
     eac = bac * ac / ev if ev and ac else None
     eac_cpi_spi = None
     if ev and ac and pv:
-        # (BAC − EV)/(CPI·SPI) = (BAC − EV)·AC·PV/EV²
-        eac_cpi_spi = ac + remaining * ac * pv / (ev * ev)
+        # (BAC − EV)/(CPI·SPI) = (BAC − EV)·AC·PV/EV². The numerator of three amounts has up to three times an
+        # amount's digits, past the default 28-digit context for budgets of tens of millions, so it is formed
+        # exactly and only the one division rounds (at CPI·SPI = 1 the figure is then exactly AC + BAC − EV).
+        with localcontext() as exact:
+            exact.prec = 90
+            numerator = remaining * ac * pv
+        eac_cpi_spi = ac + numerator / (ev * ev)
     etc = None if eac is None else eac - ac
     vac = None if eac is None else bac - eac
     tcpi = _ratio(remaining, bac - ac)

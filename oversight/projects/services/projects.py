@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record, diff_snapshots, model_snapshot
@@ -17,6 +16,7 @@ from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError
 from oversight.core.events import publish
+from oversight.core.numbering import next_in_year
 from oversight.projects import permissions
 from oversight.projects.choices import (
     BASELINE_MACHINE,
@@ -76,12 +76,8 @@ def _decimal(value, what) -> Decimal:
 
 
 def _next_number(organisation, now: dt.datetime) -> str:
-    counter, _created = ProjectCounter.objects.select_for_update(of=("self",)).get_or_create(
-        organisation=organisation, year=now.year
-    )
-    ProjectCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"PRJ-{organisation.work_order_prefix}{now.year}{counter.last:04d}"
+    last = next_in_year(ProjectCounter, organisation=organisation, year=now.year)
+    return f"PRJ-{organisation.work_order_prefix}{now.year}{last:04d}"
 
 
 def _check_people_and_contract(project: Project) -> None:

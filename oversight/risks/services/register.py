@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from oversight.audit.services import audit_record, diff_snapshots, model_snapshot
@@ -19,6 +18,7 @@ from oversight.core import clock
 from oversight.core.concurrency import check_version, lock_row, touch
 from oversight.core.errors import ApplicationError
 from oversight.core.events import publish
+from oversight.core.numbering import next_in_year
 from oversight.core.timeline import timeline_append
 from oversight.core.zones import local_today
 from oversight.quant import matrix as qm
@@ -81,12 +81,8 @@ def _step(risk: Risk, *, actor, kind: str, at: dt.datetime, data: dict | None = 
 
 
 def _next_number(organisation, now: dt.datetime) -> str:
-    counter, _created = RiskCounter.objects.select_for_update(of=("self",)).get_or_create(
-        organisation=organisation, year=now.year
-    )
-    RiskCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"RSK-{organisation.work_order_prefix}{now.year}{counter.last:04d}"
+    last = next_in_year(RiskCounter, organisation=organisation, year=now.year)
+    return f"RSK-{organisation.work_order_prefix}{now.year}{last:04d}"
 
 
 def _check(risk: Risk) -> None:
