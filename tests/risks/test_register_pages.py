@@ -235,3 +235,20 @@ def test_pages_render_in_english_without_chinese_level_labels(world, make_risk, 
     assert response.status_code == 200
     if name in ("risks:heatmap", "risks:matrix"):
         assert "Almost certain" in response.content.decode()  # the matrix's English labels
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("zh-hans", "夜间人手不足", "Night under-staffing"), ("en", "Night under-staffing", "夜间人手不足")],
+)
+def test_a_risk_is_named_in_the_readers_language_never_in_both(world, make_risk, language, shown, hidden):
+    """A risk typed in both languages reads in the reader's one on the list, its page and its quantification
+    (its edit form holds both, one field each)."""
+    supervisor = world.users["client_supervisor"]
+    supervisor.language = language
+    supervisor.save(update_fields=["language"])
+    risk = make_risk(title="夜间人手不足", title_en="Night under-staffing")
+    client = _client(supervisor)
+    for url in ("/risks/", f"/risks/{risk.pk}/", f"/risks/{risk.pk}/quantification/"):
+        text = client.get(url).content.decode()
+        assert shown in text and hidden not in text, url

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.bilingual import pick_name
 from oversight.core.models import TimelineEventBase
 from oversight.risks.choices import (
     OPEN_MITIGATION_STATUSES,
@@ -215,10 +216,15 @@ class Risk(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        return f"{self.number} {self.localized_title}"
 
     def get_absolute_url(self) -> str:
         return reverse("risks:detail", args=[self.pk])
+
+    @property
+    def localized_title(self) -> str:
+        """The English title for English readers when there is one, else the primary title (never both)."""
+        return pick_name(self.title, self.title_en)
 
     @property
     def is_open(self) -> bool:
