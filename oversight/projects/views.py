@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from oversight.core.bilingual import pick_name
 from oversight.core.errors import ApplicationError
 from oversight.core.views import RoleRequiredMixin, paginate, save_form, show_error
 from oversight.core.zones import local_today
@@ -108,7 +109,10 @@ def project_page(request, project, *, status: int = 200, forms: dict | None = No
     deliverables = []
     current = evaluation.current_baseline(project)
     if current is not None:
-        deliverables = evaluation.leaves(current.plan)
+        # The baseline's plan keeps both names; the progress form shows the reader's one.
+        deliverables = [
+            {**p, "label": pick_name(p["name"], p.get("name_en", ""))} for p in evaluation.leaves(current.plan)
+        ]
     context = {
         "project": project,
         "result": result,

@@ -113,3 +113,20 @@ def test_operator_forms(world, client, started):
     s.post(reverse("projects:baseline_decide", args=[request.pk]), {"action": "approve", "note": "ok"})
     request.refresh_from_db()
     assert request.status == "approved"
+
+
+def test_the_progress_form_names_each_deliverable_in_the_readers_language(world, client, planned):
+    WorkPackage.objects.filter(pk=planned.requirements.pk).update(name="需求分析", name_en="Requirements analysis")
+    services.project_transition(actor=world.users["client_supervisor"], project=planned.project, action="start")
+    user = world.users["vendor_agent"]
+    c = _as(client, user)
+    url = reverse("projects:detail", args=[planned.project.pk])
+    for language, shown, hidden in (
+        ("en", "Requirements analysis", "需求分析"),
+        ("zh-hans", "需求分析", "Requirements analysis"),
+    ):
+        user.language = language
+        user.save(update_fields=["language"])
+        html = c.get(url).content.decode()
+        row = html.split(f'name="started_{planned.requirements.pk}"')[0].rsplit("<tr>", 1)[1]
+        assert shown in row and hidden not in row, language
