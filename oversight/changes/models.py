@@ -22,6 +22,7 @@ from oversight.changes.choices import (
     WindowKind,
 )
 from oversight.core.models import TimelineEventBase
+from oversight.core.numbering import YearlyCounter
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
 
 
@@ -73,22 +74,14 @@ class ChangeTemplate(models.Model):
         return self.name
 
 
-class ChangeCounter(models.Model):
+class ChangeCounter(YearlyCounter):
     """Per organisation and year, the last change number handed out (locked while incremented)."""
 
     visibility = Visibility(organisation="organisation", roles=frozenset())  # bookkeeping: nobody reads it
 
-    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
+    class Meta(YearlyCounter.Meta):
         verbose_name = _("change counter")
         verbose_name_plural = _("change counters")
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="changes_changecounter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
 class Change(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level, Priority
 from oversight.core.models import TimelineEventBase
+from oversight.core.numbering import YearlyCounter
 from oversight.problems.choices import (
     OPEN_PROBLEM_STATUSES,
     ClusterDimension,
@@ -75,22 +76,14 @@ class ProblemSettings(models.Model):
         return str(self.organisation)
 
 
-class ProblemCounter(models.Model):
+class ProblemCounter(YearlyCounter):
     """Per organisation and year, the last problem number handed out (locked while incremented)."""
 
     visibility = Visibility(organisation="organisation", roles=frozenset())  # bookkeeping: nobody reads it
 
-    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
+    class Meta(YearlyCounter.Meta):
         verbose_name = _("problem counter")
         verbose_name_plural = _("problem counters")
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="problems_problemcounter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
 class Problem(models.Model):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import BilingualName
+from oversight.core.numbering import YearlyCounter
 from oversight.projects.choices import BaselineStatus, EvMethod, FeverZone, Light, ProjectKind, ProjectStatus
 from oversight.tenancy.visibility import Visibility
 
@@ -22,22 +23,14 @@ INDEX = {"max_digits": 10, "decimal_places": 4}
 DAYS = {"max_digits": 8, "decimal_places": 1}
 
 
-class ProjectCounter(models.Model):
+class ProjectCounter(YearlyCounter):
     """Per organisation and year, the last project number handed out (locked while incremented)."""
 
     visibility = Visibility(organisation="organisation", roles=frozenset())  # bookkeeping: nobody reads it
 
-    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
+    class Meta(YearlyCounter.Meta):
         verbose_name = _("project counter")
         verbose_name_plural = _("project counters")
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="projects_projectcounter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
 class Project(BilingualName, models.Model):

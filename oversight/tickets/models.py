@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.catalog.choices import Level, Priority, SLAMetric
 from oversight.core.files import StoredFileBase
 from oversight.core.models import TimelineEventBase
+from oversight.core.numbering import YearlyCounter
 from oversight.core.phones import validate_phone
 from oversight.tenancy.visibility import Visibility
 from oversight.tickets.choices import OPEN_STATUSES, Channel, ClockState, EventKind, SLAState, Status, WorkOrderKind
@@ -280,22 +281,14 @@ class IdempotencyKey(models.Model):
         return self.key
 
 
-class WorkOrderCounter(models.Model):
+class WorkOrderCounter(YearlyCounter):
     """Per organisation and year, the last work-order number handed out (locked while incremented)."""
 
     visibility = Visibility(organisation="organisation", roles=frozenset())  # bookkeeping: nobody reads it
 
-    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
+    class Meta(YearlyCounter.Meta):
         verbose_name = _("work order counter")
         verbose_name_plural = _("work order counters")
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="tickets_workordercounter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
 class IntakePoint(models.Model):

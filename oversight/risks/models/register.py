@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import pick_name
 from oversight.core.models import TimelineEventBase
+from oversight.core.numbering import YearlyCounter
 from oversight.risks.choices import (
     OPEN_MITIGATION_STATUSES,
     OPEN_RISK_STATUSES,
@@ -110,22 +111,14 @@ class RiskMatrixVersion(models.Model):
         return len(self.impact_labels)
 
 
-class RiskCounter(models.Model):
+class RiskCounter(YearlyCounter):
     """Per organisation and year, the last risk number handed out (locked while incremented)."""
 
     visibility = Visibility(organisation="organisation", roles=frozenset())  # bookkeeping: nobody reads it
 
-    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
+    class Meta(YearlyCounter.Meta):
         verbose_name = _("risk counter")
         verbose_name_plural = _("risk counters")
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="risks_riskcounter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
 class Risk(models.Model):
