@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "oversight.facts",
     "oversight.projects",
     "oversight.risks",
+    "oversight.liaisons",
+    "oversight.meetings",
+    "oversight.improvement",
     "oversight.reports",
     "oversight.demo",
 ]
