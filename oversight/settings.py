@@ -239,6 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     "problem-suggestions": {"task": "oversight.problems.tasks.detect_problem_suggestions", "schedule": 3600.0},
     "mail-intake-poll": {"task": "oversight.mailintake.tasks.poll_mailboxes", "schedule": 60.0},
     "risk-overdue-work": {"task": "oversight.risks.tasks.notify_overdue_risk_work", "schedule": 3600.0},
+    "escalation-sweep": {"task": "oversight.liaisons.tasks.sweep_escalations", "schedule": 60.0},
     # The facts' nightly safety net, 03:30 in Beijing (the events keep them current during the day).
     "facts-rebuild-recent": {
         "task": "oversight.facts.tasks.rebuild_recent_facts",

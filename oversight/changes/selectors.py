@@ -7,10 +7,18 @@ their organisation's.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from oversight.changes.choices import AWAITING_AUTHORISATION, ChangeStatus, ChangeType, RequestStatus, StepStatus
+from oversight.changes.choices import (
+    AWAITING_AUTHORISATION,
+    FINAL_STATUSES,
+    ChangeStatus,
+    ChangeType,
+    RequestStatus,
+    StepStatus,
+)
 from oversight.changes.models import (
     ApprovalPolicyMember,
     ApprovalPolicyStep,
@@ -19,6 +27,7 @@ from oversight.changes.models import (
     CabAgendaItem,
     CabMeeting,
     Change,
+    ChangeEvent,
     ChangeIncident,
     ChangeTemplate,
     ChangeWindow,
@@ -230,3 +239,20 @@ def feed_windows(*, user, service_id=None, vendor_id=None, site_id=None) -> Quer
         if value is not None:
             named |= Q(**{field: value})
     return qs.filter(everything | named).distinct().order_by("start", "pk")
+
+
+def changes_open_since(*, organisation_id: int, vendor_id: int | None = None) -> QuerySet[Change]:
+    """The organisation's changes not in a final status (optionally one implementer's), each annotated with
+    ``status_since``: when it entered its current status (its last timeline step into it, else its creation).
+
+    For the system's sweeps (stalled changes are escalated by the liaisons app); no user, no gate."""
+    entered = (
+        ChangeEvent.objects.filter(change=OuterRef("pk"), to_status=OuterRef("status"))
+        .values("change")
+        .annotate(at=Max("at"))
+        .values("at")
+    )
+    changes = Change.objects.filter(organisation_id=organisation_id).exclude(status__in=FINAL_STATUSES)
+    if vendor_id is not None:
+        changes = changes.filter(implementer_id=vendor_id)
+    return changes.annotate(status_since=Coalesce(Subquery(entered[:1]), "created_at")).order_by("pk")

@@ -11,3 +11,11 @@ class LiaisonsConfig(AppConfig):
 
     name = "oversight.liaisons"
     verbose_name = _("Liaisons and escalation")
+
+    def ready(self) -> None:
+        """Declare the events, register the handlers and tell the apps below whether a matrix covers a trigger."""
+        from oversight.core.escalation_routes import register_cover
+        from oversight.liaisons import events, handlers  # noqa: F401 - declares and registers them
+        from oversight.liaisons.services import matrix_covers
+
+        register_cover(matrix_covers)

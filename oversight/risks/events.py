@@ -49,3 +49,17 @@ CONTINGENCY_OPENED = define(
     "actor_id",
     doc="A risk's contingency plan was opened as tracked actions (once per trigger key).",
 )
+
+# Key risk indicators: a red episode raised its risk event, and the episode ended (the liaisons app escalates it).
+KRI_BREACHED = define(
+    "risks.kri.breached",
+    "risk_event_id",
+    "kri_id",
+    doc="A key risk indicator went red: its episode raised a risk event (once per episode).",
+)
+KRI_RECOVERED = define(
+    "risks.kri.recovered",
+    "risk_event_id",
+    "kri_id",
+    doc="A key risk indicator's red episode ended.",
+)

@@ -30,6 +30,7 @@ from oversight.audit.services import audit_record
 from oversight.businesstime.engine import CalendarDataMissing
 from oversight.core import clock
 from oversight.core.errors import ApplicationError
+from oversight.core.events import publish
 from oversight.core.zones import local_today
 from oversight.quant import kri as rules
 from oversight.risks import indicators, matrices, permissions
@@ -42,6 +43,7 @@ from oversight.risks.choices_triggers import (
     KriStatus,
     KriWindow,
 )
+from oversight.risks.events import KRI_BREACHED, KRI_RECOVERED
 from oversight.risks.models import KeyRiskIndicator, KriReading, KriRiskLink, RiskEvent, RiskEventEffect
 from oversight.risks.services import contingency_open, risk_matrix_current, risk_rating_record
 from oversight.risks.services.notify import notify
@@ -164,6 +166,7 @@ def _event_raise(kri, start: KriReading, breached: KriReading, ended_on) -> Risk
                     "value": None if event.value is None else str(event.value),
                 },
             )
+            publish(KRI_BREACHED, risk_event_id=event.pk, kri_id=kri.pk)
     except IntegrityError:
         return None
     return event
@@ -181,6 +184,7 @@ def _event_end(event: RiskEvent, ended_on: dt.date) -> None:
                 organisation=event.organisation,
                 after={"ended_on": ended_on.isoformat()},
             )
+            publish(KRI_RECOVERED, risk_event_id=event.pk, kri_id=event.kri_id)
 
 
 def risk_event_apply(*, event: RiskEvent) -> int:

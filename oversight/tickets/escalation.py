@@ -10,14 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.core import clock
+from oversight.core.escalation_routes import matrix_covers
 from oversight.core.events import publish
 from oversight.core.preferences import local_time_text
+from oversight.core.timeline import timeline_append
 from oversight.notifications.services import notification_create, notification_queue_email
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import User
-from oversight.tickets.choices import OPEN_STATUSES, Action, ClockState
+from oversight.tickets.choices import OPEN_STATUSES, Action, ClockState, EventKind
 from oversight.tickets.events import WORK_ORDER_SLA_BREACHED
-from oversight.tickets.models import SLAClock, WorkOrder
+from oversight.tickets.models import SLAClock, WorkOrder, WorkOrderEvent
 from oversight.tickets.sla import sla_clocks_rebuild
 
 
@@ -31,8 +33,19 @@ def escalation_recipients(work_order: WorkOrder) -> list[User]:
     return list(people.order_by("pk"))
 
 
+#: The trigger an escalation matrix names for work-order SLA breaches (oversight.liaisons.choices.Trigger).
+BREACH_TRIGGER = "priority_breach"
+
+
 def _escalate(clock_row: SLAClock, level: str) -> int:
     work_order = clock_row.work_order
+    if level == "breach" and matrix_covers(
+        trigger=BREACH_TRIGGER,
+        organisation_id=work_order.organisation_id,
+        vendor_id=work_order.vendor_id,
+        priority=work_order.priority,
+    ):
+        return 0  # the escalation matrix routes this breach (it handles tickets.work_order.sla_breached)
     metric_label = clock_row.get_metric_display
     sent = 0
     for person in escalation_recipients(work_order):
@@ -134,3 +147,27 @@ def notify_event(*, work_order_id: int, kind: str) -> int:
             sent += 1
             notification_queue_email(notification=notification)
     return sent
+
+
+def record_escalation(*, work_order_id: int, escalation_id: int, trigger: str, level: int) -> bool:
+    """Write one escalation level on the work order's timeline (an "escalated" step), once per escalation and
+    level; the step is internal (requesters do not see who was escalated to). Returns whether it was written."""
+    with transaction.atomic():
+        work_order = WorkOrder.objects.select_for_update(of=("self",)).filter(pk=work_order_id).first()
+        if work_order is None:
+            return False
+        done = work_order.events.filter(
+            kind=EventKind.ESCALATED, data__escalation_id=escalation_id, data__level=level
+        ).exists()
+        if done:
+            return False
+        timeline_append(
+            WorkOrderEvent,
+            work_order,
+            actor=None,
+            kind=EventKind.ESCALATED,
+            at=clock.now(),
+            data={"escalation_id": escalation_id, "trigger": trigger, "level": level},
+            is_internal=True,
+        )
+        return True

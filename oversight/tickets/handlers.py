@@ -7,7 +7,7 @@ the event kind, the work order's version and the person, so a redelivered event 
 
 from oversight.core.events import handles
 from oversight.tickets import events
-from oversight.tickets.escalation import notify_event
+from oversight.tickets.escalation import notify_event, record_escalation
 
 
 @handles(events.WORK_ORDER_CREATED)
@@ -48,3 +48,13 @@ def notify_commented(
     if is_internal:
         return 0
     return notify_event(work_order_id=work_order_id, kind="commented")
+
+
+@handles("liaisons.escalation.stepped")
+def record_escalation_step(
+    *, escalation_id: int, subject_type: str, subject_id: int, trigger: str, level: int, event_id: str
+) -> bool:
+    """An escalation level sent about a work order goes on its timeline (once per escalation and level)."""
+    if subject_type != "tickets.workorder":
+        return False
+    return record_escalation(work_order_id=subject_id, escalation_id=escalation_id, trigger=trigger, level=level)

@@ -26,6 +26,15 @@ from oversight.feedback.choices import (
 from oversight.feedback.models import Complaint, PrizeDraw
 from oversight.knowledge.choices import ARTICLE_MACHINE, ArticleAction, ArticleStatus
 from oversight.knowledge.models import Article
+from oversight.liaisons.choices import (
+    ESCALATION_MACHINE,
+    HOTLINE_MACHINE,
+    EscalationAction,
+    EscalationStatus,
+    HotlineAction,
+    HotlineStatus,
+)
+from oversight.liaisons.models import Escalation, HotlineReport
 from oversight.mailintake.choices import INBOUND_MACHINE, InboundAction, InboundStatus
 from oversight.mailintake.models import InboundMail
 from oversight.projects.choices import (
@@ -346,6 +355,22 @@ MACHINES = {
         BaselineAction,
         {("approve", "requested", "approved"), ("reject", "requested", "rejected")},
         {("approve", "approved"): "projects.baseline.approve"},
+    ),
+    "escalation": (
+        ESCALATION_MACHINE,
+        Escalation,
+        EscalationStatus,
+        EscalationAction,
+        {("settle", "open", "settled")},
+        {("settle", "settled"): "liaisons.escalation.settle"},
+    ),
+    "hotline report": (
+        HOTLINE_MACHINE,
+        HotlineReport,
+        HotlineStatus,
+        HotlineAction,
+        {("convert", "new", "converted"), ("resolve", "converted", "resolved"), ("dismiss", "new", "dismissed")},
+        {("convert", "converted"): "liaisons.hotlinereport.convert"},
     ),
 }
 
