@@ -25,6 +25,7 @@ urlpatterns = [
     path("risks/", include("oversight.risks.urls")),
     path("changes/", include("oversight.changes.urls")),
     path("projects/", include("oversight.projects.urls")),
+    path("improvement/", include("oversight.improvement.urls")),
     path("configuration/", include("oversight.configuration.urls")),
     path("parts/", include("oversight.parts.urls")),
     path("mail/", include("oversight.mailintake.urls")),

@@ -11,3 +11,9 @@ class ImprovementConfig(AppConfig):
 
     name = "oversight.improvement"
     verbose_name = _("Continuous improvement")
+
+    def ready(self) -> None:
+        """Declare the improvement events and register its indicators (delivered, benefit realised)."""
+        from oversight.improvement import events, kpis  # noqa: F401 - registers them
+
+        kpis.register()

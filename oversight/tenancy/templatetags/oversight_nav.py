@@ -48,6 +48,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("problems:list", _("Problems")))
         items.append(("changes:list", pgettext_lazy("change management", "Changes")))
         items.append(("projects:list", _("Projects")))
+        items.append(("improvement:list", _("Improvements")))
     if user.is_superuser or role in STAFF_ROLES:
         items.append(("configuration:list", _("Configuration items")))
         items.append(("parts:overview", _("Spare parts")))
