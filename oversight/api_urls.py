@@ -25,6 +25,7 @@ from oversight.configuration.api.views import (
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
 from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
+from oversight.improvement.api.views import ImprovementViewSet
 from oversight.knowledge.api.views import ArticleViewSet
 from oversight.notifications.api.views import NotificationViewSet
 from oversight.parts.api.views import PartItemViewSet, StockLevelViewSet, StockLocationViewSet, StockMovementViewSet
@@ -130,6 +131,7 @@ router.register("risk-simulations", SimulationRunViewSet, basename="risk-simulat
 router.register("vendor-states", VendorStateViewSet, basename="vendor-state")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("project-baselines", BaselineViewSet, basename="project-baseline")
+router.register("improvements", ImprovementViewSet, basename="improvement")
 router.register("changes", ChangeViewSet, basename="change")
 router.register("change-templates", TemplateViewSet, basename="change-template")
 router.register("change-windows", WindowViewSet, basename="change-window")

@@ -8,6 +8,7 @@ Views only parse input and call `improvement.services`; what anyone may see come
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +32,11 @@ from oversight.improvement.choices import (
 )
 from oversight.improvement.filters import ItemFilter
 from oversight.improvement.forms import BenefitForm, ItemForm, MeasureForm, TransitionForm
-from oversight.tenancy.roles import STAFF_ROLES
+from oversight.tenancy.choices import Role
+from oversight.tenancy.roles import CLIENT_OPERATORS, STAFF_ROLES
 
+#: Who raises improvements: the client's operators and vendor managers (for their own vendor).
+CREATORS = CLIENT_OPERATORS | {Role.VENDOR_MANAGER}
 SORT_KEYS = {
     "number": ("number",),
     "title": ("title",),
@@ -54,6 +58,12 @@ ITEM_FIELDS = (
     "baseline",
     "target",
 )
+
+
+def _require(allowed: bool) -> None:
+    """Refuse with 403 what this reader may see but not do (the page shows it without the control)."""
+    if not allowed:
+        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _version(raw) -> int | None:
@@ -273,7 +283,7 @@ def _render_form(request, form, *, title, back, status=200, item=None, source=No
 class ItemCreateView(RoleRequiredMixin, View):
     """`/improvement/new/` (optionally `?source=<kind>:<id>`): raise an improvement, by hand or from a source."""
 
-    allowed_roles = STAFF_ROLES
+    allowed_roles = CREATORS
 
     def _source(self, request):
         raw = request.GET.get("source", "")
@@ -287,7 +297,7 @@ class ItemCreateView(RoleRequiredMixin, View):
         return linked, initial
 
     def get(self, request):
-        permissions.require(permissions.may_create(request.user))
+        _require(permissions.may_create(request.user))
         try:
             linked, initial = self._source(request)
         except ApplicationError as exc:
@@ -298,7 +308,7 @@ class ItemCreateView(RoleRequiredMixin, View):
         return _render_form(request, form, title=_("Raise an improvement"), back="improvement:list", source=linked)
 
     def post(self, request):
-        permissions.require(permissions.may_create(request.user))
+        _require(permissions.may_create(request.user))
         form = ItemForm(request.POST, user=request.user)
         if form.is_valid():
             try:
@@ -318,7 +328,7 @@ class ItemEditView(RoleRequiredMixin, View):
 
     def _item(self, request, pk):
         item = selectors.item_get(user=request.user, pk=pk)
-        permissions.require(permissions.may_edit(request.user, item))
+        _require(permissions.may_edit(request.user, item))
         return item
 
     def get(self, request, pk):
@@ -366,7 +376,7 @@ class ItemTransitionView(RoleRequiredMixin, View):
             return redirect(item)
         data = form.cleaned_data
         action = data["action"]
-        permissions.require(permissions.may_act(request.user, item, action))
+        _require(permissions.may_act(request.user, item, action))
         try:
             services.item_transition(
                 actor=request.user,
@@ -390,7 +400,7 @@ class ItemMeasureView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         item = selectors.item_get(user=request.user, pk=pk)
-        permissions.require(permissions.may_measure(request.user, item))
+        _require(permissions.may_measure(request.user, item))
         form = MeasureForm(request.POST)
         if form.is_valid():
             try:
@@ -410,7 +420,7 @@ class ItemBenefitView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         item = selectors.item_get(user=request.user, pk=pk)
-        permissions.require(permissions.may_edit(request.user, item))
+        _require(permissions.may_edit(request.user, item))
         form = BenefitForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

@@ -24,6 +24,8 @@ from oversight.feedback.choices import (
     DrawStatus,
 )
 from oversight.feedback.models import Complaint, PrizeDraw
+from oversight.improvement.choices import ITEM_MACHINE, ItemAction, ItemStatus
+from oversight.improvement.models import ImprovementItem
 from oversight.knowledge.choices import ARTICLE_MACHINE, ArticleAction, ArticleStatus
 from oversight.knowledge.models import Article
 from oversight.liaisons.choices import (
@@ -371,6 +373,27 @@ MACHINES = {
         HotlineAction,
         {("convert", "new", "converted"), ("resolve", "converted", "resolved"), ("dismiss", "new", "dismissed")},
         {("convert", "converted"): "liaisons.hotlinereport.convert"},
+    ),
+    "improvement item": (
+        ITEM_MACHINE,
+        ImprovementItem,
+        ItemStatus,
+        ItemAction,
+        {
+            ("accept", "new", "accepted"),
+            ("assess", "accepted", "assessed"),
+            ("approve", "assessed", "approved"),
+            ("start", "approved", "implementing"),
+            ("hold", "implementing", "on_hold"),
+            ("resume", "on_hold", "implementing"),
+            ("complete", "implementing", "review"),
+            ("close", "review", "closed"),
+            *(("reject", s, "rejected") for s in ("new", "accepted", "assessed")),
+        },
+        {
+            ("approve", "approved"): "improvement.improvementitem.approve",
+            ("close", "closed"): "improvement.improvementitem.close",
+        },
     ),
 }
 
