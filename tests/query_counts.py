@@ -102,6 +102,9 @@ QUERY_COUNTS: dict[str, Pin] = {
     # projects: the web list and the API list (latest lights annotated in the one query)
     "projects.list": GROWS_NOT,
     "projects.api.projects": Pin(exact=2),  # one COUNT, one SELECT with vendor, owners and the latest snapshot
+    # improvement: the register's web list and API list (the latest measurement's outcome annotated)
+    "improvement.list": GROWS_NOT,
+    "improvement.api.improvements": Pin(exact=2),  # one COUNT, one SELECT with vendor, owner, approver joined
 }
 
 

@@ -6,7 +6,7 @@ Measurements and timeline steps are seen with their item.
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from oversight.contracts.selectors import contract_list
@@ -56,13 +56,19 @@ def latest_measurement(*, user, item: ImprovementItem) -> EffectMeasurement | No
 
 
 def items_for_report(*, user, organisation_id: int, vendor_id: int, start, end, contract_id=None):
-    """The items of a vendor a service report lists for ``[start, end)``: raised, closed or measured in it, or open
-    at its end (raised before it ends and not closed or rejected before it starts), oldest first."""
+    """The items of a vendor a service report lists for ``[start, end)``: every item raised before the period ends
+    that was still open at its start (not closed or rejected before it), oldest first, each with its measurements
+    taken before the period ends (newest first, in ``period_measurements``). A contract's report lists the items
+    of that contract and those naming no contract."""
     qs = item_list(user=user).filter(organisation_id=organisation_id, vendor_id=vendor_id, created_at__lt=end)
     if contract_id is not None:
         qs = qs.filter(Q(contract_id=contract_id) | Q(contract__isnull=True))
-    touched = Q(created_at__gte=start) | Q(closed_at__gte=start) | Q(closed_at__isnull=True)
-    return qs.filter(touched).order_by("created_at", "pk")
+    taken = EffectMeasurement.objects.filter(measured_at__lt=end).order_by("-measured_at", "-id")
+    return (
+        qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+        .prefetch_related(Prefetch("measurements", queryset=taken, to_attr="period_measurements"))
+        .order_by("created_at", "pk")
+    )
 
 
 def contract_choices(*, user):

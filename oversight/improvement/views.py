@@ -32,6 +32,7 @@ from oversight.improvement.choices import (
 )
 from oversight.improvement.filters import ItemFilter
 from oversight.improvement.forms import BenefitForm, ItemForm, MeasureForm, TransitionForm
+from oversight.improvement.presentation import effect_statement
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import CLIENT_OPERATORS, STAFF_ROLES
 
@@ -205,18 +206,6 @@ def _chart(item, record) -> str:
     )
 
 
-def _statement(record) -> str:
-    if record is None:
-        return ""
-    if record.target_met is True:
-        return _("The target was met.")
-    if record.target_met is False:
-        return _("The target was not met.")
-    if record.after_value is None:
-        return _("There was nothing to measure after the implementation: whether the target was met cannot be told.")
-    return _("No target was set: only the change is shown.")
-
-
 def item_page(request, item, *, status: int = 200, measure_form=None, benefit_form=None):
     """Render an item with everything about it and the actions this reader may take."""
     user = request.user
@@ -251,7 +240,7 @@ def item_page(request, item, *, status: int = 200, measure_form=None, benefit_fo
         ),
         "longest": longest,
         "latest": latest,
-        "statement": _statement(latest),
+        "statement": effect_statement(latest),
         "chart": _chart(item, latest),
         "history": history,
         "timeline": _timeline_rows(item),

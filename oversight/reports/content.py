@@ -124,14 +124,28 @@ class EvaluationRow:
 
 @dataclass(frozen=True)
 class ImprovementAction:
-    """A corrective action taken: a complaint's resolution or an accepted dispute's outcome."""
+    """An item of the improvement register (oversight.improvement) in the period: its state and, once measured at
+    review, its effect (before, after, change and whether the target was met) and the benefit recorded."""
 
-    source: str  # complaint, dispute
+    pk: int
+    number: str
+    title: str
+    status: str
+    status_label: str
     source_label: str
-    reference: str
-    at: dt.datetime
-    text: str
-    object_id: int
+    owner: str
+    raised_at: dt.datetime
+    implemented_on: dt.date | None
+    indicator: str  # the indicator's label ("" when none is named)
+    target: Decimal | None
+    before: Decimal | None
+    after: Decimal | None
+    change: Decimal | None
+    relative_change: Decimal | None
+    target_met: bool | None
+    effect: str  # the plain statement ("" before any measurement)
+    benefit_amount: Decimal | None
+    currency: str
 
 
 @dataclass(frozen=True)

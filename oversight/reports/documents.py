@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -262,11 +263,17 @@ def report_pdf(report: ServiceReport) -> bytes:
     story.append(pdf.para(_("Improvement actions"), st["heading"]))
     story.append(pdf.para(improvement_intro(), st["small"]))
     if report.actions:
-        rows = [[_("Source"), _("Reference"), _("Date"), _("Action taken")]]
-        rows += [[a.source_label, a.reference, _local(report, a.at), a.text] for a in report.actions]
-        story.append(pdf.table(rows, col_widths=[w * width for w in (0.14, 0.28, 0.16, 0.42)]))
+        rows = [[_("Improvement"), _("Status"), _("Indicator"), _("Before"), _("After"), _("Effect")]]
+        rows += [
+            [f"{a.number} {a.title}", a.status_label, a.indicator or DASH, _value(a.before), _value(a.after)]
+            + [a.effect or DASH]
+            for a in report.actions
+        ]
+        story.append(
+            pdf.table(rows, col_widths=[w * width for w in (0.28, 0.1, 0.2, 0.09, 0.09, 0.24)], right_cols=(3, 4))
+        )
     else:
-        story.append(pdf.para(_("No corrective action was recorded in the period."), st["body"]))
+        story.append(pdf.para(_("No improvement of this vendor was open during the period."), st["body"]))
     generated = f"{_('Generated at')} {_local(report, report.generated_at)}"
     footer = f"{report.vendor.name} · {report.period.label()} · {generated}"
     return pdf.build(story, title=report.title, footer=footer)
@@ -274,9 +281,14 @@ def report_pdf(report: ServiceReport) -> bytes:
 
 def improvement_intro() -> str:
     return _(
-        "Corrective actions taken: the resolutions of complaints resolved in the period and the outcomes of "
-        "accepted disputes in the evaluation periods above."
+        "The vendor's items of the improvement register open during the period: their state and, once measured at "
+        "review, the indicator before and after the implementation."
     )
+
+
+def _value(value) -> str:
+    """A measured value as the page shows it (two decimals at most), or a dash."""
+    return DASH if value is None else floatformat(value, "-2")
 
 
 def _volume_table(rows, first: str, width: float, *, category: bool):
@@ -517,8 +529,41 @@ def report_xlsx(report: ServiceReport) -> bytes:
         workbook,
         report,
         _("Improvement actions"),
-        [_("Source"), _("Reference"), _("Date"), _("Action taken")],
-        [[a.source_label, a.reference, a.at, a.text] for a in report.actions],
+        [
+            _("Number"),
+            _("Title"),
+            _("Status"),
+            _("Source"),
+            _("Owner"),
+            _("Implemented on"),
+            _("Indicator"),
+            _("Target"),
+            _("Before"),
+            _("After"),
+            _("Change"),
+            _("Relative change (%)"),
+            _("Effect"),
+            _("Benefit amount"),
+        ],
+        [
+            [
+                a.number,
+                a.title,
+                a.status_label,
+                a.source_label,
+                a.owner,
+                a.implemented_on,
+                a.indicator,
+                a.target,
+                a.before,
+                a.after,
+                a.change,
+                a.relative_change,
+                a.effect,
+                a.benefit_amount,
+            ]
+            for a in report.actions
+        ],
     )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -169,3 +169,26 @@ def test_the_api_raises_moves_and_measures(client, world, measured):
         )
     assert measure.status_code == 201, measure.content
     assert Decimal(measure.json()["before_value"]) == Decimal("2.5") and measure.json()["target_met"] is True
+
+
+def test_list_query_counts_do_not_grow(client, world):
+    from rest_framework.test import APIClient
+
+    from tests.query_counts import assert_flat, count_queries
+
+    supervisor = world.users["client_supervisor"]
+    client.force_login(supervisor)
+    api = APIClient()
+    api.force_authenticate(supervisor)
+
+    def measure(url):
+        with count_queries() as captured:
+            assert (api if url.startswith("/api/") else client).get(url).status_code == 200
+        return len(captured)
+
+    raise_item(world)
+    few_page, few_api = measure("/improvement/"), measure("/api/v1/improvements/")
+    for n in range(4):
+        raise_item(world, title=f"More {n}", vendor=world.other_vendor, owner=world.users["other_vendor_agent"])
+    assert_flat("improvement.list", few_page, measure("/improvement/"))
+    assert_flat("improvement.api.improvements", few_api, measure("/api/v1/improvements/"))

@@ -21,7 +21,9 @@ from oversight.reports.content import DASH
 from oversight.reports.periods import period_from_key
 from oversight.tickets import services as tickets
 from tests.query_counts import assert_flat, count_queries
-from tests.reports.conftest import DAY, HOUR, MIN, NOW, SEPTEMBER_END, T
+from tests.reports.conftest import AUGUST, DAY, HOUR, MIN, NOW, SEPTEMBER_END, T
+
+AUGUST_DAY = AUGUST + 5 * DAY  # 15 August, 10:00 in Shanghai
 
 D = Decimal
 
@@ -166,8 +168,9 @@ def test_complaints_settlement_and_improvement_actions(world, rw):
         statement.credits,
         statement.total,
     )
-    [action] = r.actions
-    assert (action.source, action.text, action.at) == ("complaint", "更换了主机并回访用户", T + 3 * DAY)
+    # The complaint's resolution is in the complaints section; the improvement section reads the register, where
+    # nothing was raised yet (tests below raise items).
+    assert r.complaints[0].resolution == "更换了主机并回访用户" and r.actions == []
     # August overlaps the same quarter but no complaint was resolved then.
     august = report(world, key="2026-08")
     assert august.actions == [] and len(august.evaluations) == 1 and august.complaints == []
@@ -214,7 +217,7 @@ def _add_work_orders(world, count: int, start: dt.datetime) -> None:
             wo = tickets.work_order_assign(actor=vm, work_order=wo, assignee=agent)
         with clock.frozen_at(at + 2 * HOUR):
             wo = tickets.work_order_transition(actor=agent, work_order=wo, action="accept")
-        Complaint.objects.create(
+        complaint = Complaint.objects.create(
             organisation=world.org,
             vendor=world.vendor,
             work_order=wo,
@@ -226,10 +229,12 @@ def _add_work_orders(world, count: int, start: dt.datetime) -> None:
             resolved_at=at + 4 * HOUR,
             resolution="done",
         )
+        _improvement(world, at=at + 5 * HOUR, title=f"more {i}", source_kind="complaint", source_id=complaint.pk)
     facts_rebuild(organisation=world.org)  # the complaints above are written directly: no event announces them
 
 
 def test_query_count_does_not_grow_with_the_number_of_work_orders(world, rw):
+    _improvement(world, at=T, title="first", source_kind="complaint", source_id=rw.complaint.pk)
     with count_queries() as few:
         small = report(world)
     _add_work_orders(world, 6, T + 10 * DAY)
@@ -238,35 +243,77 @@ def test_query_count_does_not_grow_with_the_number_of_work_orders(world, rw):
     assert figures(big)["received"][0] == 4 + 6
     # Each new one was answered an hour late and is still unresolved: two missed targets apiece.
     assert len(big.breaches) == len(small.breaches) + 12
-    assert len(big.complaints) == 1 + 6 and len(big.actions) == 1 + 6
+    assert len(big.complaints) == 1 + 6 and len(small.actions) == 1 and len(big.actions) == 1 + 6
     assert_flat("reports.content", len(few.captured_queries), len(many.captured_queries))
 
 
-def test_accepted_disputes_are_improvement_actions_and_open_ones_are_not(world, rw):
-    from oversight.scorecards.models import Dispute
+def _improvement(world, *, at, **kwargs):
+    from oversight.improvement import services as improvement
 
-    period = rw.statement.period
-    indicator = period.scheme.indicators.order_by("position", "pk").first()
-    common = {"period": period, "indicator": indicator, "raised_by": world.users["vendor_manager"]}
-    Dispute.objects.create(
-        **common,
-        work_order=rw.wo["B"],
-        reason="客户原因导致超时",
-        status="accepted",
-        raised_at=T + 30 * DAY,
-        decided_by=world.users["client_supervisor"],
-        decided_at=T + 31 * DAY,
-        decision_reason="核实属实，剔除该工单",
-        score_before=D("88.50"),
-        score_after=D("89.10"),
+    kwargs.setdefault("vendor", world.vendor)
+    kwargs.setdefault("owner", world.users["vendor_agent"])
+    with clock.frozen_at(at):
+        return improvement.item_create(
+            actor=world.users["client_supervisor"],
+            approver=world.users["client_admin"],
+            description="更换主机并回访",
+            **kwargs,
+        )
+
+
+def _walk(world, item, steps, *, at, **kwargs):
+    from oversight.improvement import services as improvement
+
+    by = {"approve": "client_admin", "reject": "client_admin"}
+    with clock.frozen_at(at):
+        for step in steps:
+            actor = world.users[by.get(step, "client_supervisor")]
+            extra = kwargs if step in ("complete", "reject") else {}
+            item = improvement.item_transition(actor=actor, item=item, action=step, **extra)
+    return item
+
+
+def test_the_improvement_section_reads_the_register_with_state_and_measured_effect(world, rw):
+    """The September report lists the vendor's items open during September: raised in it, closed in it, or still
+    open; not one closed in August, not the other vendor's. The measured item's figures are worked out by hand from
+    the ratings of the report world (CSAT mean, vendor-wide: the item names no contract):
+
+    implemented 09-08, 2 days each side: before 09-06 … 09-07: A 5★ → 5; after 09-08 … 09-09: B 2★, C 4★ → 3;
+    change −2, relative −40 %, target 4.5 (higher is better) → not met."""
+    from oversight.improvement import services as improvement
+
+    steps = ["accept", "assess", "approve", "start"]
+    measured = _improvement(
+        world,
+        at=T,
+        title="回访低分用户",
+        source_kind="complaint",
+        source_id=rw.complaint.pk,
+        indicator="csat_mean",
+        baseline="4",
+        target="4.5",
     )
-    Dispute.objects.create(**common, reason="pending one", status="open", raised_at=T + 30 * DAY)
-    actions = report(world).actions
-    assert [a.source for a in actions] == ["complaint", "dispute"]
-    dispute = actions[1]
-    assert dispute.text.startswith("核实属实，剔除该工单") and "88.50" in dispute.text and "89.10" in dispute.text
-    assert rw.wo["B"].number in dispute.reference and "HT-9 2026-Q3" in dispute.reference
-    assert dispute.at == T + 31 * DAY and dispute.object_id == period.pk
+    measured = _walk(world, measured, steps, at=T + HOUR)
+    measured = _walk(world, measured, ["complete"], at=T + DAY, implemented_on=dt.date(2026, 9, 8))
+    with clock.frozen_at(T + 5 * DAY):
+        improvement.effect_measure(actor=world.users["client_supervisor"], item=measured, days=2)
+    early = _improvement(world, at=AUGUST_DAY, title="八月已驳回")
+    _walk(world, early, ["reject"], at=AUGUST_DAY + HOUR, note="重复")
+    still_open = _improvement(world, at=AUGUST_DAY, title="八月提出仍在处理")
+    _improvement(world, at=T, title="其他服务商", vendor=world.other_vendor, owner=world.users["client_supervisor"])
+    with clock.frozen_at(NOW):
+        r = report(world)
+    assert [a.number for a in r.actions] == [still_open.number, measured.number]
+    row = r.actions[1]
+    assert (row.status, row.source_label, row.implemented_on) == ("review", "投诉", dt.date(2026, 9, 8))
+    assert (row.before, row.after, row.change, row.relative_change) == (D(5), D(3), D(-2), D("-40.0000"))
+    assert row.target_met is False and row.target == D("4.5")
+    assert r.actions[0].before is None and r.actions[0].effect == ""
+    # The contract's report lists the items naming no contract too; the vendor manager reads the same rows.
+    assert [a.number for a in report(world, contract=rw.contract).actions] == [still_open.number, measured.number]
+    assert [a.number for a in report(world, role="vendor_manager").actions] == [still_open.number, measured.number]
+    # In August the measured item did not exist yet; the rejected one was open for an hour of August.
+    assert [a.number for a in report(world, key="2026-08").actions] == [early.number, still_open.number]
 
 
 @pytest.mark.parametrize(

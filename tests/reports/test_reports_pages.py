@@ -147,7 +147,8 @@ def test_api_json_matches_the_page(client, world, rw, at_now):
     assert [b["number"] for b in data["breaches"]] == [rw.wo["B"].number, rw.wo["B"].number]
     assert [p["key"] for p in data["trend"]] == ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
     assert data["evaluations"][0]["statement_id"] == rw.statement.pk
-    assert data["improvement_actions"][0]["text"] == rw.complaint.resolution
+    assert data["complaints"][0]["resolution"] == rw.complaint.resolution
+    assert data["improvement_actions"] == []  # nothing raised in the register (see test_reports_content)
 
 
 def test_api_documents_and_default_period(world, rw, at_now):

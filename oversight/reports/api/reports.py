@@ -149,10 +149,26 @@ class _Part(serializers.Serializer):
 
 
 class _Action(serializers.Serializer):
-    source = serializers.CharField()
-    reference = serializers.CharField()
-    at = serializers.DateTimeField()
-    text = serializers.CharField()
+    """An item of the improvement register in the period, with its state and measured effect."""
+
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    source = serializers.CharField(source="source_label")
+    owner = serializers.CharField()
+    raised_at = serializers.DateTimeField()
+    implemented_on = serializers.DateField(allow_null=True)
+    indicator = serializers.CharField()
+    target = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    before = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    after = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    change = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    relative_change = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    target_met = serializers.BooleanField(allow_null=True)
+    effect = serializers.CharField()
+    benefit_amount = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    currency = serializers.CharField()
 
 
 class ServiceReportSerializer(serializers.Serializer):

@@ -43,15 +43,15 @@ from oversight.core.bilingual import pick_name
 from oversight.core.errors import ApplicationError
 from oversight.core.zones import zone_of
 from oversight.facts.selectors import volumes_by_service
-from oversight.feedback.choices import ComplaintStatus
 from oversight.feedback.selectors import complaint_list, rating_list
+from oversight.improvement.presentation import effect_statement
+from oversight.improvement.selectors import items_for_report
 from oversight.parts.selectors import items_by_id, vendor_consumption
 from oversight.reports import content as c
 from oversight.reports.metrics import PeriodFigures, empty_facts, fact_period_figures, figures_for
 from oversight.reports.periods import ReportPeriod, trailing_periods
-from oversight.scorecards.choices import DisputeStatus, PeriodKind
+from oversight.scorecards.choices import PeriodKind
 from oversight.scorecards.facts_loader import scope_q, work_order_queryset
-from oversight.scorecards.models import Dispute
 from oversight.scorecards.selectors import current_revisions, period_list
 from oversight.settlement.selectors import statement_list
 from oversight.tenancy.models import Vendor
@@ -167,7 +167,7 @@ def service_report(*, user, vendor_id: int, contract_id: int | None, period: Rep
     places, assets = _recurring(scope, period)
     complaints = _complaints(user, scope, period)
     evaluations = _evaluations(user, vendor, contract, period)
-    actions = _actions(user, scope, vendor, contract, period)
+    actions = _actions(user, vendor, contract, period)
     parts = _parts(organisation, vendor, period)
     title = _title(vendor, contract, period)
     report = c.ServiceReport(
@@ -460,7 +460,7 @@ def _recurring(scope: _ScopeQuery, period: ReportPeriod) -> tuple[list[c.Recurri
     return place_groups, asset_groups
 
 
-# ---- complaints, evaluations, improvement actions
+# ---- complaints, evaluations, the improvement register
 
 
 def _scoped_complaints(user, scope: _ScopeQuery):
@@ -528,53 +528,41 @@ def _evaluations(user, vendor, contract, period: ReportPeriod) -> list[c.Evaluat
     return out
 
 
-def _actions(user, scope: _ScopeQuery, vendor, contract, period: ReportPeriod) -> list[c.ImprovementAction]:
-    """Corrective actions: complaints resolved in the period with their resolution, accepted disputes' outcomes."""
+def _actions(user, vendor, contract, period: ReportPeriod) -> list[c.ImprovementAction]:
+    """The vendor's improvement register in the period (improvement.selectors.items_for_report): each item open at
+    some time in it with its state and the latest measurement of its effect taken by the period's end."""
+    items = items_for_report(
+        user=user,
+        organisation_id=vendor.organisation_id,
+        vendor_id=vendor.pk,
+        start=period.start_at,
+        end=period.end_at,
+        contract_id=contract.pk if contract is not None else None,
+    )
     out = []
-    resolved = (
-        _scoped_complaints(user, scope)
-        .filter(
-            status__in=(ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED),
-            resolved_at__gte=period.start_at,
-            resolved_at__lt=period.end_at,
-        )
-        .exclude(resolution="")
-        .order_by("resolved_at", "pk")
-    )
-    for x in resolved:
+    for item in items:
+        record = item.period_measurements[0] if item.period_measurements else None
         out.append(
             c.ImprovementAction(
-                source="complaint",
-                source_label=gettext("Complaint resolved"),
-                reference=f"#{x.pk} {x.title} ({x.work_order.number})",
-                at=x.resolved_at,
-                text=x.resolution,
-                object_id=x.pk,
-            )
-        )
-    disputes = (
-        Dispute.objects.filter(
-            period__in=_overlapping_periods(user, vendor, contract, period).values("pk"),
-            status=DisputeStatus.ACCEPTED,
-        )
-        .select_related("period", "period__contract", "indicator", "work_order")
-        .order_by("decided_at", "pk")
-    )
-    for d in disputes:
-        change = ""
-        if d.score_before is not None and d.score_after is not None:
-            change = " " + gettext("Score %(before)s → %(after)s.") % {"before": d.score_before, "after": d.score_after}
-        reference = f"{d.period.contract.number} {d.period.label} · {d.indicator.name}"
-        if d.work_order_id:
-            reference += f" · {d.work_order.number}"
-        out.append(
-            c.ImprovementAction(
-                source="dispute",
-                source_label=gettext("Dispute accepted"),
-                reference=reference,
-                at=d.decided_at or d.raised_at,
-                text=(d.decision_reason or d.reason) + change,
-                object_id=d.period_id,
+                pk=item.pk,
+                number=item.number,
+                title=item.localized_title,
+                status=item.status,
+                status_label=str(item.get_status_display()),
+                source_label=str(item.get_source_kind_display()),
+                owner=str(item.owner),
+                raised_at=item.created_at,
+                implemented_on=item.implemented_on,
+                indicator=str(kpis.source_label(item.indicator)) if item.indicator else "",
+                target=item.target,
+                before=getattr(record, "before_value", None),
+                after=getattr(record, "after_value", None),
+                change=getattr(record, "change", None),
+                relative_change=getattr(record, "relative_change", None),
+                target_met=getattr(record, "target_met", None),
+                effect=effect_statement(record),
+                benefit_amount=item.benefit_amount,
+                currency=item.currency,
             )
         )
     return out

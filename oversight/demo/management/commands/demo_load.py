@@ -12,6 +12,7 @@ from oversight.contracts.demo import load_demo_contracts
 from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
 from oversight.feedback.demo import load_demo_draw, load_demo_ratings
+from oversight.improvement.demo import load_demo_improvements
 from oversight.knowledge.demo import load_demo_knowledge
 from oversight.mailintake.demo import load_demo_mail
 from oversight.parts.demo import load_demo_parts
@@ -106,6 +107,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Risk simulation: {len(run.inputs['risks'])} quantified risks, seed {run.seed}")
         kris = load_demo_triggers(organisation)  # after the register's demo risks
         self.stdout.write(f"Key risk indicators: {len(kris)}, evaluated on the demo history")
+        improvements = load_demo_improvements(organisation)  # last: raised from breaches, complaints, problems, audits
+        self.stdout.write(f"Improvement register: {len(improvements)} items, two with a measured effect")
         self.stdout.write(
             f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
             f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "
