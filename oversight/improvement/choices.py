@@ -3,6 +3,7 @@ ServiceNow Continual Improvement Management), timeline kinds, and the audit acti
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oversight.core.transitions import Machine, repeat_unless
 
@@ -38,20 +39,21 @@ class SourceKind(models.TextChoices):
     MANUAL = "manual", _("Raised by hand")
 
 
-#: Kinds without a linked object (survey: a reference typed by hand).
-UNLINKED_SOURCES = frozenset({SourceKind.SURVEY, SourceKind.MANUAL})
+#: Kinds without a linked object: a survey and a meeting are named by a reference typed by hand (a meeting is linked
+#: by id once the meetings app is in place, see improvement.sources), a manual item by nothing.
+UNLINKED_SOURCES = frozenset({SourceKind.SURVEY, SourceKind.MEETING, SourceKind.MANUAL})
 
 
 class ItemStatus(models.TextChoices):
     """Where an improvement item stands; see ITEM_MACHINE."""
 
     NEW = "new", _("New")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("improvement status", "Accepted")
     ASSESSED = "assessed", _("Assessed")
     APPROVED = "approved", _("Approved")
     IMPLEMENTING = "implementing", _("Implementing")
     ON_HOLD = "on_hold", _("On hold")
-    REVIEW = "review", _("Review")
+    REVIEW = "review", pgettext_lazy("improvement status", "Review")
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected")
 
@@ -59,7 +61,7 @@ class ItemStatus(models.TextChoices):
 class ItemAction(models.TextChoices):
     """The transitions of an improvement item; each is one call of `improvement.services.item_transition`."""
 
-    ACCEPT = "accept", _("Accept")
+    ACCEPT = "accept", pgettext_lazy("improvement action", "Accept")
     ASSESS = "assess", _("Mark as assessed")
     APPROVE = "approve", _("Approve")
     START = "start", _("Start implementing")

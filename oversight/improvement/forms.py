@@ -9,12 +9,14 @@ from oversight.catalog.selectors import service_list
 from oversight.contracts.selectors import contract_list
 from oversight.improvement import measurement
 from oversight.improvement.choices import Priority, Size, SourceKind
-from oversight.tenancy.roles import CLIENT_OPERATORS
+from oversight.tenancy.roles import CLIENT_OPERATORS, is_vendor
 from oversight.tenancy.selectors import user_list, vendor_list
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 VALUE = {"max_digits": 20, "decimal_places": 6}
+#: What an item's owner changes (improvement.services.OWNER_FIELDS).
+CONTENT_FIELDS = ("title", "title_en", "description", "justification", "target_date")
 
 
 def people(user):
@@ -37,7 +39,7 @@ class ItemForm(forms.Form):
     size = forms.ChoiceField(label=_("Size"), choices=Size.choices, initial=Size.M)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
-    approver = forms.ModelChoiceField(label=_("Approver"), queryset=None)
+    approver = forms.ModelChoiceField(label=_("Approver"), queryset=None, required=False)
     target_date = forms.DateField(label=_("Target date"), widget=DATE, required=False)
     vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=None, required=False)
     contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
@@ -49,7 +51,9 @@ class ItemForm(forms.Form):
     source_id = forms.IntegerField(label=_("Source object"), required=False, min_value=1, widget=forms.HiddenInput)
     source_note = forms.CharField(label=_("Source reference"), max_length=300, required=False)
 
-    def __init__(self, *args, user, editing: bool = False, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, content_only: bool = False, **kwargs):
+        """``editing`` leaves out the source (fixed when raised); ``content_only`` keeps what an owner may change;
+        vendor staff name no approver (they see no list of the client's people)."""
         super().__init__(*args, **kwargs)
         everyone = people(user)
         self.fields["owner"].queryset = everyone
@@ -61,6 +65,11 @@ class ItemForm(forms.Form):
         if editing:
             for name in ("source_kind", "source_id", "source_note"):
                 del self.fields[name]
+        if content_only:
+            for name in set(self.fields) - set(CONTENT_FIELDS):
+                del self.fields[name]
+        elif is_vendor(user):
+            del self.fields["approver"]
 
 
 class TransitionForm(forms.Form):

@@ -52,8 +52,14 @@ class ImprovementItem(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="improvements"
     )
+    # None: any client administrator or supervisor of the organisation approves (an item a vendor raised).
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approver"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
     vendor = models.ForeignKey(
@@ -116,7 +122,7 @@ class ImprovementItem(models.Model):
                 name="improvement_improvementitem_benefit_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(source_kind__in=("survey", "manual")) | Q(source_id__isnull=False),
+                condition=Q(source_kind__in=("survey", "meeting", "manual")) | Q(source_id__isnull=False),
                 name="improvement_improvementitem_source_linked",
             ),
             models.CheckConstraint(

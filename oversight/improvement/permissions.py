@@ -4,7 +4,8 @@ gate): client roles see their organisation's items, vendor staff only their own 
 - Client administrators and supervisors raise items, edit them and move them along their states.
 - Vendor managers raise items for their own vendor (the vendor proposes improvements too); the item's owner
   (client or vendor staff) edits it, implements it (start, hold, resume, done) and records its benefit.
-- Only the item's approver approves or rejects it (a client supervisor or administrator of the organisation).
+- Only the item's approver approves or rejects it (a client supervisor or administrator of the organisation); an
+  item raised by a vendor names none until the client does, and meanwhile any client operator may decide it.
 - Measuring the effect at review: the client's operators and the owner.
 - Executives, auditors and vendor agents who do not own the item read.
 """
@@ -44,9 +45,11 @@ def may_edit(user, item) -> bool:
 
 
 def may_approve(user, item) -> bool:
-    """Approve or reject: the item's approver (superusers too)."""
+    """Approve or reject: the item's approver, or any client operator while none is named (superusers too)."""
     if not is_signed_in(user):
         return False
+    if item.approver_id is None:
+        return is_client_operator(user, item.organisation_id)
     return user.is_superuser or (item.approver_id == user.pk and user.organisation_id == item.organisation_id)
 
 

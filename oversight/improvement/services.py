@@ -105,7 +105,7 @@ def _check(item: ImprovementItem) -> None:
         raise ApplicationError(
             _("The owner must be a client administrator or supervisor, or staff of the improvement's vendor.")
         )
-    if item.approver_id is None or not permissions.may_be_approver(item.approver, org_id):
+    if item.approver_id is not None and not permissions.may_be_approver(item.approver, org_id):
         raise ApplicationError(_("The approver must be a client administrator or supervisor of your organisation."))
     if item.indicator:
         if measurement.computed_source(item.indicator) is None:
@@ -136,7 +136,7 @@ def item_create(
     title: str,
     description: str,
     owner,
-    approver,
+    approver=None,
     source_kind: str = SourceKind.MANUAL,
     source_id: int | None = None,
     source_note: str = "",
@@ -152,13 +152,15 @@ def item_create(
     baseline=None,
     target=None,
 ) -> ImprovementItem:
-    """Raise an improvement (new), by hand or from a source the author may see."""
+    """Raise an improvement (new), by hand or from a source the author may see. Vendor managers raise for their own
+    vendor and name no approver (vendor staff see no list of the client's people): the client names one later, and
+    meanwhile any client operator decides."""
     permissions.require(permissions.may_create(actor))
     organisation = actor.organisation
     if is_vendor(actor):
         if vendor is not None and vendor.pk != actor.vendor_id:
             raise ApplicationError(_("Vendor staff raise improvements for their own vendor only."))
-        vendor = actor.vendor
+        vendor, approver = actor.vendor, None
     now = clock.now()
     item = ImprovementItem(
         organisation=organisation,

@@ -3,7 +3,8 @@ reader is only ever shown, and an author may only link, what the gate lets them 
 
 Kinds and what they link: a breach pattern links a breached work order, a complaint a complaint, a low-score
 period an evaluation period, an audit a CMDB spot check, a problem a problem; survey and manual link nothing
-(a survey is named by a reference typed by hand). Meetings are linked by id once the meetings app is in place.
+(a survey is named by a reference typed by hand). A meeting is named by its reference for now and linked by id once
+the meetings app is in place (a resolver added here, nothing else changes).
 
 ``?source=<kind>:<id>`` on the create form (and the API's ``source`` field) is parsed by :func:`parse`.
 """

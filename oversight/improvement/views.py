@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -139,7 +140,7 @@ def _export_rows(qs):
                 str(i.get_size_display()),
                 str(i.get_source_kind_display()),
                 str(i.owner),
-                str(i.approver),
+                str(i.approver or ""),
                 str(i.vendor or ""),
                 str(_indicator_label(i.indicator)),
                 i.baseline,
@@ -196,7 +197,7 @@ def _chart(item, record) -> str:
         series.append(Series(str(_("Target")), [record.target, record.target]))
     return mark_safe(  # noqa: S308 - the chart escapes every text it draws
         bar_chart(
-            categories=[str(_("Before")), str(_("After"))],
+            categories=[str(pgettext("improvement effect", "Before")), str(pgettext("improvement effect", "After"))],
             series=series,
             unit="%" if record.unit == "percent" else "",
             width=360,
@@ -310,6 +311,11 @@ class ItemCreateView(RoleRequiredMixin, View):
         return _render_form(request, form, title=_("Raise an improvement"), back="improvement:list", status=400)
 
 
+def _content_only(request, item) -> bool:
+    """The owner (not a client operator) edits the item's text and target date only."""
+    return not permissions.may_manage(request.user, item)
+
+
 class ItemEditView(RoleRequiredMixin, View):
     """`/improvement/<pk>/edit/`: change an item's details."""
 
@@ -330,12 +336,12 @@ class ItemEditView(RoleRequiredMixin, View):
             "contract": item.contract_id,
             "service": item.service_id,
         }
-        form = ItemForm(user=request.user, initial=initial, editing=True)
+        form = ItemForm(user=request.user, initial=initial, editing=True, content_only=_content_only(request, item))
         return _render_form(request, form, title=_("Edit improvement"), back=item, item=item)
 
     def post(self, request, pk):
         item = self._item(request, pk)
-        form = ItemForm(request.POST, user=request.user, editing=True)
+        form = ItemForm(request.POST, user=request.user, editing=True, content_only=_content_only(request, item))
         if form.is_valid():
             try:
                 services.item_update(

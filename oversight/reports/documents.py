@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib.units import mm
@@ -263,7 +264,7 @@ def report_pdf(report: ServiceReport) -> bytes:
     story.append(pdf.para(_("Improvement actions"), st["heading"]))
     story.append(pdf.para(improvement_intro(), st["small"]))
     if report.actions:
-        rows = [[_("Improvement"), _("Status"), _("Indicator"), _("Before"), _("After"), _("Effect")]]
+        rows = [[_("Improvement"), _("Status"), _("Indicator"), _before(), _after(), _("Effect")]]
         rows += [
             [f"{a.number} {a.title}", a.status_label, a.indicator or DASH, _value(a.before), _value(a.after)]
             + [a.effect or DASH]
@@ -284,6 +285,14 @@ def improvement_intro() -> str:
         "The vendor's items of the improvement register open during the period: their state and, once measured at "
         "review, the indicator before and after the implementation."
     )
+
+
+def _before() -> str:
+    return pgettext("improvement effect", "Before")
+
+
+def _after() -> str:
+    return pgettext("improvement effect", "After")
 
 
 def _value(value) -> str:
@@ -538,9 +547,9 @@ def report_xlsx(report: ServiceReport) -> bytes:
             _("Implemented on"),
             _("Indicator"),
             _("Target"),
-            _("Before"),
-            _("After"),
-            _("Change"),
+            _before(),
+            _after(),
+            pgettext("improvement effect", "Change"),
             _("Relative change (%)"),
             _("Effect"),
             _("Benefit amount"),

@@ -62,6 +62,31 @@ def test_another_vendors_complaint_cannot_be_named(client, world):
     assert response.status_code == 400 and not ImprovementItem.objects.exists()
 
 
+def test_a_vendor_manager_raises_without_naming_an_approver_and_an_owner_edits_the_text(client, world):
+    vm = world.users["vendor_manager"]
+    client.force_login(vm)
+    page = client.get("/improvement/new/").content.decode()
+    assert 'name="approver"' not in page
+    data = _form(world, owner=vm.pk)
+    del data["approver"]
+    assert client.post("/improvement/new/", data).status_code == 302
+    item = ImprovementItem.objects.get(title="Spare fusers")
+    assert (item.vendor_id, item.approver_id, item.owner_id) == (world.vendor.pk, None, vm.pk)
+    # The owner's edit form holds the text and the target date only, and saves.
+    page = client.get(f"/improvement/{item.pk}/edit/").content.decode()
+    assert 'name="title"' in page and 'name="priority"' not in page and 'name="owner"' not in page
+    response = client.post(
+        f"/improvement/{item.pk}/edit/",
+        {"title": "Spare fusers on every floor", "description": "Keep them.", "version": item.version},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Spare fusers on every floor"
+    # Another agent of the vendor is not the owner: no edit page.
+    client.force_login(world.users["vendor_agent"])
+    assert client.get(f"/improvement/{item.pk}/edit/").status_code == 403
+
+
 def test_bad_input_is_a_form_error(client, world):
     client.force_login(world.users["client_supervisor"])
     for bad in ({"target": "lots"}, {"indicator": "csat_mean"}, {"title": ""}, {"baseline": "1"}):

@@ -60,7 +60,15 @@ def test_another_vendors_complaint_is_refused(world, english):
 def test_vendor_managers_raise_for_their_own_vendor_and_agents_and_readers_do_not(world, english):
     vm = world.users["vendor_manager"]
     item = raise_item(world, actor=vm, owner=vm, vendor=None)
-    assert item.vendor_id == world.vendor.pk
+    # The vendor names no approver (it sees no list of the client's people): any client operator decides.
+    assert item.vendor_id == world.vendor.pk and item.approver_id is None
+    supervisor = world.users["client_supervisor"]
+    item = services.item_transition(actor=supervisor, item=item, action="accept")
+    item = services.item_transition(actor=supervisor, item=item, action="assess")
+    with pytest.raises(NotAllowed):
+        services.item_transition(actor=vm, item=item, action="approve")
+    item = services.item_transition(actor=world.users["client_admin"], item=item, action="approve")
+    assert item.status == ItemStatus.APPROVED
     with pytest.raises(ApplicationError, match="own vendor"):
         raise_item(world, actor=vm, owner=vm, vendor=world.other_vendor)
     for role in ("vendor_agent", "executive", "auditor", "requester"):

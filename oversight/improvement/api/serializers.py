@@ -140,7 +140,7 @@ class ItemInputSerializer(StrictInputSerializer):
     size = serializers.ChoiceField(choices=Size.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     owner = ScopedPrimaryKeyRelatedField(people)
-    approver = ScopedPrimaryKeyRelatedField(people)
+    approver = ScopedPrimaryKeyRelatedField(people, required=False, allow_null=True)
     target_date = serializers.DateField(required=False, allow_null=True)
     vendor = ScopedPrimaryKeyRelatedField(vendor_list, required=False, allow_null=True)
     contract = ScopedPrimaryKeyRelatedField(contract_list, required=False, allow_null=True)

@@ -7,8 +7,7 @@ every endpoint; an item of another vendor or organisation is 404."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 
 from oversight.core.api.etags import if_match_version
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
+from oversight.core.api.responses import CHANGE_ERRORS, ERRORS, IF_MATCH, transition_parameter
 from oversight.improvement import selectors, services, sources
 from oversight.improvement.api import serializers as s
 from oversight.improvement.choices import ItemAction
@@ -25,30 +25,7 @@ from oversight.improvement.filters import ItemFilter
 from oversight.improvement.models import ImprovementItem
 from oversight.tenancy.roles import STAFF_ROLES, is_signed_in
 
-ERRORS = {
-    400: OpenApiResponse(description=_("Invalid input, or a business rule refused it.")),
-    403: OpenApiResponse(description=_("Your role may not do this.")),
-    404: OpenApiResponse(description=_("Not found, or not visible to you.")),
-}
-CHANGE_ERRORS = {
-    **ERRORS,
-    409: OpenApiResponse(description=_("Not possible in the current status.")),
-    412: OpenApiResponse(description=_("If-Match does not match: someone changed it since you read it.")),
-}
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=_("The ETag of the version you saw; if it changed since, the request fails with 412."),
-)
-TRANSITION = OpenApiParameter(
-    "transition",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    enum=list(ItemAction.values),
-    description=_("The transition to perform; allowed_actions lists those open to you now."),
-)
+TRANSITION = transition_parameter(ItemAction.values)
 
 
 class SeesRegister(BasePermission):
