@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -180,12 +181,17 @@ def _timeline_rows(item) -> list[dict]:
         elif step.kind == ActivityKind.MEASURED:
             lines.append(
                 _("Before %(before)s, after %(after)s (%(days)s days each)")
-                % {"before": data.get("before") or "—", "after": data.get("after") or "—", "days": data.get("days")}
+                % {"before": _shown(data.get("before")), "after": _shown(data.get("after")), "days": data.get("days")}
             )
         if step.body:
             lines.append(step.body)
         rows.append({"event": step, "headline": headline, "lines": lines})
     return rows
+
+
+def _shown(value) -> str:
+    """A stored value (text of a Decimal) with two decimals at most, or a dash."""
+    return "—" if value in (None, "") else floatformat(value, "-2")
 
 
 def _chart(item, record) -> str:

@@ -217,3 +217,20 @@ def test_list_query_counts_do_not_grow(client, world):
         raise_item(world, title=f"More {n}", vendor=world.other_vendor, owner=world.users["other_vendor_agent"])
     assert_flat("improvement.list", few_page, measure("/improvement/"))
     assert_flat("improvement.api.improvements", few_api, measure("/api/v1/improvements/"))
+
+
+def test_source_pages_link_to_raising_an_improvement_for_whoever_may(client, world):
+    complaint = complaint_of(world, world.service, AT)
+    link = f"/improvement/new/?source=complaint:{complaint.pk}"
+    for role, shown in (
+        ("client_supervisor", True),
+        ("vendor_manager", True),
+        ("vendor_agent", False),
+        ("executive", False),
+    ):
+        client.force_login(world.users[role])
+        html = client.get(complaint.get_absolute_url()).content.decode()
+        assert (link in html) is shown, role
+    client.force_login(world.users["client_supervisor"])
+    html = client.get(complaint.work_order.get_absolute_url()).content.decode()
+    assert f"/improvement/new/?source=breach:{complaint.work_order_id}" in html

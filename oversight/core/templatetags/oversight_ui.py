@@ -7,6 +7,7 @@ import json
 from django import template
 from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -174,3 +175,20 @@ def page_sections(context, page: str, obj=None) -> str:
         for section, section_context in rendered_sections(page, request, obj)
     ]
     return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered, autoescaped template
+
+
+@register.simple_tag(takes_context=True)
+def may_open(context, name: str) -> bool:
+    """Whether the signed-in reader's role may open the page named ``name`` (its view's ``allowed_roles``), so a
+    page can link to another app's page by URL name without importing that app: ``{% may_open "x:y" as ok %}``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    try:
+        match = resolve(reverse(name))
+    except NoReverseMatch:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    has_role = getattr(view_class, "has_role", None)
+    return has_role is None or bool(has_role(view_class(), user))

@@ -18,7 +18,7 @@ VALUE = {"max_digits": 20, "decimal_places": 6}
 # ---------------------------------------------------------------- output
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class EffectMeasurementSerializer(serializers.ModelSerializer):
     """One stored effect measurement: windows, values, change and whether the target was met."""
 
     measured_by = ObjectRefSerializer(read_only=True)
@@ -50,7 +50,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemListSerializer(serializers.ModelSerializer):
+class ImprovementListSerializer(serializers.ModelSerializer):
     """An improvement in a list."""
 
     owner = ObjectRefSerializer(read_only=True)
@@ -84,7 +84,7 @@ class ItemListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemDetailSerializer(ItemListSerializer):
+class ImprovementDetailSerializer(ImprovementListSerializer):
     """An improvement with its source (as the reader may see it), latest measurement and the steps open to them."""
 
     contract = ObjectRefSerializer(read_only=True)
@@ -93,9 +93,9 @@ class ItemDetailSerializer(ItemListSerializer):
     latest_measurement = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
-    class Meta(ItemListSerializer.Meta):
+    class Meta(ImprovementListSerializer.Meta):
         fields = [
-            *ItemListSerializer.Meta.fields,
+            *ImprovementListSerializer.Meta.fields,
             "description",
             "justification",
             "contract",
@@ -119,7 +119,7 @@ class ItemDetailSerializer(ItemListSerializer):
 
     def get_latest_measurement(self, item) -> dict | None:
         record = item.measurements.order_by("-measured_at", "-id").first()
-        return None if record is None else MeasurementSerializer(record).data
+        return None if record is None else EffectMeasurementSerializer(record).data
 
     def get_allowed_actions(self, item) -> list[str]:
         user = self.context["request"].user
@@ -129,7 +129,7 @@ class ItemDetailSerializer(ItemListSerializer):
 # ---------------------------------------------------------------- input
 
 
-class ItemInputSerializer(StrictInputSerializer):
+class ImprovementInputSerializer(StrictInputSerializer):
     """An improvement's details (title, description, owner and approver required to raise one; any subset to change
     one). ``source`` ("complaint:12", "manual") is read when it is raised."""
 
@@ -152,20 +152,20 @@ class ItemInputSerializer(StrictInputSerializer):
     source_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class TransitionInputSerializer(StrictInputSerializer):
+class ImprovementTransitionInputSerializer(StrictInputSerializer):
     """A note (needed to reject or hold) and, for "complete", the implementation date (today when omitted)."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="")
     implemented_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class MeasureInputSerializer(StrictInputSerializer):
+class ImprovementMeasureInputSerializer(StrictInputSerializer):
     """Days before and after the implementation date (30, or fewer when less time has passed, when omitted)."""
 
     days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=366, default=None)
 
 
-class BenefitInputSerializer(StrictInputSerializer):
+class ImprovementBenefitInputSerializer(StrictInputSerializer):
     """The benefit realised: text and an optional amount."""
 
     benefits = serializers.CharField()

@@ -41,7 +41,7 @@ class SeesRegister(BasePermission):
 class ImprovementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Improvements (改进项) of the continuous-improvement register."""
 
-    serializer_class = s.ItemListSerializer
+    serializer_class = s.ImprovementListSerializer
     permission_classes = [IsAuthenticated, SeesRegister, ReadOnlyRolesCannotWrite]
     filterset_class = ItemFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -61,7 +61,8 @@ class ImprovementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _detail(self, pk: int, *, status_code: int = status.HTTP_200_OK) -> Response:
         item = selectors.item_get(user=self.request.user, pk=pk)
-        response = Response(s.ItemDetailSerializer(item, context=self.get_serializer_context()).data, status_code)
+        data = s.ImprovementDetailSerializer(item, context=self.get_serializer_context()).data
+        response = Response(data, status_code)
         response["ETag"] = item.etag
         return response
 
@@ -72,17 +73,17 @@ class ImprovementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary=_("Read an improvement"), responses={200: s.ItemDetailSerializer, 404: ERRORS[404]})
+    @extend_schema(summary=_("Read an improvement"), responses={200: s.ImprovementDetailSerializer, 404: ERRORS[404]})
     def retrieve(self, request: Request, pk=None) -> Response:
         return self._detail(self.get_object().pk)
 
     @extend_schema(
         summary=_("Raise an improvement"),
-        request=s.ItemInputSerializer,
-        responses={201: s.ItemDetailSerializer, **ERRORS},
+        request=s.ImprovementInputSerializer,
+        responses={201: s.ImprovementDetailSerializer, **ERRORS},
     )
     def create(self, request: Request) -> Response:
-        data = self._input(s.ItemInputSerializer)
+        data = self._input(s.ImprovementInputSerializer)
         kind, source_id = sources.parse(data.pop("source", "manual"))
         item = services.item_create(actor=request.user, source_kind=kind, source_id=source_id, **data)
         return self._detail(item.pk, status_code=status.HTTP_201_CREATED)
@@ -90,12 +91,12 @@ class ImprovementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary=_("Change an improvement's details"),
         parameters=[IF_MATCH],
-        request=s.ItemInputSerializer,
-        responses={200: s.ItemDetailSerializer, **CHANGE_ERRORS},
+        request=s.ImprovementInputSerializer,
+        responses={200: s.ImprovementDetailSerializer, **CHANGE_ERRORS},
     )
     def partial_update(self, request: Request, pk=None) -> Response:
         item = self.get_object()
-        data = self._input(s.ItemInputSerializer, partial=True)
+        data = self._input(s.ImprovementInputSerializer, partial=True)
         data.pop("source", None)
         data.pop("source_note", None)
         services.item_update(actor=request.user, item=item, expected_version=self._if_match(item), **data)
@@ -109,15 +110,15 @@ class ImprovementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "named)."
         ),
         parameters=[TRANSITION, IF_MATCH],
-        request=s.TransitionInputSerializer,
-        responses={200: s.ItemDetailSerializer, **CHANGE_ERRORS},
+        request=s.ImprovementTransitionInputSerializer,
+        responses={200: s.ImprovementDetailSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)", url_name="transition")
     def transition(self, request: Request, pk=None, transition: str = "") -> Response:
         if transition not in ItemAction.values:
             raise NotFound(_("Unknown transition: %(name)s") % {"name": transition})
         item = self.get_object()
-        data = self._input(s.TransitionInputSerializer)
+        data = self._input(s.ImprovementTransitionInputSerializer)
         services.item_transition(
             actor=request.user,
             item=item,
@@ -131,33 +132,34 @@ class ImprovementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["get"],
         summary=_("An improvement's effect measurements"),
-        responses={200: s.MeasurementSerializer(many=True)},
+        responses={200: s.EffectMeasurementSerializer(many=True)},
     )
     @extend_schema(
         methods=["post"],
         summary=_("Measure an improvement's effect"),
         description=_("At review: the indicator over the same number of days before and after the implementation."),
-        request=s.MeasureInputSerializer,
-        responses={201: s.MeasurementSerializer, **ERRORS},
+        request=s.ImprovementMeasureInputSerializer,
+        responses={201: s.EffectMeasurementSerializer, **ERRORS},
     )
     @action(detail=True, methods=["get", "post"], url_path="measurements", url_name="measurements")
     def measurements(self, request: Request, pk=None) -> Response:
         item = self.get_object()
         if request.method == "GET":
             records = selectors.measurements(user=request.user, item=item)
-            return Response(s.MeasurementSerializer(records, many=True).data)
-        record = services.effect_measure(actor=request.user, item=item, **self._input(s.MeasureInputSerializer))
-        return Response(s.MeasurementSerializer(record).data, status=status.HTTP_201_CREATED)
+            return Response(s.EffectMeasurementSerializer(records, many=True).data)
+        data = self._input(s.ImprovementMeasureInputSerializer)
+        record = services.effect_measure(actor=request.user, item=item, **data)
+        return Response(s.EffectMeasurementSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("Record the benefit realised"),
         parameters=[IF_MATCH],
-        request=s.BenefitInputSerializer,
-        responses={200: s.ItemDetailSerializer, **CHANGE_ERRORS},
+        request=s.ImprovementBenefitInputSerializer,
+        responses={200: s.ImprovementDetailSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="benefit", url_name="benefit")
     def benefit(self, request: Request, pk=None) -> Response:
         item = self.get_object()
-        data = self._input(s.BenefitInputSerializer)
+        data = self._input(s.ImprovementBenefitInputSerializer)
         services.benefit_record(actor=request.user, item=item, expected_version=self._if_match(item), **data)
         return self._detail(item.pk)
