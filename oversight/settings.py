@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
     "mail-intake-poll": {"task": "oversight.mailintake.tasks.poll_mailboxes", "schedule": 60.0},
     "risk-overdue-work": {"task": "oversight.risks.tasks.notify_overdue_risk_work", "schedule": 3600.0},
     "escalation-sweep": {"task": "oversight.liaisons.tasks.sweep_escalations", "schedule": 60.0},
+    "channel-deliveries": {
+        "task": "oversight.notifications.channels.tasks.send_due_channel_deliveries",
+        "schedule": 30.0,
+    },
     # The facts' nightly safety net, 03:30 in Beijing (the events keep them current during the day).
     "facts-rebuild-recent": {
         "task": "oversight.facts.tasks.rebuild_recent_facts",
@@ -295,6 +299,9 @@ SPECTACULAR_SETTINGS = {
     # One stable schema name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
         "VendorStateEnum": "oversight.risks.choices_triggers.VendorState",
+        "ChannelKindEnum": "oversight.notifications.channels.choices.ChannelKind",
+        "ChannelSeverityEnum": "oversight.notifications.channels.choices.Severity",
+        "ChannelDeliveryStatusEnum": "oversight.notifications.channels.choices.DeliveryStatus",
         "ProblemStatusEnum": "oversight.problems.choices.ProblemStatus",
         "SimulationStatusEnum": "oversight.risks.choices_quant.SimulationStatus",
         "RiskStatusEnum": "oversight.risks.choices.RiskStatus",
@@ -403,6 +410,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Oversight's own knobs.
+# Notification channels (docs/notification-channels.md): the key their secrets are encrypted with (default: derived
+# from SECRET_KEY), internal hosts/networks every channel may reach despite the SSRF guard, an egress proxy.
+CHANNEL_SECRET_KEY = os.environ.get("CHANNEL_SECRET_KEY", "")
+OVERSIGHT_CHANNEL_ALLOWED_HOSTS = env_list("OVERSIGHT_CHANNEL_ALLOWED_HOSTS")
+OVERSIGHT_EGRESS_PROXY = os.environ.get("OVERSIGHT_EGRESS_PROXY", "")
 OVERSIGHT_SITE_NAME = _("Oversight")
 OVERSIGHT_AUTO_CLOSE_DAYS = int(os.environ.get("OVERSIGHT_AUTO_CLOSE_DAYS", "3"))
 # Satisfaction (oversight.feedback): rating links, complaints, the rating page's rate limit, links in e-mails.

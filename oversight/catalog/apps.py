@@ -9,3 +9,11 @@ class CatalogConfig(AppConfig):
 
     name = "oversight.catalog"
     verbose_name = _("Service catalog and SLAs")
+
+    def ready(self):
+        # Quiet hours of notification channels follow a business calendar; the notifications app is below the
+        # catalog in the layers, so the catalog hands it the one function that reads a stored calendar.
+        from oversight.catalog.calendars import calendar_spec
+        from oversight.notifications.channels.quiet import register_calendar_spec
+
+        register_calendar_spec(calendar_spec)

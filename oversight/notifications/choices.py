@@ -30,3 +30,9 @@ def topic_of(kind: str) -> str:
         if kind.startswith(prefix):
             return topic
     return Topic.WORK_ORDER
+
+
+# The audit labels of the notification channels (declared with their choices in channels/choices.py).
+from oversight.notifications.channels.choices import CHANNEL_AUDIT_ACTIONS  # noqa: E402
+
+AUDIT_ACTIONS = dict(CHANNEL_AUDIT_ACTIONS)

@@ -27,6 +27,8 @@ class Notification(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"), blank=True)
+    # The page of what the notice is about when it is not a work order (a risk, a complaint, a meeting).
+    url = models.CharField(_("link"), max_length=500, blank=True)
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -62,3 +64,9 @@ class EmailPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_topic_display()}"
+
+
+# The channels' models live in their package; imported here so that Django registers them with this app.
+from oversight.notifications.channels.models import Channel, ChatIdentity, Delivery, Subscription  # noqa: E402
+
+__all__ = ["Channel", "ChatIdentity", "Delivery", "EmailPreference", "Notification", "Subscription"]

@@ -21,9 +21,11 @@ logger = logging.getLogger(__name__)
 
 
 def notification_create(
-    *, recipient, kind: str, dedupe_key: str, subject, body="", work_order=None
+    *, recipient, kind: str, dedupe_key: str, subject, body="", work_order=None, url: str = ""
 ) -> tuple[Notification, bool]:
     """Create a notification unless one with the same dedupe key exists; returns (notification, created).
+
+    ``url`` is the page of the object the notice is about when that is not a work order (the list links to it).
 
     `subject` and `body` may be callables taking no argument; they are rendered in the recipient's
     language and time zone so every person reads their own words and local times.
@@ -42,6 +44,7 @@ def notification_create(
                 work_order=work_order,
                 subject=subject_text[:300],
                 body=body_text,
+                url=url[:500],
                 dedupe_key=dedupe_key,
                 created_at=clock.now(),
             )
@@ -111,7 +114,11 @@ def email_wanted(*, user, kind: str) -> bool:
 def notification_queue_email(*, notification: Notification) -> bool:
     """After the commit, e-mail a new notification once, if its recipient wants this topic by e-mail.
 
-    The one way the notification handlers of every app send e-mail; returns whether it was queued."""
+    The one way the notification handlers of every app send e-mail; returns whether it was queued. The
+    notification also goes to the robot and webhook channels that its recipient's subscriptions name."""
+    from oversight.notifications.channels.services import notification_fan_out
+
+    notification_fan_out(notification=notification)
     if not email_wanted(user=notification.recipient, kind=notification.kind):
         return False
     from oversight.notifications.tasks import send_notification_email

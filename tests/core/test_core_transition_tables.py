@@ -39,6 +39,10 @@ from oversight.liaisons.choices import (
 from oversight.liaisons.models import Escalation, HotlineReport
 from oversight.mailintake.choices import INBOUND_MACHINE, InboundAction, InboundStatus
 from oversight.mailintake.models import InboundMail
+from oversight.notifications.channels.choices import DELIVERY_MACHINE as CHANNEL_DELIVERY_MACHINE
+from oversight.notifications.channels.choices import DeliveryAction as ChannelDeliveryAction
+from oversight.notifications.channels.choices import DeliveryStatus as ChannelDeliveryStatus
+from oversight.notifications.channels.models import Delivery as ChannelDelivery
 from oversight.projects.choices import (
     BASELINE_MACHINE,
     PROJECT_MACHINE,
@@ -393,6 +397,31 @@ MACHINES = {
         {
             ("approve", "approved"): "improvement.improvementitem.approve",
             ("close", "closed"): "improvement.improvementitem.close",
+        },
+    ),
+    "channel delivery": (
+        CHANNEL_DELIVERY_MACHINE,
+        ChannelDelivery,
+        ChannelDeliveryStatus,
+        ChannelDeliveryAction,
+        {
+            *(
+                (action, source, target)
+                for source in ("queued", "failed")
+                for action, target in (
+                    ("send", "sent"),
+                    ("merge", "sent"),
+                    ("fail", "failed"),
+                    ("give_up", "dead"),
+                )
+            ),
+            ("retry", "dead", "queued"),
+            ("retry", "failed", "queued"),
+        },
+        {
+            ("send", "sent"): "notifications.delivery.send",
+            ("give_up", "dead"): "notifications.delivery.give_up",
+            ("retry", "queued"): "notifications.delivery.retry",
         },
     ),
 }

@@ -23,6 +23,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "work_order_number",
             "subject",
             "body",
+            "url",
             "created_at",
             "read_at",
             "is_read",
