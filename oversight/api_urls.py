@@ -28,6 +28,7 @@ from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, Rat
 from oversight.improvement.api.views import ImprovementViewSet
 from oversight.knowledge.api.views import ArticleViewSet
 from oversight.notifications.api.views import NotificationViewSet
+from oversight.notifications.channels.api import ChannelViewSet, DeliveryViewSet
 from oversight.parts.api.views import PartItemViewSet, StockLevelViewSet, StockLocationViewSet, StockMovementViewSet
 from oversight.portfolio.api.views import (
     CoverageViewSet,
@@ -90,6 +91,8 @@ router.register("teams", TeamViewSet, basename="team")
 router.register("users", UserViewSet, basename="user")
 router.register("tokens", ApiTokenViewSet, basename="api-token")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("notification-channels", ChannelViewSet, basename="notification-channel")
+router.register("channel-deliveries", DeliveryViewSet, basename="channel-delivery")
 router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
 router.register("ratings", RatingViewSet, basename="rating")
 router.register("complaints", ComplaintViewSet, basename="complaint")

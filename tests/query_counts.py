@@ -91,6 +91,10 @@ QUERY_COUNTS: dict[str, Pin] = {
     "mailintake.log": GROWS_NOT,
     "mailintake.mailboxes": GROWS_NOT,
     # risks: key risk indicators and risk events (the trigger part)
+    # notification channels: the delivery log page and the API lists
+    "notifications.delivery_log": GROWS_NOT,
+    "notifications.api.channels": Pin(exact=2),  # one COUNT, one SELECT joined with the quiet-hours calendar
+    "notifications.api.channel_deliveries": Pin(exact=2),  # one COUNT, one SELECT joined with channel and digest
     "risks.kri_list": GROWS_NOT,
     "risks.risk_events": GROWS_NOT,
     "risks.api.kris": Pin(exact=2),  # one COUNT, one SELECT with the latest reading as subqueries
@@ -135,3 +139,15 @@ def assert_flat(name: str, few: int, many: int) -> None:
     _pin(name)
     assert many == few, f"{name}: {few} queries with few rows, {many} with more: the count grows with the rows"
     assert_within(name, many)
+
+
+def get_counts(requests) -> list[int]:
+    """The queries of one GET of each ``(client, url)``, asked twice so that the first warms what is cached;
+    each answer must be a 200."""
+    found = []
+    for client, url in requests:
+        client.get(url)
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200, url
+        found.append(len(queries))
+    return found

@@ -60,6 +60,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("tickets:intake_points", _("QR codes")))
     if user.is_superuser or role in CLIENT_OPERATORS:
         items.append(("mailintake:log", _("E-mail intake")))
+        items.append(("notifications:channel_list", _("Notification channels")))
     if user.is_superuser or role in AUDIT_READERS:
         items.append(("audit:list", _("Audit trail")))
     if role in ADMINISTRATORS:

@@ -15,6 +15,7 @@ from oversight.feedback.demo import load_demo_draw, load_demo_ratings
 from oversight.improvement.demo import load_demo_improvements
 from oversight.knowledge.demo import load_demo_knowledge
 from oversight.mailintake.demo import load_demo_mail
+from oversight.notifications.channels.demo import load_demo_channels
 from oversight.parts.demo import load_demo_parts
 from oversight.problems.demo import load_demo_problems
 from oversight.projects.demo import load_demo_projects
@@ -107,8 +108,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Risk simulation: {len(run.inputs['risks'])} quantified risks, seed {run.seed}")
         kris = load_demo_triggers(organisation)  # after the register's demo risks
         self.stdout.write(f"Key risk indicators: {len(kris)}, evaluated on the demo history")
-        improvements = load_demo_improvements(organisation)  # last: raised from breaches, complaints, problems, audits
+        improvements = load_demo_improvements(organisation)  # raised from breaches, complaints, problems, audits
         self.stdout.write(f"Improvement register: {len(improvements)} items, two with a measured effect")
+        channel = load_demo_channels(organisation)  # last: no demo notice is posted to its robot while loading
+        if channel is not None:
+            self.stdout.write(f"Notification channel: {channel.name} -> {channel.host} (manage.py channel_sink)")
         self.stdout.write(
             f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
             f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "
