@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "VendorStateEnum": "oversight.risks.choices_triggers.VendorState",
         "ChannelKindEnum": "oversight.notifications.channels.choices.ChannelKind",
         "ChannelSeverityEnum": "oversight.notifications.channels.choices.Severity",
+        "SeverityEnum": "oversight.risks.choices_quant.SeverityKind",  # its name before channels had a severity
         "ChannelDeliveryStatusEnum": "oversight.notifications.channels.choices.DeliveryStatus",
         "ProblemStatusEnum": "oversight.problems.choices.ProblemStatus",
         "SimulationStatusEnum": "oversight.risks.choices_quant.SimulationStatus",
