@@ -33,6 +33,7 @@ class Sink:
     kind: str
     secret: str = ""
     status: int | None = None
+    location: str = ""  # sent as Location with a forced 3xx status
     received: list[Received] = field(default_factory=list)
     verdicts: list[bool] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
@@ -101,6 +102,8 @@ def start(sink: Sink) -> Sink:
             raw = json.dumps(data).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
+            if sink.location:
+                self.send_header("Location", sink.location)
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
             self.wfile.write(raw)

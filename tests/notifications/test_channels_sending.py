@@ -263,6 +263,21 @@ def test_the_ssrf_guard_refuses_at_save_time_and_again_at_send_time(world, sinks
         assert delivery_attempt(delivery_id=delivery.pk).status == DeliveryStatus.SENT
 
 
+def test_a_redirect_is_never_followed_even_to_an_allowed_host(world, sinks):
+    target = sinks("webhook", secret="s")
+    sink = sinks("webhook", secret="s")
+    sink.status, sink.location = 302, "http://169.254.169.254/latest/meta-data/"
+    channel = make_channel(world, sink)
+    with clock.frozen_at(WORKING):
+        delivery = delivery_attempt(delivery_id=send(channel).pk)
+    assert delivery.status == DeliveryStatus.FAILED and delivery.last_status_code == 302
+    assert delivery.last_error == "redirect not followed"
+    sink.location = target.url  # a redirect to another allowed local receiver is not followed either
+    with clock.frozen_at(delivery.next_attempt_at):
+        delivery = delivery_attempt(delivery_id=delivery.pk)
+    assert delivery.status == DeliveryStatus.FAILED and target.received == [] and len(sink.received) == 2
+
+
 def test_secrets_are_encrypted_never_audited_and_only_administrators_configure(world, sinks):
     sink = sinks("dingtalk", secret="SECtop-secret")
     channel = make_channel(world, sink)
