@@ -1,8 +1,9 @@
 """API of the notification channels: `/api/v1/notification-channels/` (the secret and address are write-only;
 a ``test`` action) and the delivery log `/api/v1/channel-deliveries/` (read, with a ``retry`` action).
 
-Client administrators write; supervisors read; everyone else gets 403 before anything is read, and another
-organisation's channel is 404. Views only parse input and call the services."""
+Client administrators write (the services refuse supervisors with 403, after the lookup, so that another
+organisation's channel is a 404 for them as for everyone); supervisors read; every other role gets 403 before
+anything is read. Views only parse input and call the services."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from oversight.notifications.channels.choices import ChannelKind, DeliveryStatus
 from oversight.notifications.channels.models import Channel, Delivery
 from oversight.notifications.channels.sending import delivery_retry
 from oversight.notifications.channels.services import CONFIG_FIELDS
-from oversight.tenancy.roles import ADMINISTRATORS, CLIENT_OPERATORS
+from oversight.tenancy.roles import CLIENT_OPERATORS
 
 ERRORS = {
     400: OpenApiResponse(description=_("Invalid input, or a business rule refused it.")),
@@ -41,17 +42,6 @@ class SeesChannels(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return user.is_superuser or user.role in CLIENT_OPERATORS
-
-
-class ManagesChannels(BasePermission):
-    """Writes are for client administrators (supervisors read)."""
-
-    message = _("Only the organisation's administrators manage notification channels.")
-
-    def has_permission(self, request, view) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        return request.user.is_superuser or request.user.role in ADMINISTRATORS
 
 
 class ChannelSerializer(serializers.ModelSerializer):
@@ -141,7 +131,7 @@ class ChannelViewSet(ScopedReadOnlyViewSet):
 
     serializer_class = ChannelSerializer
     schema_model = Channel
-    permission_classes = [IsAuthenticated, SeesChannels, ManagesChannels, ReadOnlyRolesCannotWrite]
+    permission_classes = [IsAuthenticated, SeesChannels, ReadOnlyRolesCannotWrite]
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def select(self, user):
@@ -195,7 +185,7 @@ class DeliveryViewSet(ScopedReadOnlyViewSet):
 
     serializer_class = ChannelDeliverySerializer
     schema_model = Delivery
-    permission_classes = [IsAuthenticated, SeesChannels, ManagesChannels, ReadOnlyRolesCannotWrite]
+    permission_classes = [IsAuthenticated, SeesChannels, ReadOnlyRolesCannotWrite]
     filterset_class = DeliveryFilter
 
     def select(self, user):
