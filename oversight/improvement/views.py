@@ -217,7 +217,13 @@ def item_page(request, item, *, status: int = 200, measure_form=None, benefit_fo
     """Render an item with everything about it and the actions this reader may take."""
     user = request.user
     actions = [
-        {"code": a, "label": ItemAction(a).label, "note": a in ACTIONS_NEEDING_NOTE, "date": a == ItemAction.COMPLETE}
+        {
+            "code": a,
+            "label": ItemAction(a).label,
+            "note": a in ACTIONS_NEEDING_NOTE,
+            "date": _("Implemented on") if a == ItemAction.COMPLETE else "",
+            "secondary": a in (ItemAction.REJECT, ItemAction.HOLD),
+        }
         for a in ITEM_MACHINE.actions_from(item.status)
         if permissions.may_act(user, item, a)
     ]
