@@ -70,7 +70,7 @@ def test_browser_raise_approve_implement_and_measure(world, new_context):
         phone.get_by_test_id("measure").click()
         phone.wait_for_url(f"**/improvement/{item.pk}/")
         expect(phone.get_by_test_id("statement")).to_have_text("The target was met.")
-        expect(phone.get_by_test_id("before")).to_have_text("2.5")
+        expect(phone.get_by_test_id("before")).to_have_text("2.50")
         expect(phone.get_by_test_id("after")).to_have_text("4.33")
         expect(phone.get_by_test_id("effect-chart").locator("svg")).to_be_visible()
         assert fits_the_phone(phone)
