@@ -11,3 +11,9 @@ class MeetingsConfig(AppConfig):
 
     name = "oversight.meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        """Declare the meeting events, connect the handlers and register the meeting indicators."""
+        from oversight.meetings import events, handlers, kpis  # noqa: F401 - registers them
+
+        kpis.register()
