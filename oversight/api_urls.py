@@ -27,6 +27,7 @@ from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
 from oversight.improvement.api.views import ImprovementViewSet
 from oversight.knowledge.api.views import ArticleViewSet
+from oversight.meetings.api.views import ActionItemViewSet, MeetingViewSet, PlanViewSet, SeriesViewSet
 from oversight.notifications.api.views import NotificationViewSet
 from oversight.notifications.channels.api import ChannelViewSet, DeliveryViewSet
 from oversight.parts.api.views import PartItemViewSet, StockLevelViewSet, StockLocationViewSet, StockMovementViewSet
@@ -135,6 +136,10 @@ router.register("vendor-states", VendorStateViewSet, basename="vendor-state")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("project-baselines", BaselineViewSet, basename="project-baseline")
 router.register("improvements", ImprovementViewSet, basename="improvement")
+router.register("meeting-plans", PlanViewSet, basename="meeting-plan")
+router.register("meeting-series", SeriesViewSet, basename="meeting-series")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("meeting-action-items", ActionItemViewSet, basename="meeting-action-item")
 router.register("changes", ChangeViewSet, basename="change")
 router.register("change-templates", TemplateViewSet, basename="change-template")
 router.register("change-windows", WindowViewSet, basename="change-window")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("changes/", include("oversight.changes.urls")),
     path("projects/", include("oversight.projects.urls")),
     path("improvement/", include("oversight.improvement.urls")),
+    path("meetings/", include("oversight.meetings.urls")),
     path("configuration/", include("oversight.configuration.urls")),
     path("parts/", include("oversight.parts.urls")),
     path("mail/", include("oversight.mailintake.urls")),

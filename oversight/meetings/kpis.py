@@ -43,9 +43,7 @@ def load_meeting_facts(scope: Scope, period: Period) -> indicators.MeetingFacts:
             for pk, series_id, starts_at, status, due, signed in meetings.order_by("starts_at", "pk")
         ),
         actions=tuple(
-            indicators.ActionFact(
-                pk, due_at, status == ActionStatus.DONE, status == ActionStatus.CANCELLED, closed_at
-            )
+            indicators.ActionFact(pk, due_at, status == ActionStatus.DONE, status == ActionStatus.CANCELLED, closed_at)
             for pk, due_at, status, closed_at in items.order_by("due_at", "pk")
         ),
     )

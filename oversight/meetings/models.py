@@ -116,9 +116,7 @@ class MeetingSeries(BilingualName, models.Model):
         "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     vendor = models.ForeignKey("tenancy.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="+")
-    plan = models.ForeignKey(
-        CommunicationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="series"
-    )
+    plan = models.ForeignKey(CommunicationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="series")
     kind = models.CharField(_("kind"), max_length=30, choices=SeriesKind.choices)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -257,8 +255,8 @@ class Meeting(models.Model):
 
     @property
     def etag(self) -> str:
-        """The weak ETag of the current version (If-Match on writes)."""
-        return f'W/"{self.version}"'
+        """The value clients send back in If-Match (oversight.core.api.etags)."""
+        return f'"{self.pk}-{self.version}"'
 
     @property
     def is_frozen(self) -> bool:
@@ -271,10 +269,16 @@ class Participant(models.Model):
 
     visibility = Visibility.through("meeting")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
-    attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.INVITED)
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.INVITED
+    )
 
     class Meta:
         verbose_name = _("participant")
@@ -401,8 +405,8 @@ class ActionItem(models.Model):
 
     @property
     def etag(self) -> str:
-        """The weak ETag of the current version (If-Match on writes)."""
-        return f'W/"{self.version}"'
+        """The value clients send back in If-Match (oversight.core.api.etags)."""
+        return f'"{self.pk}-{self.version}"'
 
 
 class ActionItemEvent(TimelineEventBase):

@@ -20,7 +20,9 @@ from oversight.tenancy.roles import is_client_operator, is_signed_in, is_vendor_
 
 def may_plan(user, organisation_id=None) -> bool:
     """Create and change communication plans and series: the client's operators."""
-    return is_client_operator(user, organisation_id if organisation_id is not None else getattr(user, "organisation_id", None))
+    return is_client_operator(
+        user, organisation_id if organisation_id is not None else getattr(user, "organisation_id", None)
+    )
 
 
 def may_manage(user, meeting) -> bool:

@@ -94,7 +94,7 @@ def check_rule(rule: str) -> None:
     if not rule or "FREQ=" not in rule.upper():
         raise RecurrenceError("a rule needs FREQ=")
     try:
-        rrulestr(rule, dtstart=dt.datetime(2000, 1, 1))
+        rrulestr(rule, dtstart=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     except (ValueError, TypeError) as exc:
         raise RecurrenceError(str(exc)) from exc
 
@@ -102,9 +102,11 @@ def check_rule(rule: str) -> None:
 def nominal_dates(rule: str, first: dt.date, until: dt.date) -> list[dt.date]:
     """The dates the rule gives from ``first`` to ``until`` (both included)."""
     check_rule(rule)
-    recurrence = rrulestr(rule, dtstart=dt.datetime.combine(first, dt.time(0)))
+    # Dates only: the rule runs on midnights in UTC (the local start time is applied to the held date).
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=dt.UTC)
+    recurrence = rrulestr(rule, dtstart=start)
     found = []
-    for moment in recurrence.xafter(dt.datetime.combine(first, dt.time(0)), inc=True, count=MAX_OCCURRENCES):
+    for moment in recurrence.xafter(start, inc=True, count=MAX_OCCURRENCES):
         if moment.date() > until:
             break
         found.append(moment.date())

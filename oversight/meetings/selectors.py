@@ -142,4 +142,3 @@ def meeting_list_annotated(*, user) -> QuerySet[Meeting]:
     return meeting_list(user=user).annotate(
         open_actions=Count("action_items", filter=Q(action_items__status__in=OPEN_ACTION_STATUSES), distinct=True)
     )
-

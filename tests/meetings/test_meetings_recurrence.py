@@ -79,7 +79,11 @@ def test_last_date_ends_the_series():
     got = _dates("FREQ=WEEKLY;BYDAY=MO", D(2026, 9, 21), D(2026, 12, 31))
     assert len(got) == 15
     ended = recurrence.occurrences(
-        spec=SPEC, rule="FREQ=WEEKLY;BYDAY=MO", first=D(2026, 9, 21), until=D(2026, 12, 31), start_minute=0,
+        spec=SPEC,
+        rule="FREQ=WEEKLY;BYDAY=MO",
+        first=D(2026, 9, 21),
+        until=D(2026, 12, 31),
+        start_minute=0,
         last=D(2026, 9, 28),
     )
     assert [o.date for o in ended] == [D(2026, 9, 21), D(2026, 9, 28)]

@@ -100,7 +100,11 @@ def test_minutes_signed_by_both_sides_then_frozen(world, meeting, english):
         meeting = services.meeting_sign(actor=supervisor, meeting=meeting, side="client")
     assert meeting.status == "signed"
     assert meeting.signed_at == at(2026, 9, 30, 9)
-    actions = list(AuditEntry.objects.filter(object_id=str(meeting.pk), action__startswith="meetings.meeting.").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(meeting.pk), action__startswith="meetings.meeting.").values_list(
+            "action", flat=True
+        )
+    )
     assert "meetings.meeting.signed_one_side" in actions and "meetings.meeting.sign" in actions
 
 
@@ -114,12 +118,19 @@ def test_cancel_only_while_planned(world, meeting, english):
 def test_action_item_due_in_working_days(world, meeting):
     # Meeting on Monday 28 September; 5 working days: 29, 30 Sep, then 8, 9 Oct and Saturday 10 Oct (调休).
     item = services.action_item_create(
-        actor=world.users["vendor_manager"], meeting=meeting, title="Replace toner stock", owner=world.users["vendor_agent"]
+        actor=world.users["vendor_manager"],
+        meeting=meeting,
+        title="Replace toner stock",
+        owner=world.users["vendor_agent"],
     )
     assert item.due_on == D(2026, 10, 10)
     assert item.due_at == at(2026, 10, 11, 0)
     short = services.action_item_create(
-        actor=world.users["client_supervisor"], meeting=meeting, title="Send list", owner=world.users["client_supervisor"], due_days=2
+        actor=world.users["client_supervisor"],
+        meeting=meeting,
+        title="Send list",
+        owner=world.users["client_supervisor"],
+        due_days=2,
     )
     assert short.due_on == D(2026, 9, 30)
 

@@ -28,7 +28,6 @@ from oversight.meetings.choices import (
     REMINDER_DAYS,
     ActionAction,
     ActionEventKind,
-    ActionStatus,
     MeetingStatus,
 )
 from oversight.meetings.events import ACTION_ITEM_CLOSED, ACTION_ITEM_CREATED, ACTION_ITEM_OVERDUE
@@ -99,9 +98,7 @@ def action_item_create(
     )
     timeline_append(ActionItemEvent, item, actor=actor, kind=ActionEventKind.CREATED, at=now, to_status=item.status)
     audit_record(actor=actor, action="meetings.actionitem.created", obj=item, after=model_snapshot(item))
-    publish(
-        ACTION_ITEM_CREATED, item_id=item.pk, meeting_id=locked.pk, owner_id=owner.pk, actor_id=_actor_id(actor)
-    )
+    publish(ACTION_ITEM_CREATED, item_id=item.pk, meeting_id=locked.pk, owner_id=owner.pk, actor_id=_actor_id(actor))
     return item
 
 
@@ -145,7 +142,7 @@ def action_item_transition(
 def working_days_before(spec, day: dt.date, n: int) -> dt.date:
     """The working day ``n`` working days before ``day`` (n = 0: ``day`` itself)."""
     current = day
-    for _ in range(n):
+    for _count in range(n):
         current -= dt.timedelta(days=1)
         for _step in range(recurrence.SEARCH_DAYS):
             if recurrence.is_working_day(spec, current):
@@ -189,8 +186,10 @@ def action_reminders_send(*, now: dt.datetime | None = None) -> int:
                 item,
                 dedupe_key=f"meetings:action:{item.pk}:reminder:{days}:{item.owner_id}",
                 kind="meeting_action_reminder",
-                subject=lambda item=item: gettext("Action item due %(date)s: %(title)s")
-                % {"date": item.due_on.isoformat(), "title": item.title},
+                subject=lambda item=item: (
+                    gettext("Action item due %(date)s: %(title)s")
+                    % {"date": item.due_on.isoformat(), "title": item.title}
+                ),
             )
             if created:
                 sent += 1

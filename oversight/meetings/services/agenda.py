@@ -89,6 +89,10 @@ def _iso(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
+def _span(contract, period) -> str:
+    return f"{contract} {period.starts_on.isoformat()} – {period.ends_on.isoformat()}"
+
+
 def collect_lines(*, user, meeting: Meeting) -> list[Line]:
     """Every line the service data gives for the meeting, in agenda order (module docstring)."""
     vendor_id = meeting.vendor_id
@@ -198,7 +202,7 @@ def collect_lines(*, user, meeting: Meeting) -> list[Line]:
                 AgendaKind.EVALUATION,
                 "scorecards.evaluationperiod",
                 period.pk,
-                f"{period.contract} {period.starts_on.isoformat()} – {period.ends_on.isoformat()}",
+                _span(period.contract, period),
                 period.get_absolute_url(),
                 {"score": str(period.total_score) if period.total_score is not None else "", "status": period.status},
                 Audience.CLIENT if period.status == PeriodStatus.DRAFT else Audience.ALL,
@@ -211,7 +215,7 @@ def collect_lines(*, user, meeting: Meeting) -> list[Line]:
                 AgendaKind.SETTLEMENT,
                 "settlement.settlementstatement",
                 statement.pk,
-                f"{statement.contract} {statement.period.starts_on.isoformat()} – {statement.period.ends_on.isoformat()}",
+                _span(statement.contract, statement.period),
                 statement.get_absolute_url(),
                 {"total": str(statement.total), "currency": statement.contract.currency, "status": statement.status},
                 Audience.ALL if statement.status == StatementStatus.APPROVED else Audience.CLIENT,
@@ -297,4 +301,3 @@ def meeting_prefill_agenda(*, actor, meeting: Meeting) -> dict[str, int]:
     if added or stale:
         audit_record(actor=actor, action="meetings.meeting.agenda_prefilled", obj=locked, after=counts)
     return counts
-
