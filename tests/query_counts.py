@@ -109,6 +109,11 @@ QUERY_COUNTS: dict[str, Pin] = {
     # improvement: the register's web list and API list (the latest measurement's outcome annotated)
     "improvement.list": GROWS_NOT,
     "improvement.api.improvements": Pin(exact=2),  # one COUNT, one SELECT with vendor, owner, approver joined
+    # meetings: the meeting list (open action items annotated), the action-item list, the API lists
+    "meetings.list": GROWS_NOT,
+    "meetings.actions": GROWS_NOT,
+    "meetings.api.meetings": Pin(exact=2),  # one COUNT, one SELECT with vendor and series
+    "meetings.api.action_items": Pin(exact=2),  # one COUNT, one SELECT with owner, vendor and meeting
 }
 
 

@@ -56,7 +56,8 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = vendor_list(user=user).order_by("name")
+        vendors = vendor_list(user=user).order_by("name").values_list("pk", "name")
+        self.fields["vendor"].choices = [("", "—"), *vendors]
         self.fields["contract"].queryset = contract_list(user=user).order_by("number")
         self.fields["calendar"].queryset = calendar_list(user=user).order_by("name")
 
@@ -182,10 +183,11 @@ class ActionTransitionForm(forms.Form):
 class ActionFilterForm(forms.Form):
     """Filters of the action-item list."""
 
-    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=None, required=False)
+    vendor = forms.TypedChoiceField(label=_("Vendor"), choices=(), coerce=int, required=False, empty_value=None)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     open = forms.BooleanField(label=_("Open only"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = vendor_list(user=user).order_by("name")
+        vendors = vendor_list(user=user).order_by("name").values_list("pk", "name")
+        self.fields["vendor"].choices = [("", "—"), *vendors]

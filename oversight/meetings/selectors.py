@@ -41,7 +41,7 @@ def plan_list(*, user) -> QuerySet[CommunicationPlan]:
             series_count=Count("series", distinct=True)
         ),
         user,
-    )
+    ).order_by("vendor__name", "name", "pk")
 
 
 def plan_get(*, user, pk) -> CommunicationPlan:

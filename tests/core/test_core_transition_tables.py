@@ -39,6 +39,17 @@ from oversight.liaisons.choices import (
 from oversight.liaisons.models import Escalation, HotlineReport
 from oversight.mailintake.choices import INBOUND_MACHINE, InboundAction, InboundStatus
 from oversight.mailintake.models import InboundMail
+from oversight.meetings.choices import (
+    ACTION_MACHINE as MEETING_ACTION_MACHINE,
+)
+from oversight.meetings.choices import (
+    MEETING_MACHINE,
+    ActionAction,
+    ActionStatus,
+    MeetingAction,
+    MeetingStatus,
+)
+from oversight.meetings.models import ActionItem, Meeting
 from oversight.notifications.channels.choices import DELIVERY_MACHINE as CHANNEL_DELIVERY_MACHINE
 from oversight.notifications.channels.choices import DeliveryAction as ChannelDeliveryAction
 from oversight.notifications.channels.choices import DeliveryStatus as ChannelDeliveryStatus
@@ -423,6 +434,33 @@ MACHINES = {
             ("give_up", "dead"): "notifications.delivery.give_up",
             ("retry", "queued"): "notifications.delivery.retry",
         },
+    ),
+    "meeting": (
+        MEETING_MACHINE,
+        Meeting,
+        MeetingStatus,
+        MeetingAction,
+        {
+            ("hold", "planned", "held"),
+            ("draft", "held", "minutes_drafted"),
+            ("sign", "minutes_drafted", "signed"),
+            ("cancel", "planned", "cancelled"),
+        },
+        {("hold", "held"): "meetings.meeting.hold", ("sign", "signed"): "meetings.meeting.sign"},
+    ),
+    "meeting action item": (
+        MEETING_ACTION_MACHINE,
+        ActionItem,
+        ActionStatus,
+        ActionAction,
+        {
+            ("start", "open", "in_progress"),
+            ("complete", "open", "done"),
+            ("complete", "in_progress", "done"),
+            ("cancel", "open", "cancelled"),
+            ("cancel", "in_progress", "cancelled"),
+        },
+        {("complete", "done"): "meetings.actionitem.complete"},
     ),
 }
 

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from oversight.core.api.etags import if_match_version
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
+from oversight.core.filters import parse_id
 from oversight.meetings import selectors, services
 from oversight.meetings.api import serializers as s
 from oversight.meetings.choices import ActionAction, MeetingAction
@@ -247,9 +248,9 @@ class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         qs = selectors.action_list(user=self.request.user).order_by("due_at", "pk")
         if self.request.query_params.get("overdue") in ("1", "true"):
             qs = qs.filter(selectors.overdue_q())
-        vendor = self.request.query_params.get("vendor", "")
-        if vendor.isdigit():
-            qs = qs.filter(vendor_id=int(vendor))
+        vendor = parse_id(self.request.query_params.get("vendor"))
+        if vendor is not None:
+            qs = qs.filter(vendor_id=vendor)
         return qs
 
     def get_object(self) -> ActionItem:

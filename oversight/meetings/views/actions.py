@@ -30,8 +30,8 @@ class ActionListView(RoleRequiredMixin, TemplateView):
         form = ActionFilterForm(self.request.GET or None, user=user)
         qs = selectors.action_list(user=user).order_by("due_at", "pk")
         if form.is_valid():
-            if form.cleaned_data.get("vendor"):
-                qs = qs.filter(vendor=form.cleaned_data["vendor"])
+            if form.cleaned_data.get("vendor") is not None:
+                qs = qs.filter(vendor_id=form.cleaned_data["vendor"])
             if form.cleaned_data.get("overdue"):
                 qs = qs.filter(selectors.overdue_q(now))
             elif form.cleaned_data.get("open"):
