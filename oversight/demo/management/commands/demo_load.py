@@ -16,6 +16,7 @@ from oversight.improvement.demo import load_demo_improvements
 from oversight.knowledge.demo import load_demo_knowledge
 from oversight.mailintake.demo import load_demo_mail
 from oversight.notifications.channels.demo import load_demo_channels
+from oversight.meetings.demo import load_demo_meetings
 from oversight.parts.demo import load_demo_parts
 from oversight.problems.demo import load_demo_problems
 from oversight.projects.demo import load_demo_projects
@@ -108,6 +109,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Risk simulation: {len(run.inputs['risks'])} quantified risks, seed {run.seed}")
         kris = load_demo_triggers(organisation)  # after the register's demo risks
         self.stdout.write(f"Key risk indicators: {len(kris)}, evaluated on the demo history")
+        meetings = load_demo_meetings(organisation)  # after the risks: the agenda reads the register
+        self.stdout.write(f"Meetings: {len(meetings)} of the desk vendor's three series, past ones with minutes")
         improvements = load_demo_improvements(organisation)  # raised from breaches, complaints, problems, audits
         self.stdout.write(f"Improvement register: {len(improvements)} items, two with a measured effect")
         channel = load_demo_channels(organisation)  # last: no demo notice is posted to its robot while loading
