@@ -225,7 +225,9 @@ def test_overdue_escalates_once_and_settles_on_close(world, meeting, spy):
     assert item.escalated_at == at(2026, 10, 11, 0)
     with clock.frozen_at(at(2026, 10, 12, 9)):
         services.action_item_transition(actor=world.users["vendor_agent"], item=item, action="complete")
-    assert [c["subject_id"] for c in spy.settled] == [item.pk]
+    assert spy.settled == [
+        {"trigger": "action_overdue", "subject_type": "meetings.actionitem", "subject_id": item.pk, "at": at(2026, 10, 12, 9)}
+    ]
 
 
 def test_closed_in_time_is_never_escalated(world, meeting, spy):

@@ -22,7 +22,7 @@ from oversight.tenancy.selectors import user_list
 # ---------------------------------------------------------------- output
 
 
-class PlanRowSerializer(serializers.ModelSerializer):
+class MeetingPlanRowSerializer(serializers.ModelSerializer):
     """A row of a communication plan."""
 
     owner = ObjectRefSerializer(read_only=True)
@@ -33,13 +33,13 @@ class PlanRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class MeetingPlanSerializer(serializers.ModelSerializer):
     """A communication plan with its rows."""
 
     vendor = ObjectRefSerializer(read_only=True)
     contract = ObjectRefSerializer(read_only=True)
     calendar = ObjectRefSerializer(read_only=True)
-    rows = PlanRowSerializer(many=True, read_only=True)
+    rows = MeetingPlanRowSerializer(many=True, read_only=True)
 
     class Meta:
         model = CommunicationPlan
@@ -58,7 +58,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SeriesSerializer(serializers.ModelSerializer):
+class MeetingSeriesSerializer(serializers.ModelSerializer):
     """A meeting series and its recurrence on the plan's business calendar."""
 
     vendor = ObjectRefSerializer(read_only=True)
@@ -97,7 +97,7 @@ class MeetingListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class MeetingParticipantSerializer(serializers.ModelSerializer):
     """A participant and their attendance."""
 
     user = ObjectRefSerializer(read_only=True)
@@ -108,7 +108,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class MeetingAgendaItemSerializer(serializers.ModelSerializer):
     """An agenda line (typed, or prefilled with the object it is about)."""
 
     class Meta:
@@ -117,7 +117,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class MeetingDecisionSerializer(serializers.ModelSerializer):
     """A decision of the meeting."""
 
     class Meta:
@@ -126,7 +126,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class MeetingActionItemSerializer(serializers.ModelSerializer):
     """An action item."""
 
     owner = ObjectRefSerializer(read_only=True)
@@ -153,7 +153,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActionItemEventSerializer(serializers.ModelSerializer):
+class MeetingActionItemEventSerializer(serializers.ModelSerializer):
     """A step of an action item's history."""
 
     class Meta:
@@ -188,29 +188,29 @@ class MeetingDetailSerializer(MeetingListSerializer):
 # ---------------------------------------------------------------- input
 
 
-class EmptyInputSerializer(StrictInputSerializer):
+class MeetingEmptyInputSerializer(StrictInputSerializer):
     """No body (a transition or a prefill)."""
 
 
-class SignInputSerializer(StrictInputSerializer):
+class MeetingSignInputSerializer(StrictInputSerializer):
     """Which side the caller signs for."""
 
     side = serializers.ChoiceField(choices=Side.choices)
 
 
-class MinutesInputSerializer(StrictInputSerializer):
+class MeetingMinutesInputSerializer(StrictInputSerializer):
     """The minutes text."""
 
     minutes = serializers.CharField(allow_blank=True)
 
 
-class DecisionInputSerializer(StrictInputSerializer):
+class MeetingDecisionInputSerializer(StrictInputSerializer):
     """A decision."""
 
     text = serializers.CharField()
 
 
-class ActionItemInputSerializer(StrictInputSerializer):
+class MeetingActionItemInputSerializer(StrictInputSerializer):
     """A new action item."""
 
     title = serializers.CharField(max_length=300)
@@ -219,7 +219,7 @@ class ActionItemInputSerializer(StrictInputSerializer):
     description = serializers.CharField(required=False, allow_blank=True)
 
 
-class ActionTransitionInputSerializer(StrictInputSerializer):
+class MeetingActionTransitionInputSerializer(StrictInputSerializer):
     """A note with a transition (required to cancel)."""
 
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)

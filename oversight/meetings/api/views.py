@@ -68,7 +68,7 @@ def _input(request: Request, serializer_class, context=None) -> dict:
 class PlanViewSet(ScopedReadOnlyViewSet):
     """Communication plans (沟通计划) the signed-in user may see, with their rows."""
 
-    serializer_class = s.PlanSerializer
+    serializer_class = s.MeetingPlanSerializer
     permission_classes = PERMISSIONS
     schema_model = CommunicationPlan
 
@@ -79,7 +79,7 @@ class PlanViewSet(ScopedReadOnlyViewSet):
 class SeriesViewSet(ScopedReadOnlyViewSet):
     """Meeting series the signed-in user may see."""
 
-    serializer_class = s.SeriesSerializer
+    serializer_class = s.MeetingSeriesSerializer
     permission_classes = PERMISSIONS
     schema_model = MeetingSeries
 
@@ -131,7 +131,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             ),
             IF_MATCH,
         ],
-        request=s.EmptyInputSerializer,
+        request=s.MeetingEmptyInputSerializer,
         responses={200: s.MeetingDetailSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)", url_name="transition")
@@ -139,7 +139,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if transition not in MeetingAction.values or transition == MeetingAction.SIGN:
             raise NotFound(_("Unknown transition: %(name)s") % {"name": transition})
         meeting = self.get_object()
-        _input(request, s.EmptyInputSerializer)
+        _input(request, s.MeetingEmptyInputSerializer)
         services.meeting_transition(
             actor=request.user, meeting=meeting, action=transition, expected_version=self._version(meeting)
         )
@@ -147,86 +147,94 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("Sign the submitted minutes for one side"),
-        request=s.SignInputSerializer,
+        request=s.MeetingSignInputSerializer,
         responses={200: s.MeetingDetailSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="sign", url_name="sign")
     def sign(self, request: Request, pk=None) -> Response:
         meeting = self.get_object()
-        services.meeting_sign(actor=request.user, meeting=meeting, side=_input(request, s.SignInputSerializer)["side"])
+        services.meeting_sign(
+            actor=request.user, meeting=meeting, side=_input(request, s.MeetingSignInputSerializer)["side"]
+        )
         return self._detail(meeting.pk)
 
     @extend_schema(
         summary=_("Save the minutes"),
         parameters=[IF_MATCH],
-        request=s.MinutesInputSerializer,
+        request=s.MeetingMinutesInputSerializer,
         responses={200: s.MeetingDetailSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="minutes", url_name="minutes")
     def minutes(self, request: Request, pk=None) -> Response:
         meeting = self.get_object()
-        data = _input(request, s.MinutesInputSerializer)
+        data = _input(request, s.MeetingMinutesInputSerializer)
         services.minutes_save(
             actor=request.user, meeting=meeting, minutes=data["minutes"], expected_version=self._version(meeting)
         )
         return self._detail(meeting.pk)
 
-    @extend_schema(methods=["get"], summary=_("The agenda"), responses={200: s.AgendaItemSerializer(many=True)})
+    @extend_schema(methods=["get"], summary=_("The agenda"), responses={200: s.MeetingAgendaItemSerializer(many=True)})
     @extend_schema(
         methods=["post"],
         summary=_("Fill (or refresh) the agenda from the service data"),
-        request=s.EmptyInputSerializer,
-        responses={200: s.AgendaItemSerializer(many=True), **CHANGE_ERRORS},
+        request=s.MeetingEmptyInputSerializer,
+        responses={200: s.MeetingAgendaItemSerializer(many=True), **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["get", "post"], url_path="agenda", url_name="agenda")
     def agenda(self, request: Request, pk=None) -> Response:
         meeting = self.get_object()
         if request.method == "POST":
-            _input(request, s.EmptyInputSerializer)
+            _input(request, s.MeetingEmptyInputSerializer)
             services.meeting_prefill_agenda(actor=request.user, meeting=meeting)
-        return Response(s.AgendaItemSerializer(selectors.agenda(user=request.user, meeting=meeting), many=True).data)
+        return Response(
+            s.MeetingAgendaItemSerializer(selectors.agenda(user=request.user, meeting=meeting), many=True).data
+        )
 
-    @extend_schema(summary=_("Participants"), responses={200: s.ParticipantSerializer(many=True)})
+    @extend_schema(summary=_("Participants"), responses={200: s.MeetingParticipantSerializer(many=True)})
     @action(detail=True, methods=["get"], url_path="participants", url_name="participants")
     def participants(self, request: Request, pk=None) -> Response:
         meeting = self.get_object()
         rows = selectors.participants(user=request.user, meeting=meeting)
-        return Response(s.ParticipantSerializer(rows, many=True).data)
+        return Response(s.MeetingParticipantSerializer(rows, many=True).data)
 
-    @extend_schema(methods=["get"], summary=_("Decisions"), responses={200: s.DecisionSerializer(many=True)})
+    @extend_schema(methods=["get"], summary=_("Decisions"), responses={200: s.MeetingDecisionSerializer(many=True)})
     @extend_schema(
         methods=["post"],
         summary=_("Record a decision"),
-        request=s.DecisionInputSerializer,
-        responses={201: s.DecisionSerializer, **ERRORS},
+        request=s.MeetingDecisionInputSerializer,
+        responses={201: s.MeetingDecisionSerializer, **ERRORS},
     )
     @action(detail=True, methods=["get", "post"], url_path="decisions", url_name="decisions")
     def decisions(self, request: Request, pk=None) -> Response:
         meeting = self.get_object()
         if request.method == "POST":
             decision = services.decision_add(
-                actor=request.user, meeting=meeting, text=_input(request, s.DecisionInputSerializer)["text"]
+                actor=request.user, meeting=meeting, text=_input(request, s.MeetingDecisionInputSerializer)["text"]
             )
-            return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
-        return Response(s.DecisionSerializer(selectors.decisions(user=request.user, meeting=meeting), many=True).data)
+            return Response(s.MeetingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.MeetingDecisionSerializer(selectors.decisions(user=request.user, meeting=meeting), many=True).data
+        )
 
-    @extend_schema(methods=["get"], summary=_("Action items"), responses={200: s.ActionItemSerializer(many=True)})
+    @extend_schema(
+        methods=["get"], summary=_("Action items"), responses={200: s.MeetingActionItemSerializer(many=True)}
+    )
     @extend_schema(
         methods=["post"],
         summary=_("Give someone an action item"),
-        request=s.ActionItemInputSerializer,
-        responses={201: s.ActionItemSerializer, **ERRORS},
+        request=s.MeetingActionItemInputSerializer,
+        responses={201: s.MeetingActionItemSerializer, **ERRORS},
     )
     @action(detail=True, methods=["get", "post"], url_path="action-items", url_name="action-items")
     def action_items(self, request: Request, pk=None) -> Response:
         meeting = self.get_object()
         if request.method == "POST":
             item = services.action_item_create(
-                actor=request.user, meeting=meeting, **_input(request, s.ActionItemInputSerializer)
+                actor=request.user, meeting=meeting, **_input(request, s.MeetingActionItemInputSerializer)
             )
-            return Response(s.ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+            return Response(s.MeetingActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
         rows = selectors.meeting_actions(user=request.user, meeting=meeting)
-        return Response(s.ActionItemSerializer(rows, many=True).data)
+        return Response(s.MeetingActionItemSerializer(rows, many=True).data)
 
 
 OVERDUE = OpenApiParameter(
@@ -238,7 +246,7 @@ VENDOR = OpenApiParameter("vendor", OpenApiTypes.INT, OpenApiParameter.QUERY, re
 class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Action items (待办事项) the signed-in user may see; `?overdue=true` lists the overdue ones."""
 
-    serializer_class = s.ActionItemSerializer
+    serializer_class = s.MeetingActionItemSerializer
     permission_classes = PERMISSIONS
     http_method_names = ["get", "post", "head", "options"]
 
@@ -260,19 +268,21 @@ class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary=_("Read an action item"), responses={200: s.ActionItemSerializer, 404: ERRORS[404]})
+    @extend_schema(summary=_("Read an action item"), responses={200: s.MeetingActionItemSerializer, 404: ERRORS[404]})
     def retrieve(self, request: Request, pk=None) -> Response:
         item = self.get_object()
-        response = Response(s.ActionItemSerializer(item).data)
+        response = Response(s.MeetingActionItemSerializer(item).data)
         response["ETag"] = item.etag
         return response
 
-    @extend_schema(summary=_("An action item's history"), responses={200: s.ActionItemEventSerializer(many=True)})
+    @extend_schema(
+        summary=_("An action item's history"), responses={200: s.MeetingActionItemEventSerializer(many=True)}
+    )
     @action(detail=True, methods=["get"], url_path="history", url_name="history")
     def history(self, request: Request, pk=None) -> Response:
         item = self.get_object()
         return Response(
-            s.ActionItemEventSerializer(selectors.action_events(user=request.user, item=item), many=True).data
+            s.MeetingActionItemEventSerializer(selectors.action_events(user=request.user, item=item), many=True).data
         )
 
     @extend_schema(
@@ -282,15 +292,15 @@ class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             OpenApiParameter("transition", OpenApiTypes.STR, OpenApiParameter.PATH, enum=ActionAction.values),
             IF_MATCH,
         ],
-        request=s.ActionTransitionInputSerializer,
-        responses={200: s.ActionItemSerializer, **CHANGE_ERRORS},
+        request=s.MeetingActionTransitionInputSerializer,
+        responses={200: s.MeetingActionItemSerializer, **CHANGE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)", url_name="transition")
     def transition(self, request: Request, pk=None, transition: str = "") -> Response:
         if transition not in ActionAction.values:
             raise NotFound(_("Unknown transition: %(name)s") % {"name": transition})
         item = self.get_object()
-        data = _input(request, s.ActionTransitionInputSerializer)
+        data = _input(request, s.MeetingActionTransitionInputSerializer)
         item = services.action_item_transition(
             actor=request.user,
             item=item,
@@ -298,4 +308,4 @@ class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             note=data.get("note", ""),
             expected_version=if_match_version(request, item, _("If-Match does not match this action item's ETag.")),
         )
-        return Response(s.ActionItemSerializer(item).data)
+        return Response(s.MeetingActionItemSerializer(item).data)

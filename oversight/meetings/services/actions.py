@@ -133,7 +133,7 @@ def action_item_transition(
     if done.changed and locked.status not in OPEN_ACTION_STATUSES:
         if locked.escalated_at is not None:
             _liaisons().escalation_settle(
-                subject_type=SUBJECT_TYPE, subject_id=locked.pk, actor=actor, at=locked.closed_at
+                trigger=ESCALATION_TRIGGER, subject_type=SUBJECT_TYPE, subject_id=locked.pk, at=locked.closed_at
             )
         publish(ACTION_ITEM_CLOSED, item_id=locked.pk, status=locked.status, actor_id=_actor_id(actor))
     return locked
