@@ -122,6 +122,8 @@ def load_demo_meetings(organisation) -> list[Meeting]:
     past = list(Meeting.objects.filter(plan=plan, starts_at__lt=now).order_by("starts_at", "pk"))
     for index, meeting in enumerate(past):
         _hold(meeting, index=index, latest=index == len(past) - 1, supervisor=supervisor, manager=manager, agent=agent)
+    # The open actions past their due date are escalated through the escalation matrix (once each).
+    services.action_overdue_escalate()
     coming = Meeting.objects.filter(plan=plan, starts_at__gte=now, status=MeetingStatus.PLANNED).order_by("starts_at")
     upcoming = coming.first()
     if upcoming is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from oversight.catalog import services as catalog_services
 from oversight.core import clock
+from oversight.liaisons.models import Escalation
 from oversight.meetings.demo import load_demo_meetings
 from oversight.meetings.models import ActionItem, AgendaItem, CommunicationPlan, MeetingSeries
 from oversight.meetings.selectors import overdue_q
@@ -42,7 +43,11 @@ def test_demo_meetings_once(world):
         assert meeting.decisions.count() == 1 and meeting.action_items.count() == 1
         assert meeting.agenda.filter(kind="manual").exists()
     # Every third action is left open: those past due are overdue.
-    assert ActionItem.objects.filter(overdue_q(now)).exists()
+    overdue = ActionItem.objects.filter(overdue_q(now))
+    assert overdue.exists() and not overdue.filter(escalated_at__isnull=True).exists()
+    assert Escalation.objects.filter(subject_type="meetings.actionitem", trigger="overdue_action").count() == (
+        overdue.count()
+    )
     assert ActionItem.objects.filter(status="done").count() > ActionItem.objects.exclude(status="done").count()
     upcoming = next(m for m in made if m.starts_at >= now)
     kinds = set(AgendaItem.objects.filter(meeting=upcoming).values_list("kind", flat=True))

@@ -216,7 +216,7 @@ def test_overdue_escalates_once_and_settles_on_close(world, meeting, spy):
         assert services.action_overdue_escalate() == 0
     assert len(spy.raised) == 1
     call = spy.raised[0]
-    assert call["trigger"] == "action_overdue"
+    assert call["trigger"] == "overdue_action"
     assert call["organisation"] == world.org and call["vendor"] == world.vendor
     assert call["subject_type"] == "meetings.actionitem" and call["subject_id"] == item.pk
     assert call["started_at"] == at(2026, 10, 11, 0)
@@ -226,7 +226,12 @@ def test_overdue_escalates_once_and_settles_on_close(world, meeting, spy):
     with clock.frozen_at(at(2026, 10, 12, 9)):
         services.action_item_transition(actor=world.users["vendor_agent"], item=item, action="complete")
     assert spy.settled == [
-        {"trigger": "action_overdue", "subject_type": "meetings.actionitem", "subject_id": item.pk, "at": at(2026, 10, 12, 9)}
+        {
+            "trigger": "overdue_action",
+            "subject_type": "meetings.actionitem",
+            "subject_id": item.pk,
+            "at": at(2026, 10, 12, 9),
+        }
     ]
 
 
@@ -248,3 +253,28 @@ def test_escalation_step_recorded_once(world, meeting):
     assert services.action_escalation_step_record(subject_id=item.pk, event_id="e1", level=2) is False
     assert item.events.filter(kind="escalation_stepped").count() == 1
     assert ActionItem.objects.count() == 1 and Meeting.objects.count() == 5
+
+
+def test_overdue_escalation_through_the_escalation_matrix(world, meeting):
+    from oversight.liaisons.models import Escalation
+    from oversight.meetings.handlers import record_escalation_step
+
+    item = services.action_item_create(
+        actor=world.users["vendor_manager"], meeting=meeting, title="Toner", owner=world.users["vendor_agent"]
+    )
+    with clock.frozen_at(at(2026, 10, 12, 9)):
+        assert services.action_overdue_escalate() == 1
+        assert services.action_overdue_escalate() == 0
+    episode = Escalation.objects.get(subject_type="meetings.actionitem", subject_id=item.pk)
+    assert episode.trigger == "overdue_action" and episode.started_at == at(2026, 10, 11, 0)
+    payload = {"escalation_id": episode.pk, "subject_type": "meetings.actionitem", "subject_id": item.pk}
+    record_escalation_step(**payload, trigger="overdue_action", level=1, event_id="ev-1")
+    record_escalation_step(**payload, trigger="overdue_action", level=1, event_id="ev-1")  # delivered twice
+    record_escalation_step(**payload, trigger="red_kri", level=1, event_id="ev-2")  # not this app's trigger
+    assert list(item.events.filter(kind="escalation_stepped").values_list("data", flat=True)) == [
+        {"event_id": "ev-1", "level": 1}
+    ]
+    with clock.frozen_at(at(2026, 10, 13, 9)):
+        services.action_item_transition(actor=world.users["vendor_agent"], item=item, action="complete")
+    episode.refresh_from_db()
+    assert episode.status == "settled"

@@ -21,6 +21,8 @@ from oversight.core.errors import ApplicationError
 from oversight.core.events import publish
 from oversight.core.timeline import timeline_append
 from oversight.core.zones import local_date
+from oversight.liaisons import services as liaison_services
+from oversight.liaisons.choices import Trigger
 from oversight.meetings import permissions, recurrence
 from oversight.meetings.choices import (
     ACTION_MACHINE,
@@ -36,7 +38,7 @@ from oversight.meetings.services.plans import calendar_error, side_of
 from oversight.notifications.services import notification_create, notification_queue_email
 
 #: The escalation matrix's trigger for an overdue action item, and the subject type it is filed under.
-ESCALATION_TRIGGER = "action_overdue"
+ESCALATION_TRIGGER = Trigger.OVERDUE_ACTION.value
 SUBJECT_TYPE = "meetings.actionitem"
 
 
@@ -46,9 +48,7 @@ def _actor_id(actor) -> int | None:
 
 def _liaisons():
     """The liaisons app's services (below this app): the escalation matrix raises and settles escalations."""
-    from oversight.liaisons import services
-
-    return services
+    return liaison_services
 
 
 def action_due(meeting: Meeting, due_days: int) -> tuple[dt.date, dt.datetime]:
