@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "oversight.meetings.choices.MeetingStatus",
         "MeetingActionItemStatusEnum": "oversight.meetings.choices.ActionStatus",
         "MeetingPlanFrequencyEnum": "oversight.meetings.choices.Frequency",
+        "FrequencyEnum": "oversight.risks.choices_quant.FrequencyKind",
         "MeetingPlanChannelEnum": "oversight.meetings.choices.Channel",
         "MeetingSeriesKindEnum": "oversight.meetings.choices.SeriesKind",
         "MeetingAgendaKindEnum": "oversight.meetings.choices.AgendaKind",

@@ -11,10 +11,10 @@ class Channel(models.TextChoices):
     """How a stakeholder is kept informed about a topic (a row of the communication plan)."""
 
     MEETING = "meeting", _("Meeting")
-    REPORT = "report", _("Written report")
-    EMAIL = "email", _("E-mail")
-    PHONE = "phone", _("Telephone")
-    MESSAGING = "messaging", _("Instant messaging")
+    REPORT = "written_report", _("Written report")
+    EMAIL = "by_email", _("E-mail")
+    PHONE = "by_phone", _("Telephone")
+    MESSAGING = "instant_messaging", _("Instant messaging")
 
 
 class Frequency(models.TextChoices):
@@ -130,7 +130,7 @@ class AgendaKind(models.TextChoices):
 class Audience(models.TextChoices):
     """Who reads an agenda line: both sides, or the client side only (lines about the client's own risk work)."""
 
-    ALL = "all", _("Both sides")
+    ALL = "both_sides", _("Both sides")
     CLIENT = "client", _("Client side only")
 
 

@@ -24,10 +24,10 @@ HISTORY_DAYS = 84
 
 ROWS = (
     ("信息中心主任", "服务水平与考核结果", "meeting", "monthly"),
-    ("临床科室护士长", "报修处理进度与满意度", "report", "weekly"),
+    ("临床科室护士长", "报修处理进度与满意度", "written_report", "weekly"),
     ("服务商项目经理", "工单积压、SLA 违约与整改", "meeting", "weekly"),
     ("医院领导", "季度服务回顾与下季度计划", "meeting", "quarterly"),
-    ("监管热线值班员", "投诉与升级情况", "messaging", "as_needed"),
+    ("监管热线值班员", "投诉与升级情况", "instant_messaging", "as_needed"),
 )
 SERIES = (
     # kind, name, English name, rule, start minute, duration

@@ -7,12 +7,14 @@ import datetime as dt
 
 from django.utils.translation import gettext
 
-from oversight.catalog.choices import SLAMetric
+from oversight.catalog.choices import SLAMetric, Weekday
 from oversight.core.money import format_money
 from oversight.core.zones import zone_of
 from oversight.meetings.choices import AgendaKind
 
 DASH = "—"
+#: iCalendar weekday codes and their names (the catalog's weekdays, Monday = 0).
+WEEKDAYS = {code: Weekday(i).label for i, code in enumerate(("MO", "TU", "WE", "TH", "FR", "SA", "SU"))}
 
 
 def person(user) -> str:
@@ -74,3 +76,28 @@ def agenda_detail(item, owner) -> str:
 def agenda_rows(items, owner) -> list[dict]:
     """Agenda lines with their kind's label and figures in the reader's words."""
     return [{"item": i, "kind_label": AgendaKind(i.kind).label, "detail": agenda_detail(i, owner)} for i in items]
+
+
+def rule_text(rule: str) -> str:
+    """A recurrence rule in the reader's words for the usual shapes (weekly on days, monthly on a day, every N
+    weeks or months); any other rule as written."""
+    parts = dict(p.split("=", 1) for p in rule.upper().split(";") if "=" in p)
+    freq, interval = parts.get("FREQ", ""), parts.get("INTERVAL", "1")
+    keys = set(parts) - {"FREQ", "INTERVAL"}
+    if not interval.isdigit():
+        return rule
+    n = int(interval)
+    if freq == "WEEKLY" and keys <= {"BYDAY"}:
+        codes = parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []
+        if not all(code in WEEKDAYS for code in codes):
+            return rule
+        days = ", ".join(str(WEEKDAYS[code]) for code in codes)
+        if n == 1:
+            return gettext("Every week on %(days)s") % {"days": days} if days else gettext("Every week")
+        return gettext("Every %(n)s weeks on %(days)s") % {"n": n, "days": days} if days else rule
+    if freq == "MONTHLY" and keys == {"BYMONTHDAY"} and parts["BYMONTHDAY"].isdigit():
+        day = int(parts["BYMONTHDAY"])
+        if n == 1:
+            return gettext("Every month on day %(day)s") % {"day": day}
+        return gettext("Every %(n)s months on day %(day)s") % {"n": n, "day": day}
+    return rule

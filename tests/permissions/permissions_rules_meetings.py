@@ -241,7 +241,7 @@ describe_app(
             lambda t, m: {
                 "stakeholder": "PmxRow",
                 "topic": "Costs",
-                "channel": "email",
+                "channel": "by_email",
                 "frequency": "monthly",
                 "owner": _supervisor(m),
             }

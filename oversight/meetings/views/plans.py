@@ -16,6 +16,7 @@ from oversight.core.views import RoleRequiredMixin, paginate, save_form, show_er
 from oversight.core.zones import local_date, local_today
 from oversight.meetings import permissions, selectors, services
 from oversight.meetings.forms import MeetingForm, PlanForm, PlanRowForm, SeriesForm, people_of
+from oversight.meetings.presentation import rule_text
 from oversight.meetings.views.common import READERS, post_form
 from oversight.tenancy.roles import CLIENT_OPERATORS
 
@@ -173,6 +174,7 @@ class SeriesDetailView(RoleRequiredMixin, TemplateView):
         calendar = series.plan.calendar
         context.update(
             series=series,
+            rule_text=rule_text(series.rule),
             rows=[
                 {"meeting": m, "moved": m.nominal_date != local_date(m.starts_at, calendar)}
                 for m in selectors.series_meetings(user=user, series=series)
