@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from oversight.core.api.etags import if_match_version
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
+from oversight.core.api.responses import CHANGE_ERRORS, ERRORS, IF_MATCH, transition_parameter
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
 from oversight.core.filters import parse_id
 from oversight.meetings import selectors, services
@@ -27,24 +28,6 @@ from oversight.meetings.api import serializers as s
 from oversight.meetings.choices import ActionAction, MeetingAction
 from oversight.meetings.models import ActionItem, CommunicationPlan, Meeting, MeetingSeries
 from oversight.tenancy.roles import is_client, is_vendor
-
-ERRORS = {
-    400: OpenApiResponse(description=_("Invalid input, or a business rule refused it.")),
-    403: OpenApiResponse(description=_("Your role may not do this.")),
-    404: OpenApiResponse(description=_("Not found, or not visible to you.")),
-}
-CHANGE_ERRORS = {
-    **ERRORS,
-    409: OpenApiResponse(description=_("Not possible in the current status.")),
-    412: OpenApiResponse(description=_("If-Match does not match: someone changed it since you read it.")),
-}
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=_("The ETag you saw; if the object changed since, the request fails with 412."),
-)
 
 
 class SeesMeetings(BasePermission):
@@ -123,12 +106,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary=_("Perform a meeting transition"),
         description=_("hold (the minutes fall due), draft (submit the minutes for signature), cancel."),
         parameters=[
-            OpenApiParameter(
-                "transition",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=[a for a in MeetingAction.values if a != MeetingAction.SIGN],
-            ),
+            transition_parameter(a for a in MeetingAction.values if a != MeetingAction.SIGN),
             IF_MATCH,
         ],
         request=s.MeetingEmptyInputSerializer,
@@ -289,7 +267,7 @@ class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary=_("Perform an action-item transition"),
         description=_("start, complete, cancel (cancel needs a note)."),
         parameters=[
-            OpenApiParameter("transition", OpenApiTypes.STR, OpenApiParameter.PATH, enum=ActionAction.values),
+            transition_parameter(ActionAction.values),
             IF_MATCH,
         ],
         request=s.MeetingActionTransitionInputSerializer,
