@@ -15,8 +15,8 @@ from oversight.feedback.demo import load_demo_draw, load_demo_ratings
 from oversight.improvement.demo import load_demo_improvements
 from oversight.knowledge.demo import load_demo_knowledge
 from oversight.mailintake.demo import load_demo_mail
-from oversight.notifications.channels.demo import load_demo_channels
 from oversight.meetings.demo import load_demo_meetings
+from oversight.notifications.channels.demo import load_demo_channels
 from oversight.parts.demo import load_demo_parts
 from oversight.problems.demo import load_demo_problems
 from oversight.projects.demo import load_demo_projects
