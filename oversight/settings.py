@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
     "mail-intake-poll": {"task": "oversight.mailintake.tasks.poll_mailboxes", "schedule": 60.0},
     "risk-overdue-work": {"task": "oversight.risks.tasks.notify_overdue_risk_work", "schedule": 3600.0},
     "escalation-sweep": {"task": "oversight.liaisons.tasks.sweep_escalations", "schedule": 60.0},
+    "meeting-action-reminders": {"task": "oversight.meetings.tasks.remind_action_owners", "schedule": 3600.0},
+    "meeting-overdue-actions": {"task": "oversight.meetings.tasks.escalate_overdue_actions", "schedule": 600.0},
     "channel-deliveries": {
         "task": "oversight.notifications.channels.tasks.send_due_channel_deliveries",
         "schedule": 30.0,

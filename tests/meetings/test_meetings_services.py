@@ -278,3 +278,20 @@ def test_overdue_escalation_through_the_escalation_matrix(world, meeting):
         services.action_item_transition(actor=world.users["vendor_agent"], item=item, action="complete")
     episode.refresh_from_db()
     assert episode.status == "settled"
+
+
+def test_periodic_tasks_are_scheduled_and_run_the_services(world, meeting, settings):
+    from oversight.meetings import tasks
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"oversight.meetings.tasks.remind_action_owners", "oversight.meetings.tasks.escalate_overdue_actions"} <= (
+        scheduled
+    )
+    services.action_item_create(
+        actor=world.users["vendor_manager"], meeting=meeting, title="Toner", owner=world.users["vendor_agent"]
+    )
+    with clock.frozen_at(at(2026, 10, 8, 9)):
+        assert tasks.remind_action_owners.delay().get() == 1
+    with clock.frozen_at(at(2026, 10, 12, 9)):
+        assert tasks.escalate_overdue_actions.delay().get() == 1
+        assert tasks.escalate_overdue_actions.delay().get() == 0
