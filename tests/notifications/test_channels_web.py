@@ -208,3 +208,19 @@ def test_list_query_counts_do_not_grow_with_rows(world, web, api, channel):
     names = ("notifications.delivery_log", "notifications.api.channels", "notifications.api.channel_deliveries")
     for name, one, more in zip(names, few, many, strict=True):
         assert_flat(name, one, more)
+
+
+def test_a_digest_subscription_holds_its_messages_until_the_next_quarter_hour(world, channel):
+    import datetime as dt
+
+    Subscription.objects.create(
+        channel=channel, user=world.users["client_admin"], topic="complaint", digest=True, created_at=clock.now()
+    )
+    at = WORKING + dt.timedelta(minutes=7, seconds=30)  # 10:07:30 Beijing
+    with clock.frozen_at(at):
+        notification, _ = notification_create(
+            recipient=world.users["client_admin"], kind="complaint_opened", dedupe_key="c1", subject="New complaint"
+        )
+        notification_queue_email(notification=notification)
+    delivery = Delivery.objects.get()
+    assert delivery.status == "queued" and delivery.next_attempt_at == WORKING + dt.timedelta(minutes=15)
