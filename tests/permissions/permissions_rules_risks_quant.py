@@ -2,8 +2,8 @@
 simulation runs (issue 10 "Quantification"; the register's visibility).
 
 Rules: the organisation's client roles (administrators, supervisors, executives, auditors) see its risks' inputs
-and its runs; vendor staff and requesters are refused the pages (403), another organisation's risks and runs are
-404. Client administrators and supervisors write. The risks (model key "risk", with their secret titles, which a
+and its runs; vendor staff and requesters are refused the pages and the API (403, as the register and the
+triggers), another organisation's risks and runs are 404. Client administrators and supervisors write. The risks (model key "risk", with their secret titles, which a
 run's page names) are built by the register's rules file; this one quantifies every one of them and runs one
 simulation per organisation.
 """
@@ -101,6 +101,10 @@ describe_app(
         "risks:simulation_create": OPERATORS,
         "risks:simulation_detail": CLIENT_SIDE,
         "risks:simulation_progress": CLIENT_SIDE,
+        "api:risk-quantification-list": CLIENT_SIDE,
+        "api:risk-quantification-detail": CLIENT_SIDE,
+        "api:risk-simulation-list": CLIENT_SIDE,
+        "api:risk-simulation-detail": CLIENT_SIDE,
     },
     payloads={
         ("risks:quantification", "post"): lambda target, matrix: Payload(dict(QUANT_INPUT)),

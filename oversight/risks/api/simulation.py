@@ -2,8 +2,9 @@
 the simulation runs (`/api/v1/risk-simulations/`, create, list, read; a run never changes once finished).
 
 Views parse input, call `risks.simulation` and serialize what `risks.selectors` returns; the maths'
-refusals come back as the one error body with the field at fault. Like the register, only the organisation's
-client roles see any of it (others get an empty list and 404s)."""
+refusals come back as the one error body with the field at fault. Like the register and the triggers, only the
+client side sees any of it: vendor staff and requesters get 403 before anything is read (`SeesRegister`), another
+organisation's inputs and runs are 404."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.api.serializers import ScopedPrimaryKeyRelatedField
 from oversight.quant import montecarlo
 from oversight.risks import selectors, simulation
+from oversight.risks.api.register import SeesRegister
 from oversight.risks.choices import RiskCategory
 from oversight.risks.models import Risk, RiskQuantification, SimulationRun
 from oversight.tenancy.selectors import vendor_list
@@ -103,7 +105,7 @@ class RiskQuantificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     """Each risk's yearly loss inputs (frequency and cost estimate); operators create or replace them."""
 
     serializer_class = QuantificationSerializer
-    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+    permission_classes = [IsAuthenticated, SeesRegister, ReadOnlyRolesCannotWrite]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -130,7 +132,7 @@ class SimulationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     """Monte Carlo runs over the register; a new run is queued and its status and progress can be polled."""
 
     serializer_class = SimulationListSerializer
-    permission_classes = [IsAuthenticated, ReadOnlyRolesCannotWrite]
+    permission_classes = [IsAuthenticated, SeesRegister, ReadOnlyRolesCannotWrite]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
