@@ -246,12 +246,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.notifications.channels.tasks.send_due_channel_deliveries",
         "schedule": 30.0,
     },
+    "risk-stalled-simulations": {"task": "oversight.risks.tasks.fail_stalled_simulations", "schedule": 300.0},
     # The facts' nightly safety net, 03:30 in Beijing (the events keep them current during the day).
     "facts-rebuild-recent": {
         "task": "oversight.facts.tasks.rebuild_recent_facts",
         "schedule": crontab(hour=19, minute=30),
     },
 }
+
+# A running risk simulation that reports no progress for this long is a dead worker's: the sweep marks it failed.
+RISK_SIMULATION_STALL_MINUTES = int(os.environ.get("RISK_SIMULATION_STALL_MINUTES", "15"))
 
 CACHES = {
     "default": (

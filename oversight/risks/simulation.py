@@ -6,18 +6,24 @@ keeps a snapshot of them on the run and queues the job (`risks.tasks.run_simulat
 embedded mode, on a Celery worker in production; ``docs/development/time-and-jobs.md``). The job
 (`simulation_execute`) moves the run to running, simulates with the run's seed (writing its progress as it goes),
 stores the result and moves it to finished — or to failed with the reason. A finished run never changes: the
-same snapshot and seed give the same numbers again (`simulation_inputs`).
+same snapshot and seed give the same numbers again (`simulation_inputs`). A run whose worker died stays "running"
+without progress; a periodic sweep (`simulations_fail_stalled`) marks it failed with a clear reason, and a failed
+run can be run again (`simulation_rerun`: a new run of the same snapshot and seed).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from oversight.audit.services import audit_record, row_delete, row_save_audited
 from oversight.audit.transitions import transition
@@ -229,7 +235,9 @@ def simulation_create(
         montecarlo.validate_run(risks, iterations, seed, None if appetite is None else float(appetite))
     except QuantInputError as exc:
         raise quant_error(exc) from exc
-    run = SimulationRun.objects.create(
+    return _queue(
+        actor=actor,
+        audit_after={"risks": len(risks), "correlated": correlation is not None},
         organisation_id=organisation_id,
         vendor=vendor,
         category=category or "",
@@ -238,14 +246,17 @@ def simulation_create(
         appetite=appetite,
         currency=currencies[0] if currencies else "CNY",
         inputs=snapshot,
-        created_by=actor,
-        created_at=clock.now(),
     )
+
+
+def _queue(*, actor, audit_after: dict, **fields) -> SimulationRun:
+    """Store a queued run, audit its request and hand it to the job once the transaction commits."""
+    run = SimulationRun.objects.create(created_by=actor, created_at=clock.now(), **fields)
     audit_record(
         actor=actor,
         action="risks.simulationrun.created",
         obj=run,
-        after={"iterations": iterations, "seed": str(seed), "risks": len(risks), "correlated": correlation is not None},
+        after={"iterations": run.iterations, "seed": str(run.seed), **audit_after},
     )
     from oversight.risks.tasks import run_simulation
 
@@ -254,16 +265,42 @@ def simulation_create(
     return run
 
 
+@transaction.atomic
+def simulation_rerun(*, actor, run: SimulationRun) -> SimulationRun:
+    """Queue a failed run again as a new run with the same inputs, seed and scope (the failed one stays as it is,
+    with its reason): what was asked for is computed, and gives the numbers that run would have given."""
+    permissions.require(permissions.may_create(actor), _("Your role cannot run risk simulations."))
+    if run.organisation_id != actor.organisation_id:
+        raise ApplicationError(_("Choose a simulation of your organisation."), code="quant_scope")
+    if run.status != SimulationStatus.FAILED:
+        raise ApplicationError(_("Only a failed simulation can be run again."), code="quant_rerun")
+    return _queue(
+        actor=actor,
+        audit_after={"rerun_of": run.pk},
+        organisation_id=run.organisation_id,
+        vendor_id=run.vendor_id,
+        category=run.category,
+        iterations=run.iterations,
+        seed=run.seed,
+        appetite=run.appetite,
+        currency=run.currency,
+        inputs=run.inputs,
+        rerun_of=run,
+    )
+
+
 def simulation_execute(*, run_id: int) -> SimulationRun | None:
     """The job: run a queued simulation once (a second delivery finds it started and does nothing)."""
     with transaction.atomic():
         run = SimulationRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status != SimulationStatus.QUEUED:
             return None
-        transition(run, machine=SIMULATION_MACHINE, action=SimulationAction.START, actor=None, lock=False)
+        transition(run, machine=SIMULATION_MACHINE, action=SimulationAction.START, actor=None, lock=False, apply=_beat)
 
     def progress(fraction: float) -> None:
-        SimulationRun.objects.filter(pk=run_id).update(progress=min(99, int(fraction * 100)))
+        SimulationRun.objects.filter(pk=run_id, status=SimulationStatus.RUNNING).update(
+            progress=min(99, int(fraction * 100)), heartbeat_at=clock.now()
+        )
 
     try:
         risks, correlation = simulation_inputs(run.inputs)
@@ -288,11 +325,22 @@ def simulation_execute(*, run_id: int) -> SimulationRun | None:
     )
 
 
+def _beat(run: SimulationRun, now) -> list[str]:
+    run.heartbeat_at = now
+    return ["heartbeat_at"]
+
+
 def _end(run: SimulationRun, action: str, audit_after: dict, *, result: dict | None = None, failure: str = ""):
-    """Finish or fail a running run with its result or reason (the one place a run's outcome is written)."""
+    """Finish or fail a running run with its result or reason (the one place a run's outcome is written).
+
+    A worker that was presumed dead and swept (`simulations_fail_stalled`) finds its run failed: it leaves it so."""
     with transaction.atomic():
+        locked = SimulationRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != SimulationStatus.RUNNING:
+            logger.warning("risk simulation %s ended after it was marked %s; left as it is", run.pk, locked.status)
+            return locked
         return transition(
-            run,
+            locked,
             machine=SIMULATION_MACHINE,
             action=action,
             actor=None,
@@ -304,3 +352,43 @@ def _end(run: SimulationRun, action: str, audit_after: dict, *, result: dict | N
 def _finish(run: SimulationRun, now, *, result: dict | None = None, failure: str = "") -> list[str]:
     run.result, run.failure, run.finished_at, run.progress = result, failure, now, 100
     return ["result", "failure", "finished_at", "progress"]
+
+
+#: Stored as the reason of a run whose worker stopped reporting (English, like every stored reason; the page
+#: translates it).
+STALLED_REASON = gettext_noop(
+    "The job running this simulation stopped reporting progress (its worker probably stopped), so the run was "
+    "marked failed. Run it again."
+)
+
+
+def simulations_fail_stalled(*, now=None, minutes: int | None = None) -> int:
+    """Mark failed every running run with no progress for `minutes` (the setting RISK_SIMULATION_STALL_MINUTES),
+    with a clear reason, so it can be run again. Safe to run twice or at the same time as a live worker: each run
+    is re-read under its lock and only a run still running and still silent is failed. Returns how many."""
+    now = now or clock.now()
+    minutes = settings.RISK_SIMULATION_STALL_MINUTES if minutes is None else minutes
+    cutoff = now - dt.timedelta(minutes=minutes)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    failed = 0
+    for pk in SimulationRun.objects.filter(silent, status=SimulationStatus.RUNNING).values_list("pk", flat=True):
+        with transaction.atomic():
+            run = SimulationRun.objects.select_for_update().filter(silent, pk=pk, status=SimulationStatus.RUNNING)
+            run = run.first()
+            if run is None:
+                continue  # it reported progress or ended meanwhile
+            last = run.heartbeat_at or run.created_at
+            transition(
+                run,
+                machine=SIMULATION_MACHINE,
+                action=SimulationAction.FAIL,
+                actor=None,
+                lock=False,
+                at=now,
+                apply=lambda obj, at: _finish(obj, at, failure=STALLED_REASON),
+                audit_after={"failure": STALLED_REASON, "silent_since": last.isoformat()},
+            )
+            failed += 1
+    if failed:
+        logger.warning("%s stalled risk simulation(s) marked failed", failed)
+    return failed

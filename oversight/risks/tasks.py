@@ -30,3 +30,11 @@ def run_simulation(run_id: int) -> str:
 
     run = simulation_execute(run_id=run_id)
     return run.status if run is not None else "skipped"
+
+
+@shared_task(name="oversight.risks.tasks.fail_stalled_simulations")
+def fail_stalled_simulations() -> int:
+    """Mark failed the running simulations whose worker stopped reporting progress (they can be run again)."""
+    from oversight.risks.simulation import simulations_fail_stalled
+
+    return simulations_fail_stalled()

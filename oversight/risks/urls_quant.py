@@ -11,5 +11,6 @@ urlpatterns = [
     path("simulations/", views.SimulationListView.as_view(), name="simulation_list"),
     path("simulations/new/", views.SimulationCreateView.as_view(), name="simulation_create"),
     path("simulations/<int:pk>/", views.SimulationDetailView.as_view(), name="simulation_detail"),
+    path("simulations/<int:pk>/rerun/", views.SimulationRerunView.as_view(), name="simulation_rerun"),
     path("simulations/<int:pk>/progress/", views.SimulationProgressView.as_view(), name="simulation_progress"),
 ]

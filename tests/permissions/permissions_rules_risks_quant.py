@@ -3,9 +3,9 @@ simulation runs (issue 10 "Quantification"; the register's visibility).
 
 Rules: the organisation's client roles (administrators, supervisors, executives, auditors) see its risks' inputs
 and its runs; vendor staff and requesters are refused the pages and the API (403, as the register and the
-triggers), another organisation's risks and runs are 404. Client administrators and supervisors write. The risks (model key "risk", with their secret titles, which a
-run's page names) are built by the register's rules file; this one quantifies every one of them and runs one
-simulation per organisation.
+triggers), another organisation's risks and runs are 404. Client administrators and supervisors write. The risks
+(model key "risk", with their secret titles, which a run's page names) are built by the register's rules file;
+this one quantifies every one of them and runs one simulation per organisation.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ describe_app(
         "risks:correlations": "risk",
         "risks:simulation_detail": "simulation_run",
         "risks:simulation_progress": "simulation_run",
+        "risks:simulation_rerun": "simulation_run",
     },
     gates={
         "risks:quantification": CLIENT_SIDE,
@@ -101,10 +102,12 @@ describe_app(
         "risks:simulation_create": OPERATORS,
         "risks:simulation_detail": CLIENT_SIDE,
         "risks:simulation_progress": CLIENT_SIDE,
+        "risks:simulation_rerun": CLIENT_SIDE,
         "api:risk-quantification-list": CLIENT_SIDE,
         "api:risk-quantification-detail": CLIENT_SIDE,
         "api:risk-simulation-list": CLIENT_SIDE,
         "api:risk-simulation-detail": CLIENT_SIDE,
+        "api:risk-simulation-rerun": CLIENT_SIDE,
     },
     payloads={
         ("risks:quantification", "post"): lambda target, matrix: Payload(dict(QUANT_INPUT)),
@@ -116,5 +119,7 @@ describe_app(
             {"risk": next(iter(matrix.objects["risk"].values())).pk, **QUANT_INPUT}, json=True
         ),
         ("api:risk-simulation-list", "post"): lambda target, matrix: Payload({"seed": 3}, json=True),
+        ("risks:simulation_rerun", "post"): lambda target, matrix: Payload({}),
+        ("api:risk-simulation-rerun", "post"): lambda target, matrix: Payload({}, json=True),
     },
 )

@@ -47,7 +47,7 @@ def test_vendor_staff_and_requesters_get_403_on_quantification_objects_and_write
     assert client.get(f"/api/v1/risk-quantifications/{q.pk}/").status_code == 403
     assert client.get(f"/api/v1/risk-simulations/{run.pk}/").status_code == 403
     assert client.get(f"/api/v1/risks/{risk.pk}/").status_code == 403
-    data = {"risk": risk.pk, "frequency": "bernoulli", "rate": "0.5", "severity": "pert", "low": 1, "mode": 2, "high": 3}
+    data = {"risk": risk.pk, "frequency": "bernoulli", "rate": "0.5", "severity": "pert", "low": 1, "high": 3}
     assert client.post("/api/v1/risk-quantifications/", data, format="json").status_code == 403
     assert client.post("/api/v1/risk-simulations/", {"seed": 1}, format="json").status_code == 403
     assert SimulationRun.objects.count() == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -77,7 +78,7 @@ class SimulationListSerializer(serializers.ModelSerializer):
 
 class SimulationDetailSerializer(SimulationListSerializer):
     class Meta(SimulationListSerializer.Meta):
-        fields = [*SimulationListSerializer.Meta.fields, "failure", "inputs", "result"]
+        fields = [*SimulationListSerializer.Meta.fields, "failure", "heartbeat_at", "rerun_of", "inputs", "result"]
         read_only_fields = fields
 
 
@@ -159,3 +160,18 @@ class SimulationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         run = simulation.simulation_create(actor=request.user, **data)
         run = selectors.simulation_get(user=request.user, pk=run.pk)
         return Response(SimulationDetailSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Run a failed risk simulation again"),
+        description=_(
+            "Queues a new run with the failed run's inputs, seed and scope (the failed run keeps its reason), e.g. "
+            "after its worker stopped and the sweep marked it failed."
+        ),
+        request=None,
+        responses={201: SimulationDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def rerun(self, request: Request, pk=None) -> Response:
+        again = simulation.simulation_rerun(actor=request.user, run=self.get_object())
+        again = selectors.simulation_get(user=request.user, pk=again.pk)
+        return Response(SimulationDetailSerializer(again).data, status=status.HTTP_201_CREATED)

@@ -125,6 +125,11 @@ class SimulationRun(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Set when the job starts and at every progress report: a running run silent for too long is a dead worker's.
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    rerun_of = models.ForeignKey(
+        "self", verbose_name=_("run again from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("risk simulation")

@@ -261,7 +261,23 @@ class SimulationDetailView(ClientRolesOnly, View):
         }
         if run.status == SimulationStatus.FINISHED and run.result:
             context["r"] = result_context(run)
+        context["may_rerun"] = run.status == SimulationStatus.FAILED and permissions.may_create(request.user)
         return render(request, "risks/simulation_detail.html", context)
+
+
+class SimulationRerunView(ClientRolesOnly, View):
+    """`/risks/simulations/<pk>/rerun/` (POST): run a failed simulation again (a new run, same inputs and seed)."""
+
+    def post(self, request, pk):
+        run = selectors.simulation_get(user=request.user, pk=pk)
+        _require_run(request.user)
+        try:
+            again = simulation.simulation_rerun(actor=request.user, run=run)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect(run)
+        messages.success(request, _("The simulation was queued again."))
+        return redirect(again)
 
 
 class SimulationProgressView(ClientRolesOnly, View):
