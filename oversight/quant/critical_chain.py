@@ -96,3 +96,168 @@ def fever_zone(consumed_share: Decimal, complete_share: Decimal, zones: FeverZon
     if consumed_share >= zones.yellow_at(complete_share):
         return ZONE_YELLOW
     return ZONE_GREEN
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Planning the chain from per-task durations (aggressive ≈ 50 % and safe ≈ 90 % estimates)
+#
+# The chain is the longest path of aggressive durations through the finish-to-start network (resources are not
+# levelled: two chain tasks sharing a person are not serialised here). Every buffer is sized by the root square
+# error method (Newbold 1998, "Project Management in the Fast Lane", ch. 5; Leach 2014, "Critical Chain Project
+# Management", 3rd ed., §6): the safety cut from each task of the chain is pooled as
+#
+#     buffer = √ Σ (safe − aggressive)²
+#
+# For every point where a task off the chain is a predecessor of a chain task, a feeding chain is the longest
+# aggressive path of off-chain tasks ending at that predecessor; its feeding buffer is the same formula over its
+# tasks, and it is planned to finish a feeding buffer before the chain task it joins starts.
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task of the network: its aggressive and safe durations (working days) and its predecessors' keys."""
+
+    key: str
+    aggressive: Decimal
+    safe: Decimal
+    predecessors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedingChain:
+    """A chain of off-chain tasks joining the critical chain before the chain task ``joins``."""
+
+    tasks: tuple[str, ...]
+    joins: str
+    length: Decimal
+    buffer: Decimal
+    join_at: Decimal  # the chain task's planned start (working days from the plan's start)
+
+    @property
+    def planned_finish(self) -> Decimal:
+        """Where the feeding chain is planned to end: one feeding buffer before the chain task it joins."""
+        return self.join_at - self.buffer
+
+    @property
+    def planned_start(self) -> Decimal:
+        return self.planned_finish - self.length
+
+
+@dataclass(frozen=True)
+class ChainPlan:
+    """The critical chain (task keys in order), its aggressive length, the project buffer and the feeding chains."""
+
+    chain: tuple[str, ...]
+    length: Decimal
+    buffer: Decimal
+    feeding: tuple[FeedingChain, ...]
+    early_start: dict[str, Decimal]
+
+
+def rse_buffer(tasks) -> Decimal:
+    """Root square error buffer √Σ(safe − aggressive)² of the given tasks (Decimal, 28 digits)."""
+    return sum(((t.safe - t.aggressive) ** 2 for t in tasks), ZERO).sqrt()
+
+
+def _check_tasks(tasks: dict[str, Task]) -> list[str]:
+    """Validate the network and return its keys in a topological order (ties by key)."""
+    for t in tasks.values():
+        if t.aggressive <= 0:
+            raise ValueError(f"task {t.key}: the aggressive duration must be positive")
+        if t.safe < t.aggressive:
+            raise ValueError(f"task {t.key}: the safe duration must not be below the aggressive one")
+        unknown = [p for p in t.predecessors if p not in tasks]
+        if unknown:
+            raise ValueError(f"task {t.key}: unknown predecessor {unknown[0]}")
+    order: list[str] = []
+    done: set[str] = set()
+    waiting = sorted(tasks)
+    while waiting:
+        ready = [k for k in waiting if all(p in done for p in tasks[k].predecessors)]
+        if not ready:
+            raise ValueError("the dependencies form a cycle")
+        order.extend(ready)
+        done.update(ready)
+        waiting = [k for k in waiting if k not in done]
+    return order
+
+
+def _longest_back(end: str, tasks: dict[str, Task], finish: dict[str, Decimal], allowed) -> list[str]:
+    """Walk back from ``end`` through allowed predecessors, always to the one finishing last (ties: lowest key)."""
+    path = [end]
+    while True:
+        previous = [p for p in tasks[path[-1]].predecessors if allowed(p)]
+        if not previous:
+            return path[::-1]
+        path.append(max(sorted(previous), key=lambda p: finish[p]))
+
+
+def plan_chain(tasks) -> ChainPlan:
+    """Schedule the network as early as possible on aggressive durations and find the chain, its project buffer
+    and its feeding chains with their buffers (all in working days from the plan's start)."""
+    by_key = {t.key: t for t in tasks}
+    if not by_key:
+        raise ValueError("a critical chain needs at least one task")
+    order = _check_tasks(by_key)
+    start: dict[str, Decimal] = {}
+    finish: dict[str, Decimal] = {}
+    for key in order:
+        start[key] = max((finish[p] for p in by_key[key].predecessors), default=ZERO)
+        finish[key] = start[key] + by_key[key].aggressive
+    last = max(sorted(by_key), key=lambda k: finish[k])
+    chain = _longest_back(last, by_key, finish, lambda p: True)
+    on_chain = set(chain)
+    feeding = []
+    for joined in chain:
+        for p in sorted(by_key[joined].predecessors):
+            if p in on_chain:
+                continue
+            path = _longest_back(p, by_key, finish, lambda q: q not in on_chain)
+            members = [by_key[k] for k in path]
+            feeding.append(
+                FeedingChain(
+                    tasks=tuple(path),
+                    joins=joined,
+                    length=sum((t.aggressive for t in members), ZERO),
+                    buffer=rse_buffer(members),
+                    join_at=start[joined],
+                )
+            )
+    return ChainPlan(
+        chain=tuple(chain),
+        length=finish[last],
+        buffer=rse_buffer(by_key[k] for k in chain),
+        feeding=tuple(feeding),
+        early_start=start,
+    )
+
+
+def remaining_of(keys, remaining: dict[str, Decimal], tasks) -> Decimal:
+    """Remaining duration of a chain: the sum of its tasks' remaining durations (a task not reported keeps its
+    aggressive duration; the tasks of a chain follow each other)."""
+    by_key = {t.key: t for t in tasks}
+    return sum((remaining.get(k, by_key[k].aggressive) for k in keys), ZERO)
+
+
+def chain_status(
+    *, length: Decimal, buffer: Decimal, start: Decimal, now: Decimal, remaining: Decimal, finished_at=None
+) -> BufferStatus:
+    """Buffer status of a chain planned to start at ``start`` (working days from the plan's start) seen at ``now``:
+    elapsed counts from its planned start (nothing before it), so a chain projected to end after its planned end
+    eats its buffer. A finished chain (nothing remaining) stops its clock when it finished (``finished_at``), so
+    its buffer use stays what it was then."""
+    clock = finished_at if remaining == 0 and finished_at is not None else now
+    return buffer_status(chain_length=length, buffer=buffer, elapsed=max(ZERO, clock - start), remaining=remaining)
+
+
+def feeding_status(feeding: FeedingChain, *, now: Decimal, remaining: Decimal, finished_at=None) -> BufferStatus:
+    """Buffer status of a feeding chain (see `chain_status`)."""
+    return chain_status(
+        length=feeding.length,
+        buffer=feeding.buffer,
+        start=feeding.planned_start,
+        now=now,
+        remaining=remaining,
+        finished_at=finished_at,
+    )
