@@ -38,7 +38,7 @@ from oversight.portfolio.api.views import (
     QualificationViewSet,
 )
 from oversight.problems.api.views import KnownErrorViewSet, ProblemSuggestionViewSet, ProblemViewSet
-from oversight.projects.api.views import BaselineViewSet, ProjectViewSet
+from oversight.projects.api.views import BaselineViewSet, MilestoneViewSet, ProjectViewSet, WorkPackageViewSet
 from oversight.reports.api.dashboard import VendorDashboardViewSet
 from oversight.reports.api.reports import ServiceReportViewSet
 from oversight.reports.api.schedules import ReportDeliveryViewSet, ReportScheduleViewSet
@@ -134,6 +134,8 @@ router.register("risk-quantifications", RiskQuantificationViewSet, basename="ris
 router.register("risk-simulations", SimulationRunViewSet, basename="risk-simulation")
 router.register("vendor-states", VendorStateViewSet, basename="vendor-state")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("project-work-packages", WorkPackageViewSet, basename="project-work-package")
+router.register("project-milestones", MilestoneViewSet, basename="project-milestone")
 router.register("project-baselines", BaselineViewSet, basename="project-baseline")
 router.register("improvements", ImprovementViewSet, basename="improvement")
 router.register("meeting-plans", PlanViewSet, basename="meeting-plan")

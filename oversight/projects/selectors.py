@@ -43,12 +43,8 @@ def project_list(*, user) -> QuerySet[Project]:
 
 def project_get(*, user, pk) -> Project:
     """One visible project, or 404 (never 403: nobody learns that an invisible one exists)."""
-    try:
-        return restrict(
-            Project.objects.select_related(*LIST_RELATED, "contract", "calendar", "organisation"), user
-        ).get(pk=pk)
-    except (Project.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    related = Project.objects.select_related(*LIST_RELATED, "contract", "calendar", "organisation")
+    return _get(restrict(related, user), pk)
 
 
 def work_packages(*, user, project: Project) -> QuerySet[WorkPackage]:
@@ -72,10 +68,7 @@ def baselines(*, user, project: Project) -> QuerySet[Baseline]:
 
 def baseline_get(*, user, pk) -> Baseline:
     """One visible baseline, or 404."""
-    try:
-        return restrict(Baseline.objects.select_related("project"), user).get(pk=pk)
-    except (Baseline.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return _get(restrict(Baseline.objects.select_related("project"), user), pk)
 
 
 def progress_records(*, user, project: Project) -> QuerySet[ProgressRecord]:
@@ -102,10 +95,7 @@ def settlement_links(*, user, project: Project) -> QuerySet[SettlementLink]:
 
 def settlement_link_get(*, user, pk) -> SettlementLink:
     """One visible attribution, or 404."""
-    try:
-        return restrict(SettlementLink.objects.select_related("project"), user).get(pk=pk)
-    except (SettlementLink.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return _get(restrict(SettlementLink.objects.select_related("project"), user), pk)
 
 
 def snapshots(*, user, project: Project) -> QuerySet[Snapshot]:
@@ -121,6 +111,23 @@ def snapshots_between(*, user, start: dt.date, end: dt.date) -> QuerySet[Snapsho
 def work_package_list(*, user) -> QuerySet[WorkPackage]:
     """Every work package the user may see (the API's scoped choices; the service checks the project)."""
     return restrict(WorkPackage.objects.all(), user)
+
+
+def work_package_get(*, user, pk) -> WorkPackage:
+    """A work package the user may see (with its project), else 404."""
+    return _get(restrict(WorkPackage.objects.select_related("project"), user), pk)
+
+
+def milestone_get(*, user, pk) -> Milestone:
+    """A milestone the user may see (with its project), else 404."""
+    return _get(restrict(Milestone.objects.select_related("project", "work_package"), user), pk)
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def milestone_list(*, user) -> QuerySet[Milestone]:

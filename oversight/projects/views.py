@@ -358,3 +358,123 @@ class ProgressRecordView(RoleRequiredMixin, View):
             return project_page(request, project, status=exc.status_code)
         messages.success(request, _("Progress recorded."))
         return redirect(project)
+
+
+# --- changing and deleting the plan (work packages, milestones) --------------------------------------------------
+
+
+def _plan_form_page(request, *, form, title, item, project, status=200):
+    context = {"form": form, "title": title, "item": item, "project": project}
+    return render(request, "projects/plan_item_form.html", context, status=status)
+
+
+def _plan_changes(data: dict, fields) -> dict:
+    """The form's values for the service (blank optional numbers are zero, never None)."""
+    changes = {name: data[name] for name in fields if name in data}
+    for name in ("units_total", "budget"):
+        if name in changes and changes[name] is None:
+            changes[name] = 0
+    return changes
+
+
+class WorkPackageEditView(RoleRequiredMixin, View):
+    """`/projects/work-packages/<pk>/edit/`: change a work package of the plan."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def _form(self, request, package, data=None):
+        others = selectors.work_packages(user=request.user, project=package.project).exclude(pk=package.pk)
+        initial = {name: getattr(package, name) for name in services.PACKAGE_FIELDS if name != "depends_on"}
+        initial["depends_on"] = list(package.depends_on.all())
+        return WorkPackageForm(data, packages=others, initial=initial)
+
+    def _page(self, request, package, form, status=200):
+        title = _("Change work package %(code)s") % {"code": package.code}
+        return _plan_form_page(request, form=form, title=title, item=package, project=package.project, status=status)
+
+    def get(self, request, pk):
+        package = selectors.work_package_get(user=request.user, pk=pk)
+        return self._page(request, package, self._form(request, package))
+
+    def post(self, request, pk):
+        package = selectors.work_package_get(user=request.user, pk=pk)
+        form = self._form(request, package, request.POST)
+        if not form.is_valid():
+            return self._page(request, package, form, status=400)
+        try:
+            services.work_package_update(
+                actor=request.user, package=package, **_plan_changes(form.cleaned_data, services.PACKAGE_FIELDS)
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self._page(request, package, form, status=exc.status_code)
+        messages.success(request, _("Work package changed. The figures follow once a re-baseline is approved."))
+        return redirect(package.project)
+
+
+class WorkPackageDeleteView(RoleRequiredMixin, View):
+    """`/projects/work-packages/<pk>/delete/` (POST): delete a work package nothing refers to yet."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def post(self, request, pk):
+        package = selectors.work_package_get(user=request.user, pk=pk)
+        try:
+            services.work_package_delete(actor=request.user, package=package)
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("Work package deleted."))
+        return redirect(package.project)
+
+
+class MilestoneEditView(RoleRequiredMixin, View):
+    """`/projects/milestones/<pk>/edit/`: change a milestone of the plan."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def _form(self, request, milestone, data=None):
+        packages = selectors.work_packages(user=request.user, project=milestone.project)
+        initial = {name: getattr(milestone, name) for name in services.MILESTONE_FIELDS}
+        return MilestoneForm(data, packages=packages, initial=initial)
+
+    def _page(self, request, milestone, form, status=200):
+        title = _("Change milestone %(name)s") % {"name": milestone.localized_name}
+        return _plan_form_page(
+            request, form=form, title=title, item=milestone, project=milestone.project, status=status
+        )
+
+    def get(self, request, pk):
+        milestone = selectors.milestone_get(user=request.user, pk=pk)
+        return self._page(request, milestone, self._form(request, milestone))
+
+    def post(self, request, pk):
+        milestone = selectors.milestone_get(user=request.user, pk=pk)
+        form = self._form(request, milestone, request.POST)
+        if not form.is_valid():
+            return self._page(request, milestone, form, status=400)
+        try:
+            services.milestone_update(
+                actor=request.user, milestone=milestone, **_plan_changes(form.cleaned_data, services.MILESTONE_FIELDS)
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self._page(request, milestone, form, status=exc.status_code)
+        messages.success(request, _("Milestone changed. The figures follow once a re-baseline is approved."))
+        return redirect(milestone.project)
+
+
+class MilestoneDeleteView(RoleRequiredMixin, View):
+    """`/projects/milestones/<pk>/delete/` (POST): delete a milestone no baseline holds and nobody reached."""
+
+    allowed_roles = CLIENT_OPERATORS
+
+    def post(self, request, pk):
+        milestone = selectors.milestone_get(user=request.user, pk=pk)
+        try:
+            services.milestone_delete(actor=request.user, milestone=milestone)
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("Milestone deleted."))
+        return redirect(milestone.project)

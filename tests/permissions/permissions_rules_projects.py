@@ -2,9 +2,10 @@
 
 Rules (issue 10 "Project monitoring", the projects app's stated design): the client side of the organisation sees
 every project; vendor staff only their own vendor's; requesters and other organisations none; every part is seen
-with its project. Client administrators and supervisors plan, transition, enter costs and attribute settlement
-lines; the vendor owner and the vendor's manager (and the client's operators) report progress and request a
-re-baseline; only a client supervisor decides a baseline.
+with its project. Client administrators and supervisors plan (add, change and delete work packages and
+milestones), transition, enter costs and attribute settlement lines; the vendor owner and the vendor's manager
+(and the client's operators) report progress and request a re-baseline; only a client supervisor decides a
+baseline.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _key(instance: str) -> str:
 
 def build(matrix: Matrix) -> None:
     world = matrix.world
-    projects, baselines, links = {}, {}, {}
+    projects, baselines, links, packages, milestones = {}, {}, {}, {}, {}
     for instance, (vendor_attr, org) in PROJECTS.items():
         actor = matrix.users["foreign_admin" if org == "X" else "client_supervisor"]
         calendar = (
@@ -66,6 +67,10 @@ def build(matrix: Matrix) -> None:
             planned_finish=today + dt.timedelta(days=10),
             budget=Decimal(1000),
         )
+        milestones[instance] = services.milestone_create(
+            actor=actor, project=project, name=secret(key, "Milestone"), planned_date=today + dt.timedelta(days=5)
+        )
+        packages[instance] = package
         project = services.project_transition(actor=actor, project=project, action="start")
         services.progress_record(
             actor=actor,
@@ -88,6 +93,8 @@ def build(matrix: Matrix) -> None:
     matrix.objects["project"] = projects
     matrix.objects["project_baseline"] = baselines
     matrix.objects["project_settlement_link"] = links
+    matrix.objects["project_work_package"] = packages
+    matrix.objects["project_milestone"] = milestones
 
 
 def sees_project(matrix: Matrix, role: str, project) -> bool:
@@ -102,7 +109,7 @@ def words(matrix: Matrix, role: str) -> dict[str, str]:
     out = {}
     for instance, project in matrix.objects["project"].items():
         if not sees_project(matrix, role, project):
-            for what in ("Name", "Desc", "Package"):
+            for what in ("Name", "Desc", "Package", "Milestone"):
                 out[secret(_key(instance), what)] = f"project {instance}"
     return out
 
@@ -121,12 +128,20 @@ def _today(target, matrix) -> str:
 
 describe_app(
     "projects",
-    models={"project": Project, "project_baseline": Baseline, "project_settlement_link": SettlementLink},
+    models={
+        "project": Project,
+        "project_baseline": Baseline,
+        "project_settlement_link": SettlementLink,
+        "project_work_package": WorkPackage,
+        "project_milestone": Milestone,
+    },
     build=build,
     rules={
         "project": sees_project,
         "project_baseline": lambda matrix, role, b: sees_project(matrix, role, b.project),
         "project_settlement_link": lambda matrix, role, link: sees_project(matrix, role, link.project),
+        "project_work_package": lambda matrix, role, package: sees_project(matrix, role, package.project),
+        "project_milestone": lambda matrix, role, milestone: sees_project(matrix, role, milestone.project),
     },
     words=words,
     tables=(Project, WorkPackage, Milestone, Baseline, ProgressRecord, CostEntry, SettlementLink, Snapshot),
@@ -141,6 +156,10 @@ describe_app(
         "projects:baseline_request": "project",
         "projects:link_delete": "project_settlement_link",
         "projects:baseline_decide": "project_baseline",
+        "projects:work_package_edit": "project_work_package",
+        "projects:work_package_delete": "project_work_package",
+        "projects:milestone_edit": "project_milestone",
+        "projects:milestone_delete": "project_milestone",
     },
     gates={
         "projects:list": READERS,
@@ -149,6 +168,10 @@ describe_app(
         "projects:transition": OPERATORS,
         "projects:work_package_create": OPERATORS,
         "projects:milestone_create": OPERATORS,
+        "projects:work_package_edit": OPERATORS,
+        "projects:work_package_delete": OPERATORS,
+        "projects:milestone_edit": OPERATORS,
+        "projects:milestone_delete": OPERATORS,
         "projects:cost_create": OPERATORS,
         "projects:link_create": OPERATORS,
         "projects:link_delete": OPERATORS,
@@ -167,6 +190,9 @@ describe_app(
         "api:project-settlement-lines": READERS,
         "api:project-baseline-detail": READERS,
         "api:project-baseline-decide": READERS,
+        "api:project-milestones": READERS,
+        "api:project-work-package-detail": READERS,
+        "api:project-milestone-detail": READERS,
     },
     action_kwargs={("api:project-transition", "transition"): tuple(ProjectAction.values)},
     payloads={
@@ -233,5 +259,27 @@ describe_app(
             lambda t, m: {"line": m.objects["statement"]["A.V1"].lines.order_by("position").last().pk, "share": "0.1"}
         ),
         ("api:project-baseline-decide", "post"): _json(lambda t, m: {"action": "reject", "note": "PmxApiNo"}),
+        ("projects:work_package_edit", "post"): _form(
+            lambda t, m: {
+                "code": "1",
+                "name": "PmxEdited",
+                "planned_start": _today(t, m),
+                "planned_finish": _today(t, m),
+                "budget": "1000",
+                "ev_method": "percent",
+            }
+        ),
+        ("projects:work_package_delete", "post"): _form({}),
+        ("projects:milestone_edit", "post"): _form(
+            lambda t, m: {"name": "PmxEditedMilestone", "planned_date": _today(t, m), "weight": "1"}
+        ),
+        ("projects:milestone_delete", "post"): _form({}),
+        ("api:project-milestones", "post"): _json(
+            lambda t, m: {"name": "PmxApiMilestone", "planned_date": _today(t, m)}
+        ),
+        ("api:project-work-package-detail", "patch"): _json(lambda t, m: {"name": "PmxApiEdited"}),
+        ("api:project-work-package-detail", "delete"): _json(lambda t, m: {}),
+        ("api:project-milestone-detail", "patch"): _json(lambda t, m: {"name": "PmxApiEdited"}),
+        ("api:project-milestone-detail", "delete"): _json(lambda t, m: {}),
     },
 )

@@ -126,3 +126,6 @@ def started(world, planned):
         actor=world.users["client_supervisor"], project=planned.project, action="start"
     )
     return planned
+
+
+from tests.api.conftest import api  # noqa: E402, F401 - fixture

@@ -11,7 +11,15 @@ from oversight.contracts.selectors import contract_list
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
 from oversight.projects import permissions, selectors
 from oversight.projects.choices import PROJECT_MACHINE, EvMethod, ProjectKind
-from oversight.projects.models import Baseline, CostEntry, Project, SettlementLink, Snapshot, WorkPackage
+from oversight.projects.models import (
+    Baseline,
+    CostEntry,
+    Milestone,
+    Project,
+    SettlementLink,
+    Snapshot,
+    WorkPackage,
+)
 from oversight.tenancy.selectors import user_list, vendor_list
 
 # ---------------------------------------------------------------- output
@@ -156,6 +164,15 @@ class WorkPackageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MilestoneSerializer(serializers.ModelSerializer):
+    """A milestone as planned now, with the date it was reached."""
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "project", "name", "name_en", "planned_date", "weight", "work_package", "reached_on"]
+        read_only_fields = fields
+
+
 class BaselineSerializer(serializers.ModelSerializer):
     """A baseline with its plan, reason and decision."""
 
@@ -256,6 +273,34 @@ class WorkPackageInputSerializer(StrictInputSerializer):
     ev_method = serializers.ChoiceField(choices=EvMethod.choices, required=False)
     units_total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
     depends_on = ScopedPrimaryKeyRelatedField(selectors.work_package_list, many=True, required=False)
+
+
+class WorkPackageChangeSerializer(WorkPackageInputSerializer):
+    """A change to a work package: any of its fields (those left out keep their value)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class MilestoneInputSerializer(StrictInputSerializer):
+    """A new milestone."""
+
+    name = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    planned_date = serializers.DateField()
+    weight = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal(0), required=False)
+    work_package = ScopedPrimaryKeyRelatedField(selectors.work_package_list, required=False, allow_null=True)
+
+
+class MilestoneChangeSerializer(MilestoneInputSerializer):
+    """A change to a milestone: any of its fields (those left out keep their value)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
 
 
 class ProgressLineInputSerializer(StrictInputSerializer):

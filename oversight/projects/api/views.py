@@ -13,7 +13,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -27,7 +33,7 @@ from oversight.core.rounding import round_money
 from oversight.projects import evaluation, selectors, services
 from oversight.projects.api import serializers as s
 from oversight.projects.choices import ProjectAction
-from oversight.projects.models import Project
+from oversight.projects.models import Milestone, Project, WorkPackage
 from oversight.tenancy.roles import is_client, is_vendor
 
 ERRORS = {
@@ -229,6 +235,23 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         packages = selectors.work_packages(user=request.user, project=project).prefetch_related("depends_on")
         return Response(s.WorkPackageSerializer(packages, many=True).data)
 
+    @extend_schema(methods=["get"], summary=_("Milestones"), responses={200: s.MilestoneSerializer(many=True)})
+    @extend_schema(
+        methods=["post"],
+        summary=_("Add a milestone"),
+        request=s.MilestoneInputSerializer,
+        responses={201: s.MilestoneSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="milestones", url_name="milestones")
+    def milestones(self, request: Request, pk=None) -> Response:
+        project = self.get_object()
+        if request.method == "POST":
+            milestone = services.milestone_create(
+                actor=request.user, project=project, **self._input(s.MilestoneInputSerializer)
+            )
+            return Response(s.MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+        return Response(s.MilestoneSerializer(selectors.milestones(user=request.user, project=project), many=True).data)
+
     @extend_schema(
         methods=["get"], summary=_("Progress records"), responses={200: s.ProgressRecordSerializer(many=True)}
     )
@@ -347,3 +370,86 @@ class BaselineViewSet(viewsets.GenericViewSet):
             note=serializer.validated_data["note"],
         )
         return Response(s.BaselineSerializer(decided).data)
+
+
+class _PlanItemViewSet(viewsets.GenericViewSet):
+    """Read, change (PATCH) and delete one node of a project's plan through its selector and services (the
+    subclass names them); the figures follow the baseline."""
+
+    permission_classes = [IsAuthenticated, SeesProjects, ReadOnlyRolesCannotWrite]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+    change_serializer: type[serializers.Serializer]
+    item: str  # the services' keyword for the object
+    getter = staticmethod(selectors.work_package_get)
+    updater = staticmethod(services.work_package_update)
+    deleter = staticmethod(services.work_package_delete)
+
+    def _get(self, pk):
+        return self.getter(user=self.request.user, pk=pk)
+
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(self.get_serializer(self._get(pk)).data)
+
+    def partial_update(self, request: Request, pk=None) -> Response:
+        obj = self._get(pk)
+        serializer = self.change_serializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        changed = self.updater(actor=request.user, **{self.item: obj}, **serializer.validated_data)
+        return Response(self.get_serializer(self._get(changed.pk)).data)
+
+    def destroy(self, request: Request, pk=None) -> Response:
+        self.deleter(actor=request.user, **{self.item: self._get(pk)})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary=_("Read a work package"), responses={200: s.WorkPackageSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        summary=_("Change a work package"),
+        description=_("Changes the plan as it stands now; the figures follow once a re-baseline is approved."),
+        request=s.WorkPackageChangeSerializer,
+        responses={200: s.WorkPackageSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(
+        summary=_("Delete a work package"),
+        description=_("Refused while a baseline, progress, costs, parts, milestones or successors refer to it."),
+        responses={204: None, **ERRORS},
+    ),
+)
+class WorkPackageViewSet(_PlanItemViewSet):
+    """A work package by id (`/api/v1/project-work-packages/<id>/`)."""
+
+    serializer_class = s.WorkPackageSerializer
+    change_serializer = s.WorkPackageChangeSerializer
+    item = "package"
+
+    def get_queryset(self):
+        return WorkPackage.objects.none()
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary=_("Read a milestone"), responses={200: s.MilestoneSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        summary=_("Change a milestone"),
+        description=_("Changes the plan as it stands now; the figures follow once a re-baseline is approved."),
+        request=s.MilestoneChangeSerializer,
+        responses={200: s.MilestoneSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(
+        summary=_("Delete a milestone"),
+        description=_("Refused while a baseline holds it or it was reported reached."),
+        responses={204: None, **ERRORS},
+    ),
+)
+class MilestoneViewSet(_PlanItemViewSet):
+    """A milestone by id (`/api/v1/project-milestones/<id>/`)."""
+
+    serializer_class = s.MilestoneSerializer
+    change_serializer = s.MilestoneChangeSerializer
+    item = "milestone"
+    getter = staticmethod(selectors.milestone_get)
+    updater = staticmethod(services.milestone_update)
+    deleter = staticmethod(services.milestone_delete)
+
+    def get_queryset(self):
+        return Milestone.objects.none()

@@ -1,10 +1,9 @@
-"""Writes to projects and their plan: open a project, change its details, add work packages and milestones,
-move it along its states (starting it sets the first baseline), request and decide re-baselines."""
+"""Writes to projects: open a project, change its details, move it along its states (starting it sets the first
+baseline), request and decide re-baselines. The plan's own writes (work packages, milestones) are in `plan`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -24,10 +23,8 @@ from oversight.projects.choices import (
     REPORTING_STATUSES,
     BaselineAction,
     BaselineStatus,
-    EvMethod,
     ProjectAction,
     ProjectKind,
-    ProjectStatus,
 )
 from oversight.projects.events import (
     BASELINE_APPROVED,
@@ -194,129 +191,6 @@ def project_update(*, actor, project: Project, expected_version: int | None = No
     if new:
         audit_record(actor=actor, action="projects.project.updated", obj=locked, before=old, after=new)
     return locked
-
-
-def _plan_editable(project: Project) -> None:
-    if project.status == ProjectStatus.CLOSED:
-        raise ApplicationError(_("A closed project's plan cannot change."))
-
-
-@transaction.atomic
-def work_package_create(
-    *,
-    actor,
-    project: Project,
-    code: str,
-    name: str,
-    planned_start: dt.date,
-    planned_finish: dt.date,
-    budget=0,
-    ev_method: str = EvMethod.PERCENT,
-    name_en: str = "",
-    parent: WorkPackage | None = None,
-    owner=None,
-    budget_hours=0,
-    units_total=0,
-    depends_on: Sequence[WorkPackage] = (),
-) -> WorkPackage:
-    """Add a node to the work breakdown. A package that has parts is a summary: its budget is theirs."""
-    permissions.require(permissions.may_manage(actor, project))
-    _plan_editable(project)
-    code, name = (code or "").strip(), (name or "").strip()
-    if not code or not name:
-        raise ApplicationError(_("Give the work package a WBS code and a name."))
-    if planned_start is None or planned_finish is None or planned_finish < planned_start:
-        raise ApplicationError(_("The planned finish must not be before the planned start."))
-    if ev_method not in EvMethod.values:
-        raise ApplicationError(_("Choose an earned-value method."))
-    budget = _decimal(budget, _("The budget"))
-    units_total = _decimal(units_total, _("The units planned"))
-    if budget < 0 or units_total < 0:
-        raise ApplicationError(_("The budget must not be negative."))
-    if ev_method == EvMethod.UNITS and units_total <= 0:
-        raise ApplicationError(_("A deliverable earned by units complete needs the number of units planned."))
-    if WorkPackage.objects.filter(project=project, code=code).exists():
-        raise ApplicationError(_("This WBS code is already used in the project."))
-    if parent is not None:
-        if parent.project_id != project.pk:
-            raise ApplicationError(_("The parent must be a work package of the same project."))
-        if parent.budget:
-            raise ApplicationError(_("The parent has a budget of its own: a summary's budget is the sum of its parts."))
-    predecessors = list(depends_on)
-    for other in predecessors:
-        if other.project_id != project.pk:
-            raise ApplicationError(_("A dependency must be a work package of the same project."))
-        if other.planned_finish >= planned_start:
-            raise ApplicationError(
-                _("“%(code)s” finishes on %(finish)s: a finish-to-start successor must start after it.")
-                % {"code": other.code, "finish": other.planned_finish}
-            )
-    if owner is not None and owner.organisation_id != project.organisation_id:
-        raise ApplicationError(_("The owner must belong to the project's organisation."))
-    package = WorkPackage.objects.create(
-        project=project,
-        parent=parent,
-        code=code,
-        name=name,
-        name_en=(name_en or "").strip(),
-        owner=owner,
-        planned_start=planned_start,
-        planned_finish=planned_finish,
-        budget=budget,
-        budget_hours=_decimal(budget_hours, _("The budget in hours")),
-        ev_method=ev_method,
-        units_total=units_total,
-    )
-    if predecessors:
-        package.depends_on.set(predecessors)
-    audit_record(
-        actor=actor,
-        action="projects.workpackage.created",
-        obj=package,
-        organisation=project.organisation,
-        after=model_snapshot(package) | {"depends_on": [p.pk for p in predecessors]},
-    )
-    return package
-
-
-@transaction.atomic
-def milestone_create(
-    *,
-    actor,
-    project: Project,
-    name: str,
-    planned_date: dt.date,
-    weight=1,
-    name_en: str = "",
-    work_package: WorkPackage | None = None,
-) -> Milestone:
-    """Add a milestone (weighted towards a deliverable earned by weighted milestones, if one is given)."""
-    permissions.require(permissions.may_manage(actor, project))
-    _plan_editable(project)
-    name = (name or "").strip()
-    if not name or planned_date is None:
-        raise ApplicationError(_("Give the milestone a name and a planned date."))
-    weight = _decimal(weight, _("The weight"))
-    if weight < 0:
-        raise ApplicationError(_("The weight must not be negative."))
-    if work_package is not None and work_package.project_id != project.pk:
-        raise ApplicationError(_("The deliverable must be a work package of the same project."))
-    milestone = Milestone.objects.create(
-        project=project,
-        work_package=work_package,
-        name=name,
-        name_en=(name_en or "").strip(),
-        planned_date=planned_date,
-        weight=weight,
-    )
-    audit_record(
-        actor=actor,
-        action="projects.milestone.created",
-        obj=milestone,
-        organisation=project.organisation,
-        after=model_snapshot(milestone),
-    )
-    return milestone
 
 
 def plan_snapshot(project: Project) -> dict:
