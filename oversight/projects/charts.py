@@ -1,9 +1,11 @@
 """The project page's charts, server-rendered SVG: the S-curve (PV, EV, AC and the EAC projection), the SPI/CPI
-trend and, in critical-chain mode, the fever chart. Figures come from the evaluation and the snapshots; nothing
-is computed here but positions."""
+trend and, in critical-chain mode, the fever charts of the project buffer and of each feeding buffer. Figures
+come from the evaluation and the snapshots; nothing is computed here but positions."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
@@ -68,7 +70,29 @@ def trend(snapshots) -> str:
     )
 
 
-def fever_chart(snapshots, zones: FeverZones, width: int = 320, height: int = 240) -> str:
+@dataclass(frozen=True)
+class FeverPoint:
+    """One status date of a feeding buffer, shaped like a snapshot for `fever_chart`."""
+
+    status_date: dt.date
+    buffer_consumed_share: Decimal
+    chain_complete_share: Decimal
+
+
+def feeding_fever_charts(snapshots, zones: FeverZones) -> list[tuple[str, str]]:
+    """One fever chart per feeding buffer (label, SVG), from the feeding buffers each snapshot kept."""
+    series: dict[str, list[FeverPoint]] = {}
+    for s in snapshots:
+        for f in s.feeding_buffers or []:
+            point = FeverPoint(s.status_date, Decimal(f["consumed_share"]), Decimal(f["complete_share"]))
+            series.setdefault(f["label"], []).append(point)
+    return [
+        (label, fever_chart(points, zones, title=_("Fever chart of the feeding buffer %(chain)s") % {"chain": label}))
+        for label, points in series.items()
+    ]
+
+
+def fever_chart(snapshots, zones: FeverZones, width: int = 320, height: int = 240, title=None) -> str:
     """Buffer consumed against chain complete, with the green, yellow and red zones and one point per date."""
     pad = 36
     w, h = width - 2 * pad, height - 2 * pad
@@ -85,7 +109,7 @@ def fever_chart(snapshots, zones: FeverZones, width: int = 320, height: int = 24
         coords = " ".join(f"{x(a):.1f},{y(b):.1f}" for a, b in points)
         return f'<polygon points="{coords}" fill="{colour}" />'
 
-    title = escape(_("Fever chart"))
+    title = escape(title or _("Fever chart"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{title}" '
         f'class="chart fever-chart">',

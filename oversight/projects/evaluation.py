@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from oversight.businesstime.engine import CalendarDataMissing, CalendarSpec
@@ -73,6 +73,48 @@ class MilestoneFigures(BilingualName):
     slippage_days: int
 
 
+@dataclass(frozen=True)
+class FeedingFigures:
+    """A feeding chain at the status date: its deliverables' codes, the chain deliverable it joins, its length and
+    buffer (working days), where its buffer stands and the fever-chart zone."""
+
+    codes: tuple[str, ...]
+    joins: str
+    length: Decimal
+    buffer: Decimal
+    status: critical_chain.BufferStatus
+    zone: str
+
+    @property
+    def label(self) -> str:
+        return f"{' → '.join(self.codes)} → {self.joins}"
+
+    @property
+    def zone_label(self) -> str:
+        return str(FeverZone(self.zone).label)
+
+    def stored(self) -> dict:
+        """As a snapshot keeps it (shares to four places, as text)."""
+        burn = self.status.burn_rate
+        return {
+            "label": self.label,
+            "buffer": str(self.buffer.quantize(Decimal("0.1"))),
+            "consumed_share": str(evm.index(self.status.consumed_share)),
+            "complete_share": str(evm.index(self.status.complete_share)),
+            "burn_rate": None if burn is None else str(evm.index(burn)),
+            "zone": self.zone,
+        }
+
+
+@dataclass(frozen=True)
+class ChainFigures:
+    """The critical chain derived from the deliverables' aggressive and safe durations (the baseline's)."""
+
+    codes: tuple[str, ...]
+    length: Decimal
+    buffer: Decimal
+
+
 @dataclass
 class Evaluation:
     """Every figure of a project at one status date, with what it was computed from."""
@@ -93,6 +135,8 @@ class Evaluation:
     milestones: list[MilestoneFigures] = field(default_factory=list)
     buffer: critical_chain.BufferStatus | None = None
     fever_zone: str = ""
+    chain: ChainFigures | None = None
+    feeding: list[FeedingFigures] = field(default_factory=list)
 
     @property
     def light_label(self) -> str:
@@ -243,7 +287,9 @@ def evaluate(project: Project, status_date: dt.date, *, baseline: Baseline | Non
         packages=_tree(plan, own),
         milestones=_milestones(plan, reached, status_date, spec),
     )
-    if project.critical_chain and project.chain_days and project.buffer_days:
+    if project.critical_chain and _chain_tasks(plan):
+        _derived_chain(evaluation, plan, progress, status_date, at)
+    elif project.critical_chain and project.chain_days and project.buffer_days:
         remaining = _remaining_at(project, status_date)
         if remaining is not None:
             evaluation.buffer = critical_chain.buffer_status(
@@ -256,6 +302,84 @@ def evaluate(project: Project, status_date: dt.date, *, baseline: Baseline | Non
                 evaluation.buffer.consumed_share, evaluation.buffer.complete_share, fever_zones_of(project)
             )
     return evaluation
+
+
+def _chain_tasks(plan: dict) -> list[critical_chain.Task]:
+    """The baseline's deliverables that have aggressive and safe durations, as the chain's tasks (keyed by id)."""
+    timed = {p["id"]: p for p in leaves(plan) if p.get("aggressive") and p.get("safe")}
+    return [
+        critical_chain.Task(
+            key=str(pk),
+            aggressive=Decimal(p["aggressive"]),
+            safe=Decimal(p["safe"]),
+            predecessors=tuple(str(d) for d in p.get("depends_on", []) if d in timed),
+        )
+        for pk, p in timed.items()
+    ]
+
+
+def _derived_chain(evaluation: Evaluation, plan: dict, progress: dict, status_date: dt.date, at: int) -> None:
+    """Critical-chain figures from the deliverables' durations: the chain, its project buffer and every feeding
+    buffer (root square error), each with its burn and zone (`oversight.quant.critical_chain`)."""
+    tasks = _chain_tasks(plan)
+    try:
+        chain = critical_chain.plan_chain(tasks)
+    except ValueError as exc:
+        why = {"why": exc}
+        raise ApplicationError(_("The critical chain cannot be planned from these durations: %(why)s") % why) from exc
+    codes = {str(p["id"]): p["code"] for p in leaves(plan)}
+    remaining = {str(pk): _remaining_of_line(line) for pk, line in progress.items()}
+    remaining = {k: v for k, v in remaining.items() if v is not None}
+    days = evaluation.days
+    finished = _finish_offsets(evaluation.project, status_date, days)
+    zones = fever_zones_of(evaluation.project)
+
+    def status(keys, *, length, buffer, start):
+        left = critical_chain.remaining_of(keys, remaining, tasks)
+        ends = [finished.get(k) for k in keys]
+        done_at = max(ends) if left == 0 and all(e is not None for e in ends) else None
+        return critical_chain.chain_status(
+            length=length, buffer=buffer, start=start, now=Decimal(at), remaining=left, finished_at=done_at
+        )
+
+    evaluation.chain = ChainFigures(tuple(codes[k] for k in chain.chain), chain.length, chain.buffer)
+    evaluation.buffer = status(chain.chain, length=chain.length, buffer=chain.buffer, start=Decimal(0))
+    evaluation.fever_zone = critical_chain.fever_zone(
+        evaluation.buffer.consumed_share, evaluation.buffer.complete_share, zones
+    )
+    for f in chain.feeding:
+        s = status(f.tasks, length=f.length, buffer=f.buffer, start=f.planned_start)
+        evaluation.feeding.append(
+            FeedingFigures(
+                codes=tuple(codes[k] for k in f.tasks),
+                joins=codes[f.joins],
+                length=f.length,
+                buffer=f.buffer,
+                status=s,
+                zone=critical_chain.fever_zone(s.consumed_share, s.complete_share, zones),
+            )
+        )
+
+
+def _remaining_of_line(line: ProgressLine) -> Decimal | None:
+    """A deliverable's remaining duration as reported: nothing once finished; None when not reported."""
+    if line.finished:
+        return Decimal(0)
+    return line.remaining_days
+
+
+def _finish_offsets(project: Project, status_date: dt.date, days: list[dt.date]) -> dict[str, Decimal]:
+    """Per deliverable, the working-day offset of the first status date it was reported finished."""
+    lines = (
+        ProgressLine.objects.filter(record__project=project, record__status_date__lte=status_date)
+        .filter(Q(finished=True) | Q(remaining_days=0))
+        .order_by("record__status_date")
+        .values_list("work_package_id", "record__status_date")
+    )
+    out: dict[str, Decimal] = {}
+    for pk, on in lines:
+        out.setdefault(str(pk), Decimal(sum(1 for d in days if d <= on)))
+    return out
 
 
 def _progress_at(project: Project, status_date: dt.date) -> dict[int, ProgressLine]:

@@ -58,6 +58,20 @@ class WorkPackageForm(forms.Form):
     budget = forms.DecimalField(label=_("Budget"), min_value=0, initial=0, **MONEY)
     ev_method = forms.ChoiceField(label=_("Earned-value method"), choices=EvMethod.choices)
     units_total = forms.DecimalField(label=_("Units planned"), min_value=0, required=False, decimal_places=2)
+    aggressive_days = forms.DecimalField(
+        label=_("Aggressive duration (working days)"),
+        min_value=Decimal("0.5"),
+        required=False,
+        decimal_places=1,
+        help_text=_("Critical-chain mode: the 50 % estimate."),
+    )
+    safe_days = forms.DecimalField(
+        label=_("Safe duration (working days)"),
+        min_value=Decimal("0.5"),
+        required=False,
+        decimal_places=1,
+        help_text=_("Critical-chain mode: the 90 % estimate."),
+    )
     depends_on = forms.ModelMultipleChoiceField(label=_("Starts after"), queryset=None, required=False)
 
     def __init__(self, *args, packages, **kwargs):
@@ -116,7 +130,8 @@ class BaselineRequestForm(forms.Form):
 
 def progress_form_fields(data, deliverables: list[dict], milestones) -> tuple[list[dict], dict]:
     """Parse the progress form's per-deliverable fields (``started_<id>``, ``finished_<id>``, ``percent_<id>``,
-    ``units_<id>``) and milestone checkboxes (``reached_<id>``); returns the lines and the milestones reached."""
+    ``units_<id>``, ``remaining_<id>``) and milestone checkboxes (``reached_<id>``); returns the lines and the
+    milestones reached."""
     lines = []
     for d in deliverables:
         pk = d["id"]
@@ -126,8 +141,9 @@ def progress_form_fields(data, deliverables: list[dict], milestones) -> tuple[li
             "finished": data.get(f"finished_{pk}") == "on",
             "percent_complete": (data.get(f"percent_{pk}") or "").strip() or None,
             "units_done": (data.get(f"units_{pk}") or "").strip() or None,
+            "remaining_days": (data.get(f"remaining_{pk}") or "").strip() or None,
         }
-        if line["started"] or line["finished"] or line["percent_complete"] or line["units_done"]:
+        if any(line[k] for k in ("started", "finished", "percent_complete", "units_done", "remaining_days")):
             lines.append(line)
     reached = {m.pk: None for m in milestones if data.get(f"reached_{m.pk}") == "on" and m.reached_on is None}
     return lines, reached

@@ -177,6 +177,13 @@ class WorkPackage(BilingualName, models.Model):
     units_total = models.DecimalField(
         _("units planned"), max_digits=12, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
     )
+    # Critical-chain mode: the 50 % (aggressive) and 90 % (safe) estimates; the buffers pool the difference.
+    aggressive_days = models.DecimalField(
+        _("aggressive duration (working days)"), **DAYS, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    safe_days = models.DecimalField(
+        _("safe duration (working days)"), **DAYS, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     depends_on = models.ManyToManyField(
         "self",
         verbose_name=_("starts after (finish-to-start)"),
@@ -365,6 +372,9 @@ class ProgressLine(models.Model):
     units_done = models.DecimalField(
         _("units done"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
+    remaining_days = models.DecimalField(
+        _("remaining duration (working days)"), **DAYS, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         verbose_name = _("progress line")
@@ -500,6 +510,8 @@ class Snapshot(models.Model):
     chain_complete_share = models.DecimalField(_("chain complete"), **INDEX, null=True, blank=True)
     burn_rate = models.DecimalField(_("buffer burn rate"), **INDEX, null=True, blank=True)
     fever_zone = models.CharField(_("fever-chart zone"), max_length=10, choices=FeverZone.choices, blank=True)
+    # Per feeding chain: its tasks, the chain task it joins, its buffer and where it stood (shares as text).
+    feeding_buffers = models.JSONField(_("feeding buffers"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("project snapshot")

@@ -125,6 +125,14 @@ def project_page(request, project, *, status: int = 200, forms: dict | None = No
             if project.critical_chain and snapshots
             else ""
         ),
+        "feeding_fevers": (
+            [
+                (label, mark_safe(svg))  # noqa: S308 - escaped SVG
+                for label, svg in charts.feeding_fever_charts(snapshots, evaluation.fever_zones_of(project))
+            ]
+            if project.critical_chain
+            else []
+        ),
         "packages": packages,
         "milestones": milestones,
         "baselines": list(selectors.baselines(user=user, project=project)),

@@ -64,7 +64,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Snapshot
-        fields = [*SNAPSHOT_FIGURES, "baseline", "computed_at"]
+        fields = [*SNAPSHOT_FIGURES, "feeding_buffers", "baseline", "computed_at"]
         read_only_fields = fields
 
 
@@ -159,6 +159,8 @@ class WorkPackageSerializer(serializers.ModelSerializer):
             "budget_hours",
             "ev_method",
             "units_total",
+            "aggressive_days",
+            "safe_days",
             "depends_on",
         ]
         read_only_fields = fields
@@ -225,6 +227,7 @@ class ProgressLineOutSerializer(serializers.Serializer):
     finished = serializers.BooleanField(read_only=True)
     percent_complete = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, allow_null=True)
     units_done = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
+    remaining_days = serializers.DecimalField(max_digits=8, decimal_places=1, read_only=True, allow_null=True)
 
 
 class ProgressRecordSerializer(serializers.Serializer):
@@ -272,6 +275,8 @@ class WorkPackageInputSerializer(StrictInputSerializer):
     budget = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0), required=False)
     ev_method = serializers.ChoiceField(choices=EvMethod.choices, required=False)
     units_total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
+    aggressive_days = serializers.DecimalField(max_digits=8, decimal_places=1, required=False, allow_null=True)
+    safe_days = serializers.DecimalField(max_digits=8, decimal_places=1, required=False, allow_null=True)
     depends_on = ScopedPrimaryKeyRelatedField(selectors.work_package_list, many=True, required=False)
 
 
@@ -311,6 +316,7 @@ class ProgressLineInputSerializer(StrictInputSerializer):
     finished = serializers.BooleanField(required=False, default=False)
     percent_complete = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
     units_done = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    remaining_days = serializers.DecimalField(max_digits=8, decimal_places=1, required=False, allow_null=True)
 
 
 class ProgressInputSerializer(StrictInputSerializer):

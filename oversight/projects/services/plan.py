@@ -36,6 +36,8 @@ PACKAGE_FIELDS = (
     "budget_hours",
     "ev_method",
     "units_total",
+    "aggressive_days",
+    "safe_days",
     "depends_on",
 )
 #: What `milestone_update` may change (the date reached is recorded with progress).
@@ -77,6 +79,7 @@ def _check_package(package: WorkPackage, predecessors: list[WorkPackage]) -> Non
         raise ApplicationError(_("A deliverable earned by units complete needs the number of units planned."))
     if WorkPackage.objects.filter(project=project, code=package.code).exclude(pk=package.pk).exists():
         raise ApplicationError(_("This WBS code is already used in the project."))
+    _check_durations(package)
     parent = package.parent
     if parent is not None:
         if parent.project_id != project.pk:
@@ -108,6 +111,24 @@ def _check_package(package: WorkPackage, predecessors: list[WorkPackage]) -> Non
         raise ApplicationError(_("The owner must belong to the project's organisation."))
 
 
+def _check_durations(package: WorkPackage) -> None:
+    """Critical-chain estimates: both or neither, the safe one longer than the aggressive one."""
+    aggressive, safe = package.aggressive_days, package.safe_days
+    if aggressive in (None, "") and safe in (None, ""):
+        package.aggressive_days = package.safe_days = None
+        return
+    if aggressive in (None, "") or safe in (None, ""):
+        raise ApplicationError(_("Give both the aggressive and the safe duration, or neither."))
+    package.aggressive_days = _decimal(aggressive, _("The aggressive duration"))
+    package.safe_days = _decimal(safe, _("The safe duration"))
+    if package.aggressive_days <= 0:
+        raise ApplicationError(_("The aggressive duration must be more than zero working days."))
+    if package.safe_days <= package.aggressive_days:
+        raise ApplicationError(
+            _("The safe duration must be longer than the aggressive one: the buffers pool their difference.")
+        )
+
+
 def _package_audit(package: WorkPackage) -> dict:
     return model_snapshot(package) | {"depends_on": sorted(p.pk for p in package.depends_on.all())}
 
@@ -128,6 +149,8 @@ def work_package_create(
     owner=None,
     budget_hours=0,
     units_total=0,
+    aggressive_days=None,
+    safe_days=None,
     depends_on: Sequence[WorkPackage] = (),
 ) -> WorkPackage:
     """Add a node to the work breakdown. A package that has parts is a summary: its budget is theirs."""
@@ -146,6 +169,8 @@ def work_package_create(
         budget_hours=budget_hours,
         ev_method=ev_method,
         units_total=units_total,
+        aggressive_days=aggressive_days,
+        safe_days=safe_days,
     )
     predecessors = list(depends_on)
     _check_package(package, predecessors)

@@ -62,7 +62,8 @@ def progress_record(
     """Record progress at a status date (replacing what was recorded for that date before) and recompute the
     snapshots from that date on.
 
-    ``lines``: per deliverable ``{"work_package": wp, "started", "finished", "percent_complete", "units_done"}``;
+    ``lines``: per deliverable ``{"work_package": wp, "started", "finished", "percent_complete", "units_done",
+    "remaining_days"}`` (the remaining duration, read in critical-chain mode);
     a percentage is what was entered, never derived. ``milestones_reached``: milestone id → the date it was
     reached (the status date when None); a milestone absent from it keeps what it had.
     """
@@ -141,6 +142,12 @@ def _check_line(project: Project, line: Mapping, deliverables: dict[int, dict]) 
     units = None if units in (None, "") else _decimal(units, _("The units done"))
     if units is not None and units < 0:
         raise ApplicationError(_("The units done must not be negative."))
+    remaining = line.get("remaining_days")
+    remaining = None if remaining in (None, "") else _decimal(remaining, _("The remaining duration"))
+    if remaining is not None and remaining < 0:
+        raise ApplicationError(_("The remaining duration must not be negative."))
+    if finished and remaining:
+        raise ApplicationError(_("“%(code)s” is finished: nothing of it remains.") % {"code": package.code})
     if method == EvMethod.PERCENT and percent is None and (started or finished):
         raise ApplicationError(
             _("“%(code)s” is earned by percent complete: enter the percentage (it is never derived).")
@@ -152,6 +159,7 @@ def _check_line(project: Project, line: Mapping, deliverables: dict[int, dict]) 
         "finished": finished,
         "percent_complete": percent,
         "units_done": units,
+        "remaining_days": remaining,
     }
 
 
@@ -204,6 +212,7 @@ def snapshot_store(project: Project, status_date: dt.date) -> Snapshot:
             "milestones_due": result.milestones_due,
             "milestones_late": result.milestones_late,
             "slippage_days": result.slippage_days,
+            "feeding_buffers": [f.stored() for f in result.feeding],
             "buffer_consumed_share": None if buffer is None else _four(buffer.consumed_share),
             "chain_complete_share": None if buffer is None else _four(buffer.complete_share),
             "burn_rate": None if buffer is None or buffer.burn_rate is None else _four(buffer.burn_rate),

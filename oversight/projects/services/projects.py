@@ -103,8 +103,17 @@ def _check_thresholds(project: Project) -> None:
         or (project.fever_yellow_end > project.fever_red_end)
     ):
         raise ApplicationError(_("The fever chart's yellow boundary must lie below its red one."))
-    if project.critical_chain and not (project.chain_days and project.buffer_days):
-        raise ApplicationError(_("Critical-chain mode needs the chain's length and the project buffer."))
+    if (
+        project.critical_chain
+        and not (project.chain_days and project.buffer_days)
+        and not (project.pk and WorkPackage.objects.filter(project=project, aggressive_days__isnull=False).exists())
+    ):
+        raise ApplicationError(
+            _(
+                "Critical-chain mode needs the chain's length and the project buffer, or aggressive and safe "
+                "durations on the work packages (the chain and its buffers are then derived from them)."
+            )
+        )
 
 
 @transaction.atomic
@@ -212,6 +221,8 @@ def plan_snapshot(project: Project) -> dict:
                 "hours": str(p.budget_hours),
                 "method": p.ev_method,
                 "units_total": str(p.units_total),
+                "aggressive": None if p.aggressive_days is None else str(p.aggressive_days),
+                "safe": None if p.safe_days is None else str(p.safe_days),
                 "depends_on": sorted(d.pk for d in p.depends_on.all()),
             }
             for p in packages
