@@ -385,104 +385,117 @@ def _plan_changes(data: dict, fields) -> dict:
     return changes
 
 
-class WorkPackageEditView(RoleRequiredMixin, View):
-    """`/projects/work-packages/<pk>/edit/`: change a work package of the plan."""
+class _PlanItemEditView(RoleRequiredMixin, View):
+    """Change one item of the plan: its form filled from the item, the service, the form's errors on refusal."""
 
     allowed_roles = CLIENT_OPERATORS
+    fields: tuple[str, ...] = ()
+    success = ""  # each item names its `get_item`, `form_for`, `title` and `save`
 
-    def _form(self, request, package, data=None):
-        others = selectors.work_packages(user=request.user, project=package.project).exclude(pk=package.pk)
-        initial = {name: getattr(package, name) for name in services.PACKAGE_FIELDS if name != "depends_on"}
-        initial["depends_on"] = list(package.depends_on.all())
-        return WorkPackageForm(data, packages=others, initial=initial)
+    def _form(self, request, item, data=None):
+        initial = {name: getattr(item, name) for name in self.fields if name != "depends_on"}
+        packages = selectors.work_packages(user=request.user, project=item.project)
+        return self.form_for(item, data, packages, initial)
 
-    def _page(self, request, package, form, status=200):
-        title = _("Change work package %(code)s") % {"code": package.code}
-        return _plan_form_page(request, form=form, title=title, item=package, project=package.project, status=status)
-
-    def get(self, request, pk):
-        package = selectors.work_package_get(user=request.user, pk=pk)
-        return self._page(request, package, self._form(request, package))
-
-    def post(self, request, pk):
-        package = selectors.work_package_get(user=request.user, pk=pk)
-        form = self._form(request, package, request.POST)
-        if not form.is_valid():
-            return self._page(request, package, form, status=400)
-        try:
-            services.work_package_update(
-                actor=request.user, package=package, **_plan_changes(form.cleaned_data, services.PACKAGE_FIELDS)
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self._page(request, package, form, status=exc.status_code)
-        messages.success(request, _("Work package changed. The figures follow once a re-baseline is approved."))
-        return redirect(package.project)
-
-
-class WorkPackageDeleteView(RoleRequiredMixin, View):
-    """`/projects/work-packages/<pk>/delete/` (POST): delete a work package nothing refers to yet."""
-
-    allowed_roles = CLIENT_OPERATORS
-
-    def post(self, request, pk):
-        package = selectors.work_package_get(user=request.user, pk=pk)
-        try:
-            services.work_package_delete(actor=request.user, package=package)
-        except ApplicationError as exc:
-            show_error(request, exc)
-        else:
-            messages.success(request, _("Work package deleted."))
-        return redirect(package.project)
-
-
-class MilestoneEditView(RoleRequiredMixin, View):
-    """`/projects/milestones/<pk>/edit/`: change a milestone of the plan."""
-
-    allowed_roles = CLIENT_OPERATORS
-
-    def _form(self, request, milestone, data=None):
-        packages = selectors.work_packages(user=request.user, project=milestone.project)
-        initial = {name: getattr(milestone, name) for name in services.MILESTONE_FIELDS}
-        return MilestoneForm(data, packages=packages, initial=initial)
-
-    def _page(self, request, milestone, form, status=200):
-        title = _("Change milestone %(name)s") % {"name": milestone.localized_name}
+    def _page(self, request, item, form, status=200):
         return _plan_form_page(
-            request, form=form, title=title, item=milestone, project=milestone.project, status=status
+            request, form=form, title=self.title(item), item=item, project=item.project, status=status
         )
 
     def get(self, request, pk):
-        milestone = selectors.milestone_get(user=request.user, pk=pk)
-        return self._page(request, milestone, self._form(request, milestone))
+        item = self.get_item(request, pk)
+        return self._page(request, item, self._form(request, item))
 
     def post(self, request, pk):
-        milestone = selectors.milestone_get(user=request.user, pk=pk)
-        form = self._form(request, milestone, request.POST)
+        item = self.get_item(request, pk)
+        form = self._form(request, item, request.POST)
         if not form.is_valid():
-            return self._page(request, milestone, form, status=400)
+            return self._page(request, item, form, status=400)
         try:
-            services.milestone_update(
-                actor=request.user, milestone=milestone, **_plan_changes(form.cleaned_data, services.MILESTONE_FIELDS)
-            )
+            self.save(request.user, item, _plan_changes(form.cleaned_data, self.fields))
         except ApplicationError as exc:
             form.add_error(None, exc.message)
-            return self._page(request, milestone, form, status=exc.status_code)
-        messages.success(request, _("Milestone changed. The figures follow once a re-baseline is approved."))
-        return redirect(milestone.project)
+            return self._page(request, item, form, status=exc.status_code)
+        messages.success(request, self.success)
+        return redirect(item.project)
 
 
-class MilestoneDeleteView(RoleRequiredMixin, View):
-    """`/projects/milestones/<pk>/delete/` (POST): delete a milestone no baseline holds and nobody reached."""
+class WorkPackageEditView(_PlanItemEditView):
+    """`/projects/work-packages/<pk>/edit/`: change a work package of the plan."""
+
+    fields = services.PACKAGE_FIELDS
+    success = _("Work package changed. The figures follow once a re-baseline is approved.")
+
+    def get_item(self, request, pk):
+        return selectors.work_package_get(user=request.user, pk=pk)
+
+    def form_for(self, package, data, packages, initial):
+        initial["depends_on"] = list(package.depends_on.all())
+        return WorkPackageForm(data, packages=packages.exclude(pk=package.pk), initial=initial)
+
+    def title(self, package):
+        return _("Change work package %(code)s") % {"code": package.code}
+
+    def save(self, actor, package, changes):
+        services.work_package_update(actor=actor, package=package, **changes)
+
+
+class MilestoneEditView(_PlanItemEditView):
+    """`/projects/milestones/<pk>/edit/`: change a milestone of the plan."""
+
+    fields = services.MILESTONE_FIELDS
+    success = _("Milestone changed. The figures follow once a re-baseline is approved.")
+
+    def get_item(self, request, pk):
+        return selectors.milestone_get(user=request.user, pk=pk)
+
+    def form_for(self, milestone, data, packages, initial):
+        return MilestoneForm(data, packages=packages, initial=initial)
+
+    def title(self, milestone):
+        return _("Change milestone %(name)s") % {"name": milestone.localized_name}
+
+    def save(self, actor, milestone, changes):
+        services.milestone_update(actor=actor, milestone=milestone, **changes)
+
+
+class _PlanItemDeleteView(RoleRequiredMixin, View):
+    """Delete one item of the plan (POST; each item names its `get_item` and `delete`); a refusal comes back as a
+    message on the project page."""
 
     allowed_roles = CLIENT_OPERATORS
+    success = ""
 
     def post(self, request, pk):
-        milestone = selectors.milestone_get(user=request.user, pk=pk)
+        item = self.get_item(request, pk)
         try:
-            services.milestone_delete(actor=request.user, milestone=milestone)
+            self.delete(request.user, item)
         except ApplicationError as exc:
             show_error(request, exc)
         else:
-            messages.success(request, _("Milestone deleted."))
-        return redirect(milestone.project)
+            messages.success(request, self.success)
+        return redirect(item.project)
+
+
+class WorkPackageDeleteView(_PlanItemDeleteView):
+    """`/projects/work-packages/<pk>/delete/` (POST): delete a work package nothing refers to yet."""
+
+    success = _("Work package deleted.")
+
+    def get_item(self, request, pk):
+        return selectors.work_package_get(user=request.user, pk=pk)
+
+    def delete(self, actor, package):
+        services.work_package_delete(actor=actor, package=package)
+
+
+class MilestoneDeleteView(_PlanItemDeleteView):
+    """`/projects/milestones/<pk>/delete/` (POST): delete a milestone no baseline holds and nobody reached."""
+
+    success = _("Milestone deleted.")
+
+    def get_item(self, request, pk):
+        return selectors.milestone_get(user=request.user, pk=pk)
+
+    def delete(self, actor, milestone):
+        services.milestone_delete(actor=actor, milestone=milestone)

@@ -187,35 +187,51 @@ def work_package_create(
     return package
 
 
+def _locked_for_plan(actor, obj):
+    """The plan item locked with its project, once the actor may change that project's plan."""
+    locked = lock_row(obj, "project")
+    permissions.require(permissions.may_manage(actor, locked.project))
+    _plan_editable(locked.project)
+    return locked
+
+
+def _update(*, actor, obj, changes: dict, allowed, check, snapshot, action: str, after_save=None):
+    """Apply the changes to the locked item, check it, save it and audit what really changed."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ApplicationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
+    locked = _locked_for_plan(actor, obj)
+    before = snapshot(locked)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    check(locked)
+    locked.save()
+    if after_save is not None:
+        after_save(locked)
+    locked.refresh_from_db()  # amounts as stored (2000.00, not 2000), so the audit records only real changes
+    old, new = diff_snapshots(before, snapshot(locked))
+    if new:
+        audit_record(
+            actor=actor, action=action, obj=locked, organisation=locked.project.organisation, before=old, after=new
+        )
+    return locked
+
+
 @transaction.atomic
 def work_package_update(*, actor, package: WorkPackage, **changes) -> WorkPackage:
     """Change a work package (any of `PACKAGE_FIELDS`); the figures follow once a re-baseline is approved."""
-    unknown = set(changes) - set(PACKAGE_FIELDS)
-    if unknown:
-        raise ApplicationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
-    locked = lock_row(package, "project")
-    project = locked.project
-    permissions.require(permissions.may_manage(actor, project))
-    _plan_editable(project)
-    before = _package_audit(locked)
-    predecessors = list(changes.pop("depends_on", locked.depends_on.all()))
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    _check_package(locked, predecessors)
-    locked.save()
-    locked.depends_on.set(predecessors)
-    locked.refresh_from_db()  # amounts as stored (2000.00, not 2000), so the audit records only real changes
-    old, new = diff_snapshots(before, _package_audit(locked))
-    if new:
-        audit_record(
-            actor=actor,
-            action="projects.workpackage.changed",
-            obj=locked,
-            organisation=project.organisation,
-            before=old,
-            after=new,
-        )
-    return locked
+    given = changes.pop("depends_on", None)
+    predecessors = list(package.depends_on.all() if given is None else given)
+    return _update(
+        actor=actor,
+        obj=package,
+        changes=changes,
+        allowed=PACKAGE_FIELDS,
+        check=lambda locked: _check_package(locked, predecessors),
+        snapshot=_package_audit,
+        action="projects.workpackage.changed",
+        after_save=lambda locked: locked.depends_on.set(predecessors),
+    )
 
 
 def _in_baselines(project: Project, kind: str, pk: int) -> list[int]:
@@ -239,10 +255,8 @@ def _refuse_if_in_baselines(project: Project, kind: str, pk: int) -> None:
 @transaction.atomic
 def work_package_delete(*, actor, package: WorkPackage) -> None:
     """Delete a work package nothing refers to yet (a plan still being drawn up), with an audit record."""
-    locked = lock_row(package, "project")
+    locked = _locked_for_plan(actor, package)
     project = locked.project
-    permissions.require(permissions.may_manage(actor, project))
-    _plan_editable(project)
     _refuse_if_in_baselines(project, "packages", locked.pk)
     if locked.progress_lines.exists():
         raise ApplicationError(_("Progress was reported on this work package, so it cannot be deleted."))
@@ -301,39 +315,22 @@ def milestone_create(
 @transaction.atomic
 def milestone_update(*, actor, milestone: Milestone, **changes) -> Milestone:
     """Change a milestone (any of `MILESTONE_FIELDS`); the figures follow once a re-baseline is approved."""
-    unknown = set(changes) - set(MILESTONE_FIELDS)
-    if unknown:
-        raise ApplicationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
-    locked = lock_row(milestone, "project")
-    project = locked.project
-    permissions.require(permissions.may_manage(actor, project))
-    _plan_editable(project)
-    before = model_snapshot(locked)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    _check_milestone(locked)
-    locked.save()
-    locked.refresh_from_db()
-    old, new = diff_snapshots(before, model_snapshot(locked))
-    if new:
-        audit_record(
-            actor=actor,
-            action="projects.milestone.changed",
-            obj=locked,
-            organisation=project.organisation,
-            before=old,
-            after=new,
-        )
-    return locked
+    return _update(
+        actor=actor,
+        obj=milestone,
+        changes=changes,
+        allowed=MILESTONE_FIELDS,
+        check=_check_milestone,
+        snapshot=model_snapshot,
+        action="projects.milestone.changed",
+    )
 
 
 @transaction.atomic
 def milestone_delete(*, actor, milestone: Milestone) -> None:
     """Delete a milestone no baseline holds and nobody reported reached."""
-    locked = lock_row(milestone, "project")
+    locked = _locked_for_plan(actor, milestone)
     project = locked.project
-    permissions.require(permissions.may_manage(actor, project))
-    _plan_editable(project)
     _refuse_if_in_baselines(project, "milestones", locked.pk)
     if locked.reached_on is not None:
         raise ApplicationError(_("This milestone was reported reached, so it cannot be deleted."))
