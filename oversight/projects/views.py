@@ -460,8 +460,8 @@ class MilestoneEditView(_PlanItemEditView):
 
 
 class _PlanItemDeleteView(RoleRequiredMixin, View):
-    """Delete one item of the plan (POST; each item names its `get_item` and `delete`); a refusal comes back as a
-    message on the project page."""
+    """Delete one item of the plan (POST; each item names its `get_item` and `remove`, never `delete`, which would
+    answer HTTP DELETE); a refusal comes back as a message on the project page."""
 
     allowed_roles = CLIENT_OPERATORS
     success = ""
@@ -469,7 +469,7 @@ class _PlanItemDeleteView(RoleRequiredMixin, View):
     def post(self, request, pk):
         item = self.get_item(request, pk)
         try:
-            self.delete(request.user, item)
+            self.remove(request.user, item)
         except ApplicationError as exc:
             show_error(request, exc)
         else:
@@ -485,7 +485,7 @@ class WorkPackageDeleteView(_PlanItemDeleteView):
     def get_item(self, request, pk):
         return selectors.work_package_get(user=request.user, pk=pk)
 
-    def delete(self, actor, package):
+    def remove(self, actor, package):
         services.work_package_delete(actor=actor, package=package)
 
 
@@ -497,5 +497,5 @@ class MilestoneDeleteView(_PlanItemDeleteView):
     def get_item(self, request, pk):
         return selectors.milestone_get(user=request.user, pk=pk)
 
-    def delete(self, actor, milestone):
+    def remove(self, actor, milestone):
         services.milestone_delete(actor=actor, milestone=milestone)
