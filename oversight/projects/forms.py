@@ -63,14 +63,14 @@ class WorkPackageForm(forms.Form):
         min_value=Decimal("0.5"),
         required=False,
         decimal_places=1,
-        help_text=_("Critical-chain mode: the 50 % estimate."),
+        help_text=_("Critical-chain mode: the estimate that holds half of the time."),
     )
     safe_days = forms.DecimalField(
         label=_("Safe duration (working days)"),
         min_value=Decimal("0.5"),
         required=False,
         decimal_places=1,
-        help_text=_("Critical-chain mode: the 90 % estimate."),
+        help_text=_("Critical-chain mode: the estimate that holds nine times in ten."),
     )
     depends_on = forms.ModelMultipleChoiceField(label=_("Starts after"), queryset=None, required=False)
 
