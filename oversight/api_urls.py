@@ -27,6 +27,7 @@ from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
 from oversight.improvement.api.views import ImprovementViewSet
 from oversight.knowledge.api.views import ArticleViewSet
+from oversight.liaisons.api.views import EscalationViewSet, HotlineReportViewSet, LiaisonViewSet, MatrixViewSet
 from oversight.meetings.api.views import ActionItemViewSet, MeetingViewSet, PlanViewSet, SeriesViewSet
 from oversight.notifications.api.views import NotificationViewSet
 from oversight.notifications.channels.api import ChannelViewSet, DeliveryViewSet
@@ -130,6 +131,10 @@ router.register("known-errors", KnownErrorViewSet, basename="known-error")
 router.register("problem-suggestions", ProblemSuggestionViewSet, basename="problem-suggestion")
 router.register("kris", KriViewSet, basename="kri")
 router.register("risk-events", RiskEventViewSet, basename="risk-event")
+router.register("liaisons", LiaisonViewSet, basename="liaison")
+router.register("escalation-matrices", MatrixViewSet, basename="escalation-matrix")
+router.register("escalations", EscalationViewSet, basename="escalation")
+router.register("hotline-reports", HotlineReportViewSet, basename="hotline-report")
 router.register("risk-quantifications", RiskQuantificationViewSet, basename="risk-quantification")
 router.register("risk-simulations", SimulationRunViewSet, basename="risk-simulation")
 router.register("vendor-states", VendorStateViewSet, basename="vendor-state")

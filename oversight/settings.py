@@ -304,6 +304,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One stable schema name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
+        "LiaisonRoleEnum": "oversight.liaisons.choices.LiaisonRole",
+        "EscalationTriggerEnum": "oversight.liaisons.choices.Trigger",
+        "EscalationStatusEnum": "oversight.liaisons.choices.EscalationStatus",
+        "EscalationDeliveryEnum": "oversight.liaisons.choices.Delivery",
+        "HotlineReportStatusEnum": "oversight.liaisons.choices.HotlineStatus",
         "VendorStateEnum": "oversight.risks.choices_triggers.VendorState",
         "ChannelKindEnum": "oversight.notifications.channels.choices.ChannelKind",
         "ChannelSeverityEnum": "oversight.notifications.channels.choices.Severity",

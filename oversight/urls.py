@@ -23,6 +23,7 @@ urlpatterns = [
     path("contracts/", include("oversight.contracts.urls")),
     path("problems/", include("oversight.problems.urls")),
     path("risks/", include("oversight.risks.urls")),
+    path("liaisons/", include("oversight.liaisons.urls")),
     path("changes/", include("oversight.changes.urls")),
     path("projects/", include("oversight.projects.urls")),
     path("improvement/", include("oversight.improvement.urls")),

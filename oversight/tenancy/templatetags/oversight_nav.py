@@ -53,6 +53,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
     if user.is_superuser or role in STAFF_ROLES:
         items.append(("configuration:list", _("Configuration items")))
         items.append(("parts:overview", _("Spare parts")))
+        items.append(("liaisons:liaison-list", _("Liaisons")))
     if user.is_superuser or role in CLIENT_ROLES:
         items.append(("portfolio:overview", _("Vendor portfolio")))
         items.append(("risks:list", _("Risks")))

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
-import qrcode
-import qrcode.image.svg
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from oversight.core.files import DOWNLOAD_CSP, download_response
+from oversight.core.files import download_response
+from oversight.core.qr import inline_image_response, qr_image
 from oversight.core.views import RoleRequiredMixin
 from oversight.tenancy.choices import Role
 from oversight.tickets.selectors import intake_point_list
@@ -43,24 +40,13 @@ class IntakePointQRView(RoleRequiredMixin, View):
         if point is None:
             raise Http404
         url = request.build_absolute_uri(reverse("tickets:intake", args=[point.token]))
-        buffer = io.BytesIO()
-        if fmt == "svg":
-            image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-            image.save(buffer)
-            content_type = "image/svg+xml"
-        else:
-            qrcode.make(url, box_size=10, border=2).save(buffer, format="PNG")
-            content_type = "image/png"
+        content, content_type = qr_image(url, fmt)
         if request.GET.get("download"):
             return download_response(
-                buffer.getvalue(),
+                content,
                 content_type=content_type,
                 filename=f"qr-{point.pk}.{fmt}",
                 cache_control="private, max-age=3600",
             )
-        # Shown inline on the intake-points page (an <img>): an image, never sniffed as anything else.
-        response = HttpResponse(buffer.getvalue(), content_type=content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = DOWNLOAD_CSP
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        # Shown inline on the intake-points page (an <img>).
+        return inline_image_response(content, content_type)
