@@ -15,7 +15,8 @@ class LiaisonsConfig(AppConfig):
     def ready(self) -> None:
         """Declare the events, register the handlers and tell the apps below whether a matrix covers a trigger."""
         from oversight.core.escalation_routes import register_cover
-        from oversight.liaisons import events, handlers  # noqa: F401 - declares and registers them
+        from oversight.liaisons import events, handlers, kpis  # noqa: F401 - declares and registers them
         from oversight.liaisons.services import matrix_covers
 
         register_cover(matrix_covers)
+        kpis.register()

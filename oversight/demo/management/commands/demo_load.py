@@ -14,6 +14,7 @@ from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_sce
 from oversight.feedback.demo import load_demo_draw, load_demo_ratings
 from oversight.improvement.demo import load_demo_improvements
 from oversight.knowledge.demo import load_demo_knowledge
+from oversight.liaisons.demo import load_demo_liaisons
 from oversight.mailintake.demo import load_demo_mail
 from oversight.meetings.demo import load_demo_meetings
 from oversight.notifications.channels.demo import load_demo_channels
@@ -109,6 +110,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Risk simulation: {len(run.inputs['risks'])} quantified risks, seed {run.seed}")
         kris = load_demo_triggers(organisation)  # after the register's demo risks
         self.stdout.write(f"Key risk indicators: {len(kris)}, evaluated on the demo history")
+        liaisons = load_demo_liaisons(organisation)  # after the complaints and work orders it escalates
+        self.stdout.write(
+            f"Liaisons: {liaisons.get('liaisons', 0)} liaisons, {liaisons.get('escalations', 0)} escalations, "
+            f"the supervision hotline with {liaisons.get('reports', 0)} reports"
+        )
         meetings = load_demo_meetings(organisation)  # after the risks: the agenda reads the register
         self.stdout.write(f"Meetings: {len(meetings)} of the desk vendor's three series, past ones with minutes")
         improvements = load_demo_improvements(organisation)  # raised from breaches, complaints, problems, audits
