@@ -44,7 +44,7 @@ class LiaisonListView(RoleRequiredMixin, View):
         vendor = request.GET.get("vendor", "")
         if vendor == "client":
             qs = qs.filter(vendor__isnull=True)
-        elif vendor.isdigit():
+        elif vendor.isdigit() and len(vendor) <= 18:
             qs = qs.filter(vendor_id=int(vendor))
         role = request.GET.get("role", "")
         if role in LiaisonRole.values:
