@@ -108,6 +108,13 @@ QUERY_COUNTS: dict[str, Pin] = {
     "projects.api.projects": Pin(exact=2),  # one COUNT, one SELECT with vendor, owners and the latest snapshot
     # improvement: the register's web list and API list (the latest measurement's outcome annotated)
     "improvement.list": GROWS_NOT,
+    # liaisons: the web lists and the API lists
+    "liaisons.list": GROWS_NOT,
+    "liaisons.escalations": GROWS_NOT,
+    "liaisons.hotline_reports": GROWS_NOT,
+    "liaisons.api.liaisons": GROWS_NOT,
+    "liaisons.api.escalations": GROWS_NOT,
+    "liaisons.api.hotline_reports": GROWS_NOT,
     "improvement.api.improvements": Pin(exact=2),  # one COUNT, one SELECT with vendor, owner, approver joined
     # meetings: the meeting list (open action items annotated), the action-item list, the API lists
     "meetings.list": GROWS_NOT,

@@ -11,6 +11,7 @@ from oversight.catalog.selectors import calendar_list, service_list
 from oversight.liaisons.choices import Delivery, LiaisonRole, Trigger
 from oversight.liaisons.services.hotline import CONTACT_MAX, DESCRIPTION_MAX
 from oversight.liaisons.services.liaisons import MAX_DEPUTIES
+from oversight.notifications.channels.selectors import channel_list
 from oversight.tenancy.roles import is_vendor
 from oversight.tenancy.selectors import user_list, vendor_list
 from oversight.tickets.selectors import work_order_list
@@ -120,9 +121,11 @@ class RuleForm(forms.Form):
     )
     users = forms.ModelMultipleChoiceField(label=_("People"), queryset=None, required=False)
     delivery = forms.ChoiceField(label=_("Delivery"), choices=Delivery.choices)
+    channel = forms.ModelChoiceField(label=_("Group chat"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = channel_list(user=user).order_by("name")
         self.fields["users"].queryset = (
             user_list(user=user).filter(is_active=True, organisation_id=user.organisation_id).order_by("username")
         )

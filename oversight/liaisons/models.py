@@ -219,6 +219,15 @@ class EscalationRule(models.Model):
     roles = models.JSONField(_("liaison roles"), default=list, blank=True)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("people"), blank=True, related_name="+")
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IN_APP)
+    channel = models.ForeignKey(
+        "notifications.Channel",
+        verbose_name=_("group chat"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Also post this level to a group-chat robot or webhook."),
+    )
 
     class Meta:
         verbose_name = _("escalation level")

@@ -66,7 +66,9 @@ def matrix_list(*, user) -> QuerySet[EscalationMatrix]:
     """Escalation matrices the user may see (the organisation's, and vendors' overrides), with their rows."""
     rules = Prefetch(
         "rules",
-        queryset=EscalationRule.objects.prefetch_related("users").order_by("trigger", "priority", "level"),
+        queryset=EscalationRule.objects.select_related("channel")
+        .prefetch_related("users")
+        .order_by("trigger", "priority", "level"),
     )
     return (
         _with_client_side(EscalationMatrix.objects.all(), user)

@@ -209,3 +209,24 @@ def test_a_vendor_override_replaces_the_organisation_rows(world, matrix, office_
         )
     sweep_at(local(2026, 3, 2, 12, 0))
     assert levels(other) == [1, 2, 3]
+
+
+def test_a_level_with_a_group_chat_posts_once(world, matrix):
+    from oversight.notifications.channels.models import Delivery as ChannelDelivery
+    from oversight.notifications.channels.services import channel_create
+
+    channel = channel_create(
+        actor=world.users["client_admin"],
+        organisation=world.org,
+        url="http://127.0.0.1:9/robot",
+        kind="webhook",
+        name="值班群",
+        allowed_hosts="127.0.0.1",
+    )
+    matrix.rules.filter(trigger=Trigger.OVERDUE_ACTION, level=1).update(channel=channel)
+    with clock.frozen_at(START):
+        escalation = raise_action(world)
+    sweep_at(local(2026, 2, 13, 16, 0))
+    sweep_at(local(2026, 2, 13, 16, 5))
+    deliveries = ChannelDelivery.objects.filter(channel=channel)
+    assert [d.dedupe_key for d in deliveries] == [f"escalation:{escalation.pk}:1"]

@@ -183,7 +183,7 @@ class RuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EscalationRule
-        fields = ["id", "trigger", "priority", "level", "wait_hours", "roles", "users", "delivery"]
+        fields = ["id", "trigger", "priority", "level", "wait_hours", "roles", "users", "delivery", "channel"]
         read_only_fields = fields
 
 

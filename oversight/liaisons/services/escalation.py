@@ -14,8 +14,10 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext
 
 from oversight.audit.services import audit_record
@@ -28,11 +30,15 @@ from oversight.core.events import publish
 from oversight.liaisons.choices import ESCALATION_MACHINE, Delivery, EscalationAction, EscalationStatus, Trigger
 from oversight.liaisons.events import ESCALATION_RAISED, ESCALATION_SETTLED, ESCALATION_STEPPED
 from oversight.liaisons.models import Escalation, EscalationMatrix, EscalationRule, EscalationStep, Liaison
+from oversight.notifications.channels.choices import Severity
+from oversight.notifications.channels.services import channel_message_send
 from oversight.notifications.services import notification_create, notification_queue_email
 from oversight.tenancy.models import User
 
 logger = logging.getLogger(__name__)
 
+#: From this level on a group-chat message is critical (sent even in the channel's quiet hours).
+CRITICAL_LEVEL = 3
 #: Notifications of escalation levels have this kind (the work-order topic in a person's e-mail settings).
 NOTIFICATION_KIND = "escalation"
 
@@ -49,7 +55,9 @@ def matrix_rules(
     for matrix in candidates:
         if matrix is None:
             continue
-        rows = list(matrix.rules.filter(trigger=trigger).prefetch_related("users").order_by("level"))
+        rows = list(
+            matrix.rules.filter(trigger=trigger).select_related("channel").prefetch_related("users").order_by("level")
+        )
         if not rows:
             continue
         exact = [r for r in rows if priority and r.priority == priority]
@@ -281,6 +289,17 @@ def _step_send(escalation: Escalation, rule: EscalationRule, *, due: dt.datetime
         text = gettext("%(trigger)s, level %(level)s. Please act now.") % {"trigger": trigger_label, "level": level}
         return f"{text}\n{escalation.url}" if escalation.url else text
 
+    if rule.channel_id is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            channel_message_send(
+                channel=rule.channel,
+                title=subject(),
+                body=body(),
+                severity=Severity.CRITICAL if level >= CRITICAL_LEVEL else Severity.WARNING,
+                fields=[(gettext("Level"), str(level)), (gettext("Trigger"), str(trigger_label))],
+                url=escalation.url,
+                dedupe_key=f"escalation:{escalation.pk}:{level}",
+            )
     for person in people:
         notification, created = notification_create(
             recipient=person,

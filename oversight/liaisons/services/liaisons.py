@@ -18,7 +18,7 @@ from oversight.liaisons.models import EscalationMatrix, EscalationRule, Liaison,
 from oversight.tenancy.roles import is_client_operator, is_vendor_manager_of
 
 LIAISON_FIELDS = ("vendor", "role", "user", "name", "phone", "email", "calendar", "on_hotline", "position")
-RULE_FIELDS = ("trigger", "priority", "level", "wait_hours", "roles", "delivery")
+RULE_FIELDS = ("trigger", "priority", "level", "wait_hours", "roles", "delivery", "channel")
 MAX_DEPUTIES = 5
 
 
@@ -197,10 +197,13 @@ def rule_save(
     ):
         raise ApplicationError(_("A higher level must not wait less than a lower one."))
     people = list(users) if users is not None else None
+    if rule.channel is not None and rule.channel.organisation_id != matrix.organisation_id:
+        raise ApplicationError(_("Choose a group chat of your own organisation."))
     if people is not None and any(p.organisation_id != matrix.organisation_id for p in people):
         raise ApplicationError(_("Choose people of your own organisation."))
-    if not rule.roles and not (people if people is not None else (rule.pk and rule.users.exists())):
-        raise ApplicationError(_("Name at least one liaison role or person to notify."))
+    named = people if people is not None else (rule.pk and rule.users.exists())
+    if not rule.roles and not named and rule.channel is None:
+        raise ApplicationError(_("Name at least one liaison role, person or group chat to notify."))
     rule.save()
     if people is not None:
         rule.users.set(people)

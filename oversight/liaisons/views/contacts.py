@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.errors import NotAllowed
 from oversight.core.views import RoleRequiredMixin, paginate
 from oversight.liaisons import selectors
 from oversight.liaisons.choices import LiaisonRole, Trigger
@@ -23,6 +23,7 @@ from oversight.liaisons.services.liaisons import (
     rule_delete,
     rule_save,
 )
+from oversight.liaisons.views import submit
 from oversight.tenancy.choices import Role
 from oversight.tenancy.roles import CLIENT_OPERATORS, STAFF_ROLES, is_client_operator
 
@@ -96,23 +97,16 @@ class LiaisonFormView(RoleRequiredMixin, View):
     def post(self, request, pk=None):
         liaison = self._liaison(request, pk)
         form = LiaisonForm(request.POST, user=request.user)
-        if form.is_valid():
+
+        def save(data):
             values, deputies = form.values()
-            try:
-                saved = liaison_save(
-                    actor=request.user,
-                    organisation=request.user.organisation,
-                    liaison=liaison,
-                    deputies=deputies,
-                    **values,
-                )
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The liaison was saved."))
-                return redirect(saved)
+            return liaison_save(
+                actor=request.user, organisation=request.user.organisation, liaison=liaison, deputies=deputies, **values
+            )
+
+        saved = submit(request, form, save, _("The liaison was saved."))
+        if saved is not None:
+            return redirect(saved)
         return self.render_form(request, liaison, form, status=400)
 
 
@@ -153,16 +147,14 @@ class MatrixCreateView(RoleRequiredMixin, View):
 
     def post(self, request):
         form = MatrixForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                matrix = matrix_save(actor=request.user, organisation=request.user.organisation, **form.cleaned_data)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The escalation matrix was saved."))
-                return redirect(matrix)
+        matrix = submit(
+            request,
+            form,
+            lambda data: matrix_save(actor=request.user, organisation=request.user.organisation, **data),
+            _("The escalation matrix was saved."),
+        )
+        if matrix is not None:
+            return redirect(matrix)
         context = {"matrices": list(selectors.matrix_list(user=request.user)), "may_manage": True, "form": form}
         return render(request, "liaisons/matrix_list.html", context, status=400)
 
@@ -199,18 +191,13 @@ class RuleCreateView(RoleRequiredMixin, View):
     def post(self, request, pk):
         matrix = selectors.matrix_get(user=request.user, pk=pk)
         form = RuleForm(request.POST, user=request.user)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            users = data.pop("users")
-            try:
-                rule_save(actor=request.user, matrix=matrix, users=users, **data)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The level was added."))
-                return redirect(matrix)
+
+        def save(data):
+            values = dict(data)
+            return rule_save(actor=request.user, matrix=matrix, users=values.pop("users"), **values)
+
+        if submit(request, form, save, _("The level was added.")) is not None:
+            return redirect(matrix)
         matrix = selectors.matrix_get(user=request.user, pk=pk)
         return render(request, "liaisons/matrix_detail.html", _matrix_context(request, matrix, form), status=400)
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from oversight.core.errors import ApplicationError, NotAllowed
+from oversight.core.errors import ApplicationError
 from oversight.core.files import download_response
 from oversight.core.qr import inline_image_response, qr_image
 from oversight.core.ratelimit import client_ip, rate_limit_hit
@@ -29,6 +28,7 @@ from oversight.liaisons.services.hotline import (
     hotline_report_dismiss,
     hotline_report_submit,
 )
+from oversight.liaisons.views import submit
 from oversight.tenancy.roles import CLIENT_OPERATORS, CLIENT_ROLES, is_client_operator
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
@@ -72,14 +72,14 @@ class HotlineSettingsView(RoleRequiredMixin, View):
         if not is_client_operator(request.user, request.user.organisation_id):
             raise PermissionDenied(_("Only the client's supervisors and administrators manage the hotline."))
         form = HotlinePageForm(request.POST)
-        if form.is_valid():
-            try:
-                hotline_page_save(actor=request.user, organisation=request.user.organisation, **form.cleaned_data)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The hotline page was saved."))
-                return redirect("liaisons:hotline-settings")
+        saved = submit(
+            request,
+            form,
+            lambda data: hotline_page_save(actor=request.user, organisation=request.user.organisation, **data),
+            _("The hotline page was saved."),
+        )
+        if saved is not None:
+            return redirect("liaisons:hotline-settings")
         return render(request, "liaisons/hotline_settings.html", _settings_context(request, form=form), status=400)
 
 
@@ -91,16 +91,14 @@ class HotlineAreaCreateView(RoleRequiredMixin, View):
     def post(self, request):
         page = _page_or_404(request)
         form = HotlineAreaForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                hotline_area_save(actor=request.user, page=page, **form.cleaned_data)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The service area was saved."))
-                return redirect("liaisons:hotline-settings")
+        saved = submit(
+            request,
+            form,
+            lambda data: hotline_area_save(actor=request.user, page=page, **data),
+            _("The service area was saved."),
+        )
+        if saved is not None:
+            return redirect("liaisons:hotline-settings")
         context = _settings_context(request, area_form=form)
         return render(request, "liaisons/hotline_settings.html", context, status=400)
 
@@ -119,16 +117,14 @@ class HotlineAreaEditView(RoleRequiredMixin, View):
     def post(self, request, pk):
         area = selectors.hotline_area_get(user=request.user, pk=pk)
         form = HotlineAreaForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                hotline_area_save(actor=request.user, page=area.page, area=area, **form.cleaned_data)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The service area was saved."))
-                return redirect("liaisons:hotline-settings")
+        saved = submit(
+            request,
+            form,
+            lambda data: hotline_area_save(actor=request.user, page=area.page, area=area, **data),
+            _("The service area was saved."),
+        )
+        if saved is not None:
+            return redirect("liaisons:hotline-settings")
         return render(request, "liaisons/hotline_area_form.html", {"form": form, "area": area}, status=400)
 
 
@@ -197,16 +193,14 @@ class HotlineReportConvertView(RoleRequiredMixin, View):
     def post(self, request, pk):
         report = selectors.hotline_report_get(user=request.user, pk=pk)
         form = ConvertForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                hotline_report_convert(actor=request.user, report=report, **form.cleaned_data)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The report was passed on."))
-                return redirect(report)
+        saved = submit(
+            request,
+            form,
+            lambda data: hotline_report_convert(actor=request.user, report=report, **data),
+            _("The report was passed on."),
+        )
+        if saved is not None:
+            return redirect(report)
         report = selectors.hotline_report_get(user=request.user, pk=pk)
         context = _report_context(request, report, convert_form=form)
         return render(request, "liaisons/hotline_report_detail.html", context, status=400)
@@ -220,16 +214,14 @@ class HotlineReportDismissView(RoleRequiredMixin, View):
     def post(self, request, pk):
         report = selectors.hotline_report_get(user=request.user, pk=pk)
         form = DismissForm(request.POST)
-        if form.is_valid():
-            try:
-                hotline_report_dismiss(actor=request.user, report=report, note=form.cleaned_data["note"])
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The report was dismissed."))
-                return redirect(report)
+        saved = submit(
+            request,
+            form,
+            lambda data: hotline_report_dismiss(actor=request.user, report=report, note=data["note"]),
+            _("The report was dismissed."),
+        )
+        if saved is not None:
+            return redirect(report)
         report = selectors.hotline_report_get(user=request.user, pk=pk)
         context = _report_context(request, report, dismiss_form=form)
         return render(request, "liaisons/hotline_report_detail.html", context, status=400)
