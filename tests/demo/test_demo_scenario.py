@@ -12,6 +12,7 @@ from oversight.catalog.calendars import calendar_spec
 from oversight.catalog.choices import HolidaySource
 from oversight.catalog.models import CalendarDay, Service, SLAPolicy
 from oversight.demo.scenario import DEMO_ORGANISATION_CODE, DEMO_PASSWORD, build_scenario
+from oversight.liaisons.models import HotlineReport
 from oversight.mailintake.models import InboundMail
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Certificate, Organisation, StaffMember, User
@@ -112,7 +113,14 @@ def test_demo_load_command_if_empty(db):
     made_by_mail = InboundMail.objects.filter(mailbox__organisation=organisation, reason="new_work_order")
     by_mail = set(made_by_mail.values_list("work_order_id", flat=True))
     assert by_mail and None not in by_mail
-    assert WorkOrder.objects.filter(organisation=organisation).exclude(pk__in=by_mail).count() == 40
+    # ... and the one the supervisor made of a hotline report (oversight/liaisons/demo.py).
+    by_hotline = set(
+        HotlineReport.objects.filter(organisation=organisation, work_order__isnull=False).values_list(
+            "work_order_id", flat=True
+        )
+    )
+    assert len(by_hotline) == 1
+    assert WorkOrder.objects.filter(organisation=organisation).exclude(pk__in=by_mail | by_hotline).count() == 40
     assert WorkOrder.objects.filter(pk__in=by_mail, channel="email").count() == len(by_mail)
     total = WorkOrder.objects.count()
     out = StringIO()
