@@ -139,8 +139,8 @@ class Project(BilingualName, models.Model):
 
     @property
     def etag(self) -> str:
-        """The weak ETag of the current version (If-Match on writes)."""
-        return f'W/"{self.version}"'
+        """The ETag of the current version, in the one form `core.api.etags` reads back from If-Match."""
+        return f'"{self.pk}-{self.version}"'
 
 
 class WorkPackage(BilingualName, models.Model):

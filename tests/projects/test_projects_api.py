@@ -95,6 +95,30 @@ def test_create_start_baseline_and_cost(world, api, workweek):
     assert decided.status_code == 200 and decided.json()["status"] == "approved"
 
 
+def test_a_transition_accepts_the_etag_it_was_given_and_refuses_a_stale_one(world, api, workweek):
+    # A client sends back the ETag it read: that must pass, and the same ETag after a change must be 412.
+    admin = api(world.users["client_admin"])
+    created = admin.post(
+        "/api/v1/projects/",
+        {"name": "ETag project", "vendor": world.vendor.pk, "calendar": workweek.pk, "bac": "100.00"},
+        format="json",
+    )
+    pk = created.json()["id"]
+    admin.post(
+        f"/api/v1/projects/{pk}/work-packages/",
+        {"code": "1", "name": "All", "planned_start": "2026-11-02", "planned_finish": "2026-11-06", "budget": "100"},
+        format="json",
+    )
+    seen = admin.get(f"/api/v1/projects/{pk}/")["ETag"]
+    started = admin.post(f"/api/v1/projects/{pk}/transitions/start/", {}, format="json", HTTP_IF_MATCH=seen)
+    assert started.status_code == 200, started.content
+    assert started["ETag"] != seen
+    stale = admin.post(f"/api/v1/projects/{pk}/transitions/hold/", {}, format="json", HTTP_IF_MATCH=seen)
+    assert stale.status_code == 412
+    held = admin.post(f"/api/v1/projects/{pk}/transitions/hold/", {}, format="json", HTTP_IF_MATCH=started["ETag"])
+    assert held.status_code == 200 and held.json()["status"] == "on_hold", held.content
+
+
 def test_list_query_counts_do_not_grow_with_the_rows(world, api, client, workweek):
     from django.urls import reverse
 
