@@ -14,6 +14,8 @@ class Topic(models.TextChoices):
     CONTRACT = "contract", _("Contract renewals")
     EVALUATION = "evaluation", _("Evaluations and rating invitations")
     RISK = "risk", _("Risks: overdue reviews and mitigations, risk events, contingency plans")
+    MEETING = "meeting", _("Meetings: action-item reminders and overdue actions")
+    ESCALATION = "escalation", _("Escalations under the escalation matrix")
 
 
 def topic_of(kind: str) -> str:
@@ -26,6 +28,8 @@ def topic_of(kind: str) -> str:
         ("evaluation", Topic.EVALUATION),
         ("rating", Topic.EVALUATION),
         ("risk", Topic.RISK),
+        ("meeting", Topic.MEETING),
+        ("escalation", Topic.ESCALATION),
     ):
         if kind.startswith(prefix):
             return topic

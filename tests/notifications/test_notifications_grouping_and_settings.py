@@ -87,15 +87,15 @@ def test_settings_page_saves_what_is_emailed_and_audits_it(world, web):
     user = world.users["requester"]
     client = web(user)
     page = client.get("/preferences/notifications/").content.decode()
-    assert len(re.findall(r'<input type="checkbox" name="email" value="\w+"[^>]*checked', page)) == 7
+    assert len(re.findall(r'<input type="checkbox" name="email" value="\w+"[^>]*checked', page)) == 9
     assert 'href="/preferences/notifications/"' in client.get("/preferences/").content.decode()
     response = client.post("/preferences/notifications/", {"email": ["work_order", "sla_warning", "complaint"]})
     assert response.status_code == 302
     off = set(EmailPreference.objects.filter(user=user, email=False).values_list("topic", flat=True))
-    assert off == {"sla_breach", "contract", "evaluation", "risk"}
+    assert off == {"sla_breach", "contract", "evaluation", "risk", "meeting", "escalation"}
     assert not email_wanted(user=user, kind="sla_breach")
     assert email_wanted(user=user, kind="commented")
-    assert AuditEntry.objects.filter(action="notifications.emailpreference.created", actor=user).count() == 4
+    assert AuditEntry.objects.filter(action="notifications.emailpreference.created", actor=user).count() == 6
     page = client.get("/preferences/notifications/").content.decode()
     assert not re.search(r'value="sla_breach"[^>]*checked', page)
     # Turning one back on changes that row (audited as a change), nothing else.
@@ -138,3 +138,17 @@ def test_handlers_consult_the_settings_before_emailing(world, wo, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         assert notification_queue_email(notification=notice)
     assert [m.to for m in mail.outbox] == [[requester.email]]
+
+
+def test_meeting_reminders_and_escalations_have_their_own_e_mail_topics(world):
+    # A supervisor who turns off meeting reminders still hears of escalations and work orders by e-mail.
+    from oversight.liaisons.services.escalation import NOTIFICATION_KIND
+    from oversight.notifications.choices import Topic, topic_of
+
+    assert topic_of("meeting_action_reminder") == Topic.MEETING
+    assert topic_of(NOTIFICATION_KIND) == Topic.ESCALATION
+    supervisor = world.users["client_supervisor"]
+    EmailPreference.objects.create(user=supervisor, topic=Topic.MEETING, email=False)
+    assert not email_wanted(user=supervisor, kind="meeting_action_reminder")
+    assert email_wanted(user=supervisor, kind=NOTIFICATION_KIND)
+    assert email_wanted(user=supervisor, kind="commented")
