@@ -195,8 +195,9 @@ def _locked_for_plan(actor, obj):
     return locked
 
 
-def _update(*, actor, obj, changes: dict, allowed, check, snapshot, action: str, after_save=None):
-    """Apply the changes to the locked item, check it, save it and audit what really changed."""
+def _update(*, actor, obj, changes: dict, allowed, check, snapshot, after_save=None):
+    """Apply the changes to the locked item, check it and save it; the locked item and what really changed
+    (before, after), which the caller audits under its own literal action (the audit-label scan reads those)."""
     unknown = set(changes) - set(allowed)
     if unknown:
         raise ApplicationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
@@ -210,11 +211,7 @@ def _update(*, actor, obj, changes: dict, allowed, check, snapshot, action: str,
         after_save(locked)
     locked.refresh_from_db()  # amounts as stored (2000.00, not 2000), so the audit records only real changes
     old, new = diff_snapshots(before, snapshot(locked))
-    if new:
-        audit_record(
-            actor=actor, action=action, obj=locked, organisation=locked.project.organisation, before=old, after=new
-        )
-    return locked
+    return locked, old, new
 
 
 @transaction.atomic
@@ -222,16 +219,26 @@ def work_package_update(*, actor, package: WorkPackage, **changes) -> WorkPackag
     """Change a work package (any of `PACKAGE_FIELDS`); the figures follow once a re-baseline is approved."""
     given = changes.pop("depends_on", None)
     predecessors = list(package.depends_on.all() if given is None else given)
-    return _update(
+    locked, old, new = _update(
         actor=actor,
         obj=package,
         changes=changes,
         allowed=PACKAGE_FIELDS,
         check=lambda locked: _check_package(locked, predecessors),
         snapshot=_package_audit,
-        action="projects.workpackage.changed",
         after_save=lambda locked: locked.depends_on.set(predecessors),
     )
+    if new:
+        organisation = locked.project.organisation
+        audit_record(
+            actor=actor,
+            action="projects.workpackage.changed",
+            obj=locked,
+            organisation=organisation,
+            before=old,
+            after=new,
+        )
+    return locked
 
 
 def _in_baselines(project: Project, kind: str, pk: int) -> list[int]:
@@ -315,15 +322,25 @@ def milestone_create(
 @transaction.atomic
 def milestone_update(*, actor, milestone: Milestone, **changes) -> Milestone:
     """Change a milestone (any of `MILESTONE_FIELDS`); the figures follow once a re-baseline is approved."""
-    return _update(
+    locked, old, new = _update(
         actor=actor,
         obj=milestone,
         changes=changes,
         allowed=MILESTONE_FIELDS,
         check=_check_milestone,
         snapshot=model_snapshot,
-        action="projects.milestone.changed",
     )
+    if new:
+        organisation = locked.project.organisation
+        audit_record(
+            actor=actor,
+            action="projects.milestone.changed",
+            obj=locked,
+            organisation=organisation,
+            before=old,
+            after=new,
+        )
+    return locked
 
 
 @transaction.atomic
