@@ -8,6 +8,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from oversight.audit.models import AuditEntry
 from oversight.catalog import services as catalog_services
@@ -24,6 +25,13 @@ from tests.notifications.channel_sinks import Sink, start
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Tuesday 3 March 2026, 10:00 in Beijing: a working day.
 WORKING = dt.datetime(2026, 3, 3, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are compared in English, whatever language an earlier test on this worker left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def hotline_page_save(*, actor, organisation, **values) -> HotlinePage:
     """Create or edit the organisation's hotline page (its public address token never changes)."""
     _require_operator(actor, organisation.pk)
     now = clock.now()
-    page = HotlinePage.objects.select_for_update().filter(organisation=organisation).first()
+    page = HotlinePage.objects.select_for_update(of=("self",)).filter(organisation=organisation).first()
     created = page is None
     if created:
         page = HotlinePage(organisation=organisation, created_at=now)

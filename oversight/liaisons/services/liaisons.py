@@ -45,7 +45,7 @@ def liaison_save(*, actor, organisation, liaison: Liaison | None = None, deputie
     elif liaison.organisation_id != organisation.pk:
         raise NotAllowed(_("This liaison belongs to another organisation."))
     else:
-        liaison = Liaison.objects.select_for_update().get(pk=liaison.pk)
+        liaison = Liaison.objects.select_for_update(of=("self",)).get(pk=liaison.pk)
     if not created and not may_manage_liaisons(actor, organisation_id=organisation.pk, vendor_id=liaison.vendor_id):
         raise NotAllowed(_("You may not change this liaison."))
     before = {} if created else model_snapshot(liaison, list(LIAISON_FIELDS))
@@ -120,7 +120,11 @@ def matrix_save(*, actor, organisation, vendor=None, calendar) -> EscalationMatr
     if vendor is not None and vendor.organisation_id != organisation.pk:
         raise ApplicationError(_("Choose a vendor of your own organisation."))
     now = clock.now()
-    matrix = EscalationMatrix.objects.select_for_update().filter(organisation=organisation, vendor=vendor).first()
+    matrix = (
+        EscalationMatrix.objects.select_for_update(of=("self",))
+        .filter(organisation=organisation, vendor=vendor)
+        .first()
+    )
     created = matrix is None
     if created:
         matrix = EscalationMatrix.objects.create(

@@ -213,7 +213,9 @@ def action_overdue_escalate(*, now: dt.datetime | None = None) -> int:
     escalated = 0
     due = ActionItem.objects.filter(status__in=OPEN_ACTION_STATUSES, due_at__lte=now, escalated_at__isnull=True)
     for item_id in due.values_list("pk", flat=True):
-        item = ActionItem.objects.select_for_update().select_related("organisation", "vendor").get(pk=item_id)
+        item = (
+            ActionItem.objects.select_for_update(of=("self",)).select_related("organisation", "vendor").get(pk=item_id)
+        )
         if item.escalated_at is not None or item.status not in OPEN_ACTION_STATUSES:
             continue
         _liaisons().escalation_raise(
