@@ -21,6 +21,7 @@ from oversight.changes.choices import (
     StepStatus,
     WindowKind,
 )
+from oversight.core.concurrency import VersionETag
 from oversight.core.models import TimelineEventBase
 from oversight.core.numbering import YearlyCounter
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
@@ -84,7 +85,7 @@ class ChangeCounter(YearlyCounter):
         verbose_name_plural = _("change counters")
 
 
-class Change(models.Model):
+class Change(VersionETag, models.Model):
     """A change (变更) a vendor makes to the client's services: planned, risk-assessed, authorised, scheduled,
     implemented and reviewed."""
 
@@ -225,11 +226,6 @@ class Change(models.Model):
     def awaits_authorisation(self) -> bool:
         """A normal or emergency change not yet authorised nor rejected."""
         return self.type != ChangeType.STANDARD and self.status in AWAITING_AUTHORISATION
-
-    @property
-    def etag(self) -> str:
-        """The value clients send back in If-Match to prove they saw the latest version."""
-        return f'"{self.pk}-{self.version}"'
 
 
 class ChangeEvent(TimelineEventBase):

@@ -33,3 +33,12 @@ def touch(obj: models.Model, now: dt.datetime, fields: list[str]) -> None:
     obj.updated_at = now
     obj.save(update_fields=[*fields, "version", "updated_at"])
     obj.refresh_from_db(fields=["version"])
+
+
+class VersionETag:
+    """The ETag of a model with a `version`: `"<pk>-<version>"`, the one form `core.api.etags` reads back from
+    If-Match (a model spelling its own once sent a form no If-Match could match)."""
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.pk}-{self.version}"'

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import pick_name
+from oversight.core.concurrency import VersionETag
 from oversight.core.models import TimelineEventBase
 from oversight.core.numbering import YearlyCounter
 from oversight.improvement.choices import OPEN_STATUSES, ActivityKind, ItemStatus, Priority, Size, SourceKind
@@ -31,7 +32,7 @@ class ImprovementCounter(YearlyCounter):
         verbose_name_plural = _("improvement counters")
 
 
-class ImprovementItem(models.Model):
+class ImprovementItem(VersionETag, models.Model):
     """An improvement (改进项): what is to change and why, who owns and approves it, the indicator it should move
     from a baseline to a target on a scope (a vendor, optionally one contract or service), where it came from,
     and the benefit it realised."""
@@ -145,10 +146,6 @@ class ImprovementItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.pk}-{self.version}"'
 
 
 class EffectMeasurement(models.Model):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import pick_name
+from oversight.core.concurrency import VersionETag
 from oversight.knowledge.choices import ArticleStatus, Audience, VersionKind
 from oversight.tenancy.visibility import WHOLE_ORGANISATION, Visibility
 
@@ -37,7 +38,7 @@ class ArticleCounter(models.Model):
         return f"{self.organisation_id}: {self.last}"
 
 
-class Article(models.Model):
+class Article(VersionETag, models.Model):
     """A knowledge article (知识文章): how to solve or avoid a fault, reviewed before its readers see it."""
 
     # The gate lets every role of the organisation reach articles; who reads which one (audience, state, own
@@ -143,11 +144,6 @@ class Article(models.Model):
     def localized_body(self) -> str:
         """The English text for English readers when there is one, else the text."""
         return pick_name(self.body, self.body_en)
-
-    @property
-    def etag(self) -> str:
-        """The value clients send back in If-Match to prove they saw the latest version."""
-        return f'"{self.pk}-{self.version}"'
 
 
 class ArticleVersion(models.Model):

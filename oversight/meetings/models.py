@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import BilingualName
+from oversight.core.concurrency import VersionETag
 from oversight.core.models import TimelineEventBase
 from oversight.meetings.choices import (
     ActionEventKind,
@@ -163,7 +164,7 @@ class MeetingSeries(BilingualName, models.Model):
         return self.minutes_due_days if self.minutes_due_days is not None else self.plan.minutes_due_days
 
 
-class Meeting(models.Model):
+class Meeting(VersionETag, models.Model):
     """One meeting with a vendor: when and where, who took part, the agenda, minutes, decisions, actions and
     both sides' sign-off (signed minutes are frozen)."""
 
@@ -252,11 +253,6 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", args=[self.pk])
-
-    @property
-    def etag(self) -> str:
-        """The value clients send back in If-Match (oversight.core.api.etags)."""
-        return f'"{self.pk}-{self.version}"'
 
     @property
     def is_frozen(self) -> bool:
@@ -355,7 +351,7 @@ class Decision(models.Model):
         return self.text[:60]
 
 
-class ActionItem(models.Model):
+class ActionItem(VersionETag, models.Model):
     """Something a meeting asked one person (on either side) to do by a due date counted in working days;
     reminded before, escalated through the escalation matrix when overdue, carried to the next meeting's agenda
     until closed."""
@@ -402,11 +398,6 @@ class ActionItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:action_detail", args=[self.pk])
-
-    @property
-    def etag(self) -> str:
-        """The value clients send back in If-Match (oversight.core.api.etags)."""
-        return f'"{self.pk}-{self.version}"'
 
 
 class ActionItemEvent(TimelineEventBase):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level, Priority
+from oversight.core.concurrency import VersionETag
 from oversight.core.models import TimelineEventBase
 from oversight.core.numbering import YearlyCounter
 from oversight.problems.choices import (
@@ -86,7 +87,7 @@ class ProblemCounter(YearlyCounter):
         verbose_name_plural = _("problem counters")
 
 
-class Problem(models.Model):
+class Problem(VersionETag, models.Model):
     """A problem (问题): the unknown cause of one or more incidents, analysed until it is removed."""
 
     # Vendor staff see the problems attributed to their vendor here; `problems.selectors.problem_list` adds
@@ -214,11 +215,6 @@ class Problem(models.Model):
     def is_open(self) -> bool:
         """Not yet resolved, closed or cancelled."""
         return self.status in OPEN_PROBLEM_STATUSES
-
-    @property
-    def etag(self) -> str:
-        """The value clients send back in If-Match to prove they saw the latest version."""
-        return f'"{self.pk}-{self.version}"'
 
 
 class ProblemEvent(TimelineEventBase):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import BilingualName
+from oversight.core.concurrency import VersionETag
 from oversight.core.numbering import YearlyCounter
 from oversight.projects.choices import BaselineStatus, EvMethod, FeverZone, Light, ProjectKind, ProjectStatus
 from oversight.tenancy.visibility import Visibility
@@ -33,7 +34,7 @@ class ProjectCounter(YearlyCounter):
         verbose_name_plural = _("project counters")
 
 
-class Project(BilingualName, models.Model):
+class Project(VersionETag, BilingualName, models.Model):
     """An outsourcing project of one vendor, measured by earned value against its approved baseline."""
 
     # Client roles see their organisation's projects; vendor staff only their own vendor's; requesters none.
@@ -136,11 +137,6 @@ class Project(BilingualName, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
-
-    @property
-    def etag(self) -> str:
-        """The ETag of the current version, in the one form `core.api.etags` reads back from If-Match."""
-        return f'"{self.pk}-{self.version}"'
 
 
 class WorkPackage(BilingualName, models.Model):

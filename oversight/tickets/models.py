@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.catalog.choices import Level, Priority, SLAMetric
+from oversight.core.concurrency import VersionETag
 from oversight.core.files import StoredFileBase
 from oversight.core.models import TimelineEventBase
 from oversight.core.numbering import YearlyCounter
@@ -15,7 +16,7 @@ from oversight.tenancy.visibility import Visibility
 from oversight.tickets.choices import OPEN_STATUSES, Channel, ClockState, EventKind, SLAState, Status, WorkOrderKind
 
 
-class WorkOrder(models.Model):
+class WorkOrder(VersionETag, models.Model):
     """A work order (工单): an incident or service request handled by a vendor under an SLA."""
 
     visibility = Visibility(
@@ -134,11 +135,6 @@ class WorkOrder(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tickets:detail", args=[self.number])
-
-    @property
-    def etag(self) -> str:
-        """The value clients send back in If-Match to prove they saw the latest version."""
-        return f'"{self.pk}-{self.version}"'
 
 
 class WorkOrderEvent(TimelineEventBase):

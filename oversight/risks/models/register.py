@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import pick_name
+from oversight.core.concurrency import VersionETag
 from oversight.core.models import TimelineEventBase
 from oversight.core.numbering import YearlyCounter
 from oversight.risks.choices import (
@@ -121,7 +122,7 @@ class RiskCounter(YearlyCounter):
         verbose_name_plural = _("risk counters")
 
 
-class Risk(models.Model):
+class Risk(VersionETag, models.Model):
     """A risk (风险): a cause that may lead to an event with a consequence, rated on the matrix, treated,
     reviewed, with a contingency plan for when it happens."""
 
@@ -222,10 +223,6 @@ class Risk(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_RISK_STATUSES
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.pk}-{self.version}"'
 
 
 class RiskRating(models.Model):
