@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "oversight.liaisons",
     "oversight.meetings",
     "oversight.improvement",
+    "oversight.contactcentre",
+    "oversight.workforce",
+    "oversight.sourcing",
     "oversight.reports",
     "oversight.demo",
 ]
