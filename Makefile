@@ -28,7 +28,8 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_load --if-empty
 	$(PY) manage.py demo_logins
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop); periodic jobs run in-process (manage.py jobs_run)"
+	$(PY) manage.py jobs_run > var/jobs.log 2>&1 & jobs=$$!; trap "kill $$jobs" EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 serve: install
