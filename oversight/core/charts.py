@@ -1,4 +1,4 @@
-"""Server-side SVG charts (line and bar) from plain series: no JavaScript, no CDN, print-friendly.
+"""Server-side SVG charts (line, bar and heat map) from plain series: no JavaScript, no CDN, print-friendly.
 
 Pure Python (no Django): the functions return SVG markup as a string in which every text is
 escaped, so a view may mark it safe and put it inline in a page or a PDF. Each series gets its own
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-__all__ = ["Series", "bar_chart", "line_chart", "nice_ticks"]
+__all__ = ["Band", "Series", "bar_chart", "heatmap", "line_chart", "nice_ticks"]
 
 Number = Decimal | int | float
 
@@ -331,5 +331,108 @@ def bar_chart(
                     f'fill="#101828">{escape(_fmt(value))}</text>'
                 )
     parts += frame.legend(series, "bar")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A colour band of a heat map: values below ``upper`` (None: no upper bound) get ``colour``; ``label`` names
+    the band in the legend; ``marked`` cells also get a diagonal stroke so they stand out in black and white."""
+
+    upper: Number | None
+    colour: str
+    label: str
+    marked: bool = False
+
+
+def _band_of(value: float, bands: Sequence[Band]) -> Band:
+    for band in bands:
+        if band.upper is None or value < float(band.upper):
+            return band
+    return bands[-1]
+
+
+def heatmap(
+    *,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[Number | None]],
+    bands: Sequence[Band],
+    empty_label: str = "",
+    title: str = "",
+    label: str = "",
+    unit: str = "",
+    row_label_every: int = 1,
+    width: int = 640,
+) -> str:
+    """A heat map: ``values[r][c]`` coloured by the first band whose upper bound it is below; None is grey.
+
+    Rows are drawn top to bottom (e.g. intervals of the day), columns left to right (e.g. days); every
+    ``row_label_every``-th row is labelled. Each cell carries a tooltip with its row, column and value; the
+    legend lists the bands (and ``empty_label`` for the grey cells). The SVG scales to its container's width,
+    so it stays readable on a phone; pages put the figures in a table beside it."""
+    if not bands:
+        raise ValueError("a heat map needs at least one colour band")
+    if len(values) != len(rows) or any(len(r) != len(columns) for r in values):
+        raise ValueError("the values must have one row per row label and one value per column")
+    left, top, right = 48, 30 if title else 12, 8
+    cell_w = max(6.0, (width - left - right) / max(1, len(columns)))
+    cell_h = 12.0
+    legend_items = [(b.colour, b.label, b.marked) for b in bands] + (
+        [("#e4e7ec", empty_label, False)] * bool(empty_label)
+    )
+    grid_h = cell_h * len(rows)
+    header_h = 16
+    y0 = top + header_h
+    # Lay the legend out first (wrapping like text), so the height fits it.
+    placed, lx, ly = [], 12.0, y0 + grid_h + 10
+    for colour, text, marked in legend_items:
+        item_w = _text_width(text) + 28
+        if lx + item_w > width - 12 and lx > 12:
+            lx, ly = 12.0, ly + 18
+        placed.append((lx, ly, colour, text, marked))
+        lx += item_w
+    height = int(ly + 12 + 10)
+    parts = _open(width, height, title, label)
+    step = max(1, math.ceil(len(columns) * 40 / (width - left - right)))
+    for c, name in enumerate(columns):
+        if c % step == 0:
+            x = left + c * cell_w + cell_w / 2
+            parts.append(
+                f'<text x="{x:.1f}" y="{y0 - 4:.1f}" text-anchor="middle" font-size="10" fill="#344054">'
+                f"{escape(name)}</text>"
+            )
+    for r, row_name in enumerate(rows):
+        y = y0 + r * cell_h
+        if r % max(1, row_label_every) == 0:
+            parts.append(
+                f'<text x="{left - 4}" y="{y + cell_h - 2:.1f}" text-anchor="end" font-size="10" fill="#344054">'
+                f"{escape(row_name)}</text>"
+            )
+        for c, raw in enumerate(values[r]):
+            x = left + c * cell_w
+            value = _f(raw)
+            shown = "—" if value is None else _fmt(value, unit)
+            tip = escape(f"{row_name} · {columns[c]}: {shown}")
+            if value is None:
+                colour, marked = "#e4e7ec", False
+            else:
+                band = _band_of(value, bands)
+                colour, marked = band.colour, band.marked
+            cell = f'<rect x="{x:.1f}" y="{y:.1f}" width="{cell_w - 1:.1f}" height="{cell_h - 1:.1f}" fill="{colour}"/>'
+            if marked:
+                cell += (
+                    f'<line x1="{x:.1f}" y1="{y + cell_h - 1:.1f}" x2="{x + cell_w - 1:.1f}" y2="{y:.1f}" '
+                    f'stroke="#101828" stroke-width="1"/>'
+                )
+            parts.append(f"<g><title>{tip}</title>{cell}</g>")
+    for lx, ly, colour, text, marked in placed:
+        swatch = f'<rect x="{lx:.1f}" y="{ly:.1f}" width="14" height="12" fill="{colour}" stroke="#98a2b3"/>'
+        if marked:
+            swatch += f'<line x1="{lx:.1f}" y1="{ly + 12:.1f}" x2="{lx + 14:.1f}" y2="{ly:.1f}" stroke="#101828"/>'
+        parts.append(
+            swatch + f'<text x="{lx + 18:.1f}" y="{ly + 10:.1f}" font-size="11" fill="#344054">{escape(text)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
