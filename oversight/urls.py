@@ -28,6 +28,7 @@ urlpatterns = [
     path("projects/", include("oversight.projects.urls")),
     path("improvement/", include("oversight.improvement.urls")),
     path("meetings/", include("oversight.meetings.urls")),
+    path("contact-centre/", include("oversight.contactcentre.urls")),
     path("configuration/", include("oversight.configuration.urls")),
     path("parts/", include("oversight.parts.urls")),
     path("mail/", include("oversight.mailintake.urls")),

@@ -7,8 +7,10 @@ requesters see none."""
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.bilingual import pick_name
 from oversight.tenancy.visibility import Visibility
 
 HOURS = {"max_digits": 12, "decimal_places": 4}
@@ -66,7 +68,15 @@ class Queue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contactcentre:queue_detail", args=[self.pk])
+
+    @property
+    def localized_name(self) -> str:
+        """The English name for English readers when there is one, else the primary name."""
+        return pick_name(self.name, self.name_en)
 
 
 class IntervalFact(models.Model):

@@ -21,6 +21,10 @@ Known slots (add one where a page needs it, and list it here):
 - `tickets.bulk_actions` — inside the bulk panel of the board and the queues, after the "apply" button;
   obj is None. A section may add buttons with `form="bulk-form"` and its own `formaction` (the ticked rows
   are posted as `ids`, work-order primary keys).
+- `contactcentre.dashboard` — the contact-centre supervision dashboard, below the contact-centre figures; obj is
+  a `contactcentre.dashboard.DashboardScope` (organisation, vendor or None for all, visible `queues`, local
+  dates `first`..`last` included).
+- `contactcentre.queue` — a contact queue's page, after its days and terms; obj is the `contactcentre.Queue`.
 """
 
 from __future__ import annotations

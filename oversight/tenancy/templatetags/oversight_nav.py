@@ -50,6 +50,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("projects:list", _("Projects")))
         items.append(("improvement:list", _("Improvements")))
         items.append(("meetings:list", _("Meetings")))
+        items.append(("contactcentre:dashboard", _("Contact centre")))
     if user.is_superuser or role in STAFF_ROLES:
         items.append(("configuration:list", _("Configuration items")))
         items.append(("parts:overview", _("Spare parts")))
