@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: times the whole request for /metrics and logs it (oversight.core.metrics).
+    "oversight.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,7 +232,10 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or env_bool("CELERY_TASK_ALWAYS_EAGER",
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"
+# Beat records its heartbeat on its ticks, the worker-heartbeat entry a worker's (oversight.core.health).
+CELERY_BEAT_SCHEDULER = "oversight.core.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "oversight.core.tasks.record_worker_heartbeat", "schedule": 30.0},
     "sla-escalation-sweep": {"task": "oversight.tickets.tasks.sweep_sla_escalations", "schedule": 60.0},
     "auto-close-resolved": {"task": "oversight.tickets.tasks.auto_close_resolved", "schedule": 3600.0},
     "contract-renewal-reminders": {"task": "oversight.contracts.tasks.send_renewal_reminders", "schedule": 3600.0},
@@ -256,6 +261,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=19, minute=30),
     },
 }
+
+# /metrics (docs/operations/metrics.md): with a token, only "Authorization: Bearer <token>"; without, loopback only.
+OVERSIGHT_METRICS_TOKEN = os.environ.get("OVERSIGHT_METRICS_TOKEN", "")
+# /readyz (docs/operations/health.md): the oldest worker and beat heartbeats (seconds) a ready Celery deployment has.
+OVERSIGHT_READY_WORKER_MAX_AGE = float(os.environ.get("OVERSIGHT_READY_WORKER_MAX_AGE", "120"))
+OVERSIGHT_READY_BEAT_MAX_AGE = float(os.environ.get("OVERSIGHT_READY_BEAT_MAX_AGE", "120"))
 
 # A running risk simulation that reports no progress for this long is a dead worker's: the sweep marks it failed.
 RISK_SIMULATION_STALL_MINUTES = int(os.environ.get("RISK_SIMULATION_STALL_MINUTES", "15"))
@@ -402,10 +413,24 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Logs go to the console (docs/operations/logs.md): one JSON object per line with LOG_FORMAT=json (production's
+# default), plain text otherwise; both carry the request id (X-Request-ID). LOG_LEVEL=INFO adds one line per request.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "oversight.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "oversight.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

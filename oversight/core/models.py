@@ -1,4 +1,4 @@
-"""Abstract models shared by several apps (no tables of their own)."""
+"""Abstract models shared by several apps, and the one operational table: the background processes' heartbeats."""
 
 from __future__ import annotations
 
@@ -43,3 +43,22 @@ class TimelineEventBase(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError(self.immutable_error)
         super().save(*args, **kwargs)
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive (operations, not business data; never audited).
+
+    One row per name: ``worker`` (a Celery worker, or the embedded scheduler, ran the heartbeat task), ``beat``
+    (Celery beat or ``manage.py jobs_run`` looked at its schedule). Every process writes here, so every web process
+    reads the same answer in ``/readyz`` and ``/metrics`` (oversight.core.health)."""
+
+    name = models.CharField(_("name"), max_length=100, primary_key=True)
+    at = models.DateTimeField(_("at"))
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -18,6 +18,8 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from oversight.core.metrics import count_task_failure
+
 logger = logging.getLogger(__name__)
 
 # A crontab missed for longer than this is run once, not replayed minute by minute.
@@ -90,6 +92,7 @@ class Scheduler:
                 run(self.schedule[name]["task"])
             except Exception:  # noqa: BLE001 - one broken job must not stop the others
                 logger.exception("periodic job %s failed", name)
+                count_task_failure(self.schedule[name]["task"])
             done.append(name)
         return done
 

@@ -20,3 +20,11 @@ def run_event_handler(self, event: str, handler: str, payload: dict) -> None:
             raise
         # On a worker a passing failure (database restart, mail server down) is retried with backoff.
         raise self.retry(exc=exc, countdown=min(600, 10 * 2**self.request.retries)) from exc
+
+
+@shared_task(bind=True, name="oversight.core.tasks.record_worker_heartbeat")
+def record_worker_heartbeat(self) -> None:
+    """Record that a worker took a job from the queue lately (beat queues this every 30 s; oversight.core.health)."""
+    from oversight.core.health import WORKER, heartbeat_record
+
+    heartbeat_record(WORKER, detail=(self.request.hostname or "in-process")[:200])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.audit.services import row_save_audited
 from oversight.core import clock
 from oversight.core.errors import ApplicationError
+from oversight.core.metrics import EMAIL_FAILURES, EMAILS_SENT, NOTIFICATIONS_CREATED
 from oversight.core.preferences import user_preferences_override
 from oversight.notifications.choices import Topic, topic_of
 from oversight.notifications.models import EmailPreference, Notification
@@ -50,6 +51,7 @@ def notification_create(
             )
     except IntegrityError:
         return Notification.objects.get(dedupe_key=dedupe_key), False
+    NOTIFICATIONS_CREATED.inc()
     return notification, True
 
 
@@ -80,7 +82,9 @@ def notification_send_email(*, notification_id: int) -> bool:
         message.send()
     except Exception:  # noqa: BLE001 - a mail server outage must not break the sweep
         logger.exception("could not e-mail notification %s", notification_id)
+        EMAIL_FAILURES.inc()
         return False
+    EMAILS_SENT.inc()
     return True
 
 
