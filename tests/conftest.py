@@ -34,6 +34,24 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("oversight")
 
+# `make test` runs the suite on SQLite and, when DATABASE_URL names PostgreSQL, again there. A test that never
+# touches the database (pytest-django refuses it any access) gives the same answer in both passes, so the
+# PostgreSQL pass (OVERSIGHT_TEST_PASS=database) runs only the tests that use one.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("django_db")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("OVERSIGHT_TEST_PASS") != "database":
+        return
+    without_database = [item for item in items if not _uses_database(item)]
+    if without_database:
+        config.hook.pytest_deselected(items=without_database)
+        items[:] = [item for item in items if _uses_database(item)]
+
 
 @dataclass
 class World:
