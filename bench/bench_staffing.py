@@ -43,9 +43,10 @@ def year_of_intervals(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]
     return offered.astype(float), np.clip(aht, 60, None)
 
 
-def loop_requirement(offered: float, aht: float) -> int:
-    """Per interval: increment N, Erlang B by recursion from scratch, C, SL and occupancy, until both hold."""
-    a = offered / 1800.0 * aht
+def loop_requirement(rate: float, aht: float, threshold=THRESHOLD, target=TARGET, max_occ=MAX_OCC) -> int:
+    """Per interval (``rate`` contacts per second): increment N, Erlang B by recursion from scratch, C, SL and
+    occupancy, until both hold."""
+    a = rate * aht
     if a == 0:
         return 0
     n = 1
@@ -55,8 +56,8 @@ def loop_requirement(offered: float, aht: float) -> int:
             b = a * b / (k + a * b)
         if n > a:
             c = n * b / (n - a * (1 - b))
-            sl = 1 - c * math.exp(-(n - a) * THRESHOLD / aht)
-            if sl >= TARGET and a / n <= MAX_OCC:
+            sl = 1 - c * math.exp(-(n - a) * threshold / aht)
+            if sl >= target and a / n <= max_occ:
                 return n
         n += 1
 
@@ -78,7 +79,7 @@ def main() -> int:
         total_vec += vec
         n = min(args.loop_intervals, INTERVALS)
         started = time.process_time()
-        loop = [loop_requirement(o, h) for o, h in zip(offered[:n], aht[:n], strict=True)]
+        loop = [loop_requirement(o / 1800.0, h) for o, h in zip(offered[:n], aht[:n], strict=True)]
         lp = time.process_time() - started
         total_loop += lp
         diff = int(np.sum(np.asarray(loop) != req.agents[:n]))

@@ -1,11 +1,13 @@
 """Erlang C against MISSION.md's reference, Erlang A against a discrete-event simulation run in the test and
-against its θ → 0 limit (Erlang C), and the staffing search against a per-interval loop written here."""
+against its θ → 0 limit (Erlang C), and the vectorised staffing search against the benchmark's straightforward
+per-interval loop (Erlang B recomputed by recursion at every N)."""
 
 import heapq
 
 import numpy as np
 import pytest
 
+from bench.bench_staffing import loop_requirement
 from oversight.ccmath import erlang
 
 RATE = 100 / 1800  # 100 calls per 30 minutes, per second
@@ -67,30 +69,12 @@ def test_bad_input_is_a_clear_error(kwargs, message):
         erlang.erlang_c_requirement(**args)
 
 
-def _loop_requirement(rate, aht, t, target, max_occ):
-    """The straightforward way: per interval, increment N, recompute Erlang B by recursion from scratch."""
-    a = rate * aht
-    if a == 0:
-        return 0
-    n = 1
-    while True:
-        b = 1.0
-        for k in range(1, n + 1):
-            b = a * b / (k + a * b)
-        if n > a:
-            c = n * b / (n - a * (1 - b))
-            sl = 1 - c * np.exp(-(n - a) * t / aht)
-            if sl >= target and a / n <= max_occ:
-                return n
-        n += 1
-
-
 def test_vectorised_requirement_matches_a_per_interval_loop():
     rng = np.random.default_rng(3)
     offered = rng.integers(0, 400, 200)
     aht = rng.uniform(120, 400, 200)
     req = erlang.erlang_c_requirement(offered / 1800, aht, 20, 0.8, 0.85)
-    expected = [_loop_requirement(o / 1800, h, 20, 0.8, 0.85) for o, h in zip(offered, aht, strict=True)]
+    expected = [loop_requirement(o / 1800, h, 20, 0.8, 0.85) for o, h in zip(offered, aht, strict=True)]
     assert req.agents.tolist() == expected
     assert np.all(np.ceil(req.fractional - 1e-9) == req.agents)
 
