@@ -69,6 +69,7 @@ from oversight.tickets.api.views import (
     WorkOrderEventViewSet,
     WorkOrderViewSet,
 )
+from oversight.workforce.api.views import QueueStaffingViewSet, SnapshotViewSet
 
 app_name = "api"
 
@@ -154,6 +155,8 @@ router.register("cab-meetings", CabMeetingViewSet, basename="cab-meeting")
 router.register("risks", RiskViewSet, basename="risk")
 router.register("risk-mitigations", MitigationViewSet, basename="risk-mitigation")
 router.register("risk-matrix-versions", MatrixVersionViewSet, basename="risk-matrix-version")
+router.register("workforce/snapshots", SnapshotViewSet, basename="workforce-snapshot")
+router.register("workforce/queues", QueueStaffingViewSet, basename="workforce-queue")
 
 
 @csrf_exempt  # it changes nothing; a POST to an unknown address is a JSON 404, not the HTML CSRF page

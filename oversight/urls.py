@@ -29,6 +29,7 @@ urlpatterns = [
     path("improvement/", include("oversight.improvement.urls")),
     path("meetings/", include("oversight.meetings.urls")),
     path("contact-centre/", include("oversight.contactcentre.urls")),
+    path("workforce/", include("oversight.workforce.urls")),
     path("configuration/", include("oversight.configuration.urls")),
     path("parts/", include("oversight.parts.urls")),
     path("mail/", include("oversight.mailintake.urls")),

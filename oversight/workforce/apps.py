@@ -12,3 +12,10 @@ class WorkforceConfig(AppConfig):
     name = "oversight.workforce"
     label = "workforce"
     verbose_name = _("Forecasting and staffing")
+
+    def ready(self) -> None:
+        """Register the workforce indicators and the dashboard panels."""
+        from oversight.workforce import kpis, panels
+
+        kpis.register()
+        panels.register()

@@ -17,16 +17,18 @@ from oversight.audit.services import audit_record
 from oversight.ccmath import forecast as fc
 from oversight.contactcentre.models import Queue
 from oversight.core import clock
-from oversight.core.errors import ApplicationError
+from oversight.core.errors import ApplicationError, NotAllowed
 from oversight.core.zones import local_today, zone_of
-from oversight.workforce import data, permissions
+from oversight.workforce import attribution, data, permissions
 from oversight.workforce.choices import ForecastModel, ForecastSource
-from oversight.workforce.models import BacktestRun, ForecastPoint, ForecastSnapshot
+from oversight.workforce.models import BacktestRun, ForecastPoint, ForecastSnapshot, IntervalAttribution
 
 #: Days of history the client's forecast and the backtest train on.
 TRAINING_DAYS = 56
 MAX_POINTS = 50_000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+#: The vendor's CSV may name its columns in Chinese.
+COLUMN_ALIASES = {"时段开始": "interval_start", "预测量": "offered", "处理时长秒": "aht_seconds"}
 
 
 def _check_point(queue: Queue, start: dt.datetime, offered, aht, row: int | None = None) -> tuple:
@@ -143,7 +145,9 @@ def vendor_forecast_import(*, queue: Queue, content: bytes, actor, note: str = "
     except UnicodeDecodeError:
         raise ApplicationError(_("The file is not UTF-8 text (save the CSV as UTF-8).")) from None
     reader = csv.DictReader(io.StringIO(text))
-    columns = {c.strip() for c in (reader.fieldnames or [])}
+    if reader.fieldnames:
+        reader.fieldnames = [COLUMN_ALIASES.get(c.strip(), c.strip()) for c in reader.fieldnames]
+    columns = set(reader.fieldnames or [])
     missing = {"interval_start", "offered"} - columns
     if missing:
         raise ApplicationError(_("Missing column(s): %(cols)s.") % {"cols": ", ".join(sorted(missing))})
@@ -191,6 +195,14 @@ def _history(queue: Queue, last_day: dt.date, days: int):
     return history_days, act
 
 
+def _from_first_data(queue: Queue, act: data.Actuals, days: list[dt.date]):
+    """The volumes and days from the first day with any interval fact (days before the data are not zeros)."""
+    if not act.present.any():
+        raise ApplicationError(_("No interval data before this day to forecast from."))
+    first = int(act.present.argmax()) // data.per_day(queue)
+    return act.offered[first * data.per_day(queue) :], days[first:]
+
+
 def client_forecast_create(
     *, queue: Queue, actor, model: str = "auto", horizon_days: int = 7, first_day: dt.date | None = None
 ) -> ForecastSnapshot:
@@ -206,12 +218,7 @@ def client_forecast_create(
         raise ApplicationError(_("Unknown forecast model."))
     first_day = first_day or local_today(queue.organisation)
     history_days, act = _history(queue, first_day - dt.timedelta(days=1), TRAINING_DAYS)
-    if not act.present.any():
-        raise ApplicationError(_("No interval data before this day to forecast from."))
-    # Start the training at the first day with data.
-    first_index = int(act.present.argmax()) // data.per_day(queue)
-    history_days = history_days[first_index:]
-    values = act.offered[first_index * data.per_day(queue) :]
+    values, history_days = _from_first_data(queue, act, history_days)
     future = data.day_range(first_day, first_day + dt.timedelta(days=horizon_days - 1))
     events = data.china_events(history_days + future)
     try:
@@ -244,10 +251,11 @@ def backtest_run(
     permissions.require_publish(actor, queue, ForecastSource.CLIENT)
     last_day = last_day or local_today(queue.organisation) - dt.timedelta(days=1)
     history_days, act = _history(queue, last_day, TRAINING_DAYS + horizon_days * origins)
+    values, history_days = _from_first_data(queue, act, history_days)
     events = data.china_events(history_days)
     try:
         result = fc.backtest(
-            act.offered,
+            values,
             history_days,
             data.per_day(queue),
             events.holidays,
@@ -287,3 +295,57 @@ def backtest_run(
         after={"chosen": run.chosen_model, "mean_wape": run.mean_wape},
     )
     return run
+
+
+@transaction.atomic
+def attribution_apply(*, queue: Queue, first_day: dt.date, last_day: dt.date, actor) -> int:
+    """Attribute every interval of ``first_day``…``last_day`` (local days) that missed the service level and store
+    the verdicts, replacing the period's earlier ones; returns how many intervals missed. ``actor`` None is the
+    system (after an import or a vendor forecast)."""
+    if actor is not None and not permissions.may_manage(actor, queue):
+        raise NotAllowed(_("You may not apply attribution to this queue."))
+    if last_day < first_day or (last_day - first_day).days > 400:
+        raise ApplicationError(_("The period must run forwards and span at most 400 days."))
+    days = data.day_range(first_day, last_day)
+    found = attribution.verdicts(queue, days)
+    start = data.day_start(queue, first_day)
+    end = data.day_start(queue, last_day + dt.timedelta(days=1))
+    IntervalAttribution.objects.filter(queue=queue, interval_start__gte=start, interval_start__lt=end).delete()
+    now = clock.now()
+    IntervalAttribution.objects.bulk_create(
+        [
+            IntervalAttribution(
+                queue=queue,
+                interval_start=v.interval_start,
+                term=v.term,
+                snapshot=v.snapshot,
+                offered=v.offered,
+                forecast_offered=None if v.forecast_offered is None else data.to_decimal(v.forecast_offered),
+                service_level=data.to_decimal(v.service_level, "0.000001"),
+                target=data.to_decimal(v.target, "0.000001"),
+                staffed_agents=data.to_decimal(v.staffed),
+                required_for_forecast=(
+                    None if v.required_for_forecast is None else data.to_decimal(v.required_for_forecast)
+                ),
+                excused=v.excused,
+                reason=v.reason,
+                computed_at=now,
+            )
+            for v in found
+        ],
+        batch_size=2000,
+    )
+    audit_record(
+        actor=actor,
+        action="workforce.attribution.applied",
+        object_type="contactcentre.queue",
+        object_id=queue.pk,
+        organisation=queue.organisation,
+        after={
+            "from": first_day,
+            "to": last_day,
+            "missed": len(found),
+            "excused": sum(1 for v in found if v.excused),
+        },
+    )
+    return len(found)

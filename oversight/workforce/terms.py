@@ -1,12 +1,13 @@
-"""The service-level term that applies to a queue on a day, memoised for a request's worth of days.
+"""The service-level term that applies to a queue on a day, memoised per queue object.
 
-The contract's lookup is ``oversight.contactcentre.terms.term_for(queue, day)`` (the contact-centre app owns
-it); this module only caches its answers per (queue, day), since a staffing page asks once per day shown."""
+The lookup is the contact-centre app's ``oversight.contactcentre.terms.term_for(queue, day)``; a staffing page or
+an indicator asks it once per day shown, and the answers are kept on the queue object for that request."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from oversight.contactcentre import terms as contactcentre_terms
 from oversight.contactcentre.models import Queue, ServiceLevelTerm
 
 
@@ -14,15 +15,5 @@ def term_for(queue: Queue, day: dt.date) -> ServiceLevelTerm | None:
     """The term of the contract version in force on ``day`` for the queue's channel, else the blank-channel one."""
     cache = queue.__dict__.setdefault("_workforce_terms", {})
     if day not in cache:
-        cache[day] = _lookup(queue, day)
+        cache[day] = contactcentre_terms.term_for(queue, day)
     return cache[day]
-
-
-def _lookup(queue: Queue, day: dt.date) -> ServiceLevelTerm | None:
-    if queue.contract_id is None:
-        return None
-    version = queue.contract.versions.filter(effective_from__lte=day).order_by("-effective_from", "-number").first()
-    if version is None:
-        return None
-    terms = {t.channel: t for t in version.service_level_terms.all()}
-    return terms.get(queue.channel) or terms.get("")
