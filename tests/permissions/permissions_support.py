@@ -8,6 +8,7 @@ the matrix compares what the code does with what the rules say.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -979,6 +980,7 @@ def write_payload(target: Target, method: str, matrix: Matrix) -> Payload | None
     return None
 
 
+@functools.cache  # the tables are known once the extensions are loaded (at import); asked twice per write
 def _count_sql() -> str:
     """One portable query counting every table a forbidden write could add to (cheap enough per request).
 
@@ -991,6 +993,7 @@ def _count_sql() -> str:
     return "SELECT " + ", ".join([*parts, read])
 
 
+@functools.cache
 def _state_parts() -> tuple[str, ...]:
     """Names of db_state()'s parts, in order (the extensions' tables after the notifications)."""
     extra = tuple(model._meta.verbose_name_plural for d in EXTENSIONS for model in d.tables)
