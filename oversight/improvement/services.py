@@ -18,7 +18,7 @@ from oversight.core.events import publish
 from oversight.core.numbering import next_in_year
 from oversight.core.timeline import timeline_append
 from oversight.core.zones import local_date, local_today
-from oversight.improvement import effect, measurement, permissions, sources
+from oversight.improvement import effect, measurement, notices, permissions, sources
 from oversight.improvement.choices import (
     ACTIONS_NEEDING_NOTE,
     ITEM_MACHINE,
@@ -228,6 +228,8 @@ def item_update(*, actor, item: ImprovementItem, expected_version: int | None = 
     touch(locked, now, list(new))
     _step(locked, actor=actor, kind=ActivityKind.EDITED, at=now, data={"fields": sorted(new)})
     audit_record(actor=actor, action="improvement.improvementitem.updated", obj=locked, before=old, after=new)
+    if "approver" in new:
+        notices.approval_requested(item=locked, actor=actor)  # a newly named approver of an assessed item
     return locked
 
 
@@ -303,6 +305,9 @@ def item_transition(
             )
         ],
     )
+    if done.changed:
+        notices.approval_requested(item=done.obj, actor=actor)
+        notices.decision_told(item=done.obj, action=action, actor=actor, note=note)
     return done.obj
 
 

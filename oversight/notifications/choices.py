@@ -16,6 +16,7 @@ class Topic(models.TextChoices):
     RISK = "risk", _("Risks: overdue reviews and mitigations, risk events, contingency plans")
     MEETING = "meeting", _("Meetings: action-item reminders and overdue actions")
     ESCALATION = "escalation", _("Escalations under the escalation matrix")
+    IMPROVEMENT = "improvement", _("Improvements: awaiting your approval, approved or rejected")
 
 
 def topic_of(kind: str) -> str:
@@ -30,6 +31,7 @@ def topic_of(kind: str) -> str:
         ("risk", Topic.RISK),
         ("meeting", Topic.MEETING),
         ("escalation", Topic.ESCALATION),
+        ("improvement", Topic.IMPROVEMENT),
     ):
         if kind.startswith(prefix):
             return topic

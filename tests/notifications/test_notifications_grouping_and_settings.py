@@ -87,15 +87,15 @@ def test_settings_page_saves_what_is_emailed_and_audits_it(world, web):
     user = world.users["requester"]
     client = web(user)
     page = client.get("/preferences/notifications/").content.decode()
-    assert len(re.findall(r'<input type="checkbox" name="email" value="\w+"[^>]*checked', page)) == 9
+    assert len(re.findall(r'<input type="checkbox" name="email" value="\w+"[^>]*checked', page)) == 10
     assert 'href="/preferences/notifications/"' in client.get("/preferences/").content.decode()
     response = client.post("/preferences/notifications/", {"email": ["work_order", "sla_warning", "complaint"]})
     assert response.status_code == 302
     off = set(EmailPreference.objects.filter(user=user, email=False).values_list("topic", flat=True))
-    assert off == {"sla_breach", "contract", "evaluation", "risk", "meeting", "escalation"}
+    assert off == {"sla_breach", "contract", "evaluation", "risk", "meeting", "escalation", "improvement"}
     assert not email_wanted(user=user, kind="sla_breach")
     assert email_wanted(user=user, kind="commented")
-    assert AuditEntry.objects.filter(action="notifications.emailpreference.created", actor=user).count() == 6
+    assert AuditEntry.objects.filter(action="notifications.emailpreference.created", actor=user).count() == 7
     page = client.get("/preferences/notifications/").content.decode()
     assert not re.search(r'value="sla_breach"[^>]*checked', page)
     # Turning one back on changes that row (audited as a change), nothing else.
