@@ -325,5 +325,15 @@ AUDIT_ACTIONS.update(
     {
         "changes.calendarfeedkey.created": _("Change calendar feed key created"),
         "changes.calendarfeedkey.revoked": _("Change calendar feed key revoked"),
+        "changes.calendarfeedkey.meetings_created": _("Meetings calendar feed key created"),
+        "changes.calendarfeedkey.meetings_revoked": _("Meetings calendar feed key revoked"),
     }
 )
+
+
+class FeedKind(models.TextChoices):
+    """Which calendar feed a key opens: each person has one live key per feed, so re-creating one leaves the
+    other's address working."""
+
+    CHANGES = "changes", _("Change calendar")
+    MEETINGS = "meetings", _("Meetings calendar")

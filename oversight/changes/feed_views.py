@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from oversight.changes import ics, selectors, services
-from oversight.changes.choices import ChangeStatus, WindowKind
-from oversight.changes.models import CalendarFeedKey
+from oversight.changes.choices import ChangeStatus, FeedKind, WindowKind
 from oversight.core import clock
 from oversight.core.errors import ApplicationError
 from oversight.core.files import download_response
@@ -123,16 +122,24 @@ class CalendarFeedView(View):
 _SCOPE = {"service": "service_id", "vendor": "vendor_id", "site": "site_id"}
 
 
-class FeedKeyView(LoginRequiredMixin, View):
-    """`/changes/calendar/feed/`: the person's calendar feed key; create (or re-create) it, its address shown on
-    this answer only, or revoke it."""
+class FeedKeyPage(LoginRequiredMixin, View):
+    """A page where a person gets, re-creates or revokes their key to one calendar feed (``feed``), the feed's
+    address (``feed_url_name`` with the key) shown on this answer only; the meetings calendar uses it too."""
 
+    feed = FeedKind.CHANGES
     template_name = "changes/feed_key.html"
+    page_url_name = "changes:feed_key"
+    feed_url_name = "changes:calendar_ics"
+    revoked_message = _("Your calendar feed key was revoked; its address no longer works.")
+
+    def context(self, request) -> dict:
+        """What the page shows besides the key (a subclass adds its own)."""
+        return {}
 
     def _page(self, request, *, address: str = "", status: int = 200):
-        live = CalendarFeedKey.objects.filter(owner=request.user, revoked_at__isnull=True).first()
+        live = services.live_feed_key(user=request.user, feed=self.feed)
         context = {"live": live, "address": address, "may_have_feed": services.may_have_feed(request.user)}
-        return render(request, self.template_name, context, status=status)
+        return render(request, self.template_name, {**context, **self.context(request)}, status=status)
 
     def get(self, request):
         return self._page(request)
@@ -140,13 +147,18 @@ class FeedKeyView(LoginRequiredMixin, View):
     def post(self, request):
         try:
             if request.POST.get("action") == "revoke":
-                services.feed_key_revoke(actor=request.user)
-                messages.success(request, _("Your calendar feed key was revoked; its address no longer works."))
-                return redirect("changes:feed_key")
-            _key, secret = services.feed_key_create(actor=request.user)
+                services.feed_key_revoke(actor=request.user, feed=self.feed)
+                messages.success(request, self.revoked_message)
+                return redirect(self.page_url_name)
+            _key, secret = services.feed_key_create(actor=request.user, feed=self.feed)
         except ApplicationError as exc:
             show_error(request, exc)
             return self._page(request, status=exc.status_code)
         # Shown in this answer only (no redirect: the key must not travel through the session).
-        address = _base_url() + reverse("changes:calendar_ics", args=[secret])
+        address = _base_url() + reverse(self.feed_url_name, args=[secret])
         return self._page(request, address=address)
+
+
+class FeedKeyView(FeedKeyPage):
+    """`/changes/calendar/feed/`: the person's change calendar feed key; create (or re-create) it, its address
+    shown on this answer only, or revoke it."""

@@ -15,6 +15,7 @@ from oversight.changes.choices import (
     ChangeEventKind,
     ChangeStatus,
     ChangeType,
+    FeedKind,
     RequestStatus,
     ReviewOutcome,
     RiskLevel,
@@ -536,14 +537,16 @@ class ChangeIncident(models.Model):
 
 
 class CalendarFeedKey(models.Model):
-    """A person's key to the change calendar's `.ics` feed (ADR 0029): calendar programs send no headers, so the
-    key is in the feed's address. Only its sha256 is stored; revoked keys stay for the record."""
+    """A person's key to one calendar feed, the change calendar's or the meetings' `.ics` (ADR 0029): calendar
+    programs send no headers, so the key is in the feed's address. Only its sha256 is stored; revoked keys stay for
+    the record."""
 
     visibility = Visibility(organisation="owner__organisation", person="owner")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
     )
+    feed = models.CharField(_("feed"), max_length=10, choices=FeedKind.choices, default=FeedKind.CHANGES)
     prefix = models.CharField(_("prefix"), max_length=16, help_text=_("The start of the key, to recognise it."))
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"))
@@ -555,7 +558,9 @@ class CalendarFeedKey(models.Model):
         ordering = ["owner", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner"], condition=Q(revoked_at__isnull=True), name="changes_calendarfeedkey_one_live"
+                fields=["owner", "feed"],
+                condition=Q(revoked_at__isnull=True),
+                name="changes_calendarfeedkey_one_live_per_feed",
             ),
         ]
 

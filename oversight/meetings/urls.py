@@ -32,7 +32,7 @@ urlpatterns = [
     path("actions/", views.ActionListView.as_view(), name="actions"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
     path("actions/<int:pk>/transition/", views.ActionTransitionView.as_view(), name="action_transition"),
-    # The personal feed (.ics, read with the change calendar's key in its address) and where to find it.
+    # The personal feed (.ics, read with the meetings calendar key in its address) and the page of that key.
     path("feed/", views.FeedInfoView.as_view(), name="feed_info"),
     path("feed/<str:key>.ics", views.MeetingFeedView.as_view(), name="feed"),
 ]

@@ -26,7 +26,13 @@ from oversight.changes.services.changes import (
     change_unlink_incident,
     change_update,
 )
-from oversight.changes.services.feed import feed_key_create, feed_key_owner, feed_key_revoke, may_have_feed
+from oversight.changes.services.feed import (
+    feed_key_create,
+    feed_key_owner,
+    feed_key_revoke,
+    live_feed_key,
+    may_have_feed,
+)
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -49,6 +55,7 @@ __all__ = [
     "feed_key_create",
     "feed_key_owner",
     "feed_key_revoke",
+    "live_feed_key",
     "may_have_feed",
     "window_create",
     "window_deactivate",

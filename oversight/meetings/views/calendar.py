@@ -1,21 +1,21 @@
 """Meetings in calendar programs: one meeting or one series as .ics (downloaded by a signed-in reader), and each
-person's subscription feed of their meetings and action-item due dates, read with the key of the change calendar
-feed in its address (ADR 0029: one key per person for every calendar feed; ADR 0036)."""
+person's subscription feed of their meetings and action-item due dates, read with the person's meetings calendar
+key in its address (ADR 0029, one live key per person and feed; ADR 0036), or with their change calendar key as
+addresses made before the meetings calendar had its own key were."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from oversight.changes.models import CalendarFeedKey
-from oversight.changes.services import feed_key_owner, may_have_feed
+from oversight.changes.choices import FeedKind
+from oversight.changes.feed_views import FeedKeyPage
+from oversight.changes.services import feed_key_owner
 from oversight.core import clock
 from oversight.core.files import download_response, readable_filename
 from oversight.core.preferences import user_preferences_override
@@ -114,7 +114,7 @@ class MeetingFeedView(View):
     their open action items, in the owner's language; an unknown or revoked key is a 404."""
 
     def get(self, request, key: str):
-        owner = feed_key_owner(secret=key)
+        owner = feed_key_owner(secret=key, feeds=(FeedKind.MEETINGS, FeedKind.CHANGES))
         if owner is None:
             raise Http404
         now = clock.now()
@@ -134,11 +134,13 @@ class MeetingFeedView(View):
         )
 
 
-class FeedInfoView(LoginRequiredMixin, View):
-    """`/meetings/feed/`: where a person's meeting feed is and how its key is managed (the change calendar's key)."""
+class FeedInfoView(FeedKeyPage):
+    """`/meetings/feed/`: the person's meetings calendar key: create (or re-create) it, the feed's address shown on
+    this answer only, or revoke it. It is a key of its own: re-creating it leaves the change calendar's address
+    working (and an address made with the change calendar's key, as before, still opens this feed)."""
 
-    def get(self, request):
-        live = CalendarFeedKey.objects.filter(owner=request.user, revoked_at__isnull=True).first()
-        example = _url(reverse("meetings:feed", args=["KEY"]))
-        context = {"live": live, "may_have_feed": may_have_feed(request.user), "example": example}
-        return render(request, "meetings/feed.html", context)
+    feed = FeedKind.MEETINGS
+    template_name = "meetings/feed.html"
+    page_url_name = "meetings:feed_info"
+    feed_url_name = "meetings:feed"
+    revoked_message = _("Your meetings calendar key was revoked; its address no longer works.")
