@@ -3,6 +3,7 @@
 from django.urls import path
 
 from oversight.notifications import views
+from oversight.notifications.channels import identity_views
 from oversight.notifications.channels import views as channel_views
 
 app_name = "notifications"
@@ -19,4 +20,7 @@ urlpatterns = [
     path("deliveries/", channel_views.DeliveryListView.as_view(), name="delivery_list"),
     path("deliveries/<int:pk>/", channel_views.DeliveryDetailView.as_view(), name="delivery_detail"),
     path("deliveries/<int:pk>/retry/", channel_views.DeliveryRetryView.as_view(), name="delivery_retry"),
+    path("chat-ids/", identity_views.OwnChatIdentityView.as_view(), name="chat_identity"),
+    path("chat-ids/people/", identity_views.PeopleChatIdentityView.as_view(), name="chat_identity_people"),
+    path("chat-ids/people/<int:pk>/", identity_views.PersonChatIdentityView.as_view(), name="chat_identity_person"),
 ]

@@ -17,7 +17,7 @@ from oversight.core.scheduler import Scheduler, crontab_fired, run_task
 from oversight.notifications.channels.choices import DeliveryStatus
 from oversight.notifications.channels.models import Delivery
 from oversight.notifications.channels.services import channel_create, channel_message_send
-from tests.notifications.channel_sinks import Sink, start
+from tests.notifications.channel_sinks import running
 
 T0 = dt.datetime(2026, 3, 3, 2, 0, tzinfo=dt.UTC)  # Tuesday 3 March 2026, 10:00 in Beijing
 
@@ -79,10 +79,8 @@ def test_every_beat_entry_names_a_registered_task_and_the_channel_sweep_is_one_o
 
 @pytest.fixture
 def sink():
-    receiver = start(Sink(kind="dingtalk", secret="SECjobs"))
-    yield receiver
-    receiver.server.shutdown()
-    receiver.server.server_close()
+    with running("dingtalk", "SECjobs") as receiver:
+        yield receiver
 
 
 @pytest.mark.django_db

@@ -4,12 +4,14 @@ answers like the vendor (HTTP 200 with an error code in the body when the signat
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -114,3 +116,14 @@ def start(sink: Sink) -> Sink:
     sink.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=sink.server.serve_forever, daemon=True).start()
     return sink
+
+
+@contextlib.contextmanager
+def running(kind: str, secret: str = "") -> Iterator[Sink]:
+    """A receiver of ``kind`` on 127.0.0.1 for the length of the block (a test fixture yields from it)."""
+    sink = start(Sink(kind=kind, secret=secret))
+    try:
+        yield sink
+    finally:
+        sink.server.shutdown()
+        sink.server.server_close()

@@ -44,6 +44,20 @@ def test_dingtalk_markdown_payload_mentions_by_mobile():
     assert payload["at"] == {"atMobiles": ["13800001111"], "isAtAll": False}
 
 
+def test_dingtalk_mentions_by_user_id_when_a_person_has_one_and_by_mobile_otherwise():
+    message = Message(
+        title="t",
+        mentions=(
+            Mention(name="Li", mobile="13800001111", dingtalk_user_id="manager4220"),
+            Mention(name="Wang", mobile="13900002222"),
+        ),
+    )
+    payload = renderers.render("dingtalk", message)
+    # DingTalk's custom robot: at.atUserIds / at.atMobiles, each also written as @... in the text.
+    assert payload["at"] == {"atMobiles": ["13900002222"], "atUserIds": ["manager4220"], "isAtAll": False}
+    assert payload["markdown"]["text"].endswith("\n\n@manager4220 @13900002222")
+
+
 def test_feishu_card_payload():
     payload = renderers.render("feishu", MESSAGE)
     assert payload["msg_type"] == "interactive"
@@ -74,7 +88,15 @@ def test_webhook_payload():
         "body": "The printer in Cardiology is still down.",
         "fields": [{"name": "Priority", "value": "P1"}, {"name": "Vendor", "value": "Desk Co"}],
         "url": "https://oversight.example/tickets/GH-2026-0001/",
-        "mentions": [{"name": "Li", "mobile": "13800001111", "wecom_user_id": "lisi", "feishu_user_id": "ou_abc"}],
+        "mentions": [
+            {
+                "name": "Li",
+                "mobile": "13800001111",
+                "wecom_user_id": "lisi",
+                "feishu_user_id": "ou_abc",
+                "dingtalk_user_id": "",
+            }
+        ],
     }
     assert renderers.dumps({"a": "中"}) == '{"a":"中"}'.encode()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from oversight.core import clock
 from oversight.notifications.channels import crypto
-from oversight.notifications.channels.models import Channel, Delivery, Subscription
+from oversight.notifications.channels.models import Channel, ChatIdentity, Delivery, Subscription
 from oversight.tenancy.choices import Role
 from tests.permissions.permissions_support import Matrix, Payload, describe_app, secret
 
@@ -101,7 +101,7 @@ describe_app(
     build=build,
     rules={"channel": _sees, "channel_delivery": _sees},
     words=_words,
-    tables=(Channel, Delivery, Subscription),
+    tables=(Channel, Delivery, Subscription, ChatIdentity),
     pk_models={
         "notifications:channel_detail": "channel",
         "notifications:channel_edit": "channel",
@@ -109,6 +109,7 @@ describe_app(
         "notifications:channel_subscriptions": "channel",
         "notifications:delivery_detail": "channel_delivery",
         "notifications:delivery_retry": "channel_delivery",
+        "notifications:chat_identity_person": "user",
     },
     gates={
         "notifications:channel_list": READERS,
@@ -126,7 +127,14 @@ describe_app(
         "api:channel-delivery-list": READERS,
         "api:channel-delivery-detail": READERS,
         "api:channel-delivery-retry": READERS,
+        # Chat IDs: one's own for everyone signed in; other people's for client administrators (the gate's
+        # "administer": the people of their organisation, another organisation's person is 404).
+        "notifications:chat_identity_people": MANAGERS,
+        "notifications:chat_identity_person": MANAGERS,
+        "api:chat-identity-list": MANAGERS,
+        "api:chat-identity-detail": MANAGERS,
     },
+    personal_writes=frozenset({"notifications:chat_identity", "api:chat-identity-me"}),
     payloads={
         ("notifications:channel_create", "post"): _channel_form,
         ("notifications:channel_edit", "post"): _channel_form,
@@ -139,5 +147,9 @@ describe_app(
         ("api:notification-channel-detail", "put"): _channel_json,
         ("api:notification-channel-test", "post"): lambda target, matrix: Payload({}, json=True),
         ("api:channel-delivery-retry", "post"): lambda target, matrix: Payload({}, json=True),
+        ("notifications:chat_identity", "post"): lambda target, matrix: Payload({"wecom_user_id": "pmxown"}),
+        ("notifications:chat_identity_person", "post"): lambda target, matrix: Payload({"wecom_user_id": "pmxother"}),
+        ("api:chat-identity-me", "put"): lambda target, matrix: Payload({"wecom_user_id": "pmxown"}, json=True),
+        ("api:chat-identity-detail", "put"): lambda target, matrix: Payload({"wecom_user_id": "pmxother"}, json=True),
     },
 )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oversight.notifications.channels.choices import ChannelKind, DeliveryStatus
+from oversight.notifications.channels.identities import LABELS
 from oversight.notifications.channels.selectors import calendar_choices, organisation_people
 from oversight.notifications.channels.services import CONFIG_FIELDS
 from oversight.notifications.choices import Topic
@@ -106,3 +107,32 @@ class DeliveryFilterForm(forms.Form):
     def __init__(self, *args, channels, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channel"].queryset = channels
+
+
+class ChatIdentityForm(forms.Form):
+    """How a person is @-mentioned in group chats (the service checks each value and says what is wrong)."""
+
+    wecom_user_id = forms.CharField(
+        label=LABELS["wecom_user_id"],
+        max_length=64,
+        required=False,
+        help_text=_("The account of the person in the WeCom admin console (contacts)."),
+    )
+    dingtalk_user_id = forms.CharField(
+        label=LABELS["dingtalk_user_id"],
+        max_length=64,
+        required=False,
+        help_text=_("The account of the person in the DingTalk admin console; without it DingTalk mentions by mobile."),
+    )
+    dingtalk_mobile = forms.CharField(
+        label=LABELS["dingtalk_mobile"],
+        max_length=30,
+        required=False,
+        help_text=_("The mobile number of the DingTalk account; empty: the phone of the profile."),
+    )
+    feishu_user_id = forms.CharField(
+        label=LABELS["feishu_user_id"],
+        max_length=64,
+        required=False,
+        help_text=_("The identifier of the person's Feishu account for this app."),
+    )

@@ -172,7 +172,8 @@ class Delivery(models.Model):
 
 
 class ChatIdentity(models.Model):
-    """How a person is @-mentioned in group chats: their 企业微信 userid and 飞书 open_id (钉钉 uses their phone)."""
+    """How a person is @-mentioned in group chats: their 企业微信 userid, 钉钉 userid or mobile (else the phone of
+    their profile) and 飞书 open_id. Each person sets their own; a client administrator those of their people."""
 
     visibility = Visibility(organisation="user__organisation", person="user")
 
@@ -180,6 +181,8 @@ class ChatIdentity(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="chat_identity"
     )
     wecom_user_id = models.CharField(_("WeCom user id"), max_length=64, blank=True)
+    dingtalk_user_id = models.CharField(_("DingTalk user id"), max_length=64, blank=True)
+    dingtalk_mobile = models.CharField(_("DingTalk mobile"), max_length=20, blank=True)
     feishu_user_id = models.CharField(_("Feishu open id"), max_length=64, blank=True)
 
     class Meta:

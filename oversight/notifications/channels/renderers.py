@@ -6,8 +6,8 @@ by shortening the message body and ending it with a note and the link to the ful
 
 - 企业微信 group robot: ``markdown``; colours ``<font color="warning|comment|info">``; mentions ``<@userid>``;
   the content at most 4096 bytes.
-- 钉钉 group robot: ``markdown`` with ``at.atMobiles`` (each mobile also written as ``@mobile`` in the text);
-  the text at most 20000 bytes.
+- 钉钉 group robot: ``markdown`` with ``at.atUserIds`` for a person with a 钉钉 userid, else ``at.atMobiles``
+  (each also written as ``@userid`` / ``@mobile`` in the text); the text at most 20000 bytes.
 - 飞书 custom robot: ``interactive`` card, header template ``red|orange|blue``, mentions ``<at id=...></at>``;
   the whole body at most 20000 bytes (the robot refuses larger requests).
 - generic webhook: Oversight's own JSON (``id``, ``type``, ``severity``, ``title``, ``body``, ``fields``, ``url``,
@@ -35,12 +35,13 @@ FEISHU_TEMPLATES = {INFO: "blue", WARNING: "orange", CRITICAL: "red"}
 
 @dataclass(frozen=True)
 class Mention:
-    """Whom to @: a mobile number (钉钉) and/or a chat user id (企业微信 userid, 飞书 open_id)."""
+    """Whom to @: a mobile number or a userid (钉钉) and/or a chat user id (企业微信 userid, 飞书 open_id)."""
 
     name: str = ""
     mobile: str = ""
     wecom_user_id: str = ""
     feishu_user_id: str = ""
+    dingtalk_user_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,11 @@ def render_wecom(message: Message) -> dict:
 
 
 def render_dingtalk(message: Message) -> dict:
-    """钉钉 markdown message with @mobiles; text at most 20000 bytes."""
+    """钉钉 markdown message with @userids (or @mobiles of those without one); text at most 20000 bytes."""
     colour = DINGTALK_COLOURS.get(message.severity, DINGTALK_COLOURS[INFO])
-    mobiles = [m.mobile for m in message.mentions if m.mobile]
-    at_line = " ".join(f"@{mobile}" for mobile in mobiles)
+    user_ids = [m.dingtalk_user_id for m in message.mentions if m.dingtalk_user_id]
+    mobiles = [m.mobile for m in message.mentions if m.mobile and not m.dingtalk_user_id]
+    at_line = " ".join(f"@{who}" for who in (*user_ids, *mobiles))
     link = f"\n\n[{message.label('open')}]({message.url})" if message.url else ""
 
     def build(body: str) -> str:
@@ -122,7 +124,7 @@ def render_dingtalk(message: Message) -> dict:
     return {
         "msgtype": "markdown",
         "markdown": {"title": message.title[:100], "text": fit(build, message.body, LIMITS[DINGTALK], _note(message))},
-        "at": {"atMobiles": mobiles, "isAtAll": False},
+        "at": {"atMobiles": mobiles, **({"atUserIds": user_ids} if user_ids else {}), "isAtAll": False},
     }
 
 
@@ -186,6 +188,7 @@ def render_webhook(message: Message) -> dict:
                     "mobile": m.mobile,
                     "wecom_user_id": m.wecom_user_id,
                     "feishu_user_id": m.feishu_user_id,
+                    "dingtalk_user_id": m.dingtalk_user_id,
                 }
                 for m in message.mentions
             ],

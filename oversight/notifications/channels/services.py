@@ -190,9 +190,10 @@ def _mentions(users: Iterable) -> list[dict]:
         out.append(
             {
                 "name": person.get_full_name() or person.get_username(),
-                "mobile": person.phone or "",
+                "mobile": (identity.dingtalk_mobile if identity else "") or person.phone or "",
                 "wecom_user_id": identity.wecom_user_id if identity else "",
                 "feishu_user_id": identity.feishu_user_id if identity else "",
+                "dingtalk_user_id": identity.dingtalk_user_id if identity else "",
             }
         )
     return out
