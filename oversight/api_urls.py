@@ -27,10 +27,17 @@ from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
 from oversight.improvement.api.views import ImprovementViewSet
 from oversight.knowledge.api.views import ArticleViewSet
-from oversight.liaisons.api.views import EscalationViewSet, HotlineReportViewSet, LiaisonViewSet, MatrixViewSet
+from oversight.liaisons.api.views import (
+    EscalationViewSet,
+    HotlineReportViewSet,
+    LiaisonViewSet,
+    MatrixViewSet,
+    RuleViewSet,
+)
 from oversight.meetings.api.views import ActionItemViewSet, MeetingViewSet, PlanViewSet, SeriesViewSet
 from oversight.notifications.api.views import NotificationViewSet
 from oversight.notifications.channels.api import ChannelViewSet, DeliveryViewSet
+from oversight.notifications.channels.identity_api import ChatIdentityViewSet
 from oversight.parts.api.views import PartItemViewSet, StockLevelViewSet, StockLocationViewSet, StockMovementViewSet
 from oversight.portfolio.api.views import (
     CoverageViewSet,
@@ -95,6 +102,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("tokens", ApiTokenViewSet, basename="api-token")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("notification-channels", ChannelViewSet, basename="notification-channel")
+router.register("chat-identities", ChatIdentityViewSet, basename="chat-identity")
 router.register("channel-deliveries", DeliveryViewSet, basename="channel-delivery")
 router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
 router.register("ratings", RatingViewSet, basename="rating")
@@ -134,6 +142,7 @@ router.register("kris", KriViewSet, basename="kri")
 router.register("risk-events", RiskEventViewSet, basename="risk-event")
 router.register("liaisons", LiaisonViewSet, basename="liaison")
 router.register("escalation-matrices", MatrixViewSet, basename="escalation-matrix")
+router.register("escalation-rules", RuleViewSet, basename="escalation-rule")
 router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("hotline-reports", HotlineReportViewSet, basename="hotline-report")
 router.register("risk-quantifications", RiskQuantificationViewSet, basename="risk-quantification")

@@ -83,9 +83,19 @@ def matrix_get(*, user, pk) -> EscalationMatrix:
     return _get(matrix_list(user=user), pk)
 
 
+def rule_list(*, user) -> QuerySet[EscalationRule]:
+    """The rows of the matrices the user may see, by matrix, trigger, priority and level."""
+    return (
+        restrict(EscalationRule.objects.select_related("matrix", "matrix__organisation", "matrix__vendor"), user)
+        .select_related("channel")
+        .prefetch_related("users")
+        .order_by("matrix_id", "trigger", "priority", "level", "pk")
+    )
+
+
 def rule_get(*, user, pk) -> EscalationRule:
     """One row of a visible matrix, or 404."""
-    return _get(restrict(EscalationRule.objects.select_related("matrix"), user), pk)
+    return _get(rule_list(user=user), pk)
 
 
 def escalation_list(*, user) -> QuerySet[Escalation]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("matrices/new/", contacts.MatrixCreateView.as_view(), name="matrix-create"),
     path("matrices/<int:pk>/", contacts.MatrixDetailView.as_view(), name="matrix-detail"),
     path("matrices/<int:pk>/levels/", contacts.RuleCreateView.as_view(), name="rule-create"),
+    path("levels/<int:pk>/edit/", contacts.RuleEditView.as_view(), name="rule-edit"),
     path("levels/<int:pk>/delete/", contacts.RuleDeleteView.as_view(), name="rule-delete"),
     path("escalations/", contacts.EscalationListView.as_view(), name="escalation-list"),
     path("escalations/<int:pk>/", contacts.EscalationDetailView.as_view(), name="escalation-detail"),

@@ -13,6 +13,7 @@ from oversight.catalog import services as catalog_services
 from oversight.catalog.choices import HolidaySource
 from oversight.liaisons.choices import Delivery, LiaisonRole, Trigger
 from oversight.liaisons.services.liaisons import liaison_save, matrix_save, rule_save
+from tests.api.conftest import api  # noqa: F401 - fixture
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFICE = [(9 * 60, 17 * 60)]

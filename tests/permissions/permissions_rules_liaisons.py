@@ -167,6 +167,22 @@ def _rule_form(target, matrix: Matrix) -> Payload:
     )
 
 
+def _rule_json(target, matrix: Matrix) -> Payload:
+    own = matrix.objects["escalation_matrix"]
+    first = next(iter(own.values()))
+    return Payload(
+        {
+            "matrix": first.pk,
+            "trigger": "open_complaint",
+            "level": 3,
+            "wait_hours": "40",
+            "roles": ["project_manager"],
+            "delivery": "in_app",
+        },
+        json=True,
+    )
+
+
 def _area_form(target, matrix: Matrix) -> Payload:
     return Payload({"name": "PmxNewArea", "position": "0"})
 
@@ -211,6 +227,7 @@ describe_app(
         "liaisons:liaison-delete": "liaison",
         "liaisons:matrix-detail": "escalation_matrix",
         "liaisons:rule-create": "escalation_matrix",
+        "liaisons:rule-edit": "escalation_rule",
         "liaisons:rule-delete": "escalation_rule",
         "liaisons:escalation-detail": "escalation",
         "liaisons:hotline-area-edit": "hotline_area",
@@ -228,6 +245,7 @@ describe_app(
         "liaisons:matrix-detail": STAFF,
         "liaisons:matrix-create": OPERATORS,
         "liaisons:rule-create": OPERATORS,
+        "liaisons:rule-edit": OPERATORS,
         "liaisons:rule-delete": OPERATORS,
         "liaisons:escalation-list": STAFF,
         "liaisons:escalation-detail": STAFF,
@@ -244,6 +262,8 @@ describe_app(
         "api:liaison-detail": STAFF,
         "api:escalation-matrix-list": STAFF,
         "api:escalation-matrix-detail": STAFF,
+        "api:escalation-rule-list": STAFF,
+        "api:escalation-rule-detail": STAFF,
         "api:escalation-list": STAFF,
         "api:escalation-detail": STAFF,
         "api:hotline-report-list": CLIENT_SIDE,
@@ -263,6 +283,7 @@ describe_app(
         ("liaisons:liaison-delete", "post"): lambda target, matrix: Payload({}),
         ("liaisons:matrix-create", "post"): lambda target, matrix: Payload({"calendar": matrix.world.calendar.pk}),
         ("liaisons:rule-create", "post"): _rule_form,
+        ("liaisons:rule-edit", "post"): _rule_form,
         ("liaisons:rule-delete", "post"): lambda target, matrix: Payload({}),
         ("liaisons:hotline-settings", "post"): _page_form,
         ("liaisons:hotline-area-create", "post"): _area_form,
@@ -274,6 +295,15 @@ describe_app(
         ("api:liaison-list", "post"): _liaison_json,
         ("api:liaison-detail", "put"): _liaison_json,
         ("api:liaison-detail", "delete"): lambda target, matrix: Payload({}, json=True),
+        ("api:escalation-matrix-list", "post"): lambda target, matrix: Payload(
+            {"calendar": matrix.world.calendar.pk}, json=True
+        ),
+        ("api:escalation-matrix-detail", "put"): lambda target, matrix: Payload(
+            {"calendar": matrix.world.calendar.pk}, json=True
+        ),
+        ("api:escalation-rule-list", "post"): _rule_json,
+        ("api:escalation-rule-detail", "put"): _rule_json,
+        ("api:escalation-rule-detail", "delete"): lambda target, matrix: Payload({}, json=True),
         ("api:hotline-report-convert", "post"): lambda target, matrix: Payload(
             {"service": matrix.world.service.pk}, json=True
         ),

@@ -1,5 +1,6 @@
-"""API of the liaisons app: liaisons (`/api/v1/liaisons/`, read and write), escalation matrices and escalations
-(read), hotline reports (read, and the `convert` and `dismiss` actions).
+"""API of the liaisons app: liaisons (`/api/v1/liaisons/`, read and write), escalation matrices
+(`/api/v1/escalation-matrices/`, read and create) and their levels (`/api/v1/escalation-rules/`, read, add, change,
+remove), escalations (read), hotline reports (read, and the `convert` and `dismiss` actions).
 
 Views only parse input and call the services; visibility comes from `liaisons.selectors` (another vendor's or
 organisation's objects are 404)."""
@@ -14,12 +15,13 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from oversight.catalog.choices import Priority
 from oversight.catalog.selectors import calendar_list, service_list
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.api.serializers import ObjectRefSerializer, ScopedPrimaryKeyRelatedField, StrictInputSerializer
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
 from oversight.liaisons import selectors
-from oversight.liaisons.choices import LiaisonRole
+from oversight.liaisons.choices import Delivery, LiaisonRole, Trigger
 from oversight.liaisons.filters import EscalationFilter
 from oversight.liaisons.models import (
     Escalation,
@@ -30,7 +32,15 @@ from oversight.liaisons.models import (
     Liaison,
 )
 from oversight.liaisons.services.hotline import hotline_report_convert, hotline_report_dismiss
-from oversight.liaisons.services.liaisons import MAX_DEPUTIES, liaison_delete, liaison_save
+from oversight.liaisons.services.liaisons import (
+    MAX_DEPUTIES,
+    liaison_delete,
+    liaison_save,
+    matrix_save,
+    rule_delete,
+    rule_save,
+)
+from oversight.notifications.channels.selectors import channel_list
 from oversight.tenancy.roles import is_client, is_requester, is_signed_in
 from oversight.tenancy.selectors import user_list, vendor_list
 from oversight.tickets.selectors import work_order_list
@@ -200,15 +210,33 @@ class MatrixSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MatrixInputSerializer(StrictInputSerializer):
+    """The organisation's matrix (no vendor) or a vendor's override, and the business calendar its waits count on."""
+
+    vendor = ScopedPrimaryKeyRelatedField(vendor_list, required=False, allow_null=True, default=None)
+    calendar = ScopedPrimaryKeyRelatedField(calendar_list)
+
+
+class MatrixCalendarSerializer(StrictInputSerializer):
+    """A matrix's business calendar."""
+
+    calendar = ScopedPrimaryKeyRelatedField(calendar_list)
+
+
 class MatrixViewSet(ScopedReadOnlyViewSet):
-    """Escalation matrices (升级矩阵): the organisation's and the vendors' overrides."""
+    """Escalation matrices (升级矩阵): the organisation's and the vendors' overrides. The client's supervisors and
+    administrators create one (or change its calendar); its levels are written at `/escalation-rules/`."""
 
     serializer_class = MatrixSerializer
     schema_model = EscalationMatrix
-    permission_classes = [IsAuthenticated, StaffOnly]
+    permission_classes = [IsAuthenticated, StaffOnly, ReadOnlyRolesCannotWrite]
+    http_method_names = ["get", "post", "put", "head", "options"]
 
     def select(self, user):
         return selectors.matrix_list(user=user)
+
+    def get_object(self) -> EscalationMatrix:
+        return selectors.matrix_get(user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(summary=_("List escalation matrices"))
     def list(self, request: Request, *args, **kwargs) -> Response:
@@ -217,6 +245,124 @@ class MatrixViewSet(ScopedReadOnlyViewSet):
     @extend_schema(summary=_("Read an escalation matrix"), responses={200: MatrixSerializer, 404: ERRORS[404]})
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("Create an escalation matrix (or change the calendar of the existing one)"),
+        request=MatrixInputSerializer,
+        responses={201: MatrixSerializer, **ERRORS},
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = MatrixInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        matrix = matrix_save(actor=request.user, organisation=request.user.organisation, **data.validated_data)
+        return Response(
+            MatrixSerializer(selectors.matrix_get(user=request.user, pk=matrix.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary=_("Change an escalation matrix's calendar"),
+        request=MatrixCalendarSerializer,
+        responses={200: MatrixSerializer, **ERRORS},
+    )
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        matrix = self.get_object()
+        data = MatrixCalendarSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        matrix_save(
+            actor=request.user,
+            organisation=matrix.organisation,
+            vendor=matrix.vendor,
+            calendar=data.validated_data["calendar"],
+        )
+        return Response(MatrixSerializer(selectors.matrix_get(user=request.user, pk=matrix.pk)).data)
+
+
+class RuleOutSerializer(RuleSerializer):
+    """One level of a matrix, with the matrix it belongs to."""
+
+    class Meta(RuleSerializer.Meta):
+        fields = ["id", "matrix", *RuleSerializer.Meta.fields[1:]]
+        read_only_fields = fields
+
+
+class RuleInputSerializer(StrictInputSerializer):
+    """One level: trigger (and the priority for SLA breaches), level, wait in business hours, who hears of it
+    (liaison roles and/or people) and how (in-app, e-mail or a group chat). ``matrix`` only when adding."""
+
+    matrix = ScopedPrimaryKeyRelatedField(selectors.matrix_list, required=False)
+    trigger = serializers.ChoiceField(choices=Trigger.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_blank=True, default="")
+    level = serializers.IntegerField(min_value=1, max_value=9)
+    wait_hours = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, max_value=10000)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=LiaisonRole.choices), required=False, default=list, max_length=10
+    )
+    users = ScopedPrimaryKeyRelatedField(user_list, many=True, required=False, default=list)
+    delivery = serializers.ChoiceField(choices=Delivery.choices)
+    channel = ScopedPrimaryKeyRelatedField(channel_list, required=False, allow_null=True, default=None)
+
+
+class RuleViewSet(ScopedReadOnlyViewSet):
+    """The levels of the escalation matrices: read by the staff who see the matrix, written (added, changed,
+    removed) by the client's supervisors and administrators, with the same checks and audit as the pages."""
+
+    serializer_class = RuleOutSerializer
+    schema_model = EscalationRule
+    permission_classes = [IsAuthenticated, StaffOnly, ReadOnlyRolesCannotWrite]
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+
+    def select(self, user):
+        return selectors.rule_list(user=user)
+
+    def get_object(self) -> EscalationRule:
+        return selectors.rule_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _input(self, request: Request) -> dict:
+        data = RuleInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def _out(self, request: Request, rule: EscalationRule, code=status.HTTP_200_OK) -> Response:
+        return Response(RuleOutSerializer(selectors.rule_get(user=request.user, pk=rule.pk)).data, status=code)
+
+    @extend_schema(summary=_("List escalation levels"))
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary=_("Read an escalation level"), responses={200: RuleOutSerializer, 404: ERRORS[404]})
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("Add an escalation level"), request=RuleInputSerializer, responses={201: RuleOutSerializer, **ERRORS}
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        values = self._input(request)
+        matrix = values.pop("matrix", None)
+        if matrix is None:
+            raise serializers.ValidationError({"matrix": [_("Name the matrix the level belongs to.")]})
+        rule = rule_save(actor=request.user, matrix=matrix, users=values.pop("users"), **values)
+        return self._out(request, rule, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Change an escalation level"),
+        request=RuleInputSerializer,
+        responses={200: RuleOutSerializer, **ERRORS},
+    )
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        rule = self.get_object()
+        values = self._input(request)
+        matrix = values.pop("matrix", None)
+        if matrix is not None and matrix.pk != rule.matrix_id:
+            raise serializers.ValidationError({"matrix": [_("A level does not move to another matrix.")]})
+        rule = rule_save(actor=request.user, matrix=rule.matrix, rule=rule, users=values.pop("users"), **values)
+        return self._out(request, rule)
+
+    @extend_schema(summary=_("Remove an escalation level"), responses={204: None, **ERRORS})
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        rule_delete(actor=request.user, rule=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class StepSerializer(serializers.ModelSerializer):

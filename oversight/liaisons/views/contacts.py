@@ -202,6 +202,48 @@ class RuleCreateView(RoleRequiredMixin, View):
         return render(request, "liaisons/matrix_detail.html", _matrix_context(request, matrix, form), status=400)
 
 
+def rule_initial(rule) -> dict:
+    """A level's current values, to prefill its form."""
+    return {
+        "trigger": rule.trigger,
+        "priority": rule.priority,
+        "level": rule.level,
+        "wait_hours": rule.wait_hours,
+        "roles": list(rule.roles or []),
+        "users": list(rule.users.all()),
+        "delivery": rule.delivery,
+        "channel": rule.channel,
+    }
+
+
+class RuleEditView(RoleRequiredMixin, View):
+    """`/liaisons/levels/<pk>/edit/`: change one level of a matrix (the same checks as adding one)."""
+
+    allowed_roles = CLIENT_OPERATORS
+    template_name = "liaisons/rule_form.html"
+
+    def _page(self, request, rule, form, status=200):
+        return render(request, self.template_name, {"rule": rule, "matrix": rule.matrix, "form": form}, status=status)
+
+    def get(self, request, pk):
+        rule = selectors.rule_get(user=request.user, pk=pk)
+        if not is_client_operator(request.user, rule.matrix.organisation_id):
+            raise PermissionDenied(_("Only the client's supervisors and administrators manage the escalation matrix."))
+        return self._page(request, rule, RuleForm(initial=rule_initial(rule), user=request.user))
+
+    def post(self, request, pk):
+        rule = selectors.rule_get(user=request.user, pk=pk)
+        form = RuleForm(request.POST, user=request.user)
+
+        def save(data):
+            values = dict(data)
+            return rule_save(actor=request.user, matrix=rule.matrix, rule=rule, users=values.pop("users"), **values)
+
+        if submit(request, form, save, _("The level was changed.")) is not None:
+            return redirect("liaisons:matrix-detail", rule.matrix_id)
+        return self._page(request, selectors.rule_get(user=request.user, pk=pk), form, status=400)
+
+
 class RuleDeleteView(RoleRequiredMixin, View):
     """`POST /liaisons/levels/<pk>/delete/`: remove one level of a matrix."""
 
