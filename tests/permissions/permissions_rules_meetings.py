@@ -227,7 +227,10 @@ describe_app(
         ("api:meeting-transition", "transition"): ("hold", "draft", "cancel"),
         ("api:meeting-action-item-transition", "transition"): tuple(ActionAction.values),
     },
+    # Creating, re-creating or revoking one's meetings calendar key touches only one's own key.
+    personal_writes=frozenset({"meetings:feed_info"}),
     payloads={
+        ("meetings:feed_info", "post"): _form({"action": "create"}),
         ("meetings:plan_create", "post"): _form(
             lambda t, m: {
                 "name": "PmxNewPlan",
