@@ -22,6 +22,7 @@ from oversight.configuration.api.views import (
     RedundancyGroupViewSet,
     SpotCheckViewSet,
 )
+from oversight.contactcentre.api.views import ContactQueueViewSet, IntervalFactViewSet
 from oversight.contracts.api.views import ContractDocumentViewSet, ContractVersionViewSet, ContractViewSet
 from oversight.core.api.routers import IdRouter
 from oversight.feedback.api.views import ComplaintViewSet, PrizeDrawViewSet, RatingViewSet
@@ -153,6 +154,8 @@ router.register("project-work-packages", WorkPackageViewSet, basename="project-w
 router.register("project-milestones", MilestoneViewSet, basename="project-milestone")
 router.register("project-baselines", BaselineViewSet, basename="project-baseline")
 router.register("improvements", ImprovementViewSet, basename="improvement")
+router.register("contact-queues", ContactQueueViewSet, basename="contact-queue")
+router.register("contact-interval-facts", IntervalFactViewSet, basename="contact-interval-fact")
 router.register("meeting-plans", PlanViewSet, basename="meeting-plan")
 router.register("meeting-series", SeriesViewSet, basename="meeting-series")
 router.register("meetings", MeetingViewSet, basename="meeting")

@@ -12,3 +12,9 @@ class ContactCentreConfig(AppConfig):
     name = "oversight.contactcentre"
     label = "contactcentre"
     verbose_name = _("Contact centre")
+
+    def ready(self) -> None:
+        """Register the contact-centre indicators."""
+        from oversight.contactcentre import kpis
+
+        kpis.register()

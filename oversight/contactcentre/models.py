@@ -5,12 +5,14 @@ of the contract that the KPIs are computed under.
 The client side of the organisation sees every queue; vendor staff see their own vendor's queues and facts;
 requesters see none."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.bilingual import pick_name
+from oversight.core.files import StoredFileBase
 from oversight.tenancy.visibility import Visibility
 
 HOURS = {"max_digits": 12, "decimal_places": 4}
@@ -109,6 +111,16 @@ class IntervalFact(models.Model):
     staffed_agents = models.DecimalField(_("staffed agents (productive)"), default=0, **AGENTS)
     scheduled_agents = models.DecimalField(_("scheduled agents"), default=0, **AGENTS)
     paid_hours = models.DecimalField(_("paid hours"), default=0, **HOURS)
+    # Where the revision came from (None: the API or the demo) and, for a correction, why.
+    source_import = models.ForeignKey(
+        "IntervalImport",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facts",
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("interval fact")
@@ -220,3 +232,101 @@ class ServiceLevelTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_version} {self.get_variant_display()} {self.threshold_seconds}s"
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import of interval data stands."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Imported")
+    UNCHANGED = "unchanged", _("Nothing changed")
+    REFUSED = "refused", _("Refused")
+
+
+class ColumnMapping(models.Model):
+    """How one vendor's export is read (列映射): which column holds which field, how interval starts are
+    written (a ``strftime`` format) and in which time zone. Saved per vendor and reused by every import."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor", requester=None)
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    vendor = models.OneToOneField(
+        "tenancy.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="contact_column_mapping"
+    )
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    datetime_format = models.CharField(_("date and time format"), max_length=40, default="%Y-%m-%d %H:%M")
+    time_zone = models.CharField(_("time zone of the file"), max_length=64, default="Asia/Shanghai")
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self) -> str:
+        return str(self.vendor)
+
+
+class IntervalImport(StoredFileBase):
+    """One uploaded export and what became of it: all its rows taken (new rows and new revisions counted), or
+    none with the report of every refused row."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor", requester=None)
+
+    file = models.FileField(_("file"), upload_to="contactcentre/imports/%Y/%m/")
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    vendor = models.ForeignKey(
+        "tenancy.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="contact_imports"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_rows = models.PositiveIntegerField(_("new intervals"), default=0)
+    revised_rows = models.PositiveIntegerField(_("revised intervals"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("unchanged intervals"), default=0)
+    errors = models.JSONField(_("refused rows"), default=list, blank=True)
+    failure = models.TextField(_("why the file was refused"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("interval import")
+        verbose_name_plural = _("interval imports")
+        ordering = ["-created_at", "-pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("contactcentre:import_detail", args=[self.pk])
+
+
+class PeriodLock(models.Model):
+    """A closed month of one vendor's interval data (期间锁定): imports change it only as corrections with a
+    reason, by the client's operators."""
+
+    visibility = Visibility(organisation="organisation", vendor="vendor", requester=None)
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    vendor = models.ForeignKey(
+        "tenancy.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="contact_period_locks"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the locked month."))
+    locked_at = models.DateTimeField(_("locked at"))
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("locked by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("period lock")
+        verbose_name_plural = _("period locks")
+        ordering = ["vendor", "-month"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "month"], name="contactcentre_periodlock_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} {self.month:%Y-%m}"

@@ -115,3 +115,29 @@ def daily_totals(*, user, queues, first: dt.date, last: dt.date, owner) -> dict[
         for name, value in zip(COMPONENTS, values, strict=True):
             totals.values[name] += value
     return {queue_id: [days[d] for d in sorted(days)] for queue_id, days in by_queue.items()}
+
+
+def import_list(*, user) -> QuerySet:
+    """Imports the user may see (their vendor's for vendor staff), newest first."""
+    from oversight.contactcentre.models import IntervalImport
+
+    return restrict(IntervalImport.objects.select_related("vendor", "uploaded_by"), user).order_by("-created_at", "-pk")
+
+
+def import_get(*, user, pk):
+    """One visible import, or 404."""
+    return _get(import_list(user=user), pk)
+
+
+def lock_list(*, user) -> QuerySet:
+    """Period locks the user may see."""
+    from oversight.contactcentre.models import PeriodLock
+
+    return restrict(PeriodLock.objects.select_related("vendor", "locked_by"), user).order_by("vendor__name", "-month")
+
+
+def mapping_of(*, user, vendor):
+    """The vendor's saved column mapping if the user may see it (None: the default is used)."""
+    from oversight.contactcentre.models import ColumnMapping
+
+    return restrict(ColumnMapping.objects.filter(vendor=vendor), user).first()

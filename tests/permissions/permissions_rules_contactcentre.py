@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from oversight.contactcentre import services
-from oversight.contactcentre.models import IntervalFact, Queue
+from oversight.contactcentre.models import ColumnMapping, IntervalFact, IntervalImport, PeriodLock, Queue
 from oversight.core import clock
-from tests.permissions.permissions_support import CLIENT_SIDE, VENDOR_SIDE, Matrix, describe_app, secret, side
+from oversight.core.zones import zone_of
+from oversight.tenancy.choices import Role
+from tests.permissions.permissions_support import (
+    CLIENT_SIDE,
+    VENDOR_SIDE,
+    Matrix,
+    Payload,
+    describe_app,
+    secret,
+    side,
+)
 
 READERS = CLIENT_SIDE | VENDOR_SIDE
+OPERATORS = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_SUPERVISOR})
 QUEUES = {"A.V1": ("vendor", "A"), "A.V2": ("other_vendor", "A"), "X": ("foreign_vendor", "X")}
 
 
@@ -24,7 +37,7 @@ def _key(instance: str) -> str:
 
 def build(matrix: Matrix) -> None:
     world = matrix.world
-    queues = {}
+    queues, imports = {}, {}
     start = clock.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=3)
     for instance, (vendor_attr, org) in QUEUES.items():
         actor = matrix.users["foreign_admin" if org == "X" else "client_supervisor"]
@@ -36,7 +49,13 @@ def build(matrix: Matrix) -> None:
             queue=queue, interval_start=start, offered=10, answered=9, answered_within_threshold=8, abandoned=1
         )
         queues[instance] = queue
+        local = start.astimezone(zone_of(queue.organisation)) + dt.timedelta(hours=1)
+        text = f"queue,interval_start,offered,answered\n{queue.code},{local:%Y-%m-%d %H:%M},7,6\n"
+        upload = SimpleUploadedFile(f"{key}.csv", text.encode(), content_type="text/csv")
+        run = services.import_upload(actor=actor, vendor=queue.vendor, upload=upload)
+        imports[instance] = services.import_run(import_id=run.pk)
     matrix.objects["contact_queue"] = queues
+    matrix.objects["contact_import"] = imports
 
 
 def sees(matrix: Matrix, role: str, obj) -> bool:
@@ -55,17 +74,62 @@ def words(matrix: Matrix, role: str) -> dict[str, str]:
     return out
 
 
+def _facts(target, matrix) -> Payload:
+    world = matrix.world
+    start = clock.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=5)
+    row = {"queue": "ccqav1", "interval_start": start.isoformat(), "offered": 3, "answered": 2}
+    return Payload({"vendor": world.vendor.pk, "rows": [row]}, json=True)
+
+
+def _upload(target, matrix) -> Payload:
+    text = b"queue,interval_start,offered,answered\nccqav1,2020-01-01 10:00,3,2\n"
+    return Payload({"vendor": matrix.world.vendor.pk, "file": SimpleUploadedFile("pmx.csv", text)})
+
+
 describe_app(
     "contactcentre",
-    models={"contact_queue": Queue},
+    models={"contact_queue": Queue, "contact_import": IntervalImport},
     build=build,
-    rules={"contact_queue": sees},
+    rules={"contact_queue": sees, "contact_import": sees},
     words=words,
-    tables=(Queue, IntervalFact),
-    pk_models={"contactcentre:queue_detail": "contact_queue"},
+    tables=(Queue, IntervalFact, IntervalImport, PeriodLock, ColumnMapping),
+    pk_models={
+        "contactcentre:queue_detail": "contact_queue",
+        "contactcentre:import_detail": "contact_import",
+        "contactcentre:import_progress": "contact_import",
+        "contactcentre:terms": "contract",
+    },
     gates={
         "contactcentre:dashboard": READERS,
         "contactcentre:queues": READERS,
         "contactcentre:queue_detail": READERS,
+        "contactcentre:imports": READERS,
+        "contactcentre:import_detail": READERS,
+        "contactcentre:import_progress": READERS,
+        "contactcentre:mapping": READERS,
+        "contactcentre:locks": READERS,
+        "contactcentre:terms": READERS,
+        "api:contact-queue-list": READERS,
+        "api:contact-queue-detail": READERS,
+        "api:contact-interval-fact-list": READERS,
+    },
+    payloads={
+        ("contactcentre:imports", "post"): _upload,
+        ("contactcentre:mapping", "post"): lambda t, m: Payload(
+            {"vendor": m.world.vendor.pk, "datetime_format": "%Y-%m-%d %H:%M", "time_zone": "Asia/Shanghai"}
+        ),
+        ("contactcentre:locks", "post"): lambda t, m: Payload({"vendor": m.world.vendor.pk, "month": "2020-01"}),
+        ("contactcentre:terms", "post"): lambda t, m: Payload(
+            {
+                "version": t.obj.versions.order_by("number").last().pk,
+                "variant": "w_over_a",
+                "threshold_seconds": "20",
+                "target_percent": "80",
+                "short_abandon_seconds": "5",
+                "max_occupancy_percent": "85",
+                "shrinkage_percent": "30",
+            }
+        ),
+        ("api:contact-interval-fact-list", "post"): _facts,
     },
 )

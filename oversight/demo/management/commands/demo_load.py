@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from oversight.changes.demo import load_demo_changes
 from oversight.configuration.demo import load_demo_configuration
+from oversight.contactcentre.demo import load_demo_contact_centre
 from oversight.contracts.demo import load_demo_contracts
 from oversight.demo.generator import DEFAULT_BATCH, generate_work_orders
 from oversight.demo.scenario import DEMO_DAYS, DEMO_ORGANISATION_CODE, build_scenario
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             f"clocks, {result.comments:,} comments ({result.seconds:.1f} s)"
         )
         self.load_governance(scenario.organisation)
+        self.load_contact_centre()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.perf_counter() - started:.1f} s."))
 
     def load_governance(self, organisation) -> None:
@@ -126,4 +128,13 @@ class Command(BaseCommand):
             f"Governance: {len(contracts)} contracts, {ratings:,} ratings, {len(periods)} evaluation periods, "
             f"{len(statements)} settlement statements, {'a' if draw else 'no'} prize draw "
             f"({time.perf_counter() - step:.1f} s)"
+        )
+
+    def load_contact_centre(self) -> None:
+        """The second client organisation (issue 12): a company that outsources its customer service to two BPO
+        vendors. The contact-centre loader runs first, then the workforce and sourcing loaders on its organisation."""
+        step = time.perf_counter()
+        bpo = load_demo_contact_centre()
+        self.stdout.write(
+            f"Contact centre: {bpo.name}, two BPO vendors, 13 months of intervals ({time.perf_counter() - step:.1f} s)"
         )

@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from oversight.contactcentre.demo import BPO_DEMO_ORGANISATION_CODE
 from oversight.demo.scenario import DEMO_ORGANISATION_CODE, DEMO_PASSWORD
 from oversight.tenancy.choices import Role
 from oversight.tenancy.models import Organisation, User
@@ -84,6 +85,32 @@ class Command(BaseCommand):
         if hidden and not options["all"]:
             names = ", ".join(u.username for u in hidden)
             self.stdout.write(f"... and {len(hidden)} more requesters with the same password: {names}")
+        self.stdout.write("")
+        self._second_organisation(BPO_DEMO_ORGANISATION_CODE, order, widths)
+
+    def _second_organisation(self, code: str, order: dict, widths: list[int]) -> None:
+        """The logins of the BPO demo organisation (issue 12), in the same columns."""
+        organisation = Organisation.objects.filter(code=code).first()
+        if organisation is None:
+            return
+        users = list(User.objects.filter(organisation=organisation, is_active=True).select_related("vendor"))
+        users.sort(key=lambda u: (order.get(u.role, 99), u.vendor.code if u.vendor_id else "", u.username))
+        known = {h: check_password(DEMO_PASSWORD, h) for h in {u.password for u in users}}
+        with translation.override("en"):
+            rows = [
+                (
+                    u.username,
+                    DEMO_PASSWORD if known[u.password] else "(changed)",
+                    str(Role(u.role).label),
+                    u.vendor.name if u.vendor_id else organisation.name,
+                    LANGUAGES.get(u.language, u.language),
+                )
+                for u in users
+            ]
+        widths = [max([widths[i], *(_width(str(r[i])) for r in rows)]) for i in range(len(widths))]
+        self.stdout.write(self.style.SUCCESS(f"Second organisation (contact centre, BPO): {organisation.name}"))
+        for row in rows:
+            self.stdout.write("  ".join(_pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
         self.stdout.write("")
 
 
