@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from oversight.ccmath import metrics
 from oversight.contactcentre import indicators
@@ -15,6 +16,7 @@ from oversight.contactcentre.models import IntervalFact
 from oversight.contactcentre.services import term_save
 from oversight.contracts import services as contract_services
 from oversight.core import clock, kpis
+from oversight.core.errors import ApplicationError
 from oversight.kpi.facts import Period
 from tests.contactcentre.conftest import SHANGHAI, at
 
@@ -57,7 +59,7 @@ def test_a_new_versions_definition_leaves_the_past_period_alone(world, contract,
             fixed_fee=Decimal("130000.00"),
         )
         new = term_save(actor=admin, version=v2, variant="w_over_a_plus_b_minus_s", target=Decimal("0.85"))
-    with pytest.raises(Exception, match="amend the contract"):
+    with pytest.raises(ApplicationError, match="amend the contract"), translation.override("en"):
         term_save(actor=admin, version=v1, variant="w_over_offered", target=Decimal("0.9"))
     after = indicators.service_level(load_contact_facts(_scope(world), march))
     assert (after.value, after.groups["terms"]) == (Decimal(80), (old.pk,))

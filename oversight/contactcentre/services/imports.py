@@ -98,7 +98,7 @@ def mapping_save(*, actor, vendor, columns: dict, datetime_format: str, time_zon
         dt.datetime.strptime(sample, datetime_format)  # noqa: DTZ007 - only the format is checked
     except (ValueError, TypeError) as exc:
         raise ApplicationError(
-            _("The date and time format cannot be read back; use codes like %Y-%m-%d %H:%M.")
+            _("The date and time format cannot be read back; write it with the same codes as the default.")
         ) from exc
     if zone_named(time_zone or "") is None:
         raise ApplicationError(_("Choose a valid time zone."))
@@ -204,9 +204,10 @@ def write_records(
 
 
 def _audit(*, actor, vendor, outcome: Outcome, reason: str, obj=None) -> None:
-    action = (
-        "contactcentre.intervalfact.corrected" if reason and outcome.revised else "contactcentre.intervalfact.imported"
-    )
+    if reason and outcome.revised:
+        action = "contactcentre.intervalfact.corrected"
+    else:
+        action = "contactcentre.intervalfact.imported"
     audit_record(
         actor=actor,
         action=action,
