@@ -204,25 +204,24 @@ def write_records(
 
 
 def _audit(*, actor, vendor, outcome: Outcome, reason: str, obj=None) -> None:
+    where = {
+        "obj": obj,
+        "object_type": None if obj is not None else "tenancy.vendor",
+        "object_id": None if obj is not None else vendor.pk,
+        "organisation": vendor.organisation,
+    }
+    counts = {
+        "rows": outcome.rows,
+        "created": outcome.created,
+        "revised": outcome.revised,
+        "unchanged": outcome.unchanged,
+    }
     if reason and outcome.revised:
-        action = "contactcentre.intervalfact.corrected"
+        audit_record(
+            actor=actor, action="contactcentre.intervalfact.corrected", after=counts | {"reason": reason}, **where
+        )
     else:
-        action = "contactcentre.intervalfact.imported"
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        object_type=None if obj is not None else "tenancy.vendor",
-        object_id=None if obj is not None else vendor.pk,
-        organisation=vendor.organisation,
-        after={
-            "rows": outcome.rows,
-            "created": outcome.created,
-            "revised": outcome.revised,
-            "unchanged": outcome.unchanged,
-            **({"reason": reason} if reason else {}),
-        },
-    )
+        audit_record(actor=actor, action="contactcentre.intervalfact.imported", after=counts, **where)
 
 
 def _require_import(actor, vendor, reason: str) -> None:
