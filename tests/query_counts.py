@@ -121,6 +121,8 @@ QUERY_COUNTS: dict[str, Pin] = {
     "meetings.actions": GROWS_NOT,
     "meetings.api.meetings": Pin(exact=2),  # one COUNT, one SELECT with vendor and series
     "meetings.api.action_items": Pin(exact=2),  # one COUNT, one SELECT with owner, vendor and meeting
+    # operations: liveness touches no database (docs/operations/health.md)
+    "core.healthz": Pin(exact=0),
 }
 
 
