@@ -61,6 +61,7 @@ from oversight.scorecards.api.views import (
     IndicatorSchemeViewSet,
 )
 from oversight.settlement.api.views import StatementViewSet
+from oversight.sourcing.api.views import CommercialModelViewSet, ScenarioViewSet
 from oversight.tenancy.api.views import (
     ApiTokenViewSet,
     OrganisationViewSet,
@@ -156,6 +157,8 @@ router.register("project-baselines", BaselineViewSet, basename="project-baseline
 router.register("improvements", ImprovementViewSet, basename="improvement")
 router.register("contact-queues", ContactQueueViewSet, basename="contact-queue")
 router.register("contact-interval-facts", IntervalFactViewSet, basename="contact-interval-fact")
+router.register("sourcing-scenarios", ScenarioViewSet, basename="sourcing-scenario")
+router.register("sourcing-commercial-models", CommercialModelViewSet, basename="sourcing-commercial-model")
 router.register("meeting-plans", PlanViewSet, basename="meeting-plan")
 router.register("meeting-series", SeriesViewSet, basename="meeting-series")
 router.register("meetings", MeetingViewSet, basename="meeting")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("changes/", include("oversight.changes.urls")),
     path("projects/", include("oversight.projects.urls")),
     path("improvement/", include("oversight.improvement.urls")),
+    path("sourcing/", include("oversight.sourcing.urls")),
     path("meetings/", include("oversight.meetings.urls")),
     path("contact-centre/", include("oversight.contactcentre.urls")),
     path("workforce/", include("oversight.workforce.urls")),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-__all__ = ["Band", "Series", "bar_chart", "heatmap", "line_chart", "nice_ticks"]
+__all__ = ["Band", "Series", "TornadoBar", "bar_chart", "heatmap", "line_chart", "nice_ticks", "tornado_chart"]
 
 Number = Decimal | int | float
 
@@ -434,5 +434,73 @@ def heatmap(
         parts.append(
             swatch + f'<text x="{lx + 18:.1f}" y="{ly + 10:.1f}" font-size="11" fill="#344054">{escape(text)}</text>'
         )
+class TornadoBar:
+    """One row of a tornado chart: the driver's name and the result at its low and at its high value."""
+
+    name: str
+    at_low: Number
+    at_high: Number
+
+
+def tornado_chart(
+    *,
+    bars: Sequence[TornadoBar],
+    base: Number,
+    title: str = "",
+    low_label: str = "",
+    high_label: str = "",
+    base_label: str = "",
+    width: int = 640,
+    label: str = "",
+) -> str:
+    """A tornado (horizontal bars around a base value): per driver one bar from the base to the result at its low
+    value and one to the result at its high value, in the order given (largest swing first, by the caller)."""
+    names = [b.name for b in bars]
+    label_width = min(width * 0.4, max([_text_width(n) for n in names] + [40]) + 8)
+    row_height, top = 26, (30 if title else 12)
+    legend_y = top + row_height * len(bars) + 30
+    height = legend_y + 14
+    left, right = 8 + label_width, width - 12
+    values = [float(base)] + [float(v) for b in bars for v in (b.at_low, b.at_high)]
+    ticks = nice_ticks(min(values), max(values), 4)
+    low, high = ticks[0], ticks[-1] if ticks[-1] > ticks[0] else ticks[0] + 1
+
+    def x(value: float) -> float:
+        return left + (value - low) / (high - low) * (right - left)
+
+    parts = _open(width, height, title, label)
+    axis_y = top + row_height * len(bars) + 4
+    for tick in ticks:
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{axis_y}" stroke="#d0d5dd" stroke-width="1"/>'
+            f'<text x="{x(tick):.1f}" y="{axis_y + 13}" text-anchor="middle" font-size="10" fill="#344054">'
+            f"{escape(_fmt(tick))}</text>"
+        )
+    centre = x(float(base))
+    for index, bar in enumerate(bars):
+        y = top + row_height * index + 4
+        parts.append(
+            f'<text x="{left - 6:.1f}" y="{y + 13}" text-anchor="end" font-size="11" fill="#101828">'
+            f"{escape(bar.name)}</text>"
+        )
+        for series, value, text in ((0, bar.at_low, low_label), (1, bar.at_high, high_label)):
+            end = x(float(value))
+            start, w = (end, centre - end) if end < centre else (centre, end - centre)
+            title_text = f"{bar.name} · {text}: {_fmt(float(value))}"
+            parts.append(
+                f"<g><title>{escape(title_text)}</title>"
+                f"{_bar_rect(start, y + series * 9, w, 9, PALETTE[series], series)}</g>"
+            )
+    parts.append(
+        f'<line x1="{centre:.1f}" y1="{top - 4}" x2="{centre:.1f}" y2="{axis_y}" stroke="#101828" stroke-width="1.5"/>'
+    )
+    legend = [(0, low_label), (1, high_label)]
+    lx = left
+    for series, text in legend:
+        parts.append(_bar_rect(lx, legend_y - 10, 20, 10, PALETTE[series], series))
+        parts.append(f'<text x="{lx + 26}" y="{legend_y}" font-size="12" fill="#101828">{escape(text)}</text>')
+        lx += 40 + _text_width(text)
+    if base_label:
+        parts.append(f'<text x="{lx}" y="{legend_y}" font-size="12" fill="#101828">| {escape(base_label)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -11,3 +11,9 @@ class SourcingConfig(AppConfig):
     name = "oversight.sourcing"
     label = "sourcing"
     verbose_name = _("Sourcing scenarios")
+
+    def ready(self) -> None:
+        """Register the cost indicators (cost per contact, per resolution, per productive hour)."""
+        from oversight.sourcing import kpis
+
+        kpis.register()

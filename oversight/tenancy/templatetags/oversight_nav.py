@@ -59,6 +59,7 @@ def _nav_spec(user) -> list[tuple[str, object]]:
         items.append(("portfolio:overview", _("Vendor portfolio")))
         items.append(("risks:list", _("Risks")))
         items.append(("reports:dashboard", _("Vendor dashboard")))
+        items.append(("sourcing:scenario_list", _("Sourcing scenarios")))
     if user.is_superuser or role == Role.CLIENT_ADMIN:
         items.append(("tickets:intake_points", _("QR codes")))
     if user.is_superuser or role in CLIENT_OPERATORS:
