@@ -13,7 +13,8 @@ The specification (docs/sourcing.md explains each figure):
   contacts · price per contact · (1 + price growth)^(t−1); governance = the yearly vendor-management cost when
   the share is below 1. Every line is rounded half-up to cents and the year's total is the sum of its rounded
   lines, so a table always adds up.
-- Default staffing (until the caller passes Erlang C): FTE is proportional to the workload (contacts × AHT),
+- Staffing: :func:`erlang_staffing` (Erlang C on the average open hour) when the caller passes it; otherwise FTE is
+  proportional to the workload (contacts × AHT),
   ``required_fte`` being the productive FTE for the whole year-1 volume at the given AHT. Erlang C is not linear
   (a larger queue needs proportionally fewer agents), so the app passes an Erlang C staffing function when it can.
 - TCO = Σ of the yearly totals over years 0..N, undiscounted; PV of cost = Σ total_t ÷ (1 + r)^t.
@@ -41,6 +42,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy_financial as npf
 
+from oversight.ccmath import erlang
 from oversight.core.rounding import round_money as money
 
 ZERO = Decimal(0)
@@ -121,6 +123,35 @@ def linear_staffing(inputs: ScenarioInputs) -> Staffing:
 
     def staffing(contacts: Decimal, aht_seconds: Decimal) -> Decimal:
         return fte * contacts * aht_seconds / reference
+
+    return staffing
+
+
+def erlang_staffing(
+    *,
+    service_level_target: Decimal,
+    threshold_seconds: Decimal,
+    open_hours_per_year: Decimal,
+    productive_hours_per_fte: Decimal,
+    max_occupancy: Decimal = Decimal("0.85"),
+) -> Staffing:
+    """Productive FTE for a year's contacts by Erlang C (``ccmath.erlang``) on the average open hour.
+
+    λ = contacts ÷ (open hours × 3600) per second; N = the **fractional** Erlang C requirement at that load for the
+    service-level target within T and the occupancy cap (fractional, so a mixed split does not round twice); FTE =
+    N × open hours ÷ productive hours per FTE-year. A flat load over the open hours understates the peaks: the
+    interval-level staffing is the workforce app's.
+    """
+    if open_hours_per_year <= 0 or productive_hours_per_fte <= 0:
+        raise FinanceInputError("open_hours_per_year", "open hours and productive hours must be above 0")
+
+    def staffing(contacts: Decimal, aht_seconds: Decimal) -> Decimal:
+        rate = float(contacts) / (float(open_hours_per_year) * 3600.0)
+        required = erlang.erlang_c_requirement(
+            rate, float(aht_seconds), float(threshold_seconds), float(service_level_target), float(max_occupancy)
+        )
+        agents = Decimal(repr(float(required.fractional)))
+        return agents * open_hours_per_year / productive_hours_per_fte
 
     return staffing
 

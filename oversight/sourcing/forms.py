@@ -43,7 +43,17 @@ class ScenarioForm(forms.Form):
         label=_("Required productive FTE"),
         max_digits=14,
         decimal_places=2,
-        help_text=_("Productive agents to handle the whole first-year volume in-house."),
+        required=False,
+        help_text=_("Productive FTE to handle the whole first-year volume in-house; blank: computed by Erlang C."),
+    )
+    open_hours_per_year = forms.DecimalField(
+        label=_("Open hours per year"), max_digits=14, decimal_places=2, initial=5110, required=False
+    )
+    productive_hours_per_fte = forms.DecimalField(
+        label=_("Productive hours per FTE-year"), max_digits=14, decimal_places=2, initial=1650, required=False
+    )
+    max_occupancy = forms.DecimalField(
+        label=_("Maximum occupancy (%)"), max_digits=7, decimal_places=3, initial=85, required=False
     )
     shrinkage = forms.DecimalField(label=_("Shrinkage (%)"), max_digits=7, decimal_places=3, initial=30)
     annual_wage_per_fte = forms.DecimalField(label=_("Loaded wage per FTE-year"), max_digits=16, decimal_places=2)

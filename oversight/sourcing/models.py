@@ -115,9 +115,14 @@ class Scenario(VersionETag, models.Model):
     service_level_seconds = models.PositiveIntegerField(_("answered within (seconds)"), default=20)
     required_fte = models.DecimalField(
         _("required productive FTE"),
-        help_text=_("Productive agents to handle the whole first-year volume in-house."),
+        null=True,
+        blank=True,
+        help_text=_("Productive FTE to handle the whole first-year volume in-house; blank: computed by Erlang C."),
         **QUANTITY,
     )
+    open_hours_per_year = models.DecimalField(_("open hours per year"), default=5110, **QUANTITY)
+    productive_hours_per_fte = models.DecimalField(_("productive hours per FTE-year"), default=1650, **QUANTITY)
+    max_occupancy = models.DecimalField(_("maximum occupancy (%)"), default=85, **PERCENT)
     shrinkage = models.DecimalField(_("shrinkage (%)"), default=30, **PERCENT)
     annual_wage_per_fte = models.DecimalField(_("loaded wage per FTE-year"), **MONEY)
     wage_growth = models.DecimalField(_("wage growth per year (%)"), default=0, **PERCENT)

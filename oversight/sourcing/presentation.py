@@ -55,9 +55,11 @@ def figure_rows(scenario: Scenario, result: finance.Evaluation) -> list[tuple[st
 def driver_rows(scenario: Scenario) -> list[tuple[str, str]]:
     """(label, value) of the scenario's drivers, as entered."""
     rows = [(str(Scenario._meta.get_field("kind").verbose_name), scenario.get_kind_display())]
-    for name in ("service_level_target", "service_level_seconds", *scenarios.INPUT_FIELDS):
+    names = ("service_level_target", "service_level_seconds", "open_hours_per_year", "productive_hours_per_fte")
+    for name in (*names, "max_occupancy", *scenarios.INPUT_FIELDS):
         value = getattr(scenario, name)
-        rows.append((str(Scenario._meta.get_field(name).verbose_name), "" if value is None else str(value)))
+        shown = _("computed by Erlang C") if value is None else str(value)
+        rows.append((str(Scenario._meta.get_field(name).verbose_name), shown))
     return rows
 
 

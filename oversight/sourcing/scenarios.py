@@ -53,16 +53,30 @@ def inputs_of(scenario: Scenario) -> finance.ScenarioInputs:
         if name == "horizon_years":
             values[name] = int(value)
         else:
-            value = Decimal(value)
+            value = Decimal(0 if value is None else value)
             values[name] = value / HUNDRED if name in PERCENT_FIELDS else value
     return finance.ScenarioInputs(**values)
 
 
+def staffing_of(scenario: Scenario) -> finance.Staffing | None:
+    """Erlang C staffing when the scenario leaves the required FTE blank; None (linear from the FTE entered)
+    otherwise."""
+    if scenario.required_fte is not None:
+        return None
+    return finance.erlang_staffing(
+        service_level_target=Decimal(scenario.service_level_target) / HUNDRED,
+        threshold_seconds=Decimal(scenario.service_level_seconds),
+        open_hours_per_year=Decimal(scenario.open_hours_per_year),
+        productive_hours_per_fte=Decimal(scenario.productive_hours_per_fte),
+        max_occupancy=Decimal(scenario.max_occupancy) / HUNDRED,
+    )
+
+
 def evaluate(scenario: Scenario) -> finance.Evaluation:
     """The scenario's tables and figures."""
-    return finance.evaluate(inputs_of(scenario))
+    return finance.evaluate(inputs_of(scenario), staffing=staffing_of(scenario))
 
 
 def sensitivity(scenario: Scenario) -> tuple[Decimal, list[finance.TornadoBar]]:
     """The base NPV and the tornado bars (each driver ±10 %, largest swing first)."""
-    return finance.tornado(inputs_of(scenario), change=SENSITIVITY_CHANGE)
+    return finance.tornado(inputs_of(scenario), change=SENSITIVITY_CHANGE, staffing=staffing_of(scenario))

@@ -26,6 +26,9 @@ SCENARIO_FIELDS = (
     "currency",
     "service_level_target",
     "service_level_seconds",
+    "open_hours_per_year",
+    "productive_hours_per_fte",
+    "max_occupancy",
     *scenarios.INPUT_FIELDS,
 )
 TEXT_FIELDS = frozenset({"name", "name_en", "description", "kind", "currency"})
@@ -84,7 +87,13 @@ def _set(obj, model, fields: dict, allowed) -> None:
 
 # --------------------------------------------------------------------------------------------------- scenarios
 
-REQUIRED_SCENARIO = ("annual_contacts", "aht_seconds", "required_fte", "annual_wage_per_fte", "price_per_contact")
+REQUIRED_SCENARIO = ("annual_contacts", "aht_seconds", "annual_wage_per_fte", "price_per_contact")
+#: Blank means "the model's default" (Erlang C for the required FTE, the field's default for the others).
+ERLANG_DEFAULTS = {
+    "open_hours_per_year": Decimal(5110),
+    "productive_hours_per_fte": Decimal(1650),
+    "max_occupancy": Decimal(85),
+}
 
 
 def _check_scenario(scenario: Scenario) -> None:
@@ -97,8 +106,15 @@ def _check_scenario(scenario: Scenario) -> None:
         if getattr(scenario, name) is None:
             raise ApplicationError(_("“%(field)s” is required.") % {"field": _label(Scenario, name)})
     for name in scenarios.INPUT_FIELDS:
-        if getattr(scenario, name) is None:
+        if getattr(scenario, name) is None and name != "required_fte":
             setattr(scenario, name, Decimal(0))
+    for name, default in ERLANG_DEFAULTS.items():
+        if getattr(scenario, name) is None:
+            setattr(scenario, name, default)
+    if scenario.open_hours_per_year <= 0 or scenario.productive_hours_per_fte <= 0:
+        raise ApplicationError(_("Open hours and productive hours per FTE-year must be above 0."))
+    if not 0 < scenario.max_occupancy <= HUNDRED:
+        raise ApplicationError(_("The maximum occupancy is a percentage above 0 and at most 100."))
     if scenario.service_level_target is None or not 0 < scenario.service_level_target <= HUNDRED:
         raise ApplicationError(_("The service-level target is a percentage above 0 and at most 100."))
     if len(scenario.currency or "") != 3 or not scenario.currency.isalpha():

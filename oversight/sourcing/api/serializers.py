@@ -24,6 +24,9 @@ SCENARIO_OUTPUT = (
     "currency",
     "service_level_target",
     "service_level_seconds",
+    "open_hours_per_year",
+    "productive_hours_per_fte",
+    "max_occupancy",
     *scenarios.INPUT_FIELDS,
     "version",
     "created_at",
@@ -117,7 +120,10 @@ class ScenarioInputSerializer(StrictInputSerializer):
     aht_seconds = serializers.DecimalField(**QUANTITY)
     service_level_target = serializers.DecimalField(required=False, **PERCENT)
     service_level_seconds = serializers.IntegerField(min_value=1, required=False)
-    required_fte = serializers.DecimalField(**QUANTITY)
+    required_fte = serializers.DecimalField(required=False, allow_null=True, **QUANTITY)
+    open_hours_per_year = serializers.DecimalField(required=False, **QUANTITY)
+    productive_hours_per_fte = serializers.DecimalField(required=False, **QUANTITY)
+    max_occupancy = serializers.DecimalField(required=False, **PERCENT)
     shrinkage = serializers.DecimalField(required=False, **PERCENT)
     annual_wage_per_fte = serializers.DecimalField(**MONEY)
     wage_growth = serializers.DecimalField(required=False, **PERCENT)
