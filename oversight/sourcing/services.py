@@ -122,11 +122,11 @@ def _check_scenario(scenario: Scenario) -> None:
     scenario.currency = scenario.currency.upper()
     share = scenario.in_house_share
     if scenario.kind == ScenarioKind.IN_HOUSE and share != HUNDRED:
-        raise ApplicationError(_("An in-house proposal handles 100 % of the contacts in-house."))
+        raise ApplicationError(_("An in-house proposal handles all the contacts in-house: its in-house share is 100."))
     if scenario.kind == ScenarioKind.OUTSOURCED and share != 0:
-        raise ApplicationError(_("An outsourced proposal handles 0 % of the contacts in-house."))
+        raise ApplicationError(_("An outsourced proposal handles no contact in-house: its in-house share is 0."))
     if scenario.kind == ScenarioKind.MIXED and not 0 < share < HUNDRED:
-        raise ApplicationError(_("A mixed proposal handles between 0 % and 100 % of the contacts in-house."))
+        raise ApplicationError(_("A mixed proposal has an in-house share between 0 and 100, both excluded."))
     try:
         scenarios.inputs_of(scenario).validate()
     except finance.FinanceInputError as exc:

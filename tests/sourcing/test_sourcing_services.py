@@ -47,8 +47,8 @@ def test_delete_keeps_the_inputs_in_the_audit_trail(world, scenario):
 @pytest.mark.parametrize(
     ("overrides", "words"),
     [
-        ({"kind": "mixed", "in_house_share": D(100)}, "between 0 % and 100 %"),
-        ({"kind": "outsourced"}, "0 % of the contacts"),
+        ({"kind": "mixed", "in_house_share": D(100)}, "between 0 and 100"),
+        ({"kind": "outsourced"}, "in-house share is 0"),
         ({"shrinkage": D(100)}, "Shrinkage"),
         ({"annual_contacts": "many"}, "must be a number"),
         ({"name": " "}, "name"),
