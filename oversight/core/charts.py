@@ -434,8 +434,11 @@ def heatmap(
         parts.append(
             swatch + f'<text x="{lx + 18:.1f}" y="{ly + 10:.1f}" font-size="11" fill="#344054">{escape(text)}</text>'
         )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
+@dataclass(frozen=True)
 class TornadoBar:
     """One row of a tornado chart: the driver's name and the result at its low and at its high value."""
 
