@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One stable schema name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
+        "ForecastSourceEnum": "oversight.workforce.choices.ForecastSource",
+        "SourcingScenarioKindEnum": "oversight.sourcing.choices.ScenarioKind",
         "LiaisonRoleEnum": "oversight.liaisons.choices.LiaisonRole",
         "EscalationTriggerEnum": "oversight.liaisons.choices.Trigger",
         "EscalationStatusEnum": "oversight.liaisons.choices.EscalationStatus",

@@ -19,7 +19,7 @@ class PointSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SnapshotSerializer(serializers.ModelSerializer):
+class ForecastSnapshotSerializer(serializers.ModelSerializer):
     """A published forecast (immutable)."""
 
     queue = ObjectRefSerializer(read_only=True)
@@ -59,14 +59,14 @@ class AccuracySerializer(serializers.Serializer):
     mase = serializers.FloatField(allow_null=True)
 
 
-class SnapshotDetailSerializer(SnapshotSerializer):
+class ForecastSnapshotDetailSerializer(ForecastSnapshotSerializer):
     """A snapshot with its points and its accuracy so far."""
 
     points = PointSerializer(many=True, read_only=True)
     accuracy = serializers.SerializerMethodField()
 
-    class Meta(SnapshotSerializer.Meta):
-        fields = [*SnapshotSerializer.Meta.fields, "points", "accuracy"]
+    class Meta(ForecastSnapshotSerializer.Meta):
+        fields = [*ForecastSnapshotSerializer.Meta.fields, "points", "accuracy"]
         read_only_fields = fields
 
     def get_accuracy(self, obj) -> dict | None:

@@ -38,7 +38,7 @@ class StaffOnly(BasePermission):
 class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Forecast snapshots (预测快照): published forecasts, never changed afterwards."""
 
-    serializer_class = s.SnapshotSerializer
+    serializer_class = s.ForecastSnapshotSerializer
     permission_classes = [IsAuthenticated, StaffOnly, ReadOnlyRolesCannotWrite]
     http_method_names = ["get", "post", "head", "options"]
 
@@ -58,16 +58,18 @@ class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary=_("Read a forecast snapshot"), responses={200: s.SnapshotDetailSerializer, 404: ERRORS[404]})
+    @extend_schema(
+        summary=_("Read a forecast snapshot"), responses={200: s.ForecastSnapshotDetailSerializer, 404: ERRORS[404]}
+    )
     def retrieve(self, request: Request, pk=None) -> Response:
         snapshot = selectors.snapshot_get(user=request.user, pk=pk)
         context = {**self.get_serializer_context(), "accuracy": measure.snapshot_accuracy(snapshot)}
-        return Response(s.SnapshotDetailSerializer(snapshot, context=context).data)
+        return Response(s.ForecastSnapshotDetailSerializer(snapshot, context=context).data)
 
     @extend_schema(
         summary=_("Publish a forecast snapshot"),
         request=s.SnapshotInputSerializer,
-        responses={201: s.SnapshotSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        responses={201: s.ForecastSnapshotSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
     def create(self, request: Request) -> Response:
         serializer = s.SnapshotInputSerializer(data=request.data, context=self.get_serializer_context())
@@ -81,7 +83,7 @@ class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             points=[(p["interval_start"], p["offered"], p.get("aht_seconds")) for p in data["points"]],
             actor=request.user,
         )
-        return Response(s.SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
+        return Response(s.ForecastSnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
 
 
 class QueueStaffingViewSet(viewsets.GenericViewSet):
