@@ -28,7 +28,9 @@ from oversight.risks.demo_quant import load_demo_quantification
 from oversight.risks.demo_triggers import load_demo_triggers
 from oversight.scorecards.demo import load_demo_evaluations
 from oversight.settlement.demo import load_demo_settlements
+from oversight.sourcing.demo import load_demo_sourcing
 from oversight.tenancy.models import Organisation
+from oversight.workforce.demo import load_demo_workforce
 
 
 class Command(BaseCommand):
@@ -138,3 +140,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Contact centre: {bpo.name}, two BPO vendors, 13 months of intervals ({time.perf_counter() - step:.1f} s)"
         )
+        step = time.perf_counter()
+        load_demo_workforce(bpo)  # forecasts and staffing read the intervals loaded above
+        self.stdout.write(f"Workforce: forecasts, accuracy and staffing ({time.perf_counter() - step:.1f} s)")
+        step = time.perf_counter()
+        load_demo_sourcing(bpo)  # scenarios are sized from the last year of intervals
+        self.stdout.write(f"Sourcing: commercial models and two scenarios ({time.perf_counter() - step:.1f} s)")
