@@ -37,8 +37,11 @@ def load_contact_facts(scope: Scope, period: Period) -> indicators.ContactFacts:
     queues = Queue.objects.filter(organisation_id=scope.organisation_id, vendor_id=scope.vendor_id).select_related(
         "contract", "organisation"
     )
-    if scope.version is not None:
-        queues = queues.filter(contract_id=scope.version.contract_id)
+    # A contract version narrows to its contract's queues; a scope of services and sites only (as the facts
+    # figures are asked for) names no contract and leaves the vendor's queues.
+    contract_id = getattr(scope.version, "contract_id", None)
+    if contract_id is not None:
+        queues = queues.filter(contract_id=contract_id)
     queues = list(queues.order_by("pk"))
     if not queues:
         return indicators.ContactFacts()

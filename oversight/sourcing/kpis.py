@@ -33,8 +33,10 @@ def load_cost_facts(scope: Scope, period: Period) -> list[pricing.StatementCost]
         period__start_at__gte=period.start,
         period__end_at__lte=period.end,
     ).select_related("period")
-    if scope.version is not None:
-        statements = statements.filter(contract_version=scope.version)
+    # A contract version narrows to its statements; a scope of services and sites only names no version.
+    version_id = getattr(scope.version, "pk", None)
+    if version_id is not None:
+        statements = statements.filter(contract_version_id=version_id)
     rows = []
     for statement in statements.order_by("period__start_at", "pk"):
         used = charges.usage(

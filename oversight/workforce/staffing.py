@@ -103,7 +103,9 @@ def plan(queue: Queue, days: list[dt.date], snapshots=(), with_erlang_a: bool = 
     threshold, target, max_occ, shrinkage, has_term = term_arrays(queue, days)
     rate = volume / (queue.interval_minutes * 60.0)
     req_c = erlang.erlang_c_requirement(rate, aht, threshold, target, max_occ, shrinkage)
-    theta = float(erlang.estimate_patience(act.abandoned.sum(), act.wait_seconds.sum()))
+    abandoned, waited = act.abandoned.sum(), act.wait_seconds.sum()
+    # Abandons without any recorded wait (an export without wait times) leave patience unknown: Erlang C only.
+    theta = float(erlang.estimate_patience(abandoned, waited)) if waited > 0 or abandoned == 0 else 0.0
     req_a = None
     if with_erlang_a and theta > 0:
         req_a = erlang.erlang_a_requirement(rate, aht, threshold, target, theta, max_occ, shrinkage)

@@ -19,6 +19,7 @@ from oversight.contactcentre.models import IntervalFact, Queue
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.api.responses import ERRORS
 from oversight.core.api.viewsets import ScopedReadOnlyViewSet
+from oversight.core.filters import parse_id
 from oversight.tenancy.roles import is_client, is_vendor
 from oversight.tenancy.selectors import vendor_list
 
@@ -70,9 +71,10 @@ class IntervalFactViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params = self.request.query_params
         queues = None
         if params.get("queue"):
-            queues = selectors.queue_list(user=self.request.user).filter(pk=str(params["queue"]))
-            if not str(params["queue"]).isdigit():
+            queue_id = parse_id(params["queue"])
+            if queue_id is None:
                 raise ValidationError({"queue": _("Give a queue id.")})
+            queues = selectors.queue_list(user=self.request.user).filter(pk=queue_id)
         return selectors.current_facts(
             user=self.request.user,
             queues=queues,

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from oversight.contactcentre.models import Queue
 from oversight.core.api.permissions import ReadOnlyRolesCannotWrite
 from oversight.core.api.responses import ERRORS
+from oversight.core.filters import parse_id
 from oversight.core.zones import local_today
 from oversight.tenancy.roles import STAFF_ROLES, is_signed_in
 from oversight.workforce import measure, presentation, selectors, services
@@ -48,7 +49,8 @@ class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         qs = selectors.snapshot_list(user=self.request.user)
         queue = self.request.query_params.get("queue")
         if queue is not None:
-            qs = qs.filter(queue_id=int(queue)) if queue.isdigit() else qs.none()
+            queue_id = parse_id(queue)
+            qs = qs.filter(queue_id=queue_id) if queue_id is not None else qs.none()
         return qs
 
     @extend_schema(
