@@ -88,9 +88,14 @@ def _upload(target, matrix) -> Payload:
 
 describe_app(
     "contactcentre",
-    models={"contact_queue": Queue, "contact_import": IntervalImport},
+    models={"contact_queue": Queue, "contact_import": IntervalImport, "contact_interval_fact": IntervalFact},
     build=build,
-    rules={"contact_queue": sees, "contact_import": sees},
+    rules={
+        "contact_queue": sees,
+        "contact_import": sees,
+        # An interval fact is seen with its queue.
+        "contact_interval_fact": lambda matrix, role, fact: sees(matrix, role, fact.queue),
+    },
     words=words,
     tables=(Queue, IntervalFact, IntervalImport, PeriodLock, ColumnMapping),
     pk_models={
